@@ -1,0 +1,59 @@
+"""Routes and event handlers only: parse input, call one service function, answer."""
+
+from chalicelib import auth, cleanup, logs, web
+from chalicelib.settings import get_settings
+from chalicelib.web import Field, ThreadSafeChalice, client_ip, json_response, read_json
+
+settings = get_settings()
+logs.configure(settings.log_level)
+app = ThreadSafeChalice(app_name="caaartoons")
+app.log.setLevel(settings.log_level)
+
+# Registered first runs outermost: errors and headers wrap the CSRF check and every route.
+app.register_middleware(web.error_middleware, "http")
+app.register_middleware(auth.csrf_middleware, "http")
+
+
+@app.route("/api/auth/csrf", methods=["GET"])
+def anonymous_csrf():
+    return {"csrf_token": auth.anonymous_csrf_token()}
+
+
+@app.route("/api/auth/link", methods=["POST"])
+def request_link():
+    body = read_json(app.current_request, {"email": Field(str, max_length=320)})
+    auth.request_link(body["email"], client_ip(app.current_request))
+    return json_response({"status": "sent", "message": (
+        "If the address can receive mail, a sign-in link is on its way. "
+        "It works once, within 15 minutes.")}, status=202)
+
+
+@app.route("/api/auth/verify", methods=["POST"])
+def verify_link():
+    body = read_json(app.current_request, {"token": Field(str, max_length=128)})
+    session = auth.verify_link(body["token"], client_ip(app.current_request))
+    return json_response(auth.describe(session), headers={
+        "Set-Cookie": auth.session_cookie(session)})
+
+
+@app.route("/api/auth/logout", methods=["POST"])
+def logout():
+    auth.end_session(auth.current_session(app.current_request))
+    return json_response({"status": "signed_out"}, headers={"Set-Cookie": auth.clear_cookie()})
+
+
+@app.route("/api/auth/logout-all", methods=["POST"])
+def logout_all():
+    auth.end_all_sessions(auth.current_session(app.current_request))
+    return json_response({"status": "signed_out_everywhere"},
+                         headers={"Set-Cookie": auth.clear_cookie()})
+
+
+@app.route("/api/me", methods=["GET"])
+def me():
+    return auth.describe(auth.current_session(app.current_request))
+
+
+@app.schedule("rate(15 minutes)", name="cleanup")
+def scheduled_cleanup(event):
+    return cleanup.run()

@@ -1,0 +1,43 @@
+"""The scheduled cleanup: removes expired sign-in links and limit windows.
+
+It queries the expiry index hour by hour instead of scanning, and deletes only items whose
+expiry has passed (a condition on the delete, so an item renewed meanwhile survives).
+"""
+
+from pynamodb.exceptions import DeleteError
+
+from chalicelib import clock, logs
+from chalicelib.models import EXPIRING_MODELS, expiry_hour
+
+# DynamoDB's TTL may lag ~48 h; look back a little further so nothing is missed.
+LOOKBACK_HOURS = 72
+
+
+def remove_expired(now=None):
+    now = int(clock.now() if now is None else now)
+    removed = {}
+    for model in EXPIRING_MODELS:
+        removed[model.Meta.table_name] = sum(_remove_hour(model, hour, now)
+                                             for hour in _hours_before(now))
+    logs.event("cleanup_expired", **{k.rsplit("-", 1)[-1]: v for k, v in removed.items()})
+    return removed
+
+
+def _hours_before(now):
+    return [expiry_hour(now - 3600 * back) for back in range(LOOKBACK_HOURS, -1, -1)]
+
+
+def _remove_hour(model, hour, now):
+    count = 0
+    for key_item in model.by_expiry.query(hour, model.expires_at < now):
+        try:
+            key_item.delete(condition=model.expires_at < now)
+            count += 1
+        except DeleteError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+    return count
+
+
+def run():
+    return {"expired": remove_expired()}

@@ -1,0 +1,43 @@
+"""Fixed-window rate limits in DynamoDB, counted with one conditional update.
+
+The key is a keyed hash of scope, identifier and window start: the raw identifier (an address,
+an IP) is never stored, and a window's hash cannot be linked to the next window's. Windows last
+at most an hour; an expired one is ignored on read and removed by the cleanup.
+"""
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib import clock
+from chalicelib.crypto import keyed_hash
+from chalicelib.errors import TooManyRequests
+from chalicelib.models import LimitWindow, as_datetime, expiry_hour
+
+HOUR = 3600
+# scope: (limit, window seconds)
+RULES = {
+    "link-email-minute": (1, 60),
+    "link-email-hour": (5, HOUR),
+    "link-ip-hour": (20, HOUR),
+    "verify-ip-hour": (60, HOUR),
+}
+
+
+def hit(scope, identifier, *, message="Too many requests. Please wait and try again."):
+    """Count one request; raise TooManyRequests with the seconds left when over the limit."""
+    limit, window = RULES[scope]
+    now = clock.now()
+    start = int(now // window * window)
+    ends = start + window
+    key = keyed_hash("limit", f"{scope}:{identifier}:{start}")
+    item = LimitWindow(key)
+    try:
+        item.update(
+            actions=[LimitWindow.count.add(1), LimitWindow.expires_at.set(ends),
+                     LimitWindow.expiry_hour.set(expiry_hour(ends)),
+                     LimitWindow.ttl.set(as_datetime(ends))],
+            condition=LimitWindow.count.does_not_exist() | (LimitWindow.count < limit),
+        )
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise TooManyRequests(message, retry_after=ends - now) from None
+        raise

@@ -1,0 +1,126 @@
+"""PynamoDB models: the single definition of every table, used by the code, `make run` and infra.
+
+Items that expire carry `expires_at` (checked in code on every read: DynamoDB's TTL deletes up
+to ~48 h late), a TTL attribute, and `expiry_hour` so the cleanup finds them with a query on the
+expiry index instead of a scan.
+"""
+
+import datetime
+import functools
+import time
+
+from pynamodb.attributes import (
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.settings import get_settings
+
+_settings = get_settings()
+
+
+def as_datetime(epoch):
+    return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+
+
+def expiry_hour(epoch):
+    return time.strftime("%Y%m%d%H", time.gmtime(epoch))
+
+
+@functools.lru_cache(maxsize=1)
+def _connection():
+    return Connection(region=_settings.region)
+
+
+def transaction():
+    """A TransactWrite: all its writes and conditions succeed together or not at all."""
+    return TransactWrite(connection=_connection())
+
+
+class BaseMeta:
+    region = _settings.region
+    billing_mode = "PAY_PER_REQUEST"
+
+
+class ExpiryIndex(GlobalSecondaryIndex):
+    """Items by the hour they expire in, so the cleanup queries instead of scanning."""
+
+    class Meta:
+        index_name = "by-expiry"
+        projection = KeysOnlyProjection()
+
+    expiry_hour = UnicodeAttribute(hash_key=True)
+    expires_at = NumberAttribute(range_key=True)
+
+
+class ExpiringModel(Model):
+    """Abstract: an item with an expiry checked on read and cleaned by the schedule."""
+
+    expires_at = NumberAttribute()
+    expiry_hour = UnicodeAttribute()
+    ttl = TTLAttribute(null=True)
+
+    def set_expiry(self, epoch):
+        self.expires_at = int(epoch)
+        self.expiry_hour = expiry_hour(epoch)
+        self.ttl = as_datetime(epoch)
+
+    def expired(self, now=None):
+        return self.expires_at <= (time.time() if now is None else now)
+
+
+class Account(Model):
+    class Meta(BaseMeta):
+        table_name = _settings.table_name("accounts")
+
+    account_id = UnicodeAttribute(hash_key=True)
+    email = UnicodeAttribute()
+    email_key = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    # Live session ids, each "<issued epoch>.<random>": removing one ends that session at once.
+    session_ids = UnicodeSetAttribute(null=True)
+    balance = NumberAttribute(default=0)
+
+
+class EmailIndex(Model):
+    """One item per keyed hash of an address: makes addresses unique across accounts."""
+
+    class Meta(BaseMeta):
+        table_name = _settings.table_name("emails")
+
+    email_key = UnicodeAttribute(hash_key=True)
+    account_id = UnicodeAttribute()
+
+
+class SignInLink(ExpiringModel):
+    class Meta(BaseMeta):
+        table_name = _settings.table_name("links")
+
+    token_hash = UnicodeAttribute(hash_key=True)
+    purpose = UnicodeAttribute()  # "signin" or "email-change"
+    email = UnicodeAttribute()
+    account_id = UnicodeAttribute(null=True)
+    used_at = NumberAttribute(null=True)
+    by_expiry = ExpiryIndex()
+
+
+class LimitWindow(ExpiringModel):
+    """A fixed-window counter keyed by a keyed hash that includes the window start."""
+
+    class Meta(BaseMeta):
+        table_name = _settings.table_name("limits")
+
+    key = UnicodeAttribute(hash_key=True)
+    count = NumberAttribute(default=0)
+    by_expiry = ExpiryIndex()
+
+
+ALL_MODELS = [Account, EmailIndex, SignInLink, LimitWindow]
+EXPIRING_MODELS = [SignInLink, LimitWindow]

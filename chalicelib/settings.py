@@ -1,0 +1,130 @@
+"""Every setting, read from the environment in one place.
+
+Secrets come from the environment or, when SSM_PARAMETER_PREFIX is set, from SSM Parameter Store
+at start. The prod stage refuses to start with a missing or development secret.
+"""
+
+import functools
+import json
+import os
+from dataclasses import dataclass, field
+
+DEV_SECRET_MARKER = "dev-insecure"  # noqa: S105  (marks keys prod refuses)
+STAGES = ("local", "test", "prod")
+SECRET_NAMES = ("SESSION_KEYS", "HASH_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
+                "OPENAI_API_KEY", "RESEND_API_KEY")
+
+
+class SettingsError(RuntimeError):
+    """The configuration is unsafe or incomplete for the stage."""
+
+
+def _split(value):
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _bool(value):
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    region: str
+    table_prefix: str
+    images_bucket: str
+    queue_name: str
+    site_url: str
+    session_keys: list
+    hash_key: str
+    cookie_secure: bool
+    mail_from: str
+    resend_api_key: str
+    outbox_dir: str
+    operator_name: str
+    operator_email: str
+    log_level: str
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def site_origin(self):
+        scheme, _, rest = self.site_url.partition("://")
+        return f"{scheme}://{rest.split('/')[0]}"
+
+    @property
+    def cookie_name(self):
+        # The __Host- prefix demands Secure; the local stack on plain http cannot set it.
+        return "__Host-session" if self.cookie_secure else "session"
+
+    def table_name(self, name):
+        return f"{self.table_prefix}{name}"
+
+    def get(self, name, default=""):
+        return self.extra.get(name, default)
+
+    def validate(self):
+        if self.stage not in STAGES:
+            raise SettingsError(f"STAGE must be one of {', '.join(STAGES)}")
+        if self.stage != "prod":
+            return self
+        weak = [name for name, value in (("SESSION_KEYS", ",".join(self.session_keys)),
+                                         ("HASH_KEY", self.hash_key))
+                if not value or DEV_SECRET_MARKER in value or len(value) < 32]
+        if weak:
+            raise SettingsError(f"prod refuses missing or development secrets: {', '.join(weak)}")
+        if not self.cookie_secure or not self.site_url.startswith("https://"):
+            raise SettingsError("prod needs SITE_URL on https and secure cookies")
+        if not self.operator_name or not self.operator_email:
+            raise SettingsError("prod needs OPERATOR_NAME and OPERATOR_EMAIL")
+        return self
+
+
+def _ssm_secrets(prefix):
+    import boto3
+
+    client = boto3.client("ssm")
+    found = {}
+    for page in client.get_paginator("get_parameters_by_path").paginate(
+            Path=prefix, WithDecryption=True):
+        for parameter in page["Parameters"]:
+            found[parameter["Name"].rsplit("/", 1)[-1]] = parameter["Value"]
+    return found
+
+
+def load(env=None):
+    env = dict(os.environ if env is None else env)
+    if env.get("SSM_PARAMETER_PREFIX"):
+        for name, value in _ssm_secrets(env["SSM_PARAMETER_PREFIX"]).items():
+            env.setdefault(name, value)
+    stage = env.get("STAGE", "local")
+    dev_key = f"{DEV_SECRET_MARKER}-key-for-{stage}-only-0123456789abcdef"
+    return Settings(
+        stage=stage,
+        region=env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "eu-west-3")),
+        table_prefix=env.get("TABLE_PREFIX", f"caaartoons-{stage}-"),
+        images_bucket=env.get("IMAGES_BUCKET", f"caaartoons-{stage}-images"),
+        queue_name=env.get("GENERATION_QUEUE", f"caaartoons-{stage}-generation"),
+        site_url=env.get("SITE_URL", "http://localhost:8000").rstrip("/"),
+        session_keys=_split(env.get("SESSION_KEYS", dev_key)),
+        hash_key=env.get("HASH_KEY", dev_key),
+        cookie_secure=_bool(env.get("COOKIE_SECURE", "true" if stage == "prod" else "false")),
+        mail_from=env.get("MAIL_FROM", "Caaartoons <signin@localhost>"),
+        resend_api_key=env.get("RESEND_API_KEY", ""),
+        outbox_dir=env.get("OUTBOX_DIR", os.path.join(".local", "outbox")),
+        operator_name=env.get("OPERATOR_NAME", "" if stage == "prod" else "The operator (local)"),
+        operator_email=env.get("OPERATOR_EMAIL",
+                               "" if stage == "prod" else "privacy@example.invalid"),
+        log_level=env.get("LOG_LEVEL", "INFO"),
+        extra={k: v for k, v in env.items() if k.isupper()},
+    ).validate()
+
+
+@functools.lru_cache(maxsize=1)
+def get_settings():
+    return load()
+
+
+def describe(settings):
+    """A JSON-able view without secrets, for start-up logs."""
+    return json.dumps({"stage": settings.stage, "region": settings.region,
+                       "site_url": settings.site_url, "tables": settings.table_prefix})

@@ -1,0 +1,187 @@
+"""The whole service on one machine: `python -m local.server` (what `make run` starts).
+
+moto's server stands in for DynamoDB, S3 and SQS; the site and the API share one origin; a
+worker thread drains the generation queue through the worker Lambda's handler; the cleanup runs
+on a timer. Nothing needs an account or a key; data lives in memory.
+"""
+
+import argparse
+import mimetypes
+import os
+import secrets
+import signal
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "site"
+LOCAL_DIR = ROOT / ".local"
+MAX_BODY = 1024 * 1024
+
+
+def ensure_local_secrets(path):
+    """Generate the signing keys on first start; keep them so sessions survive a restart."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"SESSION_KEYS={secrets.token_urlsafe(48)}\n"
+                        f"HASH_KEY={secrets.token_urlsafe(48)}\n"
+                        f"STRIPE_WEBHOOK_SECRET=whsec_{secrets.token_hex(24)}\n")
+        path.chmod(0o600)
+    for line in path.read_text().splitlines():
+        name, _, value = line.partition("=")
+        if name and value:
+            os.environ.setdefault(name, value)
+
+
+def prepare_environment(moto_port, port):
+    os.environ.setdefault("STAGE", "local")
+    os.environ.setdefault("AWS_REGION", "eu-west-3")
+    os.environ.setdefault("AWS_DEFAULT_REGION", os.environ["AWS_REGION"])
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        os.environ[name] = "local"  # moto accepts anything; never a real account's keys
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{moto_port}"
+    os.environ.setdefault("SITE_URL", f"http://localhost:{port}")
+    os.environ.setdefault("OUTBOX_DIR", str(LOCAL_DIR / "outbox"))
+    ensure_local_secrets(LOCAL_DIR / "secrets.env")
+
+
+def start_moto(port):
+    from moto.server import ThreadedMotoServer
+
+    from local import moto_atomic
+
+    moto_atomic.install()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    return server
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    gateway = None
+    site_headers = {}
+
+    def log_message(self, *args):
+        pass  # the API logs its own JSON lines; request lines would carry the client's IP
+
+    def _send(self, status, headers, body):
+        self.send_response(status)
+        for name, value in headers:
+            if name.lower() not in ("content-length", "connection"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _api(self):
+        length = int(self.headers.get("content-length") or 0)
+        if length > MAX_BODY:
+            body = b'{"error": {"code": "payload_too_large", "message": "Too large."}}'
+            self.close_connection = True
+            return self._send(413, [("Content-Type", "application/json")], body)
+        body = self.rfile.read(length) if length else b""
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        status, out_headers, payload = self.gateway.call(
+            self.command, self.path, headers, body, self.client_address[0])
+        self._send(status, out_headers, payload)
+
+    def _static(self):
+        path = unquote(urlsplit(self.path).path)
+        target = (SITE / path.lstrip("/")).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.exists() and target.with_suffix(".html").exists():
+            target = target.with_suffix(".html")
+        if SITE.resolve() not in target.parents or not target.is_file():
+            target = SITE / "404.html"
+            status = 404
+        else:
+            status = 200
+        content_type = mimetypes.guess_type(str(target))[0] or "application/octet-stream"
+        headers = [("Content-Type", content_type), ("Cache-Control", "no-cache")]
+        headers += list(self.site_headers(target.name).items())
+        self._send(status, headers, target.read_bytes() if target.exists() else b"Not found")
+
+    def _dispatch(self):
+        if self.path.startswith("/api/"):
+            return self._api()
+        if self.command not in ("GET", "HEAD"):
+            return self._send(405, [("Allow", "GET, HEAD")], b"")
+        return self._static()
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch
+
+
+def run_every(seconds, job, name):
+    def loop():
+        while True:
+            time.sleep(seconds)
+            try:
+                job()
+            except Exception as error:  # keep the timer alive; the job logs its own details
+                print(f"[{name}] failed: {type(error).__name__}", file=sys.stderr, flush=True)
+
+    threading.Thread(target=loop, name=name, daemon=True).start()
+
+
+def scheduled_event():
+    return {"version": "0", "id": secrets.token_hex(8), "detail-type": "Scheduled Event",
+            "source": "aws.events", "account": "000000000000",
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "region": os.environ["AWS_REGION"], "resources": [], "detail": {}}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", "0")))
+    parser.add_argument("--cleanup-seconds", type=float,
+                        default=float(os.environ.get("CLEANUP_SECONDS", "900")))
+    args = parser.parse_args(argv)
+    moto_port = args.moto_port or free_port()
+    prepare_environment(moto_port, args.port)
+    moto = start_moto(moto_port)
+
+    from chalicelib import resources, web
+
+    queue_url = resources.create_all()
+    import app as api
+    from local import worker
+    from local.gateway import Gateway
+
+    Handler.gateway = Gateway(api.app)
+    Handler.site_headers = staticmethod(web.site_headers)
+    worker.start(api, queue_url)
+    run_every(args.cleanup_seconds, lambda: api.scheduled_cleanup(scheduled_event(), None),
+              "cleanup")
+    server = ThreadingHTTPServer((args.host, args.port), Handler)
+    server.daemon_threads = True
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+    print(f"Caaartoons is running at {os.environ['SITE_URL']}  (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        moto.stop()
+
+
+if __name__ == "__main__":
+    main()
