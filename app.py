@@ -5,9 +5,8 @@ from chalicelib.settings import get_settings
 from chalicelib.web import Field, ThreadSafeChalice, client_ip, json_response, read_json
 
 settings = get_settings()
-logs.configure(settings.log_level)
 app = ThreadSafeChalice(app_name="caaartoons")
-app.log.setLevel(settings.log_level)
+logs.configure(settings.log_level)
 
 # Registered first runs outermost: errors and headers wrap the CSRF check and every route.
 app.register_middleware(web.error_middleware, "http")

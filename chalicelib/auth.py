@@ -51,8 +51,8 @@ def normalise_email(raw):
     local, domain = raw.strip().split("@")
     domain = domain.lower()
     labels = domain.split(".")
-    if not (0 < len(local) <= 64 and _LOCAL.match(local) and len(labels) >= 2
-            and all(_LABEL.match(label) for label in labels) and _TLD.match(labels[-1])):
+    if not (0 < len(local) <= 64 and _LOCAL.fullmatch(local) and len(labels) >= 2
+            and all(_LABEL.fullmatch(label) for label in labels) and _TLD.fullmatch(labels[-1])):
         raise problem
     return f"{local}@{domain}"
 
@@ -95,7 +95,7 @@ def _link_message(purpose, url):
 def consume_link(token, ip, *, purpose="signin"):
     """Mark the link used in one conditional write; return it, or 400 saying what to do."""
     limits.hit("verify-ip-hour", ip)
-    if not isinstance(token, str) or not TOKEN_PATTERN.match(token):
+    if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
         raise _link_error("invalid")
     now = int(clock.now())
     link = SignInLink(keyed_hash("link", token))

@@ -32,10 +32,10 @@ def hit(scope, identifier, *, message="Too many requests. Please wait and try ag
     item = LimitWindow(key)
     try:
         item.update(
-            actions=[LimitWindow.count.add(1), LimitWindow.expires_at.set(ends),
+            actions=[LimitWindow.hits.add(1), LimitWindow.expires_at.set(ends),
                      LimitWindow.expiry_hour.set(expiry_hour(ends)),
                      LimitWindow.ttl.set(as_datetime(ends))],
-            condition=LimitWindow.count.does_not_exist() | (LimitWindow.count < limit),
+            condition=LimitWindow.hits.does_not_exist() | (LimitWindow.hits < limit),
         )
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":

@@ -12,7 +12,7 @@ import time
 
 _EMAIL = re.compile(r"[^\s@\"'<>,;:]+@[^\s@\"'<>,;:]+")
 _IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
-_IPV6 = re.compile(r"\b(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{0,4}\b")
+_IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])")
 _TOKEN = re.compile(r"[A-Za-z0-9_\-]{32,}")
 _HEXDIGEST = re.compile(r"^[0-9a-f]{64}$|^[0-9a-f]{32}$")
 
@@ -46,10 +46,13 @@ def configure(level="INFO", stream=None):
         handler = logging.StreamHandler(stream or sys.stderr)
         handler.setFormatter(JsonFormatter())
         root.addHandler(handler)
-    # Lambda's runtime installs its own plain handler: give it the JSON formatter too.
-    for handler in root.handlers:
+    # Lambda's runtime and Chalice (on the app's own logger, named like this one) install
+    # plain handlers: give them the JSON formatter too.
+    for handler in root.handlers + logger.handlers:
         handler.setFormatter(JsonFormatter())
     root.setLevel(level)
+    logger.setLevel(level)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's server, locally
 
 
 def event(name, level=logging.INFO, **fields):

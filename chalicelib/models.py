@@ -118,9 +118,36 @@ class LimitWindow(ExpiringModel):
         table_name = _settings.table_name("limits")
 
     key = UnicodeAttribute(hash_key=True)
-    count = NumberAttribute(default=0)
+    hits = NumberAttribute(default=0)
     by_expiry = ExpiryIndex()
 
 
-ALL_MODELS = [Account, EmailIndex, SignInLink, LimitWindow]
+class LedgerEntry(Model):
+    """One change of an account's balance; the balance is always the sum of these."""
+
+    class Meta(BaseMeta):
+        table_name = _settings.table_name("ledger")
+
+    account_id = UnicodeAttribute(hash_key=True)
+    entry_id = UnicodeAttribute(range_key=True)  # "<epoch ms>#<random>": newest first by query
+    delta = NumberAttribute()
+    reason = UnicodeAttribute()
+    cause_key = UnicodeAttribute()
+    note = UnicodeAttribute(default="")
+    created_at = UTCDateTimeAttribute()
+
+
+class AppliedCause(Model):
+    """Marks a cause (a checkout, a cartoon, a scene's refund) as applied: never twice."""
+
+    class Meta(BaseMeta):
+        table_name = _settings.table_name("causes")
+
+    cause_key = UnicodeAttribute(hash_key=True)
+    account_id = UnicodeAttribute()
+    entry_id = UnicodeAttribute()
+    delta = NumberAttribute()
+
+
+ALL_MODELS = [Account, EmailIndex, SignInLink, LimitWindow, LedgerEntry, AppliedCause]
 EXPIRING_MODELS = [SignInLink, LimitWindow]

@@ -86,7 +86,8 @@ def client_ip(request):
 
 
 def json_response(body, status=200, headers=None):
-    return Response(body=body, status_code=status, headers=dict(headers or {}))
+    return Response(body=body, status_code=status,
+                    headers={"Content-Type": "application/json", **(headers or {})})
 
 
 def error_response(status, code, message, headers=None):
@@ -146,6 +147,8 @@ def error_middleware(event, get_response):
         response = error_response(500, "internal_error", "Something went wrong.")
     for name, value in api_headers().items():
         response.headers.setdefault(name, value)
+    if isinstance(response.body, (dict, list)):
+        response.headers.setdefault("Content-Type", "application/json")
     return response
 
 

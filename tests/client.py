@@ -103,6 +103,9 @@ def outbox_mails(to=None):
 
 
 def latest_token(email, wait=0):
+    from chalicelib.auth import normalise_email
+
+    email = normalise_email(email)
     deadline = time.time() + wait
     while True:
         mails = outbox_mails(email)
@@ -111,3 +114,10 @@ def latest_token(email, wait=0):
         time.sleep(0.05)
     assert mails, f"no mail for {email}"
     return mails[-1]["link"].split("#token=", 1)[1]
+
+
+def later(minutes):
+    """A moment after the real now, for freeze_time in tests that also use the real clock."""
+    import datetime
+
+    return datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=minutes)

@@ -1,0 +1,50 @@
+"""Cold start: the import time of `app` against the floor (chalice + pynamodb + boto3 alone).
+
+Each sample is a fresh interpreter; the two commands alternate so both see the same machine
+load, and the figure is the ratio of their medians, measured in one run.
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOOR = "import chalice.app, pynamodb.models, pynamodb.transactions, boto3"
+APP = "import app"
+HEAVY = ("openai", "stripe", "resend", "PIL")
+
+
+def sample(code):
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, env=ENV)
+    return time.perf_counter() - started
+
+
+def loaded_heavy_modules():
+    code = ("import sys, app; print(' '.join(sorted({m.split('.')[0] for m in sys.modules} & "
+            f"set({HEAVY!r}))))")
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=ENV, check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+ENV = {**os.environ, "STAGE": "local", "PYTHONDONTWRITEBYTECODE": "0"}
+
+
+def main(rounds=int(os.environ.get("ROUNDS", "15"))):
+    sample(APP), sample(FLOOR)  # warm the page cache and the bytecode cache
+    floor, full = [], []
+    for _ in range(rounds):
+        floor.append(sample(FLOOR))
+        full.append(sample(APP))
+    floor_ms, app_ms = statistics.median(floor) * 1000, statistics.median(full) * 1000
+    print(f"floor (chalice+pynamodb+boto3): {floor_ms:.0f} ms median of {rounds}")
+    print(f"import app:                     {app_ms:.0f} ms median of {rounds}")
+    print(f"cold start ratio app/floor:     {app_ms / floor_ms:.2f}")
+    print(f"heavy SDKs imported by app:     {loaded_heavy_modules() or 'none'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""The credits ledger: every change to a balance is one DynamoDB transaction.
+
+A change writes, all or nothing: the account's balance moved under a condition (a debit only
+when the balance covers it), a ledger entry, and an `AppliedCause` item keyed by what caused it
+(a checkout session, a cartoon, a scene's refund...), so the same cause can never apply twice,
+however often or concurrently it is delivered. The balance therefore always equals the sum of
+the account's ledger entries and is never negative.
+"""
+
+import datetime
+import time
+import uuid
+from dataclasses import dataclass
+
+from pynamodb.exceptions import TransactWriteError
+
+from chalicelib.errors import PaymentRequired
+from chalicelib.models import Account, AppliedCause, LedgerEntry, transaction
+
+REASONS = ("purchase", "spend", "refund", "clawback", "adjustment")
+
+
+class AlreadyApplied(Exception):
+    """This cause was applied before; nothing changed."""
+
+    def __init__(self, cause_key):
+        super().__init__(cause_key)
+        self.cause_key = cause_key
+
+
+class InsufficientCredits(PaymentRequired):
+    def __init__(self, shortfall):
+        super().__init__(f"You need {shortfall} more credit{'s' if shortfall != 1 else ''}.",
+                         details={"shortfall": shortfall})
+        self.shortfall = shortfall
+
+
+class NoSuchAccount(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Applied:
+    entry: LedgerEntry
+    cause_key: str
+
+
+def new_entry_id(now=None):
+    """Sortable by time (newest first with a descending query), unique by its random tail."""
+    return f"{int((now or time.time()) * 1000):013d}#{uuid.uuid4().hex[:12]}"
+
+
+def apply(account_id, delta, *, reason, cause_key, note="", also=None):
+    """Move the balance by `delta` for `cause_key`, once. `also(write)` may add more writes
+    (a cartoon, a purchase record) that must succeed or fail with this change."""
+    if reason not in REASONS or not isinstance(delta, int) or not cause_key:
+        raise ValueError("a ledger change needs a known reason, an int delta and a cause")
+    now = datetime.datetime.now(datetime.UTC)
+    entry = LedgerEntry(account_id, new_entry_id(now.timestamp()), delta=delta, reason=reason,
+                        cause_key=cause_key, note=note[:200], created_at=now)
+    account_condition = Account.account_id.exists()
+    if delta < 0:
+        account_condition &= Account.balance >= -delta
+    try:
+        with transaction() as write:
+            write.update(Account(account_id), actions=[Account.balance.add(delta)],
+                         condition=account_condition)
+            write.save(entry, condition=LedgerEntry.entry_id.does_not_exist())
+            write.save(AppliedCause(cause_key, account_id=account_id, entry_id=entry.entry_id,
+                                    delta=delta), condition=AppliedCause.cause_key.does_not_exist())
+            if also:
+                also(write)
+    except TransactWriteError as error:
+        _explain(error, account_id, delta, cause_key)
+        raise
+    return Applied(entry, cause_key)
+
+
+def _explain(error, account_id, delta, cause_key):
+    """Turn a cancelled transaction into the domain's reason. PynamoDB reorders a
+    transaction's writes, so the reasons are read back from the items, not from positions."""
+    if error.cause_response_code != "TransactionCanceledException":
+        return
+    if was_applied(cause_key):
+        raise AlreadyApplied(cause_key) from None
+    try:
+        balance = int(Account.get(account_id, consistent_read=True).balance or 0)
+    except Account.DoesNotExist:
+        raise NoSuchAccount(account_id) from None
+    if delta < 0 and balance < -delta:
+        raise InsufficientCredits(-delta - balance) from None
+
+
+def grant(account_id, amount, *, reason, cause_key, note="", also=None):
+    if amount <= 0:
+        raise ValueError("a grant is positive")
+    return apply(account_id, amount, reason=reason, cause_key=cause_key, note=note, also=also)
+
+
+def debit(account_id, amount, *, reason, cause_key, note="", also=None):
+    if amount <= 0:
+        raise ValueError("a debit is positive")
+    return apply(account_id, -amount, reason=reason, cause_key=cause_key, note=note, also=also)
+
+
+def was_applied(cause_key):
+    try:
+        return AppliedCause.get(cause_key, consistent_read=True)
+    except AppliedCause.DoesNotExist:
+        return None
+
+
+def balance(account_id):
+    return int(Account.get(account_id, consistent_read=True).balance or 0)
+
+
+def entries(account_id, *, limit=50, after=None):
+    """One page of the ledger, newest first, and the entry id to continue after (or None)."""
+    page = LedgerEntry.query(account_id, scan_index_forward=False, limit=limit,
+                             last_evaluated_key=after and {
+                                 "account_id": {"S": account_id}, "entry_id": {"S": after}})
+    items = list(page)
+    more = page.last_evaluated_key
+    return items, (more["entry_id"]["S"] if more else None)

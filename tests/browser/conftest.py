@@ -1,0 +1,103 @@
+"""The stack that `make run` starts, in a subprocess, and Debian's Chromium driven by Playwright."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+# The unit tests' environment must not leak into the stack: it runs on its own defaults.
+TEST_ONLY = ("STAGE", "SITE_URL", "OUTBOX_DIR", "SESSION_KEYS", "HASH_KEY", "AWS_ACCESS_KEY_ID",
+             "AWS_SECRET_ACCESS_KEY")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Stack:
+    def __init__(self, url, outbox, process):
+        self.url, self.outbox, self.process = url, outbox, process
+
+    def mails(self, to=None):
+        found = [json.loads(p.read_text()) for p in sorted(self.outbox.glob("*.json"))]
+        return [m for m in found if to is None or m["to"] == to]
+
+    def link_for(self, email, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            mails = self.mails(email)
+            if mails:
+                return mails[-1]["link"]
+            time.sleep(0.1)
+        raise AssertionError(f"no mail for {email} in the outbox")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    port, outbox = free_port(), tmp_path_factory.mktemp("outbox")
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
+    env.update({"OUTBOX_DIR": str(outbox), "PYTHONUNBUFFERED": "1"})
+    log = open(tmp_path_factory.mktemp("stack") / "stack.log", "w+")  # noqa: SIM115
+    process = subprocess.Popen([sys.executable, "-m", "local.server", "--port", str(port),
+                                "--cleanup-seconds", "30"],
+                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://localhost:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/auth/csrf", timeout=2)  # noqa: S310
+            break
+        except OSError:
+            if process.poll() is not None or time.time() > deadline:
+                log.seek(0)
+                raise RuntimeError(f"the local stack did not start:\n{log.read()}") from None
+            time.sleep(0.2)
+    yield Stack(url, Path(outbox), process)
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: `make browser` installs it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def sign_in(page, stack, email):
+    """The whole sign-in as a person does it: ask, read the mail, open the link, confirm."""
+    page.goto(stack.url + "/")
+    page.fill("#email", email)
+    page.click("#signin-form button[type=submit]")
+    page.wait_for_selector("#check-email:not([hidden])")
+    page.goto(stack.link_for(email))
+    page.click("#confirm-button")
+    page.wait_for_selector("#who-email")

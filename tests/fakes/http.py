@@ -1,0 +1,59 @@
+"""A tiny HTTP server on 127.0.0.1 for the provider stand-ins: each test gets its own port."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class Recorded:
+    def __init__(self, method, path, headers, body):
+        self.method, self.path, self.headers, self.body = method, path, headers, body
+
+    @property
+    def json(self):
+        return json.loads(self.body or b"null")
+
+
+class FakeServer:
+    """Serves `route(request) -> (status, headers, body)`; records every request."""
+
+    def __init__(self, route):
+        self.route = route
+        self.requests = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _handle(self):
+                length = int(self.headers.get("content-length") or 0)
+                body = self.rfile.read(length) if length else b""
+                request = Recorded(self.command, self.path, dict(self.headers), body)
+                outer.requests.append(request)
+                status, headers, payload = outer.route(request)
+                if isinstance(payload, (dict, list)):
+                    payload = json.dumps(payload).encode()
+                    headers = {"Content-Type": "application/json", **headers}
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_DELETE = do_PATCH = _handle
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
