@@ -33,7 +33,8 @@ def loaded_heavy_modules():
 ENV = {**os.environ, "STAGE": "local", "PYTHONDONTWRITEBYTECODE": "0"}
 
 
-def main(rounds=int(os.environ.get("ROUNDS", "15"))):
+def main():
+    rounds = int(os.environ.get("ROUNDS", "15"))
     sample(APP), sample(FLOOR)  # warm the page cache and the bytecode cache
     floor, full = [], []
     for _ in range(rounds):
