@@ -1,6 +1,6 @@
 """Routes and event handlers only: parse input, call one service function, answer."""
 
-from chalicelib import auth, cleanup, logs, web
+from chalicelib import auth, cleanup, erasure, logs, privacy, web
 from chalicelib.settings import get_settings
 from chalicelib.web import Field, ThreadSafeChalice, client_ip, json_response, read_json
 
@@ -53,6 +53,36 @@ def me():
     return auth.describe(auth.current_session(app.current_request))
 
 
-@app.schedule("rate(15 minutes)", name="cleanup")
+@app.route("/api/me/email", methods=["POST"])
+def change_email():
+    session = auth.current_session(app.current_request)
+    body = read_json(app.current_request, {"email": Field(str, max_length=320)})
+    auth.request_email_change(session, body["email"], client_ip(app.current_request))
+    return json_response({"status": "sent", "message": (
+        "Open the link we sent to the new address to confirm it.")}, status=202)
+
+
+@app.route("/api/me/email/confirm", methods=["POST"])
+def confirm_email():
+    body = read_json(app.current_request, {"token": Field(str, max_length=128)})
+    auth.confirm_email_change(body["token"], client_ip(app.current_request))
+    return {"status": "changed"}
+
+
+@app.route("/api/me", methods=["DELETE"])
+def delete_account():
+    session = auth.current_session(app.current_request)
+    body = read_json(app.current_request, {"confirm": Field(str, max_length=320)})
+    erasure.erase_now(session, body["confirm"])
+    return json_response({"status": "deleted"}, headers={"Set-Cookie": auth.clear_cookie()})
+
+
+@app.route("/api/privacy", methods=["GET"])
+def privacy_policy():
+    lang = (app.current_request.query_params or {}).get("lang", "en")
+    return privacy.policy(lang)
+
+
+@app.schedule(f"rate({cleanup.EVERY_MINUTES} minutes)", name="cleanup")
 def scheduled_cleanup(event):
     return cleanup.run()

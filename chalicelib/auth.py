@@ -16,7 +16,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib import clock, limits, logs, mail
 from chalicelib.crypto import keyed_hash, new_token, same
-from chalicelib.errors import BadRequest, Forbidden, Unauthorized
+from chalicelib.errors import BadRequest, Conflict, Forbidden, Unauthorized
 from chalicelib.models import Account, EmailIndex, SignInLink, transaction
 from chalicelib.settings import get_settings
 from chalicelib.web import cookie_header, read_cookie
@@ -72,7 +72,7 @@ def request_link(raw_email, ip, *, purpose="signin", account_id=None):
     limits.hit("link-email-hour", email, message=wait)
     token = new_token()
     link = SignInLink(keyed_hash("link", token), purpose=purpose, email=email,
-                      account_id=account_id)
+                      email_key=email_key(email), account_id=account_id)
     link.set_expiry(clock.now() + LINK_TTL)
     link.save(condition=SignInLink.token_hash.does_not_exist())
     url = f"{get_settings().site_url}{LINK_PAGES[purpose]}#token={token}"
@@ -158,6 +158,38 @@ def get_or_create_account(email):
     return account
 
 
+# --- changing the address (rectification) ---------------------------------------------------
+
+def request_email_change(session, raw_email, ip):
+    """Mail a confirmation link to the new address; nothing changes until it is opened."""
+    email = normalise_email(raw_email)
+    if email == session.account.email:
+        raise BadRequest("That is already your address.", code="same_email")
+    request_link(email, ip, purpose="email-change", account_id=session.account_id)
+
+
+def confirm_email_change(token, ip):
+    """Move the account to the new address in one transaction; 409 if another account has it."""
+    link = consume_link(token, ip, purpose="email-change")
+    account = Account.get(link.account_id, consistent_read=True)
+    new_key = email_key(link.email)
+    try:
+        with transaction() as write:
+            write.delete(EmailIndex(account.email_key),
+                         condition=EmailIndex.account_id == account.account_id)
+            write.save(EmailIndex(new_key, account_id=account.account_id),
+                       condition=EmailIndex.email_key.does_not_exist())
+            write.update(account, actions=[Account.email.set(link.email),
+                                           Account.email_key.set(new_key)],
+                         condition=Account.account_id.exists()
+                         & Account.deleting_since.does_not_exist())
+    except TransactWriteError:
+        raise Conflict("That address belongs to another account, or this account is being "
+                       "deleted.", code="email_taken") from None
+    logs.event("email_changed", account_id=account.account_id)
+    return account.account_id
+
+
 # --- sessions ------------------------------------------------------------------------------
 
 def _serializer():
@@ -173,8 +205,14 @@ def start_session(account):
     if stale:
         account.update(actions=[Account.session_ids.delete(stale)],
                        condition=Account.account_id.exists())
-    account.update(actions=[Account.session_ids.add({session_id})],
-                   condition=Account.account_id.exists())
+    try:
+        account.update(actions=[Account.session_ids.add({session_id})],
+                       condition=Account.account_id.exists()
+                       & Account.deleting_since.does_not_exist())
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        raise Conflict("This account is being deleted.", code="account_deleting") from None
     return session_id
 
 
@@ -210,7 +248,7 @@ def current_session(request):
         account = Account.get(ids[0], consistent_read=True)
     except Account.DoesNotExist:
         raise Unauthorized("Please sign in.") from None
-    if ids[1] not in (account.session_ids or set()):
+    if ids[1] not in (account.session_ids or set()) or account.deleting_since is not None:
         raise Unauthorized("Your session has ended. Please sign in again.")
     return Session(account, ids[1])
 

@@ -9,6 +9,7 @@ from pynamodb.exceptions import DeleteError
 from chalicelib import clock, logs
 from chalicelib.models import EXPIRING_MODELS, expiry_hour
 
+EVERY_MINUTES = 15
 # DynamoDB's TTL may lag ~48 h; look back a little further so nothing is missed.
 LOOKBACK_HOURS = 72
 
@@ -40,4 +41,6 @@ def _remove_hour(model, hour, now):
 
 
 def run():
-    return {"expired": remove_expired()}
+    from chalicelib import erasure
+
+    return {"expired": remove_expired(), "erasures_resumed": erasure.resume_pending()}

@@ -87,6 +87,8 @@ class Account(Model):
     # Live session ids, each "<issued epoch>.<random>": removing one ends that session at once.
     session_ids = UnicodeSetAttribute(null=True)
     balance = NumberAttribute(default=0)
+    # Set when erasure starts: the account signs nobody in again and is removed last.
+    deleting_since = NumberAttribute(null=True)
 
 
 class EmailIndex(Model):
@@ -99,6 +101,26 @@ class EmailIndex(Model):
     account_id = UnicodeAttribute()
 
 
+class LinksByEmail(GlobalSecondaryIndex):
+    """A person's pending links, so erasing an account can find them without a scan."""
+
+    class Meta:
+        index_name = "by-email"
+        projection = KeysOnlyProjection()
+
+    email_key = UnicodeAttribute(hash_key=True)
+
+
+class LinksByAccount(GlobalSecondaryIndex):
+    """Address-change links of an account (sparse: sign-in links carry no account id)."""
+
+    class Meta:
+        index_name = "by-account"
+        projection = KeysOnlyProjection()
+
+    account_id = UnicodeAttribute(hash_key=True)
+
+
 class SignInLink(ExpiringModel):
     class Meta(BaseMeta):
         table_name = _settings.table_name("links")
@@ -106,9 +128,12 @@ class SignInLink(ExpiringModel):
     token_hash = UnicodeAttribute(hash_key=True)
     purpose = UnicodeAttribute()  # "signin" or "email-change"
     email = UnicodeAttribute()
+    email_key = UnicodeAttribute()
     account_id = UnicodeAttribute(null=True)
     used_at = NumberAttribute(null=True)
     by_expiry = ExpiryIndex()
+    by_email = LinksByEmail()
+    by_account = LinksByAccount()
 
 
 class LimitWindow(ExpiringModel):
@@ -149,5 +174,18 @@ class AppliedCause(Model):
     delta = NumberAttribute()
 
 
-ALL_MODELS = [Account, EmailIndex, SignInLink, LimitWindow, LedgerEntry, AppliedCause]
+class PendingErasure(Model):
+    """An erasure under way; the cleanup resumes it after `resume_at` if it was interrupted."""
+
+    class Meta(BaseMeta):
+        table_name = _settings.table_name("erasures")
+
+    account_id = UnicodeAttribute(hash_key=True)
+    expires_at = NumberAttribute()  # when the cleanup may resume it
+    expiry_hour = UnicodeAttribute()
+    by_expiry = ExpiryIndex()
+
+
+ALL_MODELS = [Account, EmailIndex, SignInLink, LimitWindow, LedgerEntry, AppliedCause,
+              PendingErasure]
 EXPIRING_MODELS = [SignInLink, LimitWindow]

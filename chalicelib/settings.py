@@ -44,6 +44,10 @@ class Settings:
     operator_name: str
     operator_email: str
     log_level: str
+    log_retention_days: int
+    export_retention_hours: int
+    accounting_retention_years: int
+    privacy_updated: str
     extra: dict = field(default_factory=dict)
 
     @property
@@ -115,6 +119,10 @@ def load(env=None):
         operator_email=env.get("OPERATOR_EMAIL",
                                "" if stage == "prod" else "privacy@example.invalid"),
         log_level=env.get("LOG_LEVEL", "INFO"),
+        log_retention_days=int(env.get("LOG_RETENTION_DAYS", "30")),
+        export_retention_hours=int(env.get("EXPORT_RETENTION_HOURS", "24")),
+        accounting_retention_years=int(env.get("ACCOUNTING_RETENTION_YEARS", "10")),
+        privacy_updated=env.get("PRIVACY_UPDATED", "2026-11-27"),
         extra={k: v for k, v in env.items() if k.isupper()},
     ).validate()
 

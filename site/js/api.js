@@ -26,6 +26,8 @@ const Api = (() => {
 
   async function csrfToken() {
     if (csrf) return csrf;
+    await account();  // signed in, the token is bound to the session
+    if (csrf) return csrf;
     const data = await call("GET", "/api/auth/csrf");
     csrf = data.csrf_token;
     return csrf;

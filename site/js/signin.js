@@ -4,6 +4,9 @@ document.addEventListener("DOMContentLoaded", async () => {
   show($("#welcome"), Boolean(me));
   show($("#signin"), !me);
   if (me) $("#welcome-email").textContent = me.email;
+  if (new URLSearchParams(window.location.search).get("deleted")) {
+    message($("#signin-notice"), "Your account and everything in it have been deleted.", "ok");
+  }
   const form = $("#signin-form");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -1,0 +1,136 @@
+"""Erasing an account: every item and object of it, resumable if interrupted.
+
+The first write marks the account as being deleted and drops its sessions, so it is signed out
+everywhere at once. Each step after that is idempotent and finds what it removes with queries
+(never a scan); the account item and its address index go last, so a resumed erasure can still
+read what it needs. A `PendingErasure` item lets the scheduled cleanup resume an erasure that a
+timeout or a crash interrupted.
+"""
+
+import time
+
+from pynamodb.exceptions import DeleteError, UpdateError
+
+from chalicelib import clock, limits, logs
+from chalicelib.crypto import keyed_hash, same
+from chalicelib.errors import BadRequest
+from chalicelib.models import (
+    Account,
+    AppliedCause,
+    EmailIndex,
+    LedgerEntry,
+    LimitWindow,
+    PendingErasure,
+    SignInLink,
+    expiry_hour,
+)
+
+RESUME_AFTER_SECONDS = 300
+
+
+def check_confirmation(session, typed):
+    if not isinstance(typed, str) or not same(typed.strip().lower(), session.account.email.lower()):
+        raise BadRequest("Type your email address exactly to confirm the deletion.",
+                         code="confirmation_mismatch")
+
+
+def start(account_id, now=None):
+    """Mark the account, end its sessions, and note the erasure for the cleanup to resume."""
+    now = int(clock.now() if now is None else now)
+    resume_at = now + RESUME_AFTER_SECONDS
+    PendingErasure(account_id, expires_at=resume_at, expiry_hour=expiry_hour(resume_at)).save()
+    try:
+        Account(account_id).update(
+            actions=[Account.deleting_since.set(now), Account.session_ids.remove()],
+            condition=Account.account_id.exists() & Account.deleting_since.does_not_exist())
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise  # already being deleted, or gone: finishing is idempotent either way
+    logs.event("erasure_started", account_id=account_id)
+
+
+def erase(account_id):
+    """Remove everything of the account; safe to run again after an interruption."""
+    try:
+        account = Account.get(account_id, consistent_read=True)
+    except Account.DoesNotExist:
+        _delete_quietly(PendingErasure(account_id))
+        return
+    for step in STEPS:
+        step(account)
+    _delete_quietly(EmailIndex(account.email_key), condition=EmailIndex.account_id == account_id)
+    _delete_quietly(account)
+    _delete_quietly(PendingErasure(account_id))
+    logs.event("erasure_finished", account_id=account_id)
+
+
+def erase_ledger(account):
+    for entry in LedgerEntry.query(account.account_id):
+        _delete_quietly(AppliedCause(entry.cause_key))
+        _delete_quietly(entry)
+
+
+def erase_links_and_windows(account):
+    """Sign-in links to the address, address-change links of the account, and the limit
+    windows of every address involved."""
+    addresses = {account.email}
+    for key in SignInLink.by_account.query(account.account_id):
+        link = _get(SignInLink, key.token_hash)
+        if link is not None:
+            addresses.add(link.email)
+            _delete_quietly(link)
+    for key in SignInLink.by_email.query(account.email_key):
+        _delete_quietly(key)
+    for address in addresses:
+        erase_limit_windows(address)
+
+
+def erase_limit_windows(address, now=None):
+    """Windows keyed by an address's hash: recompute the keys of every window still alive."""
+    now = int(clock.now() if now is None else now)
+    with LimitWindow.batch_write() as batch:
+        for scope in ("link-email-minute", "link-email-hour"):
+            _, window = limits.RULES[scope]
+            first = (now - limits.HOUR - window) // window * window
+            for start in range(first, now + window, window):
+                batch.delete(LimitWindow(keyed_hash("limit", f"{scope}:{address}:{start}")))
+
+
+STEPS = [erase_ledger, erase_links_and_windows]
+
+
+def resume_pending(now=None):
+    """From the cleanup: finish erasures whose first attempt stopped part-way."""
+    now = int(clock.now() if now is None else now)
+    resumed = 0
+    for back in range(0, 73):
+        hour = expiry_hour(now - 3600 * back)
+        for pending in PendingErasure.by_expiry.query(hour, PendingErasure.expires_at < now):
+            erase(pending.account_id)
+            resumed += 1
+    return resumed
+
+
+def _get(model, key):
+    try:
+        return model.get(key, consistent_read=True)
+    except model.DoesNotExist:
+        return None
+
+
+def _delete_quietly(item, condition=None):
+    try:
+        item.delete(condition=condition)
+    except DeleteError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+
+
+def erase_now(session, typed):
+    """The route's one call: check the typed confirmation, then erase at once."""
+    check_confirmation(session, typed)
+    started = time.monotonic()
+    start(session.account_id)
+    erase(session.account_id)
+    logs.event("erasure_took", account_id=session.account_id,
+               ms=int((time.monotonic() - started) * 1000))

@@ -1,0 +1,141 @@
+"""The privacy policy, in English and French, built from settings and the code's own constants.
+
+Every period and name on the page comes from the value the code enforces (the link's lifetime,
+the cookie's, the limit windows, the cleanup's rhythm, the export's retention), so the page
+cannot drift from what the service does.
+"""
+
+from chalicelib import auth, cleanup, limits
+from chalicelib.settings import get_settings
+
+LANGUAGES = ("en", "fr")
+REGION_NAMES = {"eu-west-3": ("Paris, France", "Paris, France")}
+
+
+def _duration(seconds, lang):
+    units = ((86400, "day", "jour"), (3600, "hour", "heure"), (60, "minute", "minute"))
+    for size, en, fr in units:
+        if seconds % size == 0:
+            n = seconds // size
+            word = en if lang == "en" else fr
+            return f"{n} {word}{'s' if n > 1 else ''}"
+    return f"{seconds} s"
+
+
+def policy(lang="en"):
+    if lang not in LANGUAGES:
+        lang = "en"
+    s = get_settings()
+    fr = lang == "fr"
+
+    def t(en, french):
+        return french if fr else en
+
+    def d(seconds):
+        return _duration(seconds, lang)
+
+    region = REGION_NAMES.get(s.region, (s.region, s.region))[1 if fr else 0]
+    window = max(w for _, w in limits.RULES.values())
+    sections = [
+        (t("Data controller", "Responsable du traitement"),
+         [f"{s.operator_name} — {s.operator_email}"]),
+        (t("Data we collect, and why", "Données collectées et finalités"), [
+            t("Email address — account creation and sign-in by emailed link, linking your "
+              "credits and gallery to you. Legal basis: performance of the contract.",
+              "Adresse e-mail — création du compte et connexion par lien envoyé par e-mail, "
+              "rattachement de vos crédits et de votre galerie. Base légale : exécution du "
+              "contrat."),
+            t("Descriptions you enter (context, characters, scenes) — generating the images "
+              "you request. Legal basis: performance of the contract.",
+              "Descriptions saisies (contexte, personnages, scènes) — génération des images "
+              "demandées. Base légale : exécution du contrat."),
+            t("Generated images — your personal gallery. Legal basis: performance of the "
+              "contract.",
+              "Images générées — votre galerie personnelle. Base légale : exécution du "
+              "contrat."),
+            t("IP address — anti-abuse limits only, never stored as such: a keyed hash that "
+              "cannot be linked from one window to the next. Legal basis: legitimate interest.",
+              "Adresse IP — limites anti-abus uniquement, jamais conservée telle quelle : une "
+              "empreinte à clé, non reliable d'une fenêtre à l'autre. Base légale : intérêt "
+              "légitime."),
+            t("Payment data — handled by Stripe (we never see your card); we keep your credit "
+              "balance and purchase history. Legal bases: contract and accounting obligations.",
+              "Données de paiement — traitées par Stripe (nous ne voyons jamais votre carte) ; "
+              "nous conservons votre solde et l'historique d'achats. Bases légales : contrat et "
+              "obligations comptables."),
+        ]),
+        (t("Cookies", "Cookies"), [
+            t(f"A single session cookie ({s.cookie_name}), strictly necessary (sign-in and form "
+              f"protection), signed, inaccessible to JavaScript, valid {d(auth.SESSION_TTL)}. "
+              "No advertising or analytics cookies.",
+              f"Un seul cookie de session ({s.cookie_name}), strictement nécessaire (connexion "
+              "et protection des formulaires), signé, inaccessible à JavaScript, valable "
+              f"{d(auth.SESSION_TTL)}. Aucun cookie publicitaire ou de mesure d'audience."),
+        ]),
+        (t("Recipients and processors", "Destinataires et sous-traitants"), [
+            t(f"Amazon Web Services (AWS) — hosting of the application, data and images, in the "
+              f"{s.region} region ({region}).",
+              f"Amazon Web Services (AWS) — hébergement de l'application, des données et des "
+              f"images, dans la région {s.region} ({region})."),
+            t("OpenAI (United States) — image generation: the descriptions you enter are sent "
+              "to it to draw your cartoons.",
+              "OpenAI (États-Unis) — génération d'images : les descriptions saisies lui sont "
+              "envoyées pour dessiner vos cartoons."),
+            t("Resend — sending sign-in emails.", "Resend — envoi des e-mails de connexion."),
+            t("Stripe — payment processing.", "Stripe — traitement des paiements."),
+            t("Transfers to the United States rely on standard contractual clauses and/or the "
+              "EU-US Data Privacy Framework.",
+              "Les transferts vers les États-Unis reposent sur les clauses contractuelles types "
+              "et/ou le Data Privacy Framework UE-États-Unis."),
+        ]),
+        (t("Retention periods", "Durées de conservation"), [
+            t("Account, gallery and credit balance: as long as the account is active.",
+              "Compte, galerie et solde de crédits : tant que le compte est actif."),
+            t(f"Session cookie: {d(auth.SESSION_TTL)}.",
+              f"Cookie de session : {d(auth.SESSION_TTL)}."),
+            t(f"Sign-in link: {d(auth.LINK_TTL)}; it works once.",
+              f"Lien de connexion : {d(auth.LINK_TTL)} ; il ne fonctionne qu'une fois."),
+            t(f"Anti-abuse limit windows derived from your IP address: unusable after "
+              f"{d(window)}, deleted within {d(cleanup.EVERY_MINUTES * 60)} after that.",
+              f"Fenêtres anti-abus dérivées de votre adresse IP : inutilisables après "
+              f"{d(window)}, supprimées dans les {d(cleanup.EVERY_MINUTES * 60)} qui suivent."),
+            t(f"Technical logs (no email, IP address or token in them): "
+              f"{d(s.log_retention_days * 86400)}.",
+              f"Journaux techniques (sans e-mail, adresse IP ni jeton) : "
+              f"{d(s.log_retention_days * 86400)}."),
+            t(f"Your data exports: {d(s.export_retention_hours * 3600)}.",
+              f"Vos exports de données : {d(s.export_retention_hours * 3600)}."),
+            t(f"Purchase records required by accounting law: {s.accounting_retention_years} "
+              "years, without your email address once your account is deleted.",
+              f"Pièces comptables exigées par la loi : {s.accounting_retention_years} ans, sans "
+              "votre adresse e-mail une fois votre compte supprimé."),
+        ]),
+        (t("Your rights", "Vos droits"), [
+            t("You have the right to access, rectify, erase, port, restrict and object to the "
+              "processing of your data. From your account page you can download all your data, "
+              "change your email address and delete your account and gallery yourself, at once. "
+              f"For anything else, write to {s.operator_email}. You may also lodge a complaint "
+              "with the CNIL (https://www.cnil.fr).",
+              "Vous disposez des droits d'accès, de rectification, d'effacement, de portabilité, "
+              "de limitation et d'opposition. Depuis la page de votre compte, vous pouvez "
+              "télécharger toutes vos données, changer d'adresse e-mail et supprimer vous-même "
+              "votre compte et votre galerie, immédiatement. Pour toute autre demande, écrivez à "
+              f"{s.operator_email}. Vous pouvez aussi saisir la CNIL (https://www.cnil.fr)."),
+        ]),
+        (t("Security", "Sécurité"), [
+            t("The site is served only over HTTPS; sessions rely on signed cookies inaccessible "
+              "to JavaScript; each gallery is isolated per account and its images are reached "
+              "only through short-lived links. No passwords are stored.",
+              "Le site est servi exclusivement en HTTPS ; les sessions reposent sur des cookies "
+              "signés inaccessibles à JavaScript ; chaque galerie est isolée par compte et ses "
+              "images ne sont accessibles que par des liens de courte durée. Aucun mot de passe "
+              "n'est stocké."),
+        ]),
+    ]
+    return {
+        "lang": lang,
+        "title": t("Privacy policy", "Politique de confidentialité"),
+        "updated": s.privacy_updated,
+        "updated_label": t("Last updated", "Dernière mise à jour"),
+        "sections": [{"heading": h, "paragraphs": p} for h, p in sections],
+    }

@@ -1,0 +1,25 @@
+// Confirming a new address: like sign-in, opening the link changes nothing until the POST.
+document.addEventListener("DOMContentLoaded", () => {
+  const token = new URLSearchParams(window.location.hash.slice(1)).get("token");
+  history.replaceState(null, "", window.location.pathname);
+  const notice = $("#confirm-notice");
+  if (!token) {
+    message(notice, "This link is incomplete. Ask for a new one from your account page.", "error");
+    show($("#confirm-form"), false);
+    show($("#next"), true);
+    return;
+  }
+  $("#confirm-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    $("#confirm-button").disabled = true;
+    try {
+      await Api.post("/api/me/email/confirm", { token });
+      Api.forget();
+      message(notice, "Your address is changed.", "ok");
+    } catch (error) {
+      message(notice, error.message, "error");
+    }
+    show($("#confirm-form"), false);
+    show($("#next"), true);
+  });
+});

@@ -1,0 +1,15 @@
+// The privacy policy, rendered from what the API says the service does (settings and code).
+document.addEventListener("DOMContentLoaded", async () => {
+  renderHeader();
+  const lang = new URLSearchParams(window.location.search).get("lang") === "fr" ? "fr" : "en";
+  document.documentElement.lang = lang;
+  const policy = await Api.get("/api/privacy?lang=" + lang);
+  $("#policy-title").textContent = policy.title;
+  document.title = policy.title + " · Caaartoons";
+  $("#policy-updated").textContent = `${policy.updated_label}: ${policy.updated}`;
+  $("#policy-body").replaceChildren(...policy.sections.map((section) => el("section", {},
+    el("h2", {}, section.heading),
+    section.paragraphs.length > 1
+      ? el("ul", {}, section.paragraphs.map((p) => el("li", {}, p)))
+      : el("p", {}, section.paragraphs[0]))));
+});
