@@ -52,8 +52,11 @@ def prepare_environment(moto_port, port):
 
 
 def start_moto(port):
+    import logging
+
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call is noise
     from local import moto_atomic
 
     moto_atomic.install()
