@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+REGION := eu-west-3
+STACK := caaartoons-prod
 
-.PHONY: run test lint browser bench package deploy clean
+.PHONY: run test lint browser bench package deploy secrets restart clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,8 +26,30 @@ browser:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-test: $(STAMP) browser lint
+test: $(STAMP) browser lint package
 	$(PY) -m pytest
+
+# The prod stack, offline and without an AWS account: the Chalice deployment package and the SAM
+# template (merged with infra/build.py's), linted. Prints the package's size. See infra/README.md.
+package: $(STAMP)
+	$(PY) -m infra.build dist
+	$(VENV)/bin/cfn-lint --regions $(REGION) --include-checks I -- dist/package/sam.json
+
+# With the operator's AWS credentials, never in CI: settings in infra/prod.env.
+deploy: package
+	infra/deploy.sh
+
+secrets: $(STAMP)
+	$(PY) -m infra.put_secrets $(if $(ROTATE),--rotate $(ROTATE))
+
+# New execution environments, which read the secrets again at start.
+restart:
+	@for name in $$(aws cloudformation describe-stack-resources --region $(REGION) \
+	    --stack-name $(STACK) --output text --query \
+	    "StackResources[?ResourceType=='AWS::Lambda::Function'].PhysicalResourceId"); do \
+	  aws lambda update-function-configuration --region $(REGION) --function-name $$name \
+	    --description "restarted $$(date -u +%FT%TZ)" >/dev/null && echo "restarted $$name"; \
+	done
 
 bench: $(STAMP)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

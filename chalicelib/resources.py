@@ -13,6 +13,9 @@ from chalicelib.settings import get_settings
 WORKER_TIMEOUT_SECONDS = 900
 QUEUE_VISIBILITY_SECONDS = WORKER_TIMEOUT_SECONDS + 60
 MAX_RECEIVES = 3
+# Temporary exports live under this prefix; production's lifecycle rule deletes them.
+EXPORTS_PREFIX = "exports/"
+EXPORTS_EXPIRE_DAYS = 1
 
 
 def dead_letter_queue_name(settings=None):
