@@ -37,6 +37,7 @@ MAX_WEBHOOK_BYTES = 512 * 1024
 SESSION_ID = re.compile(r"^cs_[A-Za-z0-9_]{1,250}$")
 ACCOUNT_ID = re.compile(r"^[0-9a-f]{32}$")
 FINAL_DISPUTE_STATUSES = ("won", "lost", "warning_closed", "prevented")
+GRANT_ATTEMPTS = 3
 
 
 class PaymentProviderError(ApiError):
@@ -270,13 +271,23 @@ def fulfil(session, *, paid=None):
     payment_intent = _payment_intent_id(session.get("payment_intent"))
     if payment_intent:
         actions.append(Purchase.payment_intent.set(payment_intent))
-    try:
-        credits.grant(purchase.account_id, int(purchase.credits), reason="purchase",
-                      cause_key=f"checkout:{session['id']}", note=f"Bought {purchase.credits} "
-                      f"credits", also=lambda write: write.update(
-                          purchase, actions=actions, condition=Purchase.purchase_id.exists()))
-    except credits.AlreadyApplied:
-        return "already_granted"
+    for attempt in range(GRANT_ATTEMPTS):
+        try:
+            credits.grant(purchase.account_id, int(purchase.credits), reason="purchase",
+                          cause_key=f"checkout:{session['id']}",
+                          note=f"Bought {purchase.credits} credits",
+                          also=lambda write: write.update(
+                              purchase, actions=actions,
+                              condition=Purchase.purchase_id.exists()))
+            break
+        except credits.AlreadyApplied:
+            return "already_granted"
+        except TransactWriteError:
+            # DynamoDB cancels a transaction that collides with one in flight on the same
+            # items (the webhook and the success page at once): look again in a moment.
+            if attempt == GRANT_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
     logs.event("credits_purchased", account_id=purchase.account_id,
                purchase_id=purchase.purchase_id, credits=int(purchase.credits))
     return "granted"

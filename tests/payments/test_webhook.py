@@ -256,3 +256,24 @@ def test_the_success_page_and_the_webhook_racing_grant_once(buyer, stripe, strip
         assert {results["webhook"].json["outcome"]} <= {"granted", "already_granted"}
     assert balance(buyer) == 50 == ledger_sum(account_id(buyer))
     assert LedgerEntry.count(account_id(buyer)) == 5
+
+
+def test_a_grant_cancelled_by_a_colliding_transaction_is_tried_again(
+        buyer, stripe, stripe_api, monkeypatch):
+    """Real DynamoDB cancels a transaction that collides with one in flight on the same items
+    (moto serialises them, so the collision is staged here once)."""
+    from pynamodb.exceptions import TransactWriteError
+
+    from chalicelib import credits
+
+    real_grant, calls = credits.grant, []
+
+    def collide_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise TransactWriteError("Transaction cancelled: TransactionConflict")
+        return real_grant(*args, **kwargs)
+
+    monkeypatch.setattr(credits, "grant", collide_once)
+    assert deliver(stripe, paid_event(stripe_api, buyer)).json["outcome"] == "granted"
+    assert len(calls) == 2 and balance(buyer) == 10
