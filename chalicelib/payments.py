@@ -222,7 +222,8 @@ def _now():
 def _purchase_for(session):
     """The purchase a session claims to pay for, and what is wrong with the claim, if anything.
     Everything that decides a grant is checked against what the server recorded."""
-    metadata = session.get("metadata") or {}
+    metadata = session.get("metadata")
+    metadata = metadata if isinstance(metadata, dict) else {}
     account_id = session.get("client_reference_id")
     purchase_id = metadata.get("purchase_id")
     if session.get("mode") != "payment" or not isinstance(session.get("id"), str):
@@ -328,14 +329,18 @@ def confirm_checkout(account_id, session_id):
 
 # --- refunds and disputes --------------------------------------------------------------------
 
-def _purchase_by_payment(payment_intent):
+def _purchase_by_payment(payment_intent, *, ours):
+    """The purchase paid by a payment intent. One we know is ours but cannot find yet (its
+    checkout event not processed) is a 409, so Stripe delivers the event again later."""
     payment_intent = _payment_intent_id(payment_intent)
-    if payment_intent is None:
-        raise BadRequest("The event names no payment.", code="invalid_event")
-    for key in Purchase.by_payment.query(payment_intent, limit=1):
-        return Purchase.get(key.account_id, key.purchase_id, consistent_read=True)
-    # Known only once its checkout is fulfilled: a non-2xx makes Stripe deliver it again later.
-    raise Conflict("This payment has no recorded purchase yet.", code="purchase_not_recorded")
+    if payment_intent is not None:
+        for key in Purchase.by_payment.query(payment_intent, limit=1):
+            return Purchase.get(key.account_id, key.purchase_id, consistent_read=True)
+    if ours:
+        raise Conflict("This payment has no recorded purchase yet.",
+                       code="purchase_not_recorded")
+    logs.event("payment_unmatched", level=logging.WARNING)
+    return None
 
 
 def _reversal_status(purchase, refunded):
@@ -386,7 +391,11 @@ def _reverse(purchase, *, refunded=0, lost=0, attempts=8):
 
 
 def record_refund(charge):
-    purchase = _purchase_by_payment(charge.get("payment_intent"))
+    metadata = charge.get("metadata")
+    ours = isinstance(metadata, dict) and bool(metadata.get("purchase_id"))  # from our checkout
+    purchase = _purchase_by_payment(charge.get("payment_intent"), ours=ours)
+    if purchase is None:
+        return "ignored"
     refunded = charge.get("amount_refunded")
     if not isinstance(refunded, int) or refunded < 0 or \
             str(charge.get("currency") or "").lower() != purchase.currency:
@@ -397,7 +406,9 @@ def record_refund(charge):
 
 def record_dispute(dispute):
     """Record a dispute as it moves; a lost one claws back like a refund of its amount."""
-    purchase = _purchase_by_payment(dispute.get("payment_intent"))
+    purchase = _purchase_by_payment(dispute.get("payment_intent"), ours=False)
+    if purchase is None:
+        return "ignored"
     status, amount = dispute.get("status"), dispute.get("amount")
     if not isinstance(status, str) or not isinstance(amount, int) or amount < 0:
         raise BadRequest("The dispute is malformed.", code="invalid_event")

@@ -172,3 +172,16 @@ def test_a_refund_for_a_charge_in_another_currency_is_refused(buyer, stripe, str
     charge = dict(stripe_api.charge(session, refunded=1200), currency="usd")
     assert deliver(stripe, event("charge.refunded", charge)).json["outcome"] == "rejected"
     assert invariant(account) == 30
+
+
+def test_refunds_and_disputes_of_payments_that_are_not_ours_are_acknowledged(
+        buyer, stripe, stripe_api):
+    session, account = bought(stripe_api, stripe, buyer)
+    stranger = dict(session, payment_intent="pi_someone_else", metadata={})
+    for kind, obj in (("charge.refunded", stripe_api.charge(stranger, refunded=1200)),
+                      ("charge.refunded", dict(stripe_api.charge(stranger, refunded=1200),
+                                               payment_intent=None)),
+                      ("charge.dispute.created", stripe_api.dispute(stranger))):
+        response = deliver(stripe, event(kind, obj))
+        assert response.status == 200 and response.json["outcome"] == "ignored"
+    assert invariant(account) == 30 and purchase_of(account).dispute_status is None
