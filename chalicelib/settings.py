@@ -105,8 +105,10 @@ class Settings:
 
     @property
     def local_checkout(self):
-        """The stand-in checkout runs only off prod and only without a Stripe key."""
-        return self.stage != "prod" and not self.stripe_secret_key
+        """The stand-in checkout runs only off prod, without a Stripe key, and never in a
+        Lambda (whatever its stage): it signs events with the webhook secret."""
+        return (self.stage != "prod" and not self.stripe_secret_key
+                and not self.get("AWS_LAMBDA_FUNCTION_NAME"))
 
     def pack(self, pack_id):
         return next((p for p in self.credit_packs if p.pack_id == pack_id), None)

@@ -67,3 +67,5 @@ def test_the_local_checkout_exists_only_off_prod_and_without_a_stripe_key():
     assert load({"STAGE": "local"}).local_checkout
     assert not load({"STAGE": "local", "STRIPE_SECRET_KEY": "sk_test_x"}).local_checkout
     assert not load(PROD).local_checkout
+    assert not load({"STAGE": "test", "AWS_LAMBDA_FUNCTION_NAME": "caaartoons-test"}) \
+        .local_checkout
