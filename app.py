@@ -1,6 +1,6 @@
 """Routes and event handlers only: parse input, call one service function, answer."""
 
-from chalicelib import auth, cleanup, erasure, logs, privacy, web
+from chalicelib import auth, cleanup, credits, erasure, logs, payments, privacy, web
 from chalicelib.settings import get_settings
 from chalicelib.web import Field, ThreadSafeChalice, client_ip, json_response, read_json
 
@@ -81,6 +81,63 @@ def delete_account():
 def privacy_policy():
     lang = (app.current_request.query_params or {}).get("lang", "en")
     return privacy.policy(lang)
+
+
+# --- credits and buying them ----------------------------------------------------------------
+
+@app.route("/api/packs", methods=["GET"])
+def list_packs():
+    return payments.list_packs()
+
+
+@app.route("/api/credits", methods=["GET"])
+def credit_statement():
+    session = auth.current_session(app.current_request)
+    query = app.current_request.query_params or {}
+    return credits.statement(session.account_id, cursor=query.get("cursor"),
+                             limit=query.get("limit"))
+
+
+@app.route("/api/purchases", methods=["GET"])
+def purchase_history():
+    session = auth.current_session(app.current_request)
+    query = app.current_request.query_params or {}
+    return payments.purchase_history(session.account_id, cursor=query.get("cursor"),
+                                     limit=query.get("limit"))
+
+
+@app.route("/api/checkout", methods=["POST"])
+def start_checkout():
+    session = auth.current_session(app.current_request)
+    body = read_json(app.current_request, {"pack": Field(str, max_length=40)})
+    return json_response(payments.start_checkout(session.account, body["pack"]), status=201)
+
+
+@app.route("/api/checkout/confirm", methods=["POST"])
+def confirm_checkout():
+    session = auth.current_session(app.current_request)
+    body = read_json(app.current_request, {"session_id": Field(str, max_length=255)})
+    return payments.confirm_checkout(session.account_id, body["session_id"])
+
+
+@app.route("/api/stripe/webhook", methods=["POST"])
+def stripe_webhook():
+    # raw_body: the exact bytes Stripe signed (API Gateway passes a JSON body as UTF-8 text,
+    # which Chalice encodes back to the same bytes).
+    request = app.current_request
+    return payments.handle_webhook(request.raw_body, request.headers.get("stripe-signature"))
+
+
+@app.route("/api/local-checkout/{session_id}", methods=["GET"])
+def local_checkout(session_id):
+    session = auth.current_session(app.current_request)
+    return payments.local_checkout_summary(session.account_id, session_id)
+
+
+@app.route("/api/local-checkout/{session_id}/pay", methods=["POST"])
+def local_checkout_pay(session_id):
+    session = auth.current_session(app.current_request)
+    return payments.local_checkout_pay(session.account_id, session_id)
 
 
 @app.schedule(f"rate({cleanup.EVERY_MINUTES} minutes)", name="cleanup")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import TransactWriteError
 
+from chalicelib import paging
 from chalicelib.errors import PaymentRequired
 from chalicelib.models import Account, AppliedCause, LedgerEntry, transaction
 
@@ -50,14 +51,15 @@ def new_entry_id(now=None):
     return f"{int((now or time.time()) * 1000):013d}#{uuid.uuid4().hex[:12]}"
 
 
-def apply(account_id, delta, *, reason, cause_key, note="", also=None):
+def apply(account_id, delta, *, reason, cause_key, note="", also=None, unrecovered=None):
     """Move the balance by `delta` for `cause_key`, once. `also(write)` may add more writes
     (a cartoon, a purchase record) that must succeed or fail with this change."""
     if reason not in REASONS or not isinstance(delta, int) or not cause_key:
         raise ValueError("a ledger change needs a known reason, an int delta and a cause")
     now = datetime.datetime.now(datetime.UTC)
     entry = LedgerEntry(account_id, new_entry_id(now.timestamp()), delta=delta, reason=reason,
-                        cause_key=cause_key, note=note[:200], created_at=now)
+                        cause_key=cause_key, note=note[:200], created_at=now,
+                        unrecovered=unrecovered or None)
     account_condition = Account.account_id.exists()
     if delta < 0:
         account_condition &= Account.balance >= -delta
@@ -103,6 +105,40 @@ def debit(account_id, amount, *, reason, cause_key, note="", also=None):
     return apply(account_id, -amount, reason=reason, cause_key=cause_key, note=note, also=also)
 
 
+@dataclass(frozen=True)
+class ClawedBack:
+    entry: LedgerEntry
+    taken: int
+    unrecovered: int
+
+
+def clawback(account_id, wanted, *, cause_key, note="", also=None, attempts=8):
+    """Take back up to `wanted` credits, never more than the balance: the balance never goes
+    negative, and what it could not cover is recorded on the entry (which may then move
+    nothing). `also(write, taken, unrecovered)` adds writes to the same transaction."""
+    if wanted <= 0:
+        raise ValueError("a clawback is positive")
+    for _ in range(attempts):
+        taken = min(wanted, balance(account_id))
+        extra = also and (lambda write, taken=taken: also(write, taken, wanted - taken))
+        try:
+            applied = apply(account_id, -taken, reason="clawback", cause_key=cause_key,
+                            note=note, also=extra, unrecovered=wanted - taken)
+        except InsufficientCredits:
+            continue  # a spend moved the balance between the read and the write: look again
+        return ClawedBack(applied.entry, taken, wanted - taken)
+    raise RuntimeError("the balance kept moving; the clawback will be retried")
+
+
+def adjust(account_id, delta, *, note):
+    """An operator's change, with the operator's reason as the entry's note."""
+    if not isinstance(delta, int) or delta == 0 or not note.strip():
+        raise ValueError("an adjustment needs a non-zero number of credits and a reason")
+    change = grant if delta > 0 else debit
+    return change(account_id, abs(delta), reason="adjustment",
+                  cause_key=f"adjustment:{uuid.uuid4().hex}", note=note.strip())
+
+
 def was_applied(cause_key):
     try:
         return AppliedCause.get(cause_key, consistent_read=True)
@@ -122,3 +158,20 @@ def entries(account_id, *, limit=50, after=None):
     items = list(page)
     more = page.last_evaluated_key
     return items, (more["entry_id"]["S"] if more else None)
+
+
+def statement(account_id, *, cursor=None, limit=None):
+    """The balance and one page of the ledger for the API; `cursor` continues a listing."""
+    limit = paging.read_limit(limit)
+    after = paging.decode_cursor(cursor)
+    items, _ = entries(account_id, limit=limit + 1, after=after)
+    more = items[limit - 1].entry_id if len(items) > limit else None
+    return {"balance": balance(account_id), "entries": [describe(e) for e in items[:limit]],
+            "next_cursor": paging.encode_cursor(more)}
+
+
+def describe(entry):
+    return {"id": entry.entry_id, "delta": int(entry.delta), "reason": entry.reason,
+            "cause": entry.cause_key, "note": entry.note or "",
+            "unrecovered": int(entry.unrecovered) if entry.unrecovered else 0,
+            "created_at": entry.created_at.isoformat()}

@@ -8,6 +8,7 @@ timeout or a crash interrupted.
 """
 
 import time
+import uuid
 
 from pynamodb.exceptions import DeleteError, UpdateError
 
@@ -21,8 +22,10 @@ from chalicelib.models import (
     LedgerEntry,
     LimitWindow,
     PendingErasure,
+    Purchase,
     SignInLink,
     expiry_hour,
+    transaction,
 )
 
 RESUME_AFTER_SECONDS = 300
@@ -96,7 +99,22 @@ def erase_limit_windows(address, now=None):
                 batch.delete(LimitWindow(keyed_hash("limit", f"{scope}:{address}:{start}")))
 
 
-STEPS = [erase_ledger, erase_links_and_windows]
+def pseudonymise_purchases(account):
+    """Accounting law keeps purchase records: move each under a random pseudonym that nothing
+    links back to the account (they never held the address)."""
+    from chalicelib.payments import ERASED_PREFIX
+
+    pseudonym = f"{ERASED_PREFIX}{uuid.uuid4().hex}"
+    for purchase in Purchase.query(account.account_id, consistent_read=True):
+        kept = Purchase(pseudonym, purchase.purchase_id, **{
+            name: getattr(purchase, name) for name in Purchase.get_attributes()
+            if name not in ("account_id", "purchase_id")})
+        with transaction() as write:
+            write.save(kept)
+            write.delete(purchase)
+
+
+STEPS = [pseudonymise_purchases, erase_ledger, erase_links_and_windows]
 
 
 def resume_pending(now=None):

@@ -19,6 +19,7 @@ RULES = {
     "link-email-hour": (5, HOUR),
     "link-ip-hour": (20, HOUR),
     "verify-ip-hour": (60, HOUR),
+    "checkout-account-hour": (30, HOUR),
 }
 
 

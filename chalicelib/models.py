@@ -160,6 +160,8 @@ class LedgerEntry(Model):
     cause_key = UnicodeAttribute()
     note = UnicodeAttribute(default="")
     created_at = UTCDateTimeAttribute()
+    # A clawback takes at most the balance; what it could not take is recorded here.
+    unrecovered = NumberAttribute(null=True)
 
 
 class AppliedCause(Model):
@@ -186,6 +188,49 @@ class PendingErasure(Model):
     by_expiry = ExpiryIndex()
 
 
+class PaymentIndex(GlobalSecondaryIndex):
+    """Purchases by Stripe payment intent, so a refund or a dispute finds its purchase.
+    Sparse: only paid purchases carry a payment intent."""
+
+    class Meta:
+        index_name = "by-payment"
+        projection = KeysOnlyProjection()
+
+    payment_intent = UnicodeAttribute(hash_key=True)
+
+
+class Purchase(Model):
+    """One checkout of a credit pack, from its creation to its refunds and disputes. What was
+    sold (pack, credits, amount) is recorded when the checkout starts: the webhook checks the
+    paid session against it, so a later price change never breaks a payment in flight."""
+
+    class Meta(BaseMeta):
+        table_name = _settings.table_name("purchases")
+
+    account_id = UnicodeAttribute(hash_key=True)
+    purchase_id = UnicodeAttribute(range_key=True)  # "<epoch ms>#<random>": newest first
+    session_id = UnicodeAttribute(null=True)  # the Stripe Checkout Session
+    pack = UnicodeAttribute()
+    credits = NumberAttribute()
+    amount = NumberAttribute()  # in cents
+    currency = UnicodeAttribute()
+    # open -> pending (async payment) -> paid | failed; open -> expired;
+    # paid -> partially_refunded | refunded
+    status = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    paid_at = UTCDateTimeAttribute(null=True)
+    payment_intent = UnicodeAttribute(null=True)
+    amount_refunded = NumberAttribute(default=0)  # cumulative, as Stripe reports it
+    credits_reversed = NumberAttribute(default=0)  # what refunds and lost disputes call for
+    credits_clawed_back = NumberAttribute(default=0)  # what was taken from the balance
+    credits_unrecovered = NumberAttribute(default=0)  # what the balance could not cover
+    dispute_id = UnicodeAttribute(null=True)
+    dispute_status = UnicodeAttribute(null=True)
+    dispute_amount = NumberAttribute(null=True)
+    dispute_lost_amount = NumberAttribute(default=0)
+    by_payment = PaymentIndex()
+
+
 ALL_MODELS = [Account, EmailIndex, SignInLink, LimitWindow, LedgerEntry, AppliedCause,
-              PendingErasure]
+              PendingErasure, Purchase]
 EXPIRING_MODELS = [SignInLink, LimitWindow]

@@ -103,6 +103,10 @@ def policy(lang="en"):
               f"{d(s.log_retention_days * 86400)}.",
               f"Journaux techniques (sans e-mail, adresse IP ni jeton) : "
               f"{d(s.log_retention_days * 86400)}."),
+            t(f"Encrypted database backups (point-in-time recovery): "
+              f"{d(s.backup_retention_days * 86400)}; a deleted account leaves them by then.",
+              f"Sauvegardes chiffrées de la base (restauration à un instant donné) : "
+              f"{d(s.backup_retention_days * 86400)} ; un compte supprimé en disparaît alors."),
             t(f"Your data exports: {d(s.export_retention_hours * 3600)}.",
               f"Vos exports de données : {d(s.export_retention_hours * 3600)}."),
             t(f"Purchase records required by accounting law: {s.accounting_retention_years} "

@@ -7,6 +7,7 @@ at start. The prod stage refuses to start with a missing or development secret.
 import functools
 import json
 import os
+import re
 from dataclasses import dataclass, field
 
 DEV_SECRET_MARKER = "dev-insecure"  # noqa: S105  (marks keys prod refuses)
@@ -15,8 +16,44 @@ SECRET_NAMES = ("SESSION_KEYS", "HASH_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK
                 "OPENAI_API_KEY", "RESEND_API_KEY")
 
 
+# Credit packs: "id:credits:price in euro cents" (CREDIT_PACKS overrides).
+CURRENCY = "eur"
+DEFAULT_CREDIT_PACKS = "small:10:500,medium:30:1200,large:100:3500"
+PACK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,23}$")
+STRIPE_MIN_AMOUNT = 50  # Stripe refuses card payments under 0.50 EUR
+
+
 class SettingsError(RuntimeError):
     """The configuration is unsafe or incomplete for the stage."""
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A credit pack on sale: `amount` is in the currency's smallest unit (cents)."""
+
+    pack_id: str
+    credits: int
+    amount: int
+    currency: str
+
+    @property
+    def label(self):
+        return f"{self.credits} credits"
+
+
+def _packs(value, currency):
+    packs = []
+    for part in _split(value):
+        pieces = part.split(":")
+        if (len(pieces) != 3 or not PACK_ID.fullmatch(pieces[0])
+                or not all(p.isdigit() for p in pieces[1:]) or int(pieces[1]) <= 0
+                or int(pieces[2]) < STRIPE_MIN_AMOUNT):
+            raise SettingsError(f"CREDIT_PACKS: {part!r} is not id:credits:cents "
+                                f"(at least {STRIPE_MIN_AMOUNT} cents)")
+        packs.append(Pack(pieces[0], int(pieces[1]), int(pieces[2]), currency))
+    if not packs or len({p.pack_id for p in packs}) != len(packs):
+        raise SettingsError("CREDIT_PACKS needs at least one pack and unique ids")
+    return tuple(packs)
 
 
 def _split(value):
@@ -47,7 +84,15 @@ class Settings:
     log_retention_days: int
     export_retention_hours: int
     accounting_retention_years: int
+    backup_retention_days: int
     privacy_updated: str
+    # Payments: with no secret key, a local checkout stands in for Stripe (never in prod).
+    stripe_secret_key: str
+    stripe_webhook_secret: str
+    stripe_api_base: str
+    credit_packs: tuple
+    checkout_success_url: str
+    checkout_cancel_url: str
     extra: dict = field(default_factory=dict)
 
     @property
@@ -62,6 +107,16 @@ class Settings:
 
     def table_name(self, name):
         return f"{self.table_prefix}{name}"
+
+    @property
+    def local_checkout(self):
+        """The stand-in checkout runs only off prod, without a Stripe key, and never in a
+        Lambda (whatever its stage): it signs events with the webhook secret."""
+        return (self.stage != "prod" and not self.stripe_secret_key
+                and not self.get("AWS_LAMBDA_FUNCTION_NAME"))
+
+    def pack(self, pack_id):
+        return next((p for p in self.credit_packs if p.pack_id == pack_id), None)
 
     def get(self, name, default=""):
         return self.extra.get(name, default)
@@ -80,7 +135,19 @@ class Settings:
             raise SettingsError("prod needs SITE_URL on https and secure cookies")
         if not self.operator_name or not self.operator_email:
             raise SettingsError("prod needs OPERATOR_NAME and OPERATOR_EMAIL")
+        self._validate_payments()
         return self
+
+    def _validate_payments(self):
+        if not self.stripe_secret_key.startswith(("sk_live_", "rk_live_")):
+            raise SettingsError("prod needs a live STRIPE_SECRET_KEY (sk_live_ or rk_live_)")
+        if not self.stripe_webhook_secret.startswith("whsec_"):
+            raise SettingsError("prod needs STRIPE_WEBHOOK_SECRET (whsec_...)")
+        if self.stripe_api_base:
+            raise SettingsError("prod talks to Stripe itself: unset STRIPE_API_BASE")
+        for url in (self.checkout_success_url, self.checkout_cancel_url):
+            if not url.startswith(self.site_origin + "/"):
+                raise SettingsError("checkout return URLs must be on SITE_URL")
 
 
 def _ssm_secrets(prefix):
@@ -101,6 +168,7 @@ def load(env=None):
         for name, value in _ssm_secrets(env["SSM_PARAMETER_PREFIX"]).items():
             env.setdefault(name, value)
     stage = env.get("STAGE", "local")
+    site_url = env.get("SITE_URL", "http://localhost:8000").rstrip("/")
     dev_key = f"{DEV_SECRET_MARKER}-key-for-{stage}-only-0123456789abcdef"
     return Settings(
         stage=stage,
@@ -108,7 +176,7 @@ def load(env=None):
         table_prefix=env.get("TABLE_PREFIX", f"caaartoons-{stage}-"),
         images_bucket=env.get("IMAGES_BUCKET", f"caaartoons-{stage}-images"),
         queue_name=env.get("GENERATION_QUEUE", f"caaartoons-{stage}-generation"),
-        site_url=env.get("SITE_URL", "http://localhost:8000").rstrip("/"),
+        site_url=site_url,
         session_keys=_split(env.get("SESSION_KEYS", dev_key)),
         hash_key=env.get("HASH_KEY", dev_key),
         cookie_secure=_bool(env.get("COOKIE_SECURE", "true" if stage == "prod" else "false")),
@@ -122,7 +190,16 @@ def load(env=None):
         log_retention_days=int(env.get("LOG_RETENTION_DAYS", "30")),
         export_retention_hours=int(env.get("EXPORT_RETENTION_HOURS", "24")),
         accounting_retention_years=int(env.get("ACCOUNTING_RETENTION_YEARS", "10")),
+        backup_retention_days=int(env.get("BACKUP_RETENTION_DAYS", "14")),
         privacy_updated=env.get("PRIVACY_UPDATED", "2026-11-27"),
+        stripe_secret_key=env.get("STRIPE_SECRET_KEY", ""),
+        stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET", ""),
+        stripe_api_base=env.get("STRIPE_API_BASE", "").rstrip("/"),
+        credit_packs=_packs(env.get("CREDIT_PACKS", DEFAULT_CREDIT_PACKS), CURRENCY),
+        checkout_success_url=env.get(
+            "CHECKOUT_SUCCESS_URL",
+            f"{site_url}/credits-success.html?session_id={{CHECKOUT_SESSION_ID}}"),
+        checkout_cancel_url=env.get("CHECKOUT_CANCEL_URL", f"{site_url}/credits-cancelled.html"),
         extra={k: v for k, v in env.items() if k.isupper()},
     ).validate()
 

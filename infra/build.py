@@ -44,6 +44,12 @@ PROD_CONFIG = {
     "GENERATION_QUEUE": f"{NAME_PREFIX}generation",
     "COOKIE_SECURE": "true",
     "LOG_LEVEL": "INFO",
+    # What the privacy page states: the same numbers the stack enforces.
+    "LOG_RETENTION_DAYS": str(LOG_RETENTION_DAYS),
+    "EXPORT_RETENTION_HOURS": "24",  # the exports/ lifecycle rule: checked in bucket_resources
+    "BACKUP_RETENTION_DAYS": str(PITR_RECOVERY_DAYS),
+    "ACCOUNTING_RETENTION_YEARS": "10",
+    "PRIVACY_UPDATED": "2026-11-27",
 }
 # The rest of the environment: stack resources and operator parameters.
 STACK_CONFIG = {
@@ -61,6 +67,11 @@ NOT_IN_PROD = {
     "AWS_ENDPOINT_URL": "local stack only: points the SDKs at moto",
     "OUTBOX_DIR": "local stack only: prod sends with Resend and refuses to start without it",
     "RESEND_API_URL": "tests only: points the Resend SDK at a local server",
+    "STRIPE_API_BASE": "tests only: points the Stripe SDK at a local server",
+    "AWS_LAMBDA_FUNCTION_NAME": "set by Lambda itself (a reserved name)",
+    "CREDIT_PACKS": "prod sells the packs defined in chalicelib/settings.py",
+    "CHECKOUT_SUCCESS_URL": "derived from SITE_URL",
+    "CHECKOUT_CANCEL_URL": "derived from SITE_URL",
 }
 # Said explicitly for what a teardown may delete: jobs in flight, logs (GDPR: they expire anyway).
 DISPOSABLE = {"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"}
@@ -100,6 +111,8 @@ def build_environment(base=None):
         "MAIL_FROM": "Build <build@build.invalid>", "OPERATOR_NAME": "build",
         "OPERATOR_EMAIL": "build@build.invalid",
         "SESSION_KEYS": PLACEHOLDER_SECRET, "HASH_KEY": PLACEHOLDER_SECRET,
+        "STRIPE_SECRET_KEY": f"sk_live_{PLACEHOLDER_SECRET}",
+        "STRIPE_WEBHOOK_SECRET": f"whsec_{PLACEHOLDER_SECRET}",
     })
     return env
 
@@ -225,6 +238,9 @@ def _bucket_policy(bucket_id, statements):
 
 def bucket_resources():
     from chalicelib.resources import EXPORTS_EXPIRE_DAYS, EXPORTS_PREFIX
+
+    if int(PROD_CONFIG["EXPORT_RETENTION_HOURS"]) != EXPORTS_EXPIRE_DAYS * 24:
+        raise ValueError("the privacy page's export retention must match the lifecycle rule")
 
     # No versioning on images: a deleted account's images must really go.
     images = _private_bucket(IMAGES_BUCKET_NAME, {"LifecycleConfiguration": {"Rules": [
@@ -586,7 +602,7 @@ def chalice_package(merge_path, outdir):
     chalice = Path(sys.executable).with_name("chalice")
     command = [str(chalice), "--project-dir", str(ROOT), "package", "--stage", STAGE,
                "--merge-template", str(merge_path), str(outdir)]
-    subprocess.run(command, check=True)  # noqa: S603  (our own argv, no shell)
+    subprocess.run(command, check=True)
 
 
 def missing_requirements(zip_path, requirements=ROOT / "requirements.txt"):

@@ -16,9 +16,11 @@ os.environ.update({
     "SITE_URL": "https://caaartoons.test", "OUTBOX_DIR": OUTBOX,
     "SESSION_KEYS": "test-session-key-newest-0123456789abcdef,test-session-key-old-0123456789",
     "HASH_KEY": "test-hash-key-0123456789abcdef0123456789",
+    "STRIPE_WEBHOOK_SECRET": "whsec_test_0123456789abcdef0123456789abcdef",
 })
 for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN", "RESEND_API_KEY",
-             "OPENAI_API_KEY", "STRIPE_SECRET_KEY", "SSM_PARAMETER_PREFIX"):
+             "OPENAI_API_KEY", "STRIPE_SECRET_KEY", "STRIPE_API_BASE", "CREDIT_PACKS",
+             "CHECKOUT_SUCCESS_URL", "CHECKOUT_CANCEL_URL", "SSM_PARAMETER_PREFIX"):
     os.environ.pop(name, None)
 
 import pytest  # noqa: E402

@@ -1,5 +1,6 @@
 """The ledger's invariant: balance == sum of entries, never negative, each cause once."""
 
+import contextlib
 import threading
 
 import pytest
@@ -128,3 +129,54 @@ def test_entries_page_newest_first_with_a_cursor():
     seen = [e.delta for e in first + second + third]
     assert seen == [5, 4, 3, 2, 1]
     assert cursor3 is None
+
+
+def test_a_clawback_takes_at_most_the_balance_and_records_the_rest():
+    account = make_account(balance=4)
+    result = credits.clawback(account, 10, cause_key="clawback:p1:10", note="refund")
+    assert (result.taken, result.unrecovered) == (4, 6)
+    assert (result.entry.delta, result.entry.unrecovered) == (-4, 6)
+    assert assert_invariant(account) == 0
+    nothing = credits.clawback(account, 3, cause_key="clawback:p2:3")
+    assert (nothing.taken, nothing.unrecovered, nothing.entry.delta) == (0, 3, 0)
+    assert assert_invariant(account) == 0
+    with pytest.raises(credits.AlreadyApplied):
+        credits.clawback(account, 10, cause_key="clawback:p1:10")
+
+
+def test_a_clawback_racing_debits_never_goes_negative():
+    account = make_account(balance=20)
+    barrier, taken = threading.Barrier(21), []
+
+    def spend(n):
+        barrier.wait()
+        with contextlib.suppress(credits.InsufficientCredits):
+            credits.debit(account, 1, reason="spend", cause_key=f"cartoon:c{n}")
+
+    def claw():
+        barrier.wait()
+        taken.append(credits.clawback(account, 15, cause_key="clawback:race:15"))
+
+    threads = [threading.Thread(target=spend, args=(n,)) for n in range(20)]
+    threads.append(threading.Thread(target=claw))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    (result,) = taken
+    assert result.taken + result.unrecovered == 15
+    assert assert_invariant(account) >= 0
+
+
+def test_an_adjustment_needs_a_reason_and_moves_the_balance_once_each():
+    account = make_account(balance=5)
+    credits.adjust(account, 3, note="goodwill")
+    credits.adjust(account, -2, note="duplicate grant")
+    assert assert_invariant(account) == 6
+    with pytest.raises(credits.InsufficientCredits):
+        credits.adjust(account, -7, note="too much")
+    for delta, note in ((0, "x"), (2, " "), (2.5, "x")):
+        with pytest.raises(ValueError):
+            credits.adjust(account, delta, note=note)
+    notes = sorted(e.note for e in LedgerEntry.query(account) if e.cause_key.startswith("adj"))
+    assert notes == ["duplicate grant", "goodwill"]

@@ -5,7 +5,8 @@ from chalicelib.settings import SettingsError, load
 STRONG = "k" * 48
 PROD = {"STAGE": "prod", "SESSION_KEYS": STRONG, "HASH_KEY": "h" * 48,
         "SITE_URL": "https://cartoons.example", "OPERATOR_NAME": "Example SAS",
-        "OPERATOR_EMAIL": "privacy@cartoons.example"}
+        "OPERATOR_EMAIL": "privacy@cartoons.example",
+        "STRIPE_SECRET_KEY": "sk_live_" + "s" * 40, "STRIPE_WEBHOOK_SECRET": "whsec_" + "w" * 32}
 
 
 def test_prod_starts_with_strong_secrets():
@@ -19,6 +20,10 @@ def test_prod_starts_with_strong_secrets():
     {"SESSION_KEYS": None}, {"HASH_KEY": None},
     {"SITE_URL": "http://cartoons.example"}, {"COOKIE_SECURE": "false"},
     {"OPERATOR_NAME": ""}, {"OPERATOR_EMAIL": None},
+    {"STRIPE_SECRET_KEY": None}, {"STRIPE_SECRET_KEY": "sk_test_" + "s" * 40},
+    {"STRIPE_WEBHOOK_SECRET": None}, {"STRIPE_WEBHOOK_SECRET": ""},
+    {"STRIPE_API_BASE": "http://127.0.0.1:9"},
+    {"CHECKOUT_SUCCESS_URL": "https://elsewhere.example/thanks"},
 ])
 def test_prod_refuses_missing_or_unsafe_settings(change):
     env = {**PROD, **change}
@@ -42,3 +47,25 @@ def test_local_runs_on_defaults_and_the_operator_is_configuration():
 def test_an_unknown_stage_is_refused():
     with pytest.raises(SettingsError):
         load({"STAGE": "staging"})
+
+
+def test_packs_come_from_settings_in_euro_cents():
+    settings = load({"STAGE": "local", "CREDIT_PACKS": "tiny:5:250,big:50:2000"})
+    assert [(p.pack_id, p.credits, p.amount, p.currency) for p in settings.credit_packs] == [
+        ("tiny", 5, 250, "eur"), ("big", 50, 2000, "eur")]
+    assert settings.pack("big").credits == 50 and settings.pack("huge") is None
+
+
+@pytest.mark.parametrize("packs", ["", "a:10", "a:0:500", "a:10:49", "A:10:500", "a:10:5.0",
+                                   "a:10:500,a:20:900"])
+def test_malformed_packs_are_refused(packs):
+    with pytest.raises(SettingsError):
+        load({"STAGE": "local", "CREDIT_PACKS": packs})
+
+
+def test_the_local_checkout_exists_only_off_prod_and_without_a_stripe_key():
+    assert load({"STAGE": "local"}).local_checkout
+    assert not load({"STAGE": "local", "STRIPE_SECRET_KEY": "sk_test_x"}).local_checkout
+    assert not load(PROD).local_checkout
+    assert not load({"STAGE": "test", "AWS_LAMBDA_FUNCTION_NAME": "caaartoons-test"}) \
+        .local_checkout

@@ -30,7 +30,7 @@ def _stale():
 def template():
     if _stale():
         # Its own process: the build imports the app with prod's settings.
-        subprocess.run([sys.executable, "-m", "infra.build", str(DIST)],  # noqa: S603
+        subprocess.run([sys.executable, "-m", "infra.build", str(DIST)],
                        cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return json.loads(TEMPLATE.read_text())
 

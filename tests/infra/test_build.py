@@ -31,7 +31,7 @@ print(json.dumps(build.merge_template(app)))
 
 @pytest.fixture(scope="module")
 def merge_with_worker():
-    done = subprocess.run([sys.executable, "-c", WITH_WORKER], cwd=ROOT, check=True,  # noqa: S603
+    done = subprocess.run([sys.executable, "-c", WITH_WORKER], cwd=ROOT, check=True,
                           capture_output=True, text=True)
     return json.loads(done.stdout)
 
@@ -70,7 +70,7 @@ def test_the_worker_may_consume_its_queue_and_write_images_only():
 
 def test_a_worker_reading_another_queue_is_refused():
     code = WITH_WORKER.replace("get_settings().queue_name", '"somebody-elses-queue"')
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT,  # noqa: S603
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT,
                           capture_output=True, text=True)
     assert done.returncode != 0
     assert "a queue this stack lacks" in done.stderr

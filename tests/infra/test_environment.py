@@ -66,7 +66,9 @@ def test_prod_settings_pass_the_prod_checks(resources):
                 "OPERATOR_EMAIL": "privacy@caaartoons.example", "IMAGES_BUCKET": "images",
                 "MAIL_FROM": "Caaartoons <signin@caaartoons.example>", "AWS_REGION": "eu-west-3"})
     env.pop("SSM_PARAMETER_PREFIX")  # stands for the secrets below, read from SSM at start
-    env.update({"SESSION_KEYS": "k" * 48, "HASH_KEY": "h" * 48})
+    env.update({"SESSION_KEYS": "k" * 48, "HASH_KEY": "h" * 48,
+                "STRIPE_SECRET_KEY": "sk_live_" + "s" * 40,
+                "STRIPE_WEBHOOK_SECRET": "whsec_" + "w" * 32})
     settings = load(env)
     assert settings.stage == "prod" and settings.cookie_secure
     assert settings.table_prefix == "caaartoons-prod-"

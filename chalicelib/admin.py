@@ -1,0 +1,108 @@
+"""The operator's command line: an account's balance, ledger and purchases; credits added or
+removed with a reason, through the same ledger transactions as everything else.
+
+    python -m chalicelib.admin show ada@example.com
+    python -m chalicelib.admin add ada@example.com 10 --reason "Goodwill after the outage"
+    python -m chalicelib.admin remove 3f2a...e9 5 --reason "Granted twice by mistake"
+
+It uses the stage's settings and AWS credentials from the environment, like the Lambdas.
+The reason is stored on the ledger entry, which the account holder sees in their history.
+"""
+
+import argparse
+import re
+import sys
+
+from chalicelib import credits, logs
+from chalicelib.auth import email_key, normalise_email
+from chalicelib.errors import ApiError
+from chalicelib.models import Account, EmailIndex, Purchase
+
+ACCOUNT_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+class AdminError(Exception):
+    pass
+
+
+def find_account(who):
+    """An account by its id or by its email address."""
+    try:
+        if ACCOUNT_ID.fullmatch(who):
+            return Account.get(who, consistent_read=True)
+        key = email_key(normalise_email(who))
+        return Account.get(EmailIndex.get(key, consistent_read=True).account_id,
+                           consistent_read=True)
+    except (Account.DoesNotExist, EmailIndex.DoesNotExist):
+        raise AdminError(f"No account for {who!r}.") from None
+    except ApiError as error:
+        raise AdminError(error.message) from None
+
+
+def show(account, out, limit=50):
+    print(f"account  {account.account_id}", file=out)
+    print(f"email    {account.email}", file=out)
+    print(f"created  {account.created_at:%Y-%m-%d %H:%M} UTC", file=out)
+    print(f"balance  {credits.balance(account.account_id)} credits", file=out)
+    entries, more = credits.entries(account.account_id, limit=limit)
+    print(f"\nledger, newest first{' (latest ' + str(limit) + ')' if more else ''}:", file=out)
+    for entry in entries:
+        short = f" (could not recover {int(entry.unrecovered)})" if entry.unrecovered else ""
+        print(f"  {entry.created_at:%Y-%m-%d %H:%M}  {int(entry.delta):+6d}  "
+              f"{entry.reason:<10}  {entry.cause_key}  {entry.note}{short}", file=out)
+    purchases = list(Purchase.query(account.account_id, scan_index_forward=False, limit=limit))
+    print("\npurchases, newest first:", file=out)
+    for p in purchases:
+        extra = f" refunded {p.amount_refunded / 100:.2f}" if p.amount_refunded else ""
+        extra += f" dispute {p.dispute_status}" if p.dispute_status else ""
+        print(f"  {p.created_at:%Y-%m-%d %H:%M}  {p.pack:<8} {int(p.credits):>4} credits  "
+              f"{p.amount / 100:.2f} {p.currency.upper()}  {p.status}{extra}", file=out)
+    if not purchases:
+        print("  (none)", file=out)
+
+
+def change(account, amount, reason, out):
+    try:
+        applied = credits.adjust(account.account_id, amount, note=reason)
+    except credits.InsufficientCredits as error:
+        raise AdminError(f"The balance is short by {error.shortfall}: nothing removed.") \
+            from None
+    logs.event("credits_adjusted", account_id=account.account_id, delta=amount)
+    print(f"{amount:+d} credits ({applied.cause_key}); balance now "
+          f"{credits.balance(account.account_id)}", file=out)
+
+
+def parser():
+    root = argparse.ArgumentParser(prog="python -m chalicelib.admin",
+                                   description="Look at and adjust credit balances.")
+    commands = root.add_subparsers(dest="command", required=True)
+    look = commands.add_parser("show", help="balance, ledger and purchases of an account")
+    look.add_argument("account", help="account id or email address")
+    look.add_argument("--limit", type=int, default=50)
+    for name, what in (("add", "add credits"), ("remove", "remove credits")):
+        command = commands.add_parser(name, help=f"{what}, with a reason the account sees")
+        command.add_argument("account", help="account id or email address")
+        command.add_argument("credits", type=int)
+        command.add_argument("--reason", required=True)
+    return root
+
+
+def main(argv=None, out=sys.stdout):
+    args = parser().parse_args(argv)
+    try:
+        account = find_account(args.account)
+        if args.command == "show":
+            show(account, out, limit=max(1, min(args.limit, 1000)))
+            return 0
+        if args.credits <= 0 or not args.reason.strip():
+            raise AdminError("Give a positive number of credits and a reason.")
+        change(account, args.credits if args.command == "add" else -args.credits,
+               args.reason[:200], out)
+        return 0
+    except AdminError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

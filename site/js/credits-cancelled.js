@@ -1,0 +1,2 @@
+// Back from a cancelled checkout: only the header to render.
+document.addEventListener("DOMContentLoaded", () => { requireAccount(); });

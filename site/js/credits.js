@@ -1,0 +1,86 @@
+// The credits page: balance, packs to buy, purchase history and the ledger, newest first.
+document.addEventListener("DOMContentLoaded", async () => {
+  const me = await requireAccount();
+  if (!me) return;
+  showPacks();
+  const purchases = pager("/api/purchases", "purchases", $("#purchases"), $("#no-purchases"),
+                          $("#more-purchases"), purchaseRow);
+  const ledger = pager("/api/credits", "entries", $("#ledger"), $("#no-entries"),
+                       $("#more-entries"), entryRow, (page) => {
+                         $("#credits-balance").textContent = plural(page.balance, "credit");
+                       });
+  await Promise.all([purchases(), ledger()]);
+});
+
+async function showPacks() {
+  const notice = $("#buy-notice");
+  try {
+    const data = await Api.get("/api/packs");
+    show($("#local-note"), data.checkout === "local");
+    $("#packs").replaceChildren(...data.packs.map((pack) => el("div", { class: "pack" },
+      el("h3", {}, plural(pack.credits, "credit")),
+      el("p", { class: "price" }, formatMoney(pack.amount, pack.currency)),
+      el("p", { class: "per-credit" },
+        `${formatMoney(Math.round(pack.amount / pack.credits), pack.currency)} a credit`),
+      el("button", { type: "button", class: "button buy", "data-pack": pack.id,
+                     onclick: (event) => buy(pack, event.currentTarget) }, "Buy"))));
+  } catch (error) {
+    message(notice, error.message, "error");
+  }
+}
+
+async function buy(pack, button) {
+  const notice = $("#buy-notice");
+  message(notice, "", "info");
+  for (const other of document.querySelectorAll("button.buy")) other.disabled = true;
+  button.textContent = "Opening checkout…";
+  try {
+    const checkout = await Api.post("/api/checkout", { pack: pack.id });
+    window.location.assign(checkout.url);
+  } catch (error) {
+    message(notice, error.message, "error");
+    for (const other of document.querySelectorAll("button.buy")) other.disabled = false;
+    button.textContent = "Buy";
+  }
+}
+
+// One listing with a "Show more" button that follows the API's cursor.
+function pager(path, key, table, empty, more, row, onPage) {
+  let cursor = null;
+  async function load() {
+    more.disabled = true;
+    try {
+      const page = await Api.get(cursor ? `${path}?cursor=${encodeURIComponent(cursor)}` : path);
+      if (onPage) onPage(page);
+      $("tbody", table).append(...page[key].map(row));
+      const rows = $("tbody", table).children.length;
+      show(table, rows > 0);
+      show(empty, rows === 0);
+      cursor = page.next_cursor;
+      show(more, Boolean(cursor));
+    } finally {
+      more.disabled = false;
+    }
+  }
+  more.addEventListener("click", load);
+  return load;
+}
+
+function purchaseRow(purchase) {
+  return el("tr", { class: "purchase", "data-status": purchase.status },
+    el("td", {}, formatDate(purchase.created_at)),
+    el("td", {}, plural(purchase.credits, "credit")),
+    el("td", {}, formatMoney(purchase.amount, purchase.currency)),
+    el("td", {}, el("span", { class: `status ${purchase.status}` }, purchaseState(purchase))));
+}
+
+function entryRow(entry) {
+  const sign = entry.delta > 0 ? "plus" : entry.delta < 0 ? "minus" : "";
+  const details = [entry.note];
+  if (entry.unrecovered) details.push(`(${plural(entry.unrecovered, "credit")} already spent)`);
+  return el("tr", { class: "entry" },
+    el("td", {}, formatDate(entry.created_at)),
+    el("td", { class: `delta ${sign}` }, (entry.delta > 0 ? "+" : "") + entry.delta),
+    el("td", {}, LEDGER_REASONS[entry.reason] || entry.reason),
+    el("td", {}, details.filter(Boolean).join(" ")));
+}
