@@ -5,7 +5,7 @@ from chalicelib.settings import SettingsError, load
 STRONG = "k" * 48
 PROD = {"STAGE": "prod", "SESSION_KEYS": STRONG, "HASH_KEY": "h" * 48,
         "SITE_URL": "https://cartoons.example", "OPERATOR_NAME": "Example SAS",
-        "OPERATOR_EMAIL": "privacy@cartoons.example"}
+        "OPERATOR_EMAIL": "privacy@cartoons.example", "OPENAI_API_KEY": "sk-live-example"}
 
 
 def test_prod_starts_with_strong_secrets():
@@ -19,6 +19,8 @@ def test_prod_starts_with_strong_secrets():
     {"SESSION_KEYS": None}, {"HASH_KEY": None},
     {"SITE_URL": "http://cartoons.example"}, {"COOKIE_SECURE": "false"},
     {"OPERATOR_NAME": ""}, {"OPERATOR_EMAIL": None},
+    {"OPENAI_API_KEY": None}, {"OPENAI_BASE_URL": "http://127.0.0.1:9999/v1"},
+    {"LOCAL_GRANT_ON_SIGNUP": "50"}, {"IMAGE_URL_SECONDS": "3600"},
 ])
 def test_prod_refuses_missing_or_unsafe_settings(change):
     env = {**PROD, **change}
@@ -42,3 +44,24 @@ def test_local_runs_on_defaults_and_the_operator_is_configuration():
 def test_an_unknown_stage_is_refused():
     with pytest.raises(SettingsError):
         load({"STAGE": "staging"})
+
+
+def test_generation_defaults_and_overrides():
+    settings = load({"STAGE": "local"})
+    assert settings.image_model == "gpt-image-2" and settings.image_size == "1024x1024"
+    assert settings.quality_credits == {"low": 1, "medium": 2, "high": 4}
+    assert settings.image_url_seconds <= 900 and settings.image_timeout_seconds == 240
+    custom = load({"STAGE": "local", "QUALITY_CREDITS": "low=3,high=9",
+                   "OPENAI_IMAGE_MODEL": "gpt-image-2.5-flare"})
+    assert custom.quality_credits == {"low": 3, "high": 9}
+    assert custom.image_model == "gpt-image-2.5-flare"
+
+
+@pytest.mark.parametrize("env", [
+    {"QUALITY_CREDITS": "low=0"}, {"QUALITY_CREDITS": "low"}, {"QUALITY_CREDITS": ""},
+    {"OPENAI_IMAGE_ATTEMPTS": "0"}, {"OPENAI_IMAGE_TIMEOUT_SECONDS": "soon"},
+    {"STAGE": "test", "LOCAL_GRANT_ON_SIGNUP": "5"},
+])
+def test_unsafe_generation_settings_are_refused(env):
+    with pytest.raises(SettingsError):
+        load({"STAGE": "local", **env})
