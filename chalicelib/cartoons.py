@@ -411,8 +411,8 @@ def edit_scene_text(session, cartoon_id, number, body):
         raise _bad("caption", "Send a caption, a dialogue or a speaker to change.")
     merged = {name: getattr(scene, name) for name in ("caption", "dialogue", "speaker")}
     merged.update({name: value for name, value in data.items() if value is not None})
-    if not (merged["dialogue"] or "").strip():
-        merged["speaker"] = ""  # no line, nobody says it
+    if "speaker" not in data and not (merged["dialogue"] or "").strip():
+        merged["speaker"] = ""  # the line is gone, so is its speaker
     texts = _parse_texts(merged, path, list(scene.characters or []))
     moderate((f"{path}.{name}", texts[name]) for name in ("caption", "dialogue")
              if texts[name] and texts[name] != getattr(scene, name))
