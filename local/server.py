@@ -139,6 +139,31 @@ def run_every(seconds, job, name):
     threading.Thread(target=loop, name=name, daemon=True).start()
 
 
+def grant_on_signup(amount):
+    """LOCAL_GRANT_ON_SIGNUP=N (local stage only; settings refuse it elsewhere): each new
+    account gets N credits, as an adjustment, on its first sign-in. A stand-in for buying
+    credits in the local stack and its browser tests; the cause key makes it once per account."""
+    from chalicelib import auth, credits
+    from chalicelib.settings import get_settings
+
+    if get_settings().stage != "local":
+        raise SystemExit("LOCAL_GRANT_ON_SIGNUP is for the local stack only")
+    original = auth.get_or_create_account
+
+    def get_or_create_account(email):
+        account = original(email)
+        try:
+            credits.grant(account.account_id, amount, reason="adjustment",
+                          cause_key=f"local-signup:{account.account_id}",
+                          note="LOCAL_GRANT_ON_SIGNUP")
+            account.refresh(consistent_read=True)
+        except credits.AlreadyApplied:
+            pass
+        return account
+
+    auth.get_or_create_account = get_or_create_account
+
+
 def scheduled_event():
     return {"version": "0", "id": secrets.token_hex(8), "detail-type": "Scheduled Event",
             "source": "aws.events", "account": "000000000000",
@@ -165,6 +190,8 @@ def main(argv=None):
     from local import worker
     from local.gateway import Gateway
 
+    if api.settings.local_grant_on_signup:
+        grant_on_signup(api.settings.local_grant_on_signup)
     Handler.gateway = Gateway(api.app)
     Handler.site_headers = staticmethod(web.site_headers)
     worker.start(api, queue_url)

@@ -46,11 +46,10 @@ class Stack:
         raise AssertionError(f"no mail for {email} in the outbox")
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory):
+def start_stack(tmp_path_factory, **extra_env):
     port, outbox = free_port(), tmp_path_factory.mktemp("outbox")
     env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
-    env.update({"OUTBOX_DIR": str(outbox), "PYTHONUNBUFFERED": "1"})
+    env.update({"OUTBOX_DIR": str(outbox), "PYTHONUNBUFFERED": "1", **extra_env})
     log = open(tmp_path_factory.mktemp("stack") / "stack.log", "w+")  # noqa: SIM115
     process = subprocess.Popen([sys.executable, "-m", "local.server", "--port", str(port),
                                 "--cleanup-seconds", "30"],
@@ -66,10 +65,32 @@ def stack(tmp_path_factory):
                 log.seek(0)
                 raise RuntimeError(f"the local stack did not start:\n{log.read()}") from None
             time.sleep(0.2)
-    yield Stack(url, Path(outbox), process)
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    stack = Stack(url, Path(outbox), process)
+    stack.log = log
+    return stack
+
+
+def stop_stack(stack):
+    stack.process.terminate()
+    stack.process.wait(timeout=10)
+    stack.log.close()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    running = start_stack(tmp_path_factory)
+    yield running
+    stop_stack(running)
+
+
+@pytest.fixture(scope="session")
+def credited_stack(tmp_path_factory):
+    """The stack with LOCAL_GRANT_ON_SIGNUP: every new account starts with 20 credits (until
+    buying credits locally replaces it), and offline drawings that take a moment each."""
+    running = start_stack(tmp_path_factory, LOCAL_GRANT_ON_SIGNUP="20",
+                          OFFLINE_DRAW_SECONDS="0.7")
+    yield running
+    stop_stack(running)
 
 
 @pytest.fixture(scope="session")
