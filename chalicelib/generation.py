@@ -223,10 +223,11 @@ def compose_if_complete(account_id, cartoon_id, rounds=3):
     composers may race (the last scene and a caption edit): each checks again after writing,
     so the last write always matches the latest inputs."""
     for _ in range(rounds):
-        cartoon = _cartoon(account_id, cartoon_id)
         scene_items = scenes.for_cartoon(account_id, cartoon_id)
-        if cartoon is None or not scene_items or any(
-                s.state != scenes.DONE for s in scene_items):
+        if not scene_items or any(s.state != scenes.DONE for s in scene_items):
+            return False
+        cartoon = _cartoon(account_id, cartoon_id)
+        if cartoon is None:
             return False
         inputs = strip_inputs(cartoon, scene_items)
         if cartoon.strip_inputs == inputs:
