@@ -155,6 +155,8 @@ def draw_scene(job, deadline):
     if not scenes.start_drawing(scene, attempt, takeover_after=WORKER_TIMEOUT_SECONDS):
         logs.event("scene_job_skipped", cartoon_id=scene.cartoon_id, scene=scene.number,
                    attempt=attempt, state=scene.state)
+        if scene.state == scenes.DONE:  # a retry after the strip failed: compose it now
+            compose_if_complete(scene.account_id, scene.cartoon_id)
         return
     try:
         keys = _draw_and_store(scene, attempt, deadline)

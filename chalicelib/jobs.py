@@ -23,7 +23,10 @@ class BadJob(ValueError):
 def get_sqs():
     import boto3
 
-    return boto3.client("sqs", region_name=get_settings().region)
+    from chalicelib.storage import CLIENT_LOCK
+
+    with CLIENT_LOCK:
+        return boto3.client("sqs", region_name=get_settings().region)
 
 
 @functools.lru_cache(maxsize=1)

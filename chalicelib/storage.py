@@ -7,10 +7,13 @@ outside its own account's prefix.
 
 import functools
 import re
+import threading
 
 from chalicelib.settings import get_settings
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# boto3's default session is not thread-safe: the worker's threads may ask for a client at once.
+CLIENT_LOCK = threading.Lock()
 
 
 @functools.lru_cache(maxsize=1)
@@ -22,9 +25,10 @@ def get_s3():
     # Path style against a local endpoint (moto), virtual hosts on S3: the hosts the site's
     # CSP allows (web.images_origins).
     style = "path" if settings.get("AWS_ENDPOINT_URL") else "virtual"
-    return boto3.client("s3", region_name=settings.region, config=Config(
-        signature_version="s3v4", s3={"addressing_style": style},
-        retries={"max_attempts": 4, "mode": "standard"}))
+    with CLIENT_LOCK:
+        return boto3.client("s3", region_name=settings.region, config=Config(
+            signature_version="s3v4", s3={"addressing_style": style},
+            retries={"max_attempts": 4, "mode": "standard"}))
 
 
 def account_prefix(account_id):

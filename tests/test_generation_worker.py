@@ -5,6 +5,7 @@ import io
 from urllib.parse import parse_qs, urlsplit
 
 import boto3
+import pytest
 from PIL import Image
 
 from chalicelib import credits
@@ -192,3 +193,27 @@ def test_a_malformed_job_is_dropped_without_retry(aws):
                  json.dumps({"kind": "scene", "account_id": "a", "cartoon_id": "c"})):
         sqs().send_message(QueueUrl=aws["queue_url"], MessageBody=body)
     deliver(aws["queue_url"], *take_messages(aws["queue_url"]))  # does not raise
+
+
+def test_a_strip_that_failed_to_compose_is_composed_when_the_job_is_retried(
+        signed_in, aws, monkeypatch):
+    from chalicelib import images
+
+    give(signed_in, 5)
+    cartoon_id = signed_in.post("/api/cartoons", cartoon_body(1)).json["cartoon_id"]
+    deliver(aws["queue_url"], *take_messages(aws["queue_url"]))
+    scene_job = take_messages(aws["queue_url"])
+    compose = images.compose_strip
+
+    def broken(*args, **kwargs):
+        raise OSError("the bucket hiccuped")
+
+    monkeypatch.setattr(images, "compose_strip", broken)
+    with pytest.raises(OSError):  # so that SQS delivers the job again
+        deliver(aws["queue_url"], *scene_job)
+    assert signed_in.get(f"/api/cartoons/{cartoon_id}").json["status"] == "composing"
+    monkeypatch.setattr(images, "compose_strip", compose)
+    deliver(aws["queue_url"], *scene_job)  # SQS delivers it again
+    state = signed_in.get(f"/api/cartoons/{cartoon_id}").json
+    assert state["status"] == "done" and state["strip"] is not None
+    assert state["scenes"][0]["attempt"] == 0

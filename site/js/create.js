@@ -179,7 +179,7 @@ async function submit(event) {
     window.location.assign(`/cartoon.html?id=${encodeURIComponent(answer.cartoon_id)}`);
   } catch (error) {
     button.disabled = false;
-    idempotencyKey = null;
+    // The key stays: if the answer was lost on the way, sending again must not pay twice.
     if (error.status === 402) {
       const short = error.details ? error.details.shortfall : "";
       message(notice, `You need ${short} more credit${short === 1 ? "" : "s"} to draw this cartoon.`, "error");
