@@ -1,6 +1,17 @@
 """Routes and event handlers only: parse input, call one service function, answer."""
 
-from chalicelib import auth, cleanup, credits, erasure, logs, payments, privacy, web
+from chalicelib import (
+    auth,
+    cartoons,
+    cleanup,
+    credits,
+    erasure,
+    generation,
+    logs,
+    payments,
+    privacy,
+    web,
+)
 from chalicelib.settings import get_settings
 from chalicelib.web import Field, ThreadSafeChalice, client_ip, json_response, read_json
 
@@ -138,6 +149,54 @@ def local_checkout(session_id):
 def local_checkout_pay(session_id):
     session = auth.current_session(app.current_request)
     return payments.local_checkout_pay(session.account_id, session_id)
+
+
+
+# --- cartoons ---------------------------------------------------------------------------------
+
+@app.route("/api/cartoons/options", methods=["GET"])
+def cartoon_options():
+    return cartoons.options()
+
+
+@app.route("/api/cartoons/quote", methods=["POST"])
+def cartoon_quote():
+    session = auth.current_session(app.current_request)
+    return cartoons.quote(session, read_json(app.current_request, cartoons.QUOTE_SPEC))
+
+
+@app.route("/api/cartoons", methods=["POST"])
+def create_cartoon():
+    request = app.current_request
+    session = auth.current_session(request)
+    answer = cartoons.submit(session, read_json(request, cartoons.CARTOON_SPEC),
+                             request.headers.get("idempotency-key"))
+    return json_response(answer, status=202, headers={"Location": answer["url"]})
+
+
+@app.route("/api/cartoons/{cartoon_id}", methods=["GET"])
+def get_cartoon(cartoon_id):
+    return cartoons.view(auth.current_session(app.current_request), cartoon_id)
+
+
+@app.route("/api/cartoons/{cartoon_id}/scenes/{number}", methods=["PATCH"])
+def edit_scene(cartoon_id, number):
+    session = auth.current_session(app.current_request)
+    body = read_json(app.current_request, cartoons.TEXT_EDIT_SPEC)
+    return cartoons.edit_scene_text(session, cartoon_id, number, body)
+
+
+@app.route("/api/cartoons/{cartoon_id}/scenes/{number}/redraw", methods=["POST"])
+def redraw_scene(cartoon_id, number):
+    session = auth.current_session(app.current_request)
+    body = read_json(app.current_request, {}) if app.current_request.raw_body else {}
+    return json_response(cartoons.redraw(session, cartoon_id, number, body), status=202)
+
+
+@app.on_sqs_message(queue=settings.queue_name, name="generation_worker", batch_size=1,
+                    maximum_concurrency=settings.worker_concurrency)
+def generation_worker(event):
+    generation.handle(event)
 
 
 @app.schedule(f"rate({cleanup.EVERY_MINUTES} minutes)", name="cleanup")

@@ -1,4 +1,5 @@
-"""The scheduled cleanup: removes expired sign-in links and limit windows.
+"""The scheduled cleanup: removes expired items (sign-in links, limit windows, idempotency
+keys) and fails, with a refund, generation scenes stuck in flight beyond a limit.
 
 It queries the expiry index hour by hour instead of scanning, and deletes only items whose
 expiry has passed (a condition on the delete, so an item renewed meanwhile survives).
@@ -41,6 +42,7 @@ def _remove_hour(model, hour, now):
 
 
 def run():
-    from chalicelib import erasure
+    from chalicelib import erasure, generation
 
-    return {"expired": remove_expired(), "erasures_resumed": erasure.resume_pending()}
+    return {"expired": remove_expired(), "stuck_scenes": generation.fail_stuck_scenes(),
+            "erasures_resumed": erasure.resume_pending()}

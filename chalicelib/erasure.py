@@ -18,12 +18,15 @@ from chalicelib.errors import BadRequest
 from chalicelib.models import (
     Account,
     AppliedCause,
+    Cartoon,
     EmailIndex,
     LedgerEntry,
     LimitWindow,
     PendingErasure,
     Purchase,
+    Scene,
     SignInLink,
+    SubmissionKey,
     expiry_hour,
     transaction,
 )
@@ -114,7 +117,18 @@ def pseudonymise_purchases(account):
             write.delete(purchase)
 
 
-STEPS = [pseudonymise_purchases, erase_ledger, erase_links_and_windows]
+def erase_cartoons(account):
+    """Images first (the items name them), then every cartoon, scene and submission key."""
+    from chalicelib import storage
+
+    storage.delete_prefix(storage.account_prefix(account.account_id))
+    for model in (Scene, Cartoon, SubmissionKey):
+        with model.batch_write() as batch:
+            for item in model.query(account.account_id, consistent_read=True):
+                batch.delete(item)
+
+
+STEPS = [pseudonymise_purchases, erase_cartoons, erase_ledger, erase_links_and_windows]
 
 
 def resume_pending(now=None):

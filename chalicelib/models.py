@@ -10,6 +10,8 @@ import functools
 import time
 
 from pynamodb.attributes import (
+    ListAttribute,
+    MapAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -231,6 +233,92 @@ class Purchase(Model):
     by_payment = PaymentIndex()
 
 
+class CharacterSpec(MapAttribute):
+    name = UnicodeAttribute()
+    description = UnicodeAttribute()
+
+
+class Cartoon(Model):
+    """What a person asked for. Keyed by account, newest last by its time-sortable id, so a
+    gallery page is one query and erasure deletes by account."""
+
+    class Meta(BaseMeta):
+        table_name = _settings.table_name("cartoons")
+
+    account_id = UnicodeAttribute(hash_key=True)
+    cartoon_id = UnicodeAttribute(range_key=True)  # "<epoch ms, 13 digits><8 hex>"
+    title = UnicodeAttribute()
+    context = UnicodeAttribute()
+    style = UnicodeAttribute()  # a preset key, or the person's own words
+    style_prompt = UnicodeAttribute()
+    quality = UnicodeAttribute()
+    credits_per_scene = NumberAttribute()
+    scene_count = NumberAttribute()
+    cost = NumberAttribute()
+    characters = ListAttribute(of=CharacterSpec)
+    created_at = UTCDateTimeAttribute()
+    strip_key = UnicodeAttribute(null=True)
+    strip_thumb_key = UnicodeAttribute(null=True)
+    strip_inputs = UnicodeAttribute(null=True)  # hash of what the strip shows: stale if changed
+
+
+class InFlightIndex(GlobalSecondaryIndex):
+    """Scenes queued or drawing, by the hour they last moved: the cleanup finds stuck ones
+    with a query. Sparse: a finished scene drops its keys and leaves the index."""
+
+    class Meta:
+        index_name = "by-inflight"
+        projection = KeysOnlyProjection()
+
+    inflight_hour = UnicodeAttribute(hash_key=True)
+    inflight_since = NumberAttribute(range_key=True)
+
+
+class Scene(Model):
+    """One panel and its state machine: queued -> drawing -> done | failed. Every move is a
+    conditional write on (state, attempt), so a redelivered job can never draw or refund twice.
+    `attempt` counts paid drawings (0 = the cartoon's own charge, n = the n-th redraw)."""
+
+    class Meta(BaseMeta):
+        table_name = _settings.table_name("scenes")
+
+    account_id = UnicodeAttribute(hash_key=True)
+    scene_key = UnicodeAttribute(range_key=True)  # "<cartoon_id>#<nn>"
+    cartoon_id = UnicodeAttribute()
+    number = NumberAttribute()  # 1-based, as people count panels
+    action = UnicodeAttribute()
+    characters = ListAttribute(of=UnicodeAttribute, default=list)
+    caption = UnicodeAttribute(default="")
+    dialogue = UnicodeAttribute(default="")
+    speaker = UnicodeAttribute(default="")
+    state = UnicodeAttribute()
+    attempt = NumberAttribute(default=0)
+    credits = NumberAttribute()  # what the current attempt cost
+    charge_key = UnicodeAttribute()  # the ledger cause of the current attempt's charge
+    failure = UnicodeAttribute(null=True)  # machine code of the failure
+    reason = UnicodeAttribute(null=True)  # what a person reads
+    refunded = NumberAttribute(null=True)  # credits given back for the current attempt
+    image_key = UnicodeAttribute(null=True)
+    thumb_key = UnicodeAttribute(null=True)
+    inflight_hour = UnicodeAttribute(null=True)
+    inflight_since = NumberAttribute(null=True)
+    updated_at = NumberAttribute()
+    by_inflight = InFlightIndex()
+
+
+class SubmissionKey(ExpiringModel):
+    """An Idempotency-Key seen from an account: a repeated submission returns its cartoon."""
+
+    class Meta(BaseMeta):
+        table_name = _settings.table_name("submissions")
+
+    account_id = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)
+    request_hash = UnicodeAttribute()
+    cartoon_id = UnicodeAttribute()
+    by_expiry = ExpiryIndex()
+
+
 ALL_MODELS = [Account, EmailIndex, SignInLink, LimitWindow, LedgerEntry, AppliedCause,
-              PendingErasure, Purchase]
-EXPIRING_MODELS = [SignInLink, LimitWindow]
+              PendingErasure, Purchase, Cartoon, Scene, SubmissionKey]
+EXPIRING_MODELS = [SignInLink, LimitWindow, SubmissionKey]

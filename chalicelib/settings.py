@@ -21,6 +21,26 @@ CURRENCY = "eur"
 DEFAULT_CREDIT_PACKS = "small:10:500,medium:30:1200,large:100:3500"
 PACK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,23}$")
 STRIPE_MIN_AMOUNT = 50  # Stripe refuses card payments under 0.50 EUR
+# The drawing styles offered on the create page: (key, label, what the model is told).
+STYLE_PRESETS = (
+    ("newspaper", "Newspaper strip", "a classic newspaper comic strip, clean ink lines, flat "
+     "colours"),
+    ("manga", "Manga", "black-and-white manga with screentones and expressive faces"),
+    ("watercolour", "Watercolour", "soft watercolour illustration with gentle washes"),
+    ("ligne-claire", "Ligne claire", "Franco-Belgian ligne claire: uniform clean lines, flat "
+     "bright colours, no hatching"),
+    ("superhero", "Superhero comic", "American superhero comic, bold inks, dynamic shading"),
+    ("childrens-book", "Children's book", "warm children's picture-book illustration"),
+    ("pixel-art", "Pixel art", "retro 16-bit pixel art"),
+    ("noir", "Noir", "high-contrast black-and-white noir comic with deep shadows"),
+    ("pastel", "Pastel cute", "cute pastel cartoon with rounded shapes"),
+    ("woodcut", "Woodcut", "bold woodcut print with rough carved lines"),
+    ("anime", "Anime", "modern anime cel shading"),
+    ("pencil", "Pencil sketch", "loose graphite pencil sketch on paper"),
+)
+# Quality levels: the provider's quality name -> credits per scene (QUALITY_CREDITS overrides).
+DEFAULT_QUALITY_CREDITS = "low=1,medium=2,high=4"
+MAX_IMAGE_URL_SECONDS = 15 * 60
 
 
 class SettingsError(RuntimeError):
@@ -60,6 +80,18 @@ def _split(value):
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def _credits_by_quality(value):
+    levels = {}
+    for part in _split(value):
+        name, _, amount = part.partition("=")
+        if not name.strip() or not amount.strip().isdigit() or int(amount) <= 0:
+            raise SettingsError("QUALITY_CREDITS is like low=1,medium=2,high=4")
+        levels[name.strip()] = int(amount)
+    if not levels:
+        raise SettingsError("QUALITY_CREDITS needs at least one level")
+    return levels
+
+
 def _bool(value):
     return value.strip().lower() in ("1", "true", "yes", "on")
 
@@ -93,6 +125,20 @@ class Settings:
     credit_packs: tuple
     checkout_success_url: str
     checkout_cancel_url: str
+    # Generation (issue 4).
+    openai_api_key: str = ""
+    openai_base_url: str = ""
+    image_model: str = "gpt-image-2"
+    image_size: str = "1024x1024"
+    moderation_model: str = "omni-moderation-latest"
+    image_timeout_seconds: float = 240.0
+    image_attempts: int = 3
+    retry_backoff_seconds: float = 2.0
+    quality_credits: dict = field(default_factory=lambda: _credits_by_quality(
+        DEFAULT_QUALITY_CREDITS))
+    image_url_seconds: int = 600
+    stuck_scene_seconds: int = 3600
+    worker_concurrency: int = 20
     extra: dict = field(default_factory=dict)
 
     @property
@@ -124,6 +170,10 @@ class Settings:
     def validate(self):
         if self.stage not in STAGES:
             raise SettingsError(f"STAGE must be one of {', '.join(STAGES)}")
+        if not 0 < self.image_url_seconds <= MAX_IMAGE_URL_SECONDS:
+            raise SettingsError("IMAGE_URL_SECONDS is between 1 and 900")
+        if self.image_attempts < 1 or self.image_timeout_seconds <= 0:
+            raise SettingsError("OPENAI_IMAGE_ATTEMPTS >= 1 and a positive timeout")
         if self.stage != "prod":
             return self
         weak = [name for name, value in (("SESSION_KEYS", ",".join(self.session_keys)),
@@ -136,6 +186,11 @@ class Settings:
         if not self.operator_name or not self.operator_email:
             raise SettingsError("prod needs OPERATOR_NAME and OPERATOR_EMAIL")
         self._validate_payments()
+        if not self.openai_api_key:
+            # Without the key the offline renderer would sell "offline preview" panels.
+            raise SettingsError("prod needs OPENAI_API_KEY")
+        if self.openai_base_url and not self.openai_base_url.startswith("https://"):
+            raise SettingsError("prod needs OPENAI_BASE_URL on https (or unset)")
         return self
 
     def _validate_payments(self):
@@ -200,8 +255,34 @@ def load(env=None):
             "CHECKOUT_SUCCESS_URL",
             f"{site_url}/credits-success.html?session_id={{CHECKOUT_SESSION_ID}}"),
         checkout_cancel_url=env.get("CHECKOUT_CANCEL_URL", f"{site_url}/credits-cancelled.html"),
+        **_generation_settings(env),
         extra={k: v for k, v in env.items() if k.isupper()},
     ).validate()
+
+
+def _number(env, name, default, kind=int):
+    try:
+        return kind(env.get(name, default))
+    except ValueError:
+        raise SettingsError(f"{name} must be a number") from None
+
+
+def _generation_settings(env):
+    return {
+        "openai_api_key": env.get("OPENAI_API_KEY", ""),
+        "openai_base_url": env.get("OPENAI_BASE_URL", ""),
+        "image_model": env.get("OPENAI_IMAGE_MODEL", "gpt-image-2"),
+        "image_size": env.get("OPENAI_IMAGE_SIZE", "1024x1024"),
+        "moderation_model": env.get("OPENAI_MODERATION_MODEL", "omni-moderation-latest"),
+        "image_timeout_seconds": _number(env, "OPENAI_IMAGE_TIMEOUT_SECONDS", 240, float),
+        "image_attempts": _number(env, "OPENAI_IMAGE_ATTEMPTS", 3),
+        "retry_backoff_seconds": _number(env, "OPENAI_RETRY_BACKOFF_SECONDS", 2, float),
+        "quality_credits": _credits_by_quality(env.get("QUALITY_CREDITS",
+                                                       DEFAULT_QUALITY_CREDITS)),
+        "image_url_seconds": _number(env, "IMAGE_URL_SECONDS", 600),
+        "stuck_scene_seconds": _number(env, "STUCK_SCENE_SECONDS", 3600),
+        "worker_concurrency": _number(env, "WORKER_CONCURRENCY", 20),
+    }
 
 
 @functools.lru_cache(maxsize=1)

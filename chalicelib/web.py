@@ -57,26 +57,40 @@ def read_json(request, spec):
         raise BadRequest("The request body is not valid JSON.", code="invalid_json") from None
     if not isinstance(data, dict):
         raise BadRequest("The request body must be a JSON object.", code="invalid_json")
+    return check_object(data, spec)
+
+
+def check_object(data, spec, path=""):
+    """Like read_json for a nested object: `path` (e.g. "scenes[2].") prefixes field names in
+    the error messages and in `details.field`, so a 400 names the exact field."""
+    if not isinstance(data, dict):
+        raise BadRequest(f"The field {path.rstrip('.')} must be an object.", code="wrong_type",
+                         details={"field": path.rstrip(".")})
     unknown = sorted(set(data) - set(spec))
     if unknown:
-        raise BadRequest(f"Unknown field: {unknown[0]}.", code="unknown_field")
-    return {name: _check_field(name, field, data) for name, field in spec.items()
+        raise BadRequest(f"Unknown field: {path}{unknown[0]}.", code="unknown_field",
+                         details={"field": f"{path}{unknown[0]}"})
+    return {name: _check_field(name, field, data, path) for name, field in spec.items()
             if name in data or field.required}
 
 
-def _check_field(name, field, data):
+def _check_field(name, field, data, path=""):
     if name not in data or data[name] is None:
         if field.required:
-            raise BadRequest(f"The field {name} is required.", code="missing_field")
+            raise BadRequest(f"The field {path}{name} is required.", code="missing_field",
+                             details={"field": f"{path}{name}"})
         return None
     value = data[name]
+    name = f"{path}{name}"
+    where = {"field": name}
     if not isinstance(value, field.kind) or (field.kind is int and isinstance(value, bool)):
-        raise BadRequest(f"The field {name} must be a {field.kind.__name__}.", code="wrong_type")
+        raise BadRequest(f"The field {name} must be a {field.kind.__name__}.", code="wrong_type",
+                         details=where)
     if field.max_length is not None and len(value) > field.max_length:
         raise BadRequest(f"The field {name} is longer than {field.max_length}.",
-                         code="too_long")
+                         code="too_long", details=where)
     if isinstance(value, (str, list)) and len(value) < field.min_length:
-        raise BadRequest(f"The field {name} is too short.", code="too_short")
+        raise BadRequest(f"The field {name} is too short.", code="too_short", details=where)
     return value
 
 

@@ -72,6 +72,12 @@ NOT_IN_PROD = {
     "CREDIT_PACKS": "prod sells the packs defined in chalicelib/settings.py",
     "CHECKOUT_SUCCESS_URL": "derived from SITE_URL",
     "CHECKOUT_CANCEL_URL": "derived from SITE_URL",
+    "OPENAI_BASE_URL": "tests only: points the OpenAI SDK at a local server",
+    "OFFLINE_DRAW_SECONDS": "local stack only: the offline renderer's pause",
+    "OPENAI_IMAGE_MODEL": "the default in chalicelib/settings.py",
+    "OPENAI_IMAGE_SIZE": "the default in chalicelib/settings.py",
+    "OPENAI_MODERATION_MODEL": "the default in chalicelib/settings.py",
+    "QUALITY_CREDITS": "the default in chalicelib/settings.py",
 }
 # Said explicitly for what a teardown may delete: jobs in flight, logs (GDPR: they expire anyway).
 DISPOSABLE = {"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"}
@@ -113,6 +119,7 @@ def build_environment(base=None):
         "SESSION_KEYS": PLACEHOLDER_SECRET, "HASH_KEY": PLACEHOLDER_SECRET,
         "STRIPE_SECRET_KEY": f"sk_live_{PLACEHOLDER_SECRET}",
         "STRIPE_WEBHOOK_SECRET": f"whsec_{PLACEHOLDER_SECRET}",
+        "OPENAI_API_KEY": PLACEHOLDER_SECRET,
     })
     return env
 

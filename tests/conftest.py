@@ -67,3 +67,13 @@ def signed_in(app):
 @pytest.fixture
 def outbox():
     return Path(OUTBOX)
+
+
+@pytest.fixture
+def openai_fake(monkeypatch):
+    """The real openai SDK against a local stand-in of OpenAI's Images and Moderations APIs."""
+    from tests.openai_kit import running_fake
+
+    fake = running_fake(monkeypatch)
+    yield fake
+    fake.__exit__(None, None, None)

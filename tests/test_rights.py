@@ -145,3 +145,29 @@ def test_the_privacy_policy_follows_a_changed_setting(client, monkeypatch):
     monkeypatch.setattr(privacy, "get_settings", lambda: changed)
     text = str(client.get("/api/privacy").json)
     assert "Exemple SAS — dpo@exemple.fr" in text and "2 days" in text
+
+
+def test_erasure_removes_the_gallery_and_every_object_version(signed_in, aws):
+    from chalicelib.settings import get_settings
+    from tests.cartoon_kit import cartoon_body, drain, give
+
+    s3, bucket = boto3.client("s3"), get_settings().images_bucket
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    account_id = give(signed_in, 10)
+    response = signed_in.post("/api/cartoons", cartoon_body(2))
+    assert response.status == 202
+    drain(aws["queue_url"])
+    cartoon = signed_in.get(f"/api/cartoons/{response.json['cartoon_id']}").json
+    assert [s["state"] for s in cartoon["scenes"]] == ["done", "done"]
+    # An overwritten object leaves an old version behind, as versioning keeps everything.
+    key = f"users/{account_id}/cartoons/{cartoon['cartoon_id']}/extra.png"
+    s3.put_object(Bucket=bucket, Key=key, Body=b"one")
+    s3.put_object(Bucket=bucket, Key=key, Body=b"two")
+    s3.delete_object(Bucket=bucket, Key=key)  # a delete marker, over two versions
+    before = s3.list_object_versions(Bucket=bucket, Prefix=f"users/{account_id}/")
+    assert len(before.get("Versions", [])) > 4 and before.get("DeleteMarkers")
+
+    assert signed_in.delete("/api/me", {"confirm": "ada@example.com"}).status == 200
+    after = s3.list_object_versions(Bucket=bucket, Prefix=f"users/{account_id}/")
+    assert not after.get("Versions") and not after.get("DeleteMarkers")
+    assert account_id not in dump_everything()

@@ -5,7 +5,7 @@ from chalicelib.settings import SettingsError, load
 STRONG = "k" * 48
 PROD = {"STAGE": "prod", "SESSION_KEYS": STRONG, "HASH_KEY": "h" * 48,
         "SITE_URL": "https://cartoons.example", "OPERATOR_NAME": "Example SAS",
-        "OPERATOR_EMAIL": "privacy@cartoons.example",
+        "OPERATOR_EMAIL": "privacy@cartoons.example", "OPENAI_API_KEY": "sk-live-example",
         "STRIPE_SECRET_KEY": "sk_live_" + "s" * 40, "STRIPE_WEBHOOK_SECRET": "whsec_" + "w" * 32}
 
 
@@ -24,6 +24,8 @@ def test_prod_starts_with_strong_secrets():
     {"STRIPE_WEBHOOK_SECRET": None}, {"STRIPE_WEBHOOK_SECRET": ""},
     {"STRIPE_API_BASE": "http://127.0.0.1:9"},
     {"CHECKOUT_SUCCESS_URL": "https://elsewhere.example/thanks"},
+    {"OPENAI_API_KEY": None}, {"OPENAI_BASE_URL": "http://127.0.0.1:9999/v1"},
+{"IMAGE_URL_SECONDS": "3600"},
 ])
 def test_prod_refuses_missing_or_unsafe_settings(change):
     env = {**PROD, **change}
@@ -69,3 +71,23 @@ def test_the_local_checkout_exists_only_off_prod_and_without_a_stripe_key():
     assert not load(PROD).local_checkout
     assert not load({"STAGE": "test", "AWS_LAMBDA_FUNCTION_NAME": "caaartoons-test"}) \
         .local_checkout
+
+
+def test_generation_defaults_and_overrides():
+    settings = load({"STAGE": "local"})
+    assert settings.image_model == "gpt-image-2" and settings.image_size == "1024x1024"
+    assert settings.quality_credits == {"low": 1, "medium": 2, "high": 4}
+    assert settings.image_url_seconds <= 900 and settings.image_timeout_seconds == 240
+    custom = load({"STAGE": "local", "QUALITY_CREDITS": "low=3,high=9",
+                   "OPENAI_IMAGE_MODEL": "gpt-image-2.5-flare"})
+    assert custom.quality_credits == {"low": 3, "high": 9}
+    assert custom.image_model == "gpt-image-2.5-flare"
+
+
+@pytest.mark.parametrize("env", [
+    {"QUALITY_CREDITS": "low=0"}, {"QUALITY_CREDITS": "low"}, {"QUALITY_CREDITS": ""},
+    {"OPENAI_IMAGE_ATTEMPTS": "0"}, {"OPENAI_IMAGE_TIMEOUT_SECONDS": "soon"},
+])
+def test_unsafe_generation_settings_are_refused(env):
+    with pytest.raises(SettingsError):
+        load({"STAGE": "local", **env})

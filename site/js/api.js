@@ -4,8 +4,8 @@ const Api = (() => {
   let csrf = null;
   let me = null;
 
-  async function call(method, path, body) {
-    const headers = { "Accept": "application/json" };
+  async function call(method, path, body, extraHeaders) {
+    const headers = { "Accept": "application/json", ...(extraHeaders || {}) };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (method !== "GET") headers["X-CSRF-Token"] = await csrfToken();
     const response = await fetch(path, {
@@ -51,7 +51,7 @@ const Api = (() => {
   return {
     account, forget,
     get: (path) => call("GET", path),
-    post: (path, body) => call("POST", path, body === undefined ? {} : body),
+    post: (path, body, headers) => call("POST", path, body === undefined ? {} : body, headers),
     patch: (path, body) => call("PATCH", path, body),
     del: (path, body) => call("DELETE", path, body),
   };

@@ -46,11 +46,10 @@ class Stack:
         raise AssertionError(f"no mail for {email} in the outbox")
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory):
+def start_stack(tmp_path_factory, **extra_env):
     port, outbox = free_port(), tmp_path_factory.mktemp("outbox")
     env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
-    env.update({"OUTBOX_DIR": str(outbox), "PYTHONUNBUFFERED": "1"})
+    env.update({"OUTBOX_DIR": str(outbox), "PYTHONUNBUFFERED": "1", **extra_env})
     log = open(tmp_path_factory.mktemp("stack") / "stack.log", "w+")  # noqa: SIM115
     process = subprocess.Popen([sys.executable, "-m", "local.server", "--port", str(port),
                                 "--cleanup-seconds", "30"],
@@ -66,10 +65,30 @@ def stack(tmp_path_factory):
                 log.seek(0)
                 raise RuntimeError(f"the local stack did not start:\n{log.read()}") from None
             time.sleep(0.2)
-    yield Stack(url, Path(outbox), process)
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    stack = Stack(url, Path(outbox), process)
+    stack.log = log
+    return stack
+
+
+def stop_stack(stack):
+    stack.process.terminate()
+    stack.process.wait(timeout=10)
+    stack.log.close()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    running = start_stack(tmp_path_factory)
+    yield running
+    stop_stack(running)
+
+
+@pytest.fixture(scope="session")
+def drawing_stack(tmp_path_factory):
+    """The stack with offline drawings that take a moment each, so progress can be watched."""
+    running = start_stack(tmp_path_factory, OFFLINE_DRAW_SECONDS="0.7")
+    yield running
+    stop_stack(running)
 
 
 @pytest.fixture(scope="session")
@@ -101,3 +120,13 @@ def sign_in(page, stack, email):
     page.goto(stack.link_for(email))
     page.click("#confirm-button")
     page.wait_for_selector("#who-email")
+
+
+def buy_pack(page, stack, pack="medium"):
+    """Buy a pack as a person does: the credits page, the local checkout, the success page."""
+    page.goto(stack.url + "/credits.html")
+    page.click(f"button[data-pack={pack}]")
+    page.wait_for_url("**/local-checkout.html?session_id=*")
+    page.click("#pay")
+    page.wait_for_url("**/credits-success.html?session_id=*")
+    page.wait_for_selector("#success-notice:not([hidden])")

@@ -57,15 +57,17 @@ def test_every_policy_file_names_only_resources_of_the_stack(merge_with_worker, 
     assert f"{build.function_id(function)}LogGroup" in refs(policy)
 
 
-def test_the_worker_may_consume_its_queue_and_write_images_only():
+def test_the_worker_may_consume_its_queue_and_touch_only_account_images():
     policy = json.loads((ROOT / ".chalice" / CONFIG["lambda_functions"]["generation_worker"][
         "iam_policy_file"]).read_text())
     grants = {action: refs(s["Resource"]) for s in policy["Statement"]
               for action in as_list(s["Action"])}
     for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"):
         assert grants[action] == {"GenerationQueue"}
-    assert grants["s3:PutObject"] == {"ImagesBucket"}
-    assert not {a for a in grants if a.startswith("s3:") and a != "s3:PutObject"}
+    assert {a for a in grants if a.startswith("s3:")} == {
+        "s3:GetObject", "s3:PutObject", "s3:DeleteObject"}
+    (images,) = [s for s in policy["Statement"] if "s3:PutObject" in as_list(s["Action"])]
+    assert images["Resource"] == {"Fn::Sub": "${ImagesBucket.Arn}/users/*"}
 
 
 def test_a_worker_reading_another_queue_is_refused():

@@ -37,8 +37,7 @@ def test_creates_generated_keys_and_the_provider_keys_given(ssm):
 
 
 def test_a_second_run_keeps_what_exists(ssm):
-    put_secrets(ssm, ask=answers(RESEND_API_KEY="re_123", STRIPE_SECRET_KEY="sk_live_" + "s" * 40,
-                                 STRIPE_WEBHOOK_SECRET="whsec_" + "w" * 32), say=lambda _: None)
+    put_secrets(ssm, ask=answers(RESEND_API_KEY="re_123"), say=lambda _: None)
     before = {k: p["Value"] for k, p in stored(ssm).items()}
     written = put_secrets(ssm, ask=answers(OPENAI_API_KEY="sk-1"), say=lambda _: None)
     assert written == ["OPENAI_API_KEY"]
@@ -61,7 +60,8 @@ def test_the_hash_key_is_never_rotated(ssm):
 
 def test_prod_settings_load_the_secrets_from_ssm(ssm):
     put_secrets(ssm, ask=answers(RESEND_API_KEY="re_123", STRIPE_SECRET_KEY="sk_live_" + "s" * 40,
-                                 STRIPE_WEBHOOK_SECRET="whsec_" + "w" * 32), say=lambda _: None)
+                                 STRIPE_WEBHOOK_SECRET="whsec_" + "w" * 32,
+                                 OPENAI_API_KEY="sk-proj-x"), say=lambda _: None)
     settings = load({"STAGE": "prod", "AWS_REGION": "eu-west-3",
                      "SSM_PARAMETER_PREFIX": "/caaartoons/prod",
                      "SITE_URL": "https://caaartoons.example", "OPERATOR_NAME": "Operator",

@@ -263,12 +263,19 @@ def test_every_table_is_granted_to_some_function(resources):
     assert tables <= granted, f"no function may use {sorted(tables - granted)}"
 
 
-def test_cleanup_may_only_query_expiry_indexes_and_delete(resources):
-    statements = role_statements(resources, role_of(resources["Cleanup"]))
-    dynamodb = {a for s in statements for a in as_list(s["Action"]) if a.startswith("dynamodb:")}
-    assert dynamodb == {"dynamodb:Query", "dynamodb:DeleteItem"}
-    (query,) = [s for s in statements if "dynamodb:Query" in as_list(s["Action"])]
-    assert all(r["Fn::Sub"].endswith("/index/by-expiry") for r in as_list(query["Resource"]))
+def test_no_function_may_scan_a_table(resources):
+    """The service finds everything with keys and queries; a scan is never needed."""
+    for function in functions(resources).values():
+        statements = role_statements(resources, role_of(function))
+        actions = {a for s in statements for a in as_list(s["Action"])}
+        assert "dynamodb:Scan" not in actions
+
+
+def test_the_worker_cannot_touch_sign_in_data(resources):
+    statements = role_statements(resources, role_of(resources["GenerationWorker"]))
+    granted = refs([s for s in statements
+                    if any(a.startswith("dynamodb:") for a in as_list(s["Action"]))])
+    assert not granted & {"EmailsTable", "LinksTable", "LimitsTable", "PurchasesTable"}
 
 
 def _alarms(resources):

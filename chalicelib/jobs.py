@@ -1,0 +1,72 @@
+"""Generation jobs on the SQS queue: what the API sends and the worker reads.
+
+Two kinds: `references` (draw a cartoon's character references, then fan its scenes out) and
+`scene` (draw one scene's attempt). A job names ids only; the worker reads the rest from
+DynamoDB, so a job never carries a person's text and a stale job finds nothing to do.
+"""
+
+import functools
+import json
+import re
+
+from chalicelib.settings import get_settings
+
+KINDS = ("references", "scene")
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class BadJob(ValueError):
+    """A message that is not one of our jobs: dropped, never retried."""
+
+
+@functools.lru_cache(maxsize=1)
+def get_sqs():
+    import boto3
+
+    from chalicelib.storage import CLIENT_LOCK
+
+    with CLIENT_LOCK:
+        return boto3.client("sqs", region_name=get_settings().region)
+
+
+@functools.lru_cache(maxsize=1)
+def queue_url():
+    return get_sqs().get_queue_url(QueueName=get_settings().queue_name)["QueueUrl"]
+
+
+def references_job(account_id, cartoon_id):
+    return {"kind": "references", "account_id": account_id, "cartoon_id": cartoon_id}
+
+
+def scene_job(account_id, cartoon_id, number, attempt):
+    return {"kind": "scene", "account_id": account_id, "cartoon_id": cartoon_id,
+            "scene": int(number), "attempt": int(attempt)}
+
+
+def send(*jobs):
+    """Put jobs on the queue, ten a call (SQS's batch limit); raise if any was refused."""
+    jobs = list(jobs)
+    for start in range(0, len(jobs), 10):
+        batch = jobs[start:start + 10]
+        answer = get_sqs().send_message_batch(QueueUrl=queue_url(), Entries=[
+            {"Id": str(i), "MessageBody": json.dumps(job)} for i, job in enumerate(batch)])
+        if answer.get("Failed"):
+            raise RuntimeError(f"SQS refused {len(answer['Failed'])} job(s)")
+
+
+def parse(body):
+    try:
+        job = json.loads(body)
+    except (TypeError, ValueError):
+        raise BadJob("not JSON") from None
+    if not isinstance(job, dict) or job.get("kind") not in KINDS:
+        raise BadJob("unknown kind")
+    for name in ("account_id", "cartoon_id"):
+        if not isinstance(job.get(name), str) or not _ID.match(job[name]):
+            raise BadJob(f"bad {name}")
+    if job["kind"] == "scene":
+        for name in ("scene", "attempt"):
+            value = job.get(name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise BadJob(f"bad {name}")
+    return job

@@ -1,0 +1,118 @@
+"""The offline renderer: `make run` without OPENAI_API_KEY draws with Pillow.
+
+A reference is a simple figure whose colours come from the character's name, so it is the
+same figure in every panel; a scene pastes the references of its characters, named, on a
+backdrop coloured by the story's context, with what happens written on it. Every image says
+"offline preview" so nobody mistakes it for the real thing.
+"""
+
+import hashlib
+import io
+
+from PIL import Image, ImageDraw
+
+from chalicelib.images import INK, font, to_png, wrap
+
+SIDE = 768
+FIGURE_BOX = (SIDE // 2 - 150, 150, SIDE // 2 + 150, 640)  # where a reference's figure is
+BANNER = "OFFLINE PREVIEW"
+BACKGROUND = (250, 248, 240)
+SKIN = [(255, 224, 189), (234, 192, 134), (198, 134, 66), (141, 85, 36), (255, 205, 148)]
+HAIR = [(40, 30, 20), (120, 70, 30), (230, 190, 90), (170, 50, 30), (90, 90, 90), (20, 20, 60)]
+
+
+def _palette(text):
+    digest = hashlib.sha256(text.strip().lower().encode()).digest()
+    return {
+        "skin": SKIN[digest[0] % len(SKIN)],
+        "hair": HAIR[digest[1] % len(HAIR)],
+        "shirt": (60 + digest[2] % 180, 60 + digest[3] % 180, 60 + digest[4] % 180),
+        "trousers": (30 + digest[5] % 120, 30 + digest[6] % 120, 60 + digest[7] % 140),
+        "sky": (170 + digest[8] % 80, 190 + digest[9] % 60, 200 + digest[10] % 55),
+        "ground": (120 + digest[11] % 100, 150 + digest[12] % 90, 90 + digest[13] % 80),
+        "hat": digest[14] % 3 == 0,
+    }
+
+
+def _banner(draw, top=12):
+    typeface = font(22, bold=True)
+    width = typeface.getlength(BANNER) + 28
+    left = (SIDE - width) // 2
+    draw.rectangle((left, top, left + width, top + 38), fill=(228, 87, 46), outline=INK,
+                   width=2)
+    draw.text((left + 14, top + 6), BANNER, font=typeface, fill="white")
+
+
+def _figure(draw, box, colours):
+    left, top, right, bottom = box
+    middle = (left + right) // 2
+    head = 62
+    draw.ellipse((middle - head, top, middle + head, top + 2 * head), fill=colours["skin"],
+                 outline=INK, width=4)
+    draw.chord((middle - head, top - 6, middle + head, top + head + 10), 180, 360,
+               fill=colours["hair"], outline=INK, width=4)
+    if colours["hat"]:
+        draw.rectangle((middle - head - 10, top - 8, middle + head + 10, top + 8),
+                       fill=colours["trousers"], outline=INK, width=3)
+    for dx in (-24, 24):
+        draw.ellipse((middle + dx - 8, top + 58, middle + dx + 8, top + 74), fill=INK)
+    draw.arc((middle - 26, top + 70, middle + 26, top + 104), 20, 160, fill=INK, width=4)
+    body_top = top + 2 * head + 6
+    draw.rounded_rectangle((middle - 85, body_top, middle + 85, body_top + 190), radius=30,
+                           fill=colours["shirt"], outline=INK, width=4)
+    for dx in (-55, 15):
+        draw.rectangle((middle + dx, body_top + 185, middle + dx + 40, bottom),
+                       fill=colours["trousers"], outline=INK, width=4)
+
+
+def reference(request):
+    character = request.character
+    colours = _palette(character.name)
+    image = Image.new("RGB", (SIDE, SIDE), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    _figure(draw, FIGURE_BOX, colours)
+    draw.text((40, 660), character.name, font=font(34, bold=True), fill=INK)
+    for i, line in enumerate(wrap(character.description, font(18), SIDE - 80, 2)):
+        draw.text((40, 704 + 24 * i), line, font=font(18), fill=INK)
+    _banner(draw)
+    return to_png(image)
+
+
+def _cut_out(data):
+    """The figure of a reference, and a mask that leaves its plain background out."""
+    figure = Image.open(io.BytesIO(data)).convert("RGB").crop(FIGURE_BOX)
+    mask = figure.convert("L").point(lambda v: 0 if v >= 236 else 255)
+    return figure, mask
+
+
+def scene(request):
+    colours = _palette(request.context)
+    image = Image.new("RGB", (SIDE, SIDE), colours["sky"])
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, SIDE * 2 // 3, SIDE, SIDE), fill=colours["ground"])
+    draw.ellipse((SIDE - 150, 200, SIDE - 70, 280), fill=(255, 230, 120))
+    count = len(request.references)
+    label = font(22, bold=True)
+    for i, (character, data) in enumerate(zip(request.characters, request.references,
+                                              strict=True)):
+        figure, mask = _cut_out(data)
+        scale = min(0.75, 1.9 / count)
+        size = (int(figure.width * scale), int(figure.height * scale))
+        figure, mask = figure.resize(size), mask.resize(size)
+        x = int((i + 0.5) * SIDE / count - size[0] / 2)
+        y = SIDE - 110 - size[1]
+        image.paste(figure, (x, y), mask)
+        middle, width = x + size[0] / 2, label.getlength(character.name)
+        draw.rectangle((middle - width / 2 - 8, y - 40, middle + width / 2 + 8, y - 8),
+                       fill="white", outline=INK, width=2)
+        draw.text((middle - width / 2, y - 37), character.name, font=label, fill=INK)
+    typeface = font(20)
+    lines = wrap(request.action, typeface, SIDE - 80, 4)
+    draw.text((20, 16), f"Scene {request.number}", font=font(26, bold=True), fill=INK)
+    draw.rectangle((20, 56, SIDE - 20, 76 + 26 * len(lines)), fill=(255, 255, 255),
+                   outline=INK, width=3)
+    for i, line in enumerate(lines):
+        draw.text((34, 66 + 26 * i), line, font=typeface, fill=INK)
+    _banner(draw, top=200)
+    draw.rectangle((0, 0, SIDE - 1, SIDE - 1), outline=INK, width=6)
+    return to_png(image)

@@ -1,0 +1,153 @@
+"""A scene's state machine and its money: queued -> drawing -> done | failed, redraw -> queued.
+
+Every move is one conditional write on (state, attempt); a move that loses a race returns
+False and changes nothing. Failing refunds the attempt's credits in the same transaction as
+the state change, under a cause key unique to that attempt's charge: a scene is refunded at
+most once per charge, however many workers, redeliveries or cleanups try.
+"""
+
+from pynamodb.exceptions import TransactWriteError, UpdateError
+
+from chalicelib import clock, credits, logs
+from chalicelib.models import Scene, expiry_hour
+
+QUEUED, DRAWING, DONE, FAILED = "queued", "drawing", "done", "failed"
+IN_FLIGHT = (QUEUED, DRAWING)
+FINAL = (DONE, FAILED)
+
+
+def key(cartoon_id, number):
+    return f"{cartoon_id}#{int(number):02d}"
+
+
+def charge_key(cartoon_id, number, attempt):
+    """The ledger cause that paid for an attempt: the cartoon's debit, or the n-th redraw."""
+    return f"cartoon:{cartoon_id}" if attempt == 0 else f"redraw:{cartoon_id}:{number}:{attempt}"
+
+
+def refund_key(cartoon_id, number, attempt):
+    return f"refund:{cartoon_id}:{number}:{attempt}"
+
+
+def _in_flight_actions(now):
+    return [Scene.inflight_hour.set(expiry_hour(now)), Scene.inflight_since.set(int(now)),
+            Scene.updated_at.set(int(now))]
+
+
+def _landed(error):
+    """True when a write lost its condition (a race or a repeat), False for anything else."""
+    return error.cause_response_code in ("ConditionalCheckFailedException",
+                                         "TransactionCanceledException")
+
+
+def new(account_id, cartoon_id, number, spec, credits_each, now=None):
+    now = clock.now() if now is None else now
+    return Scene(account_id, key(cartoon_id, number), cartoon_id=cartoon_id, number=number,
+                 action=spec["action"], characters=spec["characters"],
+                 caption=spec["caption"], dialogue=spec["dialogue"], speaker=spec["speaker"],
+                 state=QUEUED, attempt=0, credits=credits_each,
+                 charge_key=charge_key(cartoon_id, number, 0), inflight_hour=expiry_hour(now),
+                 inflight_since=int(now), updated_at=int(now))
+
+
+def load(account_id, cartoon_id, number):
+    try:
+        return Scene.get(account_id, key(cartoon_id, number), consistent_read=True)
+    except Scene.DoesNotExist:
+        return None
+
+
+def for_cartoon(account_id, cartoon_id):
+    return sorted(Scene.query(account_id, Scene.scene_key.startswith(f"{cartoon_id}#"),
+                              consistent_read=True), key=lambda scene: scene.number)
+
+
+def start_drawing(scene, attempt, *, takeover_after, now=None):
+    """Claim an attempt for drawing. A drawing claimed more than `takeover_after` seconds ago
+    belongs to a worker that died (the queue redelivers only after its timeout): take it over."""
+    now = clock.now() if now is None else now
+    claimable = (Scene.state == QUEUED) | ((Scene.state == DRAWING) & (
+        Scene.inflight_since < int(now - takeover_after)))
+    try:
+        scene.update(actions=[Scene.state.set(DRAWING), *_in_flight_actions(now)],
+                     condition=(Scene.attempt == attempt) & claimable)
+    except UpdateError as error:
+        if not _landed(error):
+            raise
+        return False
+    return True
+
+
+def finish(scene, attempt, *, image_key, thumb_key, now=None):
+    now = clock.now() if now is None else now
+    try:
+        scene.update(actions=[Scene.state.set(DONE), Scene.image_key.set(image_key),
+                              Scene.thumb_key.set(thumb_key), Scene.failure.remove(),
+                              Scene.reason.remove(), Scene.inflight_hour.remove(),
+                              Scene.inflight_since.remove(), Scene.updated_at.set(int(now))],
+                     condition=(Scene.state == DRAWING) & (Scene.attempt == attempt))
+    except UpdateError as error:
+        if not _landed(error):
+            raise
+        return False
+    return True
+
+
+def fail(scene, attempt, *, code, reason, now=None, extra_condition=None):
+    """Mark an in-flight attempt failed and refund its credits, in one transaction. Returns
+    False (and changes nothing) when the attempt is no longer in flight or was refunded."""
+    now = clock.now() if now is None else now
+    condition = Scene.state.is_in(*IN_FLIGHT) & (Scene.attempt == attempt)
+    if extra_condition is not None:
+        condition &= extra_condition
+    amount = int(scene.credits)
+    actions = [Scene.state.set(FAILED), Scene.failure.set(code), Scene.reason.set(reason),
+               Scene.refunded.set(amount), Scene.inflight_hour.remove(),
+               Scene.inflight_since.remove(), Scene.updated_at.set(int(now))]
+    try:
+        credits.grant(scene.account_id, amount, reason="refund",
+                      cause_key=refund_key(scene.cartoon_id, scene.number, attempt),
+                      note=f"scene {scene.number} of {scene.cartoon_id} failed",
+                      also=lambda write: write.update(scene, actions=actions,
+                                                      condition=condition))
+    except credits.AlreadyApplied:
+        return False
+    except credits.NoSuchAccount:
+        return False  # the account was erased meanwhile; its scenes go with it
+    except TransactWriteError as error:
+        if not _landed(error):
+            raise
+        return False
+    logs.event("scene_failed", cartoon_id=scene.cartoon_id, scene=scene.number,
+               attempt=attempt, code=code, refunded=amount)
+    return True
+
+
+def requeue_for_redraw(scene, credits_each, now=None):
+    """Charge a redraw and queue it as the next attempt, in one transaction. Raises
+    InsufficientCredits (402); returns the new attempt, or None if the scene moved meanwhile."""
+    now = clock.now() if now is None else now
+    attempt = int(scene.attempt) + 1
+    actions = [Scene.state.set(QUEUED), Scene.attempt.set(attempt),
+               Scene.credits.set(credits_each),
+               Scene.charge_key.set(charge_key(scene.cartoon_id, scene.number, attempt)),
+               Scene.failure.remove(), Scene.reason.remove(), Scene.refunded.remove(),
+               *_in_flight_actions(now)]
+    try:
+        credits.debit(scene.account_id, credits_each, reason="spend",
+                      cause_key=charge_key(scene.cartoon_id, scene.number, attempt),
+                      note=f"redraw of scene {scene.number} of {scene.cartoon_id}",
+                      also=lambda write: write.update(scene, actions=actions, condition=(
+                          Scene.state.is_in(*FINAL) & (Scene.attempt == scene.attempt))))
+    except (credits.AlreadyApplied, TransactWriteError) as error:
+        if isinstance(error, TransactWriteError) and not _landed(error):
+            raise
+        return None
+    return attempt
+
+
+def edit_text(scene, changes, now=None):
+    now = clock.now() if now is None else now
+    actions = [getattr(Scene, name).set(value) for name, value in changes.items()]
+    scene.update(actions=[*actions, Scene.updated_at.set(int(now))],
+                 condition=Scene.scene_key.exists())

@@ -1,0 +1,89 @@
+"""The private images bucket: keys the server makes under `users/<account>/`, short presigned
+URLs for reading, nothing public.
+
+Keys are built here and only here, from ids the server made, so no request can name a key
+outside its own account's prefix.
+"""
+
+import functools
+import re
+import threading
+
+from chalicelib.settings import get_settings
+
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# boto3's default session is not thread-safe: the worker's threads may ask for a client at once.
+CLIENT_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def get_s3():
+    import boto3
+    from botocore.config import Config
+
+    settings = get_settings()
+    # Path style against a local endpoint (moto), virtual hosts on S3: the hosts the site's
+    # CSP allows (web.images_origins).
+    style = "path" if settings.get("AWS_ENDPOINT_URL") else "virtual"
+    with CLIENT_LOCK:
+        return boto3.client("s3", region_name=settings.region, config=Config(
+            signature_version="s3v4", s3={"addressing_style": style},
+            retries={"max_attempts": 4, "mode": "standard"}))
+
+
+def account_prefix(account_id):
+    if not _ID.fullmatch(account_id or ""):
+        raise ValueError("not an account id")
+    return f"users/{account_id}/"
+
+
+def cartoon_key(account_id, cartoon_id, name):
+    if not _ID.fullmatch(cartoon_id or "") or not re.fullmatch(r"[a-z0-9][a-z0-9./-]*", name):
+        raise ValueError("not a cartoon key")
+    return f"{account_prefix(account_id)}cartoons/{cartoon_id}/{name}"
+
+
+def put(key, data, content_type):
+    get_s3().put_object(Bucket=get_settings().images_bucket, Key=key, Body=data,
+                        ContentType=content_type, CacheControl="private, max-age=86400")
+
+
+def read(key):
+    """The object's bytes, or None when it does not exist."""
+    s3 = get_s3()
+    try:
+        return s3.get_object(Bucket=get_settings().images_bucket, Key=key)["Body"].read()
+    except s3.exceptions.NoSuchKey:
+        return None
+
+
+def delete(*keys):
+    keys = [key for key in keys if key]
+    if keys:
+        get_s3().delete_objects(Bucket=get_settings().images_bucket, Delete={
+            "Objects": [{"Key": key} for key in keys], "Quiet": True})
+
+
+def delete_prefix(prefix):
+    """Every object under a prefix, every version of it and every delete marker (an account's,
+    on erasure: where versioning is on, a plain delete would only hide the images).
+    Returns how many versions went."""
+    s3, bucket, count = get_s3(), get_settings().images_bucket, 0
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
+        doomed = [{"Key": v["Key"], "VersionId": v["VersionId"]}
+                  for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
+        for start in range(0, len(doomed), 1000):
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": doomed[start:start + 1000],
+                                                     "Quiet": True})
+        count += len(doomed)
+    return count
+
+
+def presign(key, *, download_name=None):
+    """A short-lived GET URL for one object (at most 15 minutes, IMAGE_URL_SECONDS)."""
+    settings = get_settings()
+    params = {"Bucket": settings.images_bucket, "Key": key}
+    if download_name:
+        params["ResponseContentDisposition"] = f'attachment; filename="{download_name}"'
+    return get_s3().generate_presigned_url("get_object", Params=params,
+                                           ExpiresIn=settings.image_url_seconds)

@@ -1,0 +1,113 @@
+"""A person signs in (with credits), creates a three-scene cartoon drawn offline, watches it
+finish, sees the strip, edits a caption for free and redraws a scene, in a real Chromium."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import buy_pack, sign_in
+
+LOADED = "img => img.complete && img.naturalWidth > 0"
+
+
+def fill_cartoon(page):
+    page.fill("#title", "The attic machine")
+    page.fill("#context", "A sleepy seaside town in the 1950s, warm summer light.")
+    page.select_option("#style", "ligne-claire")
+    page.select_option("#quality", "low")
+    characters = page.locator(".character")
+    characters.nth(0).locator(".character-name").fill("Ada")
+    characters.nth(0).locator(".character-description").fill("A tall inventor, green coat.")
+    page.click("#add-character")
+    characters.nth(1).locator(".character-name").fill("Bram")
+    characters.nth(1).locator(".character-description").fill("A small grey cat, red scarf.")
+    page.click("#add-scene")
+    page.click("#add-scene")
+    scenes = page.locator(".scene")
+    expect(scenes).to_have_count(3)
+    for index, (action, cast) in enumerate([
+            ("Ada finds a strange machine in the attic.", ["Ada"]),
+            ("Bram presses the big red button.", ["Bram"]),
+            ("Ada and Bram float over the town.", ["Ada", "Bram"])]):
+        scene = scenes.nth(index)
+        scene.locator(".scene-action").fill(action)
+        for name in cast:
+            scene.get_by_label(name, exact=True).check()
+    scenes.nth(0).locator(".scene-caption").fill("Meanwhile, in the attic…")
+    scenes.nth(0).locator(".scene-dialogue").fill("What is this?")
+    scenes.nth(0).locator(".scene-speaker").select_option("Ada")
+
+
+def test_create_a_cartoon_watch_it_finish_and_see_the_strip(page, drawing_stack):
+    blocked = []
+    page.on("console", lambda msg: blocked.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
+    sign_in(page, drawing_stack, "artist@example.com")
+    buy_pack(page, drawing_stack, "medium")
+    expect(page.locator("#who-balance")).to_have_text("30 credits")
+    page.click("nav >> text=Create")
+    expect(page.locator("#style option")).to_have_count(13)  # a dozen presets and your own
+    fill_cartoon(page)
+    expect(page.locator("#cost")).to_contain_text("3 scenes \u00d7 1 credit = 3 credits")
+    page.select_option("#quality", "high")
+    expect(page.locator("#cost")).to_contain_text("= 12 credits")
+    page.select_option("#quality", "low")
+    page.click("#create-submit")
+
+    page.wait_for_url(re.compile(r"/cartoon\.html\?id=\d{13}[0-9a-f]{8}$"))
+    expect(page.locator("#cartoon-title")).to_have_text("The attic machine")
+    expect(page.locator("#progress-text")).to_contain_text("of 3 scenes drawn")
+    expect(page.locator("#who-balance")).to_have_text("27 credits")
+    expect(page.locator(".panel")).to_have_count(3)
+
+    expect(page.locator(".panel[data-state=done]")).to_have_count(3, timeout=60000)
+    expect(page.locator("#strip-card")).to_be_visible(timeout=30000)
+    expect(page.locator("#progress-text")).to_have_text("Finished: 3 scenes and the strip.")
+    assert page.locator("#progress").evaluate("p => p.value === p.max")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 1000",
+                           arg=page.locator("#strip-image").element_handle())
+    for image in page.locator(".panel-image").element_handles():
+        page.wait_for_function(LOADED, arg=image)
+    strip_src = page.locator("#strip-image").get_attribute("src")
+    assert strip_src.startswith("http://127.0.0.1:")  # moto's S3, through a presigned URL
+    assert "X-Amz-Signature=" in strip_src
+    assert "response-content-disposition=attachment" in page.locator(
+        "#strip-download").get_attribute("href")
+
+    # A caption edit is free and redraws the strip.
+    first = page.locator("#scene-1")
+    first.locator(".edit-caption").fill("Much later, in the attic…")
+    first.locator("button[type=submit]").click()
+    expect(page.locator("#scene-1 [data-notice]")).to_contain_text("Saved", timeout=20000)
+    expect(page.locator("#strip-image")).not_to_have_attribute("src", strip_src)
+    expect(page.locator("#who-balance")).to_have_text("27 credits")
+
+    # A redraw costs the scene's credit and the scene comes back drawn.
+    page.locator("#scene-2 .redraw").click()
+    expect(page.locator("#who-balance")).to_have_text("26 credits", timeout=15000)
+    expect(page.locator("#scene-2")).to_have_attribute("data-state", "done", timeout=30000)
+    expect(page.locator("#strip-card")).to_be_visible(timeout=30000)
+    assert blocked == []
+
+
+def test_the_create_page_explains_a_refused_field_and_a_shortfall(page, drawing_stack):
+    sign_in(page, drawing_stack, "short@example.com")
+    buy_pack(page, drawing_stack, "small")
+    page.goto(drawing_stack.url + "/create.html")
+    fill_cartoon(page)
+    page.locator(".scene").nth(1).locator(".scene-action").fill("")
+    page.click("#create-submit")
+    expect(page.locator("#create-notice")).to_contain_text("scenes[1].action")
+    assert page.locator(".scene").nth(1).locator(".scene-action").get_attribute(
+        "aria-invalid") == "true"
+    page.locator(".scene").nth(1).locator(".scene-action").fill("Bram sleeps.")
+    page.select_option("#quality", "high")
+    for _ in range(3):
+        page.click("#add-scene")
+    for index in range(3, 6):
+        page.locator(".scene").nth(index).locator(".scene-action").fill("More happens.")
+    expect(page.locator("#cost")).to_contain_text("= 24 credits. You have 10 credits.")
+    expect(page.locator("#buy-credits")).to_be_visible()
+    page.click("#create-submit")
+    expect(page.locator("#create-notice")).to_contain_text("You need 14 more credits")
+    expect(page.locator("#who-balance")).to_have_text("10 credits")

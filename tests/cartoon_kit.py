@@ -1,0 +1,109 @@
+"""Helpers for the generation tests: a cartoon request, credits, the worker driven through the
+real queue (moto's SQS) and the real handler, and the ledger invariant."""
+
+import copy
+import json
+
+import boto3
+
+from chalicelib import credits
+from chalicelib.models import LedgerEntry
+from local.worker import drain_once, sqs_event
+
+CHARACTERS = [
+    {"name": "Ada", "description": "A tall inventor with round glasses and a green coat."},
+    {"name": "Bram", "description": "A small grey cat with a red scarf."},
+    {"name": "Cleo", "description": "A grandmother with silver hair and a yellow umbrella."},
+]
+ACTIONS = [
+    "Ada finds a strange machine in the attic.",
+    "Bram jumps onto the machine and presses a button.",
+    "Ada and Bram are lifted into the sky by the machine.",
+    "Cleo watches from the garden, surprised.",
+    "The machine lands in a field of sunflowers.",
+    "Ada waves at Cleo from far away.",
+    "Bram naps on the warm machine.",
+    "Everyone has tea together at sunset.",
+]
+CASTS = [["Ada"], ["Bram"], ["Ada", "Bram"], ["Cleo"], [], ["Ada", "Cleo"], ["Bram"],
+         ["Ada", "Bram", "Cleo"]]
+
+
+def cartoon_body(scenes=3, quality="low", **changes):
+    body = {
+        "title": "The attic machine",
+        "context": "A sleepy seaside town in the 1950s, warm summer light, gentle humour.",
+        "style": "ligne-claire",
+        "quality": quality,
+        "characters": copy.deepcopy(CHARACTERS),
+        "scenes": [{"action": ACTIONS[i], "characters": list(CASTS[i]),
+                    "caption": f"Caption {i + 1}"} for i in range(scenes)],
+    }
+    body["scenes"][0]["dialogue"] = "What is this?"
+    body["scenes"][0]["speaker"] = "Ada"
+    body.update(changes)
+    return body
+
+
+def account_of(client):
+    return client.get("/api/me").json["account_id"]
+
+
+def give(client, amount, cause="test-seed"):
+    account_id = account_of(client)
+    credits.grant(account_id, amount, reason="adjustment", cause_key=f"{cause}:{account_id}")
+    return account_id
+
+
+def sqs():
+    return boto3.client("sqs", region_name="eu-west-3")
+
+
+def queue_arn(queue_url):
+    return sqs().get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+
+
+def drain(queue_url, rounds=50):
+    """Run the worker until the queue is empty, as the local worker thread does."""
+    import app as module
+
+    client, arn, handled = sqs(), queue_arn(queue_url), 0
+    for _ in range(rounds):
+        count = drain_once(module.generation_worker, client, queue_url, arn, wait_seconds=0)
+        if not count:
+            return handled
+        handled += count
+    raise AssertionError("the queue did not drain")
+
+
+def take_messages(queue_url, limit=10):
+    """Receive (and delete) the queued jobs, to deliver them by hand."""
+    client = sqs()
+    messages = client.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=limit,
+                                      WaitTimeSeconds=0).get("Messages", [])
+    for message in messages:
+        client.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return messages
+
+
+def deliver(queue_url, *messages):
+    """Call the worker Lambda's handler with an SQS event holding these messages."""
+    import app as module
+
+    module.generation_worker(sqs_event(list(messages), queue_arn(queue_url)), None)
+
+
+def jobs_of(messages):
+    return [json.loads(m["Body"]) for m in messages]
+
+
+def ledger_sum(account_id):
+    return sum(int(entry.delta) for entry in LedgerEntry.query(account_id))
+
+
+def assert_ledger(account_id):
+    balance = credits.balance(account_id)
+    assert balance >= 0
+    assert balance == ledger_sum(account_id)
+    return balance
