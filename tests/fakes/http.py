@@ -1,5 +1,6 @@
 """A tiny HTTP server on 127.0.0.1 for the provider stand-ins: each test gets its own port."""
 
+import contextlib
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,10 +43,9 @@ class FakeServer:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                try:
+                # The client may have given up (a timeout test): that is the point.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (a timeout test): that is the point
 
             do_GET = do_POST = do_DELETE = do_PATCH = _handle
 
