@@ -6,6 +6,7 @@ from chalicelib import (
     cleanup,
     credits,
     erasure,
+    gallery,
     generation,
     logs,
     payments,
@@ -191,6 +192,19 @@ def redraw_scene(cartoon_id, number):
     session = auth.current_session(app.current_request)
     body = read_json(app.current_request, {}) if app.current_request.raw_body else {}
     return json_response(cartoons.redraw(session, cartoon_id, number, body), status=202)
+
+
+@app.route("/api/cartoons/{cartoon_id}", methods=["DELETE"])
+def delete_cartoon(cartoon_id):
+    gallery.delete(auth.current_session(app.current_request).account_id, cartoon_id)
+    return {"status": "deleted"}
+
+
+@app.route("/api/gallery", methods=["GET"])
+def list_gallery():
+    session = auth.current_session(app.current_request)
+    query = app.current_request.query_params or {}
+    return gallery.page(session.account_id, cursor=query.get("cursor"), limit=query.get("limit"))
 
 
 @app.on_sqs_message(queue=settings.queue_name, name="generation_worker", batch_size=1,

@@ -13,7 +13,7 @@ import unicodedata
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib import clock, credits, generation, jobs, logs, scenes, storage
+from chalicelib import clock, credits, gallery, generation, jobs, logs, scenes, storage
 from chalicelib.errors import ApiError, BadRequest, Conflict, NotFound, Unprocessable
 from chalicelib.models import Cartoon, Scene, SubmissionKey
 from chalicelib.settings import STYLE_PRESETS, get_settings
@@ -347,15 +347,6 @@ def _links(key, thumb_key, download_name):
             "download_url": storage.presign(key, download_name=download_name)}
 
 
-def status_of(scene_items, strip_ready):
-    states = [s.state for s in scene_items]
-    if any(state in scenes.IN_FLIGHT for state in states):
-        return "drawing"
-    if all(state == scenes.DONE for state in states):
-        return "done" if strip_ready else "composing"
-    return "incomplete"
-
-
 def describe(cartoon, scene_items):
     slug = _slug(cartoon.title)
     strip_ready = (bool(cartoon.strip_key)
@@ -371,7 +362,7 @@ def describe(cartoon, scene_items):
         "created_at": cartoon.created_at.isoformat(),
         "characters": [{"name": c.name, "description": c.description}
                        for c in cartoon.characters],
-        "status": status_of(scene_items, strip_ready),
+        "status": scenes.overall_status(scene_items, strip_ready),
         "progress": {"total": len(scene_items), **counts},
         "scenes": [_describe_scene(s, slug) for s in scene_items],
         "strip": _links(cartoon.strip_key, cartoon.strip_thumb_key, f"{slug}-strip.png")
@@ -432,6 +423,7 @@ def redraw(session, cartoon_id, number, body):
     attempt = scenes.requeue_for_redraw(scene, each)
     if attempt is None:
         raise Conflict("This scene changed meanwhile. Reload the page.", code="scene_changed")
+    gallery.refresh_summary(session.account_id, cartoon.cartoon_id)
     logs.event("scene_redraw", cartoon_id=cartoon.cartoon_id, scene=int(scene.number),
                attempt=attempt, cost=each)
     try:

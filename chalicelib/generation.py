@@ -22,7 +22,7 @@ import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from chalicelib import clock, jobs, logs, providers, scenes, storage
+from chalicelib import clock, gallery, jobs, logs, providers, scenes, storage
 from chalicelib.crypto import keyed_hash
 from chalicelib.models import Cartoon, Scene, expiry_hour
 from chalicelib.resources import WORKER_TIMEOUT_SECONDS
@@ -67,6 +67,7 @@ def run(body, deadline):
         draw_references(job, deadline)
     else:
         draw_scene(job, deadline)
+    gallery.refresh_summary(job["account_id"], job["cartoon_id"])
 
 
 def _cartoon(account_id, cartoon_id):
@@ -277,6 +278,7 @@ def fail_stuck_scenes(now=None):
             if scenes.fail(scene, int(scene.attempt), code="stuck", reason=STUCK_REASON,
                            now=now, extra_condition=Scene.inflight_since < cutoff):
                 failed += 1
+                gallery.refresh_summary(scene.account_id, scene.cartoon_id)
     if failed:
         logs.event("stuck_scenes_failed", count=failed)
     return failed

@@ -260,6 +260,12 @@ class Cartoon(Model):
     strip_key = UnicodeAttribute(null=True)
     strip_thumb_key = UnicodeAttribute(null=True)
     strip_inputs = UnicodeAttribute(null=True)  # hash of what the strip shows: stale if changed
+    # The gallery's summary, so a page is one query: refreshed after every scene moves, under
+    # an optimistic version so a stale refresh never overwrites a newer one.
+    status = UnicodeAttribute(default="drawing")
+    scenes_done = NumberAttribute(default=0)
+    cover_key = UnicodeAttribute(null=True)  # the first finished panel's thumbnail
+    summary_version = NumberAttribute(default=0)
 
 
 class InFlightIndex(GlobalSecondaryIndex):

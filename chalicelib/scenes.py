@@ -16,6 +16,16 @@ IN_FLIGHT = (QUEUED, DRAWING)
 FINAL = (DONE, FAILED)
 
 
+def overall_status(scene_items, strip_ready):
+    """A cartoon's state, from its scenes: drawing, composing, done or incomplete."""
+    states = [s.state for s in scene_items]
+    if any(state in IN_FLIGHT for state in states):
+        return "drawing"
+    if states and all(state == DONE for state in states):
+        return "done" if strip_ready else "composing"
+    return "incomplete"
+
+
 def key(cartoon_id, number):
     return f"{cartoon_id}#{int(number):02d}"
 

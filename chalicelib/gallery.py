@@ -1,0 +1,99 @@
+"""The private gallery: an account's cartoons, newest first, one DynamoDB query a page.
+
+Each cartoon item carries a summary (status, panels done, a cover thumbnail) refreshed after
+every scene moves, so listing never reads the scenes. Images are reached only through short
+presigned URLs, made locally from keys under the account's own prefix (no S3 call).
+"""
+
+import re
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib import logs, paging, scenes, storage
+from chalicelib.errors import BadRequest, Conflict, NotFound
+from chalicelib.models import Cartoon, Scene
+
+CARTOON_ID = re.compile(r"[0-9]{13}[0-9a-f]{8}")
+DEFAULT_PAGE, MAX_PAGE = 24, 50
+REFRESH_ATTEMPTS = 5
+
+
+def refresh_summary(account_id, cartoon_id):
+    """Recompute the gallery summary from the scenes. Optimistic: the write holds only if no
+    other refresh landed since this one read, so the last to land saw the latest scenes."""
+    for _ in range(REFRESH_ATTEMPTS):
+        try:
+            cartoon = Cartoon.get(account_id, cartoon_id, consistent_read=True)
+        except Cartoon.DoesNotExist:
+            return None
+        items = scenes.for_cartoon(account_id, cartoon_id)
+        done = [s for s in items if s.state == scenes.DONE and s.thumb_key]
+        status = scenes.overall_status(items, bool(cartoon.strip_key))
+        actions = [Cartoon.status.set(status), Cartoon.scenes_done.set(len(done)),
+                   Cartoon.summary_version.set(int(cartoon.summary_version or 0) + 1),
+                   Cartoon.cover_key.set(done[0].thumb_key) if done else
+                   Cartoon.cover_key.remove()]
+        try:
+            cartoon.update(actions=actions, condition=Cartoon.summary_version == int(
+                cartoon.summary_version or 0))
+            return status
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+    return None  # others kept refreshing: the last of them saw newer scenes than we did
+
+
+def page(account_id, *, cursor=None, limit=None):
+    """One page of the gallery and the cursor of the next (None at the end)."""
+    limit = paging.read_limit(limit, default=DEFAULT_PAGE)
+    if limit > MAX_PAGE:
+        raise BadRequest(f"limit must be a whole number from 1 to {MAX_PAGE}.",
+                         code="invalid_limit")
+    after = paging.decode_cursor(cursor, pattern=CARTOON_ID)
+    start = after and {"account_id": {"S": account_id}, "cartoon_id": {"S": after}}
+    result = Cartoon.query(account_id, scan_index_forward=False, limit=limit,
+                           last_evaluated_key=start)
+    items = list(result)
+    more = result.last_evaluated_key if len(items) == limit else None
+    return {"cartoons": [describe(c) for c in items],
+            "next_cursor": paging.encode_cursor(more and more["cartoon_id"]["S"])}
+
+
+def describe(cartoon):
+    thumb = cartoon.strip_thumb_key or cartoon.cover_key
+    return {
+        "id": cartoon.cartoon_id, "title": cartoon.title,
+        "created_at": cartoon.created_at.isoformat(),
+        "scene_count": int(cartoon.scene_count), "scenes_done": int(cartoon.scenes_done or 0),
+        "status": cartoon.status or "drawing",
+        "thumbnail_url": _presign(cartoon, thumb),
+        "strip_url": _presign(cartoon, cartoon.strip_key),
+        "url": f"/cartoon.html?id={cartoon.cartoon_id}",
+    }
+
+
+def _presign(cartoon, key):
+    # Keys come from our own items; still, never sign a key outside the owner's prefix.
+    if not key or not key.startswith(storage.account_prefix(cartoon.account_id)):
+        return None
+    return storage.presign(key)
+
+
+def delete(account_id, cartoon_id):
+    """Remove a cartoon's images, thumbnails and strip, then its items. Ledger entries stay."""
+    if not isinstance(cartoon_id, str) or not CARTOON_ID.fullmatch(cartoon_id):
+        raise NotFound("No such cartoon.")
+    try:
+        cartoon = Cartoon.get(account_id, cartoon_id, consistent_read=True)
+    except Cartoon.DoesNotExist:
+        raise NotFound("No such cartoon.") from None
+    items = scenes.for_cartoon(account_id, cartoon_id)
+    if any(s.state in scenes.IN_FLIGHT for s in items):
+        raise Conflict("This cartoon is still being drawn. Delete it when it has finished.",
+                       code="cartoon_in_progress")
+    removed = storage.delete_prefix(storage.cartoon_key(account_id, cartoon_id, "x")[:-1])
+    with Scene.batch_write() as batch:
+        for scene in items:
+            batch.delete(scene)
+    cartoon.delete()
+    logs.event("cartoon_deleted", cartoon_id=cartoon_id, objects=removed)
