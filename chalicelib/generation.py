@@ -22,7 +22,7 @@ import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from chalicelib import clock, jobs, logs, providers, scenes, storage
+from chalicelib import clock, export, jobs, logs, providers, scenes, storage
 from chalicelib.crypto import keyed_hash
 from chalicelib.models import Cartoon, Scene, expiry_hour
 from chalicelib.resources import WORKER_TIMEOUT_SECONDS
@@ -65,6 +65,8 @@ def run(body, deadline):
         return
     if job["kind"] == "references":
         draw_references(job, deadline)
+    elif job["kind"] == "export":
+        export.build(job, deadline)
     else:
         draw_scene(job, deadline)
 
