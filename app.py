@@ -6,6 +6,7 @@ from chalicelib import (
     cleanup,
     credits,
     erasure,
+    export,
     gallery,
     generation,
     logs,
@@ -87,6 +88,22 @@ def delete_account():
     body = read_json(app.current_request, {"confirm": Field(str, max_length=320)})
     erasure.erase_now(session, body["confirm"])
     return json_response({"status": "deleted"}, headers={"Set-Cookie": auth.clear_cookie()})
+
+
+@app.route("/api/me/export", methods=["POST"])
+def request_export():
+    answer = export.request_export(auth.current_session(app.current_request))
+    return json_response(answer, status=202)
+
+
+@app.route("/api/me/export", methods=["GET"])
+def latest_export():
+    return export.latest(auth.current_session(app.current_request))
+
+
+@app.route("/api/me/exports/{export_id}", methods=["GET"])
+def get_export(export_id):
+    return export.view(auth.current_session(app.current_request), export_id)
 
 
 @app.route("/api/privacy", methods=["GET"])

@@ -20,6 +20,7 @@ from chalicelib.models import (
     AppliedCause,
     Cartoon,
     EmailIndex,
+    Export,
     LedgerEntry,
     LimitWindow,
     PendingErasure,
@@ -128,7 +129,18 @@ def erase_cartoons(account):
                 batch.delete(item)
 
 
-STEPS = [pseudonymise_purchases, erase_cartoons, erase_ledger, erase_links_and_windows]
+def erase_exports(account):
+    """Data exports: their zips under `exports/<account>/` first, then their items."""
+    from chalicelib import storage
+
+    storage.delete_prefix(storage.export_prefix(account.account_id))
+    with Export.batch_write() as batch:
+        for item in Export.query(account.account_id, consistent_read=True):
+            batch.delete(item)
+
+
+STEPS = [pseudonymise_purchases, erase_cartoons, erase_exports, erase_ledger,
+         erase_links_and_windows]
 
 
 def resume_pending(now=None):

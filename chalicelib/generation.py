@@ -22,7 +22,7 @@ import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from chalicelib import clock, gallery, jobs, logs, providers, scenes, storage
+from chalicelib import clock, export, gallery, jobs, logs, providers, scenes, storage
 from chalicelib.crypto import keyed_hash
 from chalicelib.models import Cartoon, Scene, expiry_hour
 from chalicelib.resources import WORKER_TIMEOUT_SECONDS
@@ -62,6 +62,9 @@ def run(body, deadline):
         job = jobs.parse(body)
     except jobs.BadJob as error:
         logs.event("job_dropped", why=str(error))
+        return
+    if job["kind"] == "export":
+        export.build(job, deadline)
         return
     if job["kind"] == "references":
         draw_references(job, deadline)

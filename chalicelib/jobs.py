@@ -1,8 +1,9 @@
 """Generation jobs on the SQS queue: what the API sends and the worker reads.
 
-Two kinds: `references` (draw a cartoon's character references, then fan its scenes out) and
-`scene` (draw one scene's attempt). A job names ids only; the worker reads the rest from
-DynamoDB, so a job never carries a person's text and a stale job finds nothing to do.
+Three kinds: `references` (draw a cartoon's character references, then fan its scenes out),
+`scene` (draw one scene's attempt) and `export` (build an account's data export). A job names
+ids only; the worker reads the rest from DynamoDB, so a job never carries a person's text and a
+stale job finds nothing to do.
 """
 
 import functools
@@ -11,7 +12,9 @@ import re
 
 from chalicelib.settings import get_settings
 
-KINDS = ("references", "scene")
+KINDS = ("references", "scene", "export")
+ID_FIELDS = {"references": ("account_id", "cartoon_id"), "scene": ("account_id", "cartoon_id"),
+             "export": ("account_id", "export_id")}
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -43,6 +46,10 @@ def scene_job(account_id, cartoon_id, number, attempt):
             "scene": int(number), "attempt": int(attempt)}
 
 
+def export_job(account_id, export_id):
+    return {"kind": "export", "account_id": account_id, "export_id": export_id}
+
+
 def send(*jobs):
     """Put jobs on the queue, ten a call (SQS's batch limit); raise if any was refused."""
     jobs = list(jobs)
@@ -61,7 +68,7 @@ def parse(body):
         raise BadJob("not JSON") from None
     if not isinstance(job, dict) or job.get("kind") not in KINDS:
         raise BadJob("unknown kind")
-    for name in ("account_id", "cartoon_id"):
+    for name in ID_FIELDS[job["kind"]]:
         if not isinstance(job.get(name), str) or not _ID.match(job[name]):
             raise BadJob(f"bad {name}")
     if job["kind"] == "scene":

@@ -20,6 +20,7 @@ RULES = {
     "link-ip-hour": (20, HOUR),
     "verify-ip-hour": (60, HOUR),
     "checkout-account-hour": (30, HOUR),
+    "export-account-hour": (3, HOUR),
 }
 
 

@@ -91,6 +91,9 @@ class Account(Model):
     balance = NumberAttribute(default=0)
     # Set when erasure starts: the account signs nobody in again and is removed last.
     deleting_since = NumberAttribute(null=True)
+    # The export being prepared and when its claim lapses: one export in flight at a time.
+    export_active = UnicodeAttribute(null=True)
+    export_busy_until = NumberAttribute(null=True)
 
 
 class EmailIndex(Model):
@@ -325,6 +328,26 @@ class SubmissionKey(ExpiringModel):
     by_expiry = ExpiryIndex()
 
 
+class Export(ExpiringModel):
+    """A data export: queued -> building -> ready | failed. Keyed by account, newest last by
+    its time-sortable id; its zip lives under `exports/` until the bucket's rule removes it."""
+
+    class Meta(BaseMeta):
+        table_name = _settings.table_name("exports")
+
+    account_id = UnicodeAttribute(hash_key=True)
+    export_id = UnicodeAttribute(range_key=True)  # "<epoch ms, 13 digits><8 hex>"
+    state = UnicodeAttribute()
+    created_at = NumberAttribute()
+    started_at = NumberAttribute(null=True)  # when a worker claimed it (a takeover changes it)
+    finished_at = NumberAttribute(null=True)
+    zip_key = UnicodeAttribute(null=True)
+    size = NumberAttribute(null=True)
+    files = NumberAttribute(null=True)
+    failure = UnicodeAttribute(null=True)
+    by_expiry = ExpiryIndex()
+
+
 ALL_MODELS = [Account, EmailIndex, SignInLink, LimitWindow, LedgerEntry, AppliedCause,
-              PendingErasure, Purchase, Cartoon, Scene, SubmissionKey]
-EXPIRING_MODELS = [SignInLink, LimitWindow, SubmissionKey]
+              PendingErasure, Purchase, Cartoon, Scene, SubmissionKey, Export]
+EXPIRING_MODELS = [SignInLink, LimitWindow, SubmissionKey, Export]

@@ -1,5 +1,5 @@
-"""The private images bucket: keys the server makes under `users/<account>/`, short presigned
-URLs for reading, nothing public.
+"""The private images bucket: keys the server makes under `users/<account>/` (and data exports
+under `exports/<account>/`), short presigned URLs for reading, nothing public.
 
 Keys are built here and only here, from ids the server made, so no request can name a key
 outside its own account's prefix.
@@ -41,6 +41,20 @@ def cartoon_key(account_id, cartoon_id, name):
     if not _ID.fullmatch(cartoon_id or "") or not re.fullmatch(r"[a-z0-9][a-z0-9./-]*", name):
         raise ValueError("not a cartoon key")
     return f"{account_prefix(account_id)}cartoons/{cartoon_id}/{name}"
+
+
+def export_prefix(account_id):
+    """Temporary data exports live outside `users/`, under the prefix the bucket expires."""
+    from chalicelib.resources import EXPORTS_PREFIX
+
+    account_prefix(account_id)  # the same id check
+    return f"{EXPORTS_PREFIX}{account_id}/"
+
+
+def export_key(account_id, export_id):
+    if not _ID.fullmatch(export_id or ""):
+        raise ValueError("not an export id")
+    return f"{export_prefix(account_id)}{export_id}.zip"
 
 
 def put(key, data, content_type):

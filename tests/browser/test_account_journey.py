@@ -1,8 +1,15 @@
-"""Account page: change the address through its link, read the privacy page, delete."""
+"""Account page: change the address through its link, read the privacy page, export the data,
+delete."""
+
+import io
+import json
+import re
+import zipfile
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import buy_pack, sign_in
+from tests.browser.test_cartoon_journey import fill_cartoon
 
 
 def test_change_address_then_delete_the_account(page, stack):
@@ -38,3 +45,43 @@ def test_the_privacy_page_in_both_languages(page, stack):
     page.click("#lang-fr")
     expect(page.locator("#policy-title")).to_have_text("Politique de confidentialité")
     expect(page.locator("#policy-body")).to_contain_text("Lien de connexion : 15 minutes")
+
+
+def test_export_my_data_and_download_the_zip(page, stack):
+    sign_in(page, stack, "exporter@example.com")
+    buy_pack(page, stack, "medium")
+    page.click("nav >> text=Create")
+    fill_cartoon(page)
+    page.click("#create-submit")
+    page.wait_for_url(re.compile(r"/cartoon\.html\?id=\d{13}[0-9a-f]{8}$"))
+    cartoon_id = page.url.rsplit("=", 1)[1]
+    expect(page.locator("#strip-card")).to_be_visible(timeout=60000)
+
+    page.click("text=Account")
+    expect(page.locator("#account-email")).to_have_text("exporter@example.com")
+    expect(page.locator("#export-section")).to_be_visible()
+    expect(page.locator("#export-link")).to_be_hidden()
+    page.click("#export-button")
+    expect(page.locator("#export-notice")).to_contain_text("Preparing your export")
+    expect(page.locator("#export-link")).to_be_visible(timeout=30000)
+    expect(page.locator("#export-notice")).to_contain_text("Your export is ready")
+    href = page.locator("#export-link").get_attribute("href")
+    assert "/exports/" in href and "X-Amz-Signature=" in href
+
+    download = page.request.get(href)
+    assert download.ok
+    assert "attachment" in download.headers["content-disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(download.body()))
+    document = json.loads(archive.read("account.json"))
+    assert document["account"]["email"] == "exporter@example.com"
+    assert document["account"]["balance"] == 27
+    assert [p["status"] for p in document["purchases"]] == ["paid"]
+    (cartoon,) = document["cartoons"]
+    assert (cartoon["cartoon_id"], cartoon["title"]) == (cartoon_id, "The attic machine")
+    assert cartoon["scenes"][0]["caption"] == "Meanwhile, in the attic…"
+    for path in [s["image"] for s in cartoon["scenes"]] + [cartoon["strip"]]:
+        assert archive.read(path).startswith(b"\x89PNG")
+
+    # Coming back later, the page offers the ready export again.
+    page.reload()
+    expect(page.locator("#export-link")).to_be_visible()

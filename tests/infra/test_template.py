@@ -275,7 +275,26 @@ def test_the_worker_cannot_touch_sign_in_data(resources):
     statements = role_statements(resources, role_of(resources["GenerationWorker"]))
     granted = refs([s for s in statements
                     if any(a.startswith("dynamodb:") for a in as_list(s["Action"]))])
-    assert not granted & {"EmailsTable", "LinksTable", "LimitsTable", "PurchasesTable"}
+    assert not granted & {"EmailsTable", "LinksTable", "LimitsTable"}
+    # It lists purchases into a data export, and may do nothing else with them.
+    purchases = [s for s in statements if "PurchasesTable" in refs([s])]
+    assert {a for s in purchases for a in as_list(s["Action"])} == {"dynamodb:Query"}
+
+
+def _s3_actions_on(resources, function, prefix):
+    statements = role_statements(resources, role_of(resources[function]))
+    return {a for s in statements for r in as_list(s["Resource"]) if isinstance(r, dict)
+            and r.get("Fn::Sub") == f"${{ImagesBucket.Arn}}/{prefix}*"
+            for a in as_list(s["Action"])}
+
+
+def test_exports_are_written_by_the_worker_and_presigned_by_the_api(resources):
+    assert {"s3:PutObject", "s3:AbortMultipartUpload"} <= _s3_actions_on(
+        resources, "GenerationWorker", local_resources.EXPORTS_PREFIX)
+    assert "s3:GetObject" in _s3_actions_on(resources, "APIHandler",
+                                            local_resources.EXPORTS_PREFIX)
+    assert "s3:DeleteObjectVersion" in _s3_actions_on(resources, "Cleanup",
+                                                      local_resources.EXPORTS_PREFIX)
 
 
 def _alarms(resources):
