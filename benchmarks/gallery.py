@@ -20,21 +20,12 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 def seed(account_id, count):
     import datetime
 
-    from chalicelib import storage
-    from chalicelib.models import Account, Cartoon
+    from chalicelib.models import Account
+    from tests.cartoon_kit import seed_cartoons
 
     Account(account_id, email=f"{account_id}@example.com", email_key=account_id,
             created_at=datetime.datetime.now(datetime.UTC)).save()
-    now = datetime.datetime.now(datetime.UTC)
-    with Cartoon.batch_write() as batch:
-        for n in range(count):
-            cartoon_id = f"{1_790_000_000_000 + n * 1000:013d}{n:08x}"
-            key = storage.cartoon_key(account_id, cartoon_id, "strip.webp")
-            batch.save(Cartoon(account_id, cartoon_id, title=f"Cartoon {n}", context="c",
-                               style="manga", style_prompt="manga", quality="low",
-                               credits_per_scene=1, scene_count=4, cost=4, characters=[],
-                               created_at=now, status="done", scenes_done=4, strip_key=key,
-                               strip_thumb_key=key))
+    seed_cartoons(account_id, count)
 
 
 def first_page(account_id, limit=None):

@@ -107,3 +107,25 @@ def assert_ledger(account_id):
     assert balance >= 0
     assert balance == ledger_sum(account_id)
     return balance
+
+
+def seed_cartoons(account_id, count, start_ms=1_790_000_000_000):
+    """Finished cartoon items as the API and worker leave them, in bulk (drawing them would
+    take minutes); returns their ids, oldest first."""
+    import datetime
+
+    from chalicelib import storage
+    from chalicelib.models import Cartoon
+
+    now, ids = datetime.datetime.now(datetime.UTC), []
+    with Cartoon.batch_write() as batch:
+        for n in range(count):
+            cartoon_id = f"{start_ms + n * 1000:013d}{n:08x}"
+            key = storage.cartoon_key(account_id, cartoon_id, "strip.webp")
+            batch.save(Cartoon(account_id, cartoon_id, title=f"Cartoon {n}", context="c",
+                               style="manga", style_prompt="manga", quality="low",
+                               credits_per_scene=1, scene_count=1, cost=1, characters=[],
+                               created_at=now, status="done", scenes_done=1, strip_key=key,
+                               strip_thumb_key=key))
+            ids.append(cartoon_id)
+    return ids

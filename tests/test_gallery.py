@@ -9,6 +9,7 @@ from chalicelib.models import Account, Cartoon, LedgerEntry, Scene
 from chalicelib.settings import get_settings
 from local.aws_calls import counting, model_clients
 from tests.cartoon_kit import cartoon_body, drain, give
+from tests.cartoon_kit import seed_cartoons as seed
 from tests.client import ApiClient
 
 
@@ -54,23 +55,6 @@ def test_a_page_is_one_query_whatever_the_gallery_size(signed_in):
     assert calls["dynamodb:Scan"] == 0
     assert sum(n for op, n in calls.items() if op.startswith("s3:")) == 0  # presigned locally
     assert sum(calls.values()) == 2  # the session's account, and the page
-
-
-def seed(account_id, count, start_ms=1_790_000_000_000):
-    """Cartoon items as the API writes them, in bulk (drawing them would take minutes)."""
-    import datetime
-
-    with Cartoon.batch_write() as batch:
-        for n in range(count):
-            cartoon_id = f"{start_ms + n * 1000:013d}{n:08x}"
-            key = storage.cartoon_key(account_id, cartoon_id, "strip.webp")
-            batch.save(Cartoon(account_id, cartoon_id, title=f"Cartoon {n}", context="c",
-                               style="manga", style_prompt="manga", quality="low",
-                               credits_per_scene=1, scene_count=1, cost=1, characters=[],
-                               created_at=datetime.datetime.now(datetime.UTC),
-                               status="done", scenes_done=1, strip_key=key,
-                               strip_thumb_key=key))
-    return [f"{start_ms + n * 1000:013d}{n:08x}" for n in range(count)]
 
 
 def test_pages_have_no_duplicates_or_gaps_while_new_cartoons_arrive(signed_in):
