@@ -213,7 +213,7 @@ def redraw_scene(cartoon_id, number):
 
 @app.route("/api/cartoons/{cartoon_id}", methods=["DELETE"])
 def delete_cartoon(cartoon_id):
-    gallery.delete(auth.current_session(app.current_request).account_id, cartoon_id)
+    cartoons.delete(auth.current_session(app.current_request), cartoon_id)
     return {"status": "deleted"}
 
 

@@ -15,7 +15,7 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import clock, credits, gallery, generation, jobs, logs, scenes, storage
 from chalicelib.errors import ApiError, BadRequest, Conflict, NotFound, Unprocessable
-from chalicelib.models import Cartoon, Scene, SubmissionKey
+from chalicelib.models import CARTOON_ID, Cartoon, Scene, SubmissionKey
 from chalicelib.settings import STYLE_PRESETS, get_settings
 from chalicelib.web import Field, check_object
 
@@ -24,7 +24,6 @@ LIMITS = {"title": 120, "context": 1000, "style": 300, "name": 60, "description"
           "action": 600, "caption": 200}
 QUALITY_LABELS = {"low": "Draft", "medium": "Standard", "high": "Fine"}
 IDEMPOTENCY_TTL = 24 * 3600
-CARTOON_ID = re.compile(r"^[0-9]{13}[0-9a-f]{8}$")
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
 ALLOWED_CONTROLS = {"\n", "\t"}
 
@@ -319,12 +318,17 @@ def _accepted(account_id, cartoon_id, repeated=False):
 
 def get_cartoon(account_id, cartoon_id):
     """The account's own cartoon, or 404: another account's cartoon does not exist here."""
-    if not isinstance(cartoon_id, str) or not CARTOON_ID.match(cartoon_id):
+    if not isinstance(cartoon_id, str) or not CARTOON_ID.fullmatch(cartoon_id):
         raise NotFound("No such cartoon.")
     try:
         return Cartoon.get(account_id, cartoon_id, consistent_read=True)
     except Cartoon.DoesNotExist:
         raise NotFound("No such cartoon.") from None
+
+
+def delete(session, cartoon_id):
+    """Delete the account's own cartoon (404 for anyone else's) with all its images."""
+    gallery.delete(get_cartoon(session.account_id, cartoon_id))
 
 
 def get_scene(account_id, cartoon, number):

@@ -8,11 +8,9 @@ expiry has passed (a condition on the delete, so an item renewed meanwhile survi
 from pynamodb.exceptions import DeleteError
 
 from chalicelib import clock, logs
-from chalicelib.models import EXPIRING_MODELS, expiry_hour
+from chalicelib.models import EXPIRING_MODELS, hours_up_to
 
 EVERY_MINUTES = 15
-# DynamoDB's TTL may lag ~48 h; look back a little further so nothing is missed.
-LOOKBACK_HOURS = 72
 
 
 def remove_expired(now=None):
@@ -20,13 +18,9 @@ def remove_expired(now=None):
     removed = {}
     for model in EXPIRING_MODELS:
         removed[model.Meta.table_name] = sum(_remove_hour(model, hour, now)
-                                             for hour in _hours_before(now))
+                                             for hour in hours_up_to(now))
     logs.event("cleanup_expired", **{k.rsplit("-", 1)[-1]: v for k, v in removed.items()})
     return removed
-
-
-def _hours_before(now):
-    return [expiry_hour(now - 3600 * back) for back in range(LOOKBACK_HOURS, -1, -1)]
 
 
 def _remove_hour(model, hour, now):

@@ -29,6 +29,7 @@ from chalicelib.models import (
     SignInLink,
     SubmissionKey,
     expiry_hour,
+    hours_up_to,
     transaction,
 )
 
@@ -147,8 +148,7 @@ def resume_pending(now=None):
     """From the cleanup: finish erasures whose first attempt stopped part-way."""
     now = int(clock.now() if now is None else now)
     resumed = 0
-    for back in range(0, 73):
-        hour = expiry_hour(now - 3600 * back)
+    for hour in hours_up_to(now):
         for pending in PendingErasure.by_expiry.query(hour, PendingErasure.expires_at < now):
             erase(pending.account_id)
             resumed += 1

@@ -5,15 +5,12 @@ every scene moves, so listing never reads the scenes. Images are reached only th
 presigned URLs, made locally from keys under the account's own prefix (no S3 call).
 """
 
-import re
-
 from pynamodb.exceptions import UpdateError
 
 from chalicelib import logs, paging, scenes, storage
-from chalicelib.errors import BadRequest, Conflict, NotFound
-from chalicelib.models import Cartoon, Scene
+from chalicelib.errors import BadRequest, Conflict
+from chalicelib.models import CARTOON_ID, Cartoon, Scene
 
-CARTOON_ID = re.compile(r"[0-9]{13}[0-9a-f]{8}")
 DEFAULT_PAGE, MAX_PAGE = 24, 50
 REFRESH_ATTEMPTS = 5
 
@@ -79,14 +76,9 @@ def _presign(cartoon, key):
     return storage.presign(key)
 
 
-def delete(account_id, cartoon_id):
+def delete(cartoon):
     """Remove a cartoon's images, thumbnails and strip, then its items. Ledger entries stay."""
-    if not isinstance(cartoon_id, str) or not CARTOON_ID.fullmatch(cartoon_id):
-        raise NotFound("No such cartoon.")
-    try:
-        cartoon = Cartoon.get(account_id, cartoon_id, consistent_read=True)
-    except Cartoon.DoesNotExist:
-        raise NotFound("No such cartoon.") from None
+    account_id, cartoon_id = cartoon.account_id, cartoon.cartoon_id
     items = scenes.for_cartoon(account_id, cartoon_id)
     if any(s.state in scenes.IN_FLIGHT for s in items):
         raise Conflict("This cartoon is still being drawn. Delete it when it has finished.",

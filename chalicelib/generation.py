@@ -24,13 +24,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 from chalicelib import clock, export, gallery, jobs, logs, providers, scenes, storage
 from chalicelib.crypto import keyed_hash
-from chalicelib.models import Cartoon, Scene, expiry_hour
+from chalicelib.models import Cartoon, Scene, hours_up_to
 from chalicelib.resources import WORKER_TIMEOUT_SECONDS
 from chalicelib.settings import get_settings
 
 STRIP_LAYOUT = 1  # bump when the strip's look changes: stored strips are then recomposed
 SAFETY_SECONDS = 30  # kept back from the Lambda's limit to record the outcome
-LOOKBACK_HOURS = 72
 STUCK_REASON = "This scene took far too long and was stopped; your credits were given back."
 
 
@@ -271,8 +270,7 @@ def fail_stuck_scenes(now=None):
     now = int(clock.now() if now is None else now)
     cutoff = now - get_settings().stuck_scene_seconds
     failed = 0
-    for back in range(LOOKBACK_HOURS, -1, -1):
-        hour = expiry_hour(cutoff - 3600 * back)
+    for hour in hours_up_to(cutoff):
         for key_item in Scene.by_inflight.query(hour, Scene.inflight_since < cutoff):
             try:
                 scene = Scene.get(key_item.account_id, key_item.scene_key, consistent_read=True)

@@ -7,6 +7,7 @@ expiry index instead of a scan.
 
 import datetime
 import functools
+import re
 import time
 
 from pynamodb.attributes import (
@@ -34,6 +35,16 @@ def as_datetime(epoch):
 
 def expiry_hour(epoch):
     return time.strftime("%Y%m%d%H", time.gmtime(epoch))
+
+
+# DynamoDB's TTL may lag ~48 h; what queries by hour looks back a little further than that.
+LOOKBACK_HOURS = 72
+
+
+def hours_up_to(epoch, lookback=LOOKBACK_HOURS):
+    """The `expiry_hour` buckets from `lookback` hours before `epoch` to its own, oldest first:
+    what the cleanup queries instead of scanning."""
+    return [expiry_hour(epoch - 3600 * back) for back in range(lookback, -1, -1)]
 
 
 @functools.lru_cache(maxsize=1)
@@ -241,6 +252,9 @@ class CharacterSpec(MapAttribute):
     description = UnicodeAttribute()
 
 
+CARTOON_ID = re.compile(r"[0-9]{13}[0-9a-f]{8}")  # epoch ms, then 8 random hex digits
+
+
 class Cartoon(Model):
     """What a person asked for. Keyed by account, newest last by its time-sortable id, so a
     gallery page is one query and erasure deletes by account."""
@@ -249,7 +263,7 @@ class Cartoon(Model):
         table_name = _settings.table_name("cartoons")
 
     account_id = UnicodeAttribute(hash_key=True)
-    cartoon_id = UnicodeAttribute(range_key=True)  # "<epoch ms, 13 digits><8 hex>"
+    cartoon_id = UnicodeAttribute(range_key=True)  # CARTOON_ID: time-sortable, newest last
     title = UnicodeAttribute()
     context = UnicodeAttribute()
     style = UnicodeAttribute()  # a preset key, or the person's own words

@@ -63,23 +63,29 @@ def test_a_change_for_a_missing_account_writes_nothing():
     assert Account.count() == 0 and LedgerEntry.count() == 0
 
 
-def test_fifty_parallel_debits_against_ten_credits_give_exactly_ten():
-    account = make_account(balance=10)
-    results, barrier = [], threading.Barrier(50)
+def parallel_debits(account_id, count=50):
+    """`count` threads released at once, each debiting one credit for its own cause."""
+    results, barrier = [], threading.Barrier(count)
 
     def spend(n):
         barrier.wait()
         try:
-            credits.debit(account, 1, reason="spend", cause_key=f"cartoon:c{n}")
+            credits.debit(account_id, 1, reason="spend", cause_key=f"cartoon:race{n}")
             results.append("ok")
         except credits.InsufficientCredits:
             results.append("refused")
 
-    threads = [threading.Thread(target=spend, args=(n,)) for n in range(50)]
+    threads = [threading.Thread(target=spend, args=(n,)) for n in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return results
+
+
+def test_fifty_parallel_debits_against_ten_credits_give_exactly_ten():
+    account = make_account(balance=10)
+    results = parallel_debits(account)
     assert results.count("ok") == 10 and results.count("refused") == 40
     assert assert_invariant(account) == 0
 

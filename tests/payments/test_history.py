@@ -1,6 +1,5 @@
 """GET /api/credits and /api/purchases: newest first, cursor pages, each account its own."""
 
-import threading
 
 import pytest
 
@@ -8,6 +7,7 @@ from chalicelib import credits
 from tests.client import ApiClient
 from tests.fakes.stripe_api import deliver
 from tests.payments.helpers import ledger_sum, paid_event, start
+from tests.test_credits_ledger import parallel_debits
 
 
 def account_id(client):
@@ -97,21 +97,7 @@ def test_fifty_parallel_debits_against_ten_bought_credits_give_exactly_ten(
         buyer, stripe, stripe_api):
     deliver(stripe, paid_event(stripe_api, buyer, "small"))
     account = account_id(buyer)
-    barrier, results = threading.Barrier(50), []
-
-    def spend(n):
-        barrier.wait()
-        try:
-            credits.debit(account, 1, reason="spend", cause_key=f"cartoon:p{n}")
-            results.append("ok")
-        except credits.InsufficientCredits:
-            results.append("refused")
-
-    threads = [threading.Thread(target=spend, args=(n,)) for n in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = parallel_debits(account)
     assert results.count("ok") == 10 and results.count("refused") == 40
     statement = buyer.get("/api/credits", query={"limit": "100"}).json
     assert statement["balance"] == 0 == ledger_sum(account)
