@@ -1,21 +1,14 @@
 """Routes and event handlers only: parse input, call one service function, answer."""
 
-from chalicelib import (
-    auth,
-    cartoons,
-    cleanup,
-    credits,
-    erasure,
-    export,
-    gallery,
-    generation,
-    logs,
-    payments,
-    privacy,
-    web,
-)
-from chalicelib.settings import get_settings
-from chalicelib.web import Field, ThreadSafeChalice, client_ip, json_response, read_json
+from chalicelib import cleanup
+from chalicelib.accounts import auth
+from chalicelib.cartoons import cartoons, gallery
+from chalicelib.core import logs, web
+from chalicelib.core.settings import get_settings
+from chalicelib.core.web import Field, ThreadSafeChalice, client_ip, json_response, read_json
+from chalicelib.money import credits, payments
+from chalicelib.rights import erasure, export, privacy
+from chalicelib.worker import generation
 
 settings = get_settings()
 app = ThreadSafeChalice(app_name="caaartoons")

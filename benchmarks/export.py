@@ -63,8 +63,10 @@ def environment(endpoint):
 
 def seed(account_id):
     """An account with credits and IMAGES finished scenes, eight to a cartoon."""
-    from chalicelib import clock, credits, storage
-    from chalicelib.models import Account, Cartoon, Scene
+    from chalicelib.adapters import storage
+    from chalicelib.core import clock
+    from chalicelib.core.models import Account, Cartoon, Scene
+    from chalicelib.money import credits
 
     now = datetime.datetime.now(datetime.UTC)
     Account(account_id, email="bench@example.com", email_key="bench", created_at=now).save()
@@ -94,8 +96,10 @@ def main():
     moto, endpoint = start_moto()
     try:
         environment(endpoint)
-        from chalicelib import clock, export, jobs, resources
-        from chalicelib.models import Export
+        from chalicelib.adapters import jobs, resources
+        from chalicelib.core import clock
+        from chalicelib.core.models import Export
+        from chalicelib.rights import export
 
         resources.create_all()
         account_id = "benchaccount"

@@ -20,7 +20,7 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 def seed(account_id, count):
     import datetime
 
-    from chalicelib.models import Account
+    from chalicelib.core.models import Account
     from tests.cartoon_kit import seed_cartoons
 
     Account(account_id, email=f"{account_id}@example.com", email_key=account_id,
@@ -30,8 +30,8 @@ def seed(account_id, count):
 
 def first_page(account_id, limit=None):
     """What GET /api/gallery does: the session's account, then one page."""
-    from chalicelib import gallery
-    from chalicelib.models import Account
+    from chalicelib.cartoons import gallery
+    from chalicelib.core.models import Account
 
     Account.get(account_id, consistent_read=True)
     return gallery.page(account_id, limit=limit)
@@ -42,8 +42,8 @@ def main():
 
     rounds = int(os.environ.get("ROUNDS", "30"))
     with mock_aws():
-        from chalicelib import resources, storage
-        from chalicelib.models import Account, Cartoon, Scene
+        from chalicelib.adapters import resources, storage
+        from chalicelib.core.models import Account, Cartoon, Scene
         from local.aws_calls import counting, model_clients
 
         resources.create_all()

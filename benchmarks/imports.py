@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.support import layers  # noqa: E402
+from tests.support import layers
 
 
 def main():

@@ -111,7 +111,8 @@ def main():
 
     moto_atomic.install()
     with mock_aws():
-        from chalicelib import credits, providers, resources
+        from chalicelib.adapters import providers, resources
+        from chalicelib.money import credits
 
         queue_url = resources.create_all()
         import app as module

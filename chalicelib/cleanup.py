@@ -7,8 +7,8 @@ expiry has passed (a condition on the delete, so an item renewed meanwhile survi
 
 from pynamodb.exceptions import DeleteError
 
-from chalicelib import clock, logs
-from chalicelib.models import EXPIRING_MODELS, hours_up_to
+from chalicelib.core import clock, logs
+from chalicelib.core.models import EXPIRING_MODELS, hours_up_to
 
 EVERY_MINUTES = 15
 
@@ -36,7 +36,8 @@ def _remove_hour(model, hour, now):
 
 
 def run():
-    from chalicelib import erasure, generation
+    from chalicelib.rights import erasure
+    from chalicelib.worker import generation
 
     return {"expired": remove_expired(), "stuck_scenes": generation.fail_stuck_scenes(),
             "erasures_resumed": erasure.resume_pending()}

@@ -69,15 +69,15 @@ NOT_IN_PROD = {
     "RESEND_API_URL": "tests only: points the Resend SDK at a local server",
     "STRIPE_API_BASE": "tests only: points the Stripe SDK at a local server",
     "AWS_LAMBDA_FUNCTION_NAME": "set by Lambda itself (a reserved name)",
-    "CREDIT_PACKS": "prod sells the packs defined in chalicelib/settings.py",
+    "CREDIT_PACKS": "prod sells the packs defined in chalicelib/core/settings.py",
     "CHECKOUT_SUCCESS_URL": "derived from SITE_URL",
     "CHECKOUT_CANCEL_URL": "derived from SITE_URL",
     "OPENAI_BASE_URL": "tests only: points the OpenAI SDK at a local server",
     "OFFLINE_DRAW_SECONDS": "local stack only: the offline renderer's pause",
-    "OPENAI_IMAGE_MODEL": "the default in chalicelib/settings.py",
-    "OPENAI_IMAGE_SIZE": "the default in chalicelib/settings.py",
-    "OPENAI_MODERATION_MODEL": "the default in chalicelib/settings.py",
-    "QUALITY_CREDITS": "the default in chalicelib/settings.py",
+    "OPENAI_IMAGE_MODEL": "the default in chalicelib/core/settings.py",
+    "OPENAI_IMAGE_SIZE": "the default in chalicelib/core/settings.py",
+    "OPENAI_MODERATION_MODEL": "the default in chalicelib/core/settings.py",
+    "QUALITY_CREDITS": "the default in chalicelib/core/settings.py",
 }
 # Said explicitly for what a teardown may delete: jobs in flight, logs (GDPR: they expire anyway).
 DISPOSABLE = {"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"}
@@ -105,7 +105,7 @@ REWRITE_FUNCTION = """function handler(event) {
 
 def build_environment(base=None):
     """The environment the build imports the app with: prod names, placeholder secrets, no AWS."""
-    from chalicelib.settings import SECRET_NAMES
+    from chalicelib.core.settings import SECRET_NAMES
 
     dropped = {*NOT_IN_PROD, *SECRET_NAMES, "SSM_PARAMETER_PREFIX"}
     env = {k: v for k, v in (os.environ if base is None else base).items()
@@ -244,7 +244,7 @@ def _bucket_policy(bucket_id, statements):
 
 
 def bucket_resources():
-    from chalicelib.resources import EXPORTS_EXPIRE_DAYS, EXPORTS_PREFIX
+    from chalicelib.adapters.resources import EXPORTS_EXPIRE_DAYS, EXPORTS_PREFIX
 
     if int(PROD_CONFIG["EXPORT_RETENTION_HOURS"]) != EXPORTS_EXPIRE_DAYS * 24:
         raise ValueError("the privacy page's export retention must match the lifecycle rule")
@@ -311,7 +311,7 @@ def response_headers_config(headers):
 
 
 def _headers_policy(name, page):
-    from chalicelib.web import site_headers
+    from chalicelib.core.web import site_headers
 
     config = response_headers_config(site_headers(page))
     config.update({"Name": f"{NAME_PREFIX}{name}", "Comment": f"site_headers({page!r})"})
@@ -400,8 +400,8 @@ def _queue_tls_only(queue_id):
 
 
 def queue_resources():
-    from chalicelib import resources
-    from chalicelib.settings import get_settings
+    from chalicelib.adapters import resources
+    from chalicelib.core.settings import get_settings
 
     settings = get_settings()
     return {
@@ -426,7 +426,7 @@ def queue_resources():
 
 def function_overrides(app):
     """Per function: a fixed name, its environment, its log group; the worker awaits its queue."""
-    from chalicelib.settings import get_settings
+    from chalicelib.core.settings import get_settings
 
     resources = {}
     for name in lambda_functions(app):
@@ -565,7 +565,7 @@ def outputs():
 
 
 def merge_template(app):
-    from chalicelib.models import ALL_MODELS
+    from chalicelib.core.models import ALL_MODELS
 
     if not app.routes:
         raise ValueError("the stack serves the API: the app has no routes")
@@ -596,7 +596,7 @@ def load_app():
     os.environ.clear()
     os.environ.update(build_environment(dict(os.environ)))
     sys.path.insert(0, str(ROOT))
-    from chalicelib.settings import get_settings
+    from chalicelib.core.settings import get_settings
 
     if get_settings().images_bucket != IMAGES_BUCKET_NAME:
         raise RuntimeError("settings were loaded before the build environment: use a new process")

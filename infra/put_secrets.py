@@ -15,7 +15,7 @@ import getpass
 import secrets
 import sys
 
-from chalicelib.settings import SECRET_NAMES
+from chalicelib.core.settings import SECRET_NAMES
 from infra.build import REGION, SSM_PATH
 
 GENERATED = ("SESSION_KEYS", "HASH_KEY")

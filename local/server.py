@@ -161,7 +161,8 @@ def main(argv=None):
     prepare_environment(moto_port, args.port)
     moto = start_moto(moto_port)
 
-    from chalicelib import resources, web
+    from chalicelib.adapters import resources
+    from chalicelib.core import web
 
     queue_url = resources.create_all()
     import app as api

@@ -6,8 +6,8 @@ import json
 
 import boto3
 
-from chalicelib import credits
-from chalicelib.models import LedgerEntry
+from chalicelib.core.models import LedgerEntry
+from chalicelib.money import credits
 from local.worker import drain_once, sqs_event
 
 CHARACTERS = [
@@ -114,8 +114,8 @@ def seed_cartoons(account_id, count, start_ms=1_790_000_000_000):
     take minutes); returns their ids, oldest first."""
     import datetime
 
-    from chalicelib import storage
-    from chalicelib.models import Cartoon
+    from chalicelib.adapters import storage
+    from chalicelib.core.models import Cartoon
 
     now, ids = datetime.datetime.now(datetime.UTC), []
     with Cartoon.batch_write() as batch:

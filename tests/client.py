@@ -103,7 +103,7 @@ def outbox_mails(to=None):
 
 
 def latest_token(email, wait=0):
-    from chalicelib.auth import normalise_email
+    from chalicelib.accounts.auth import normalise_email
 
     email = normalise_email(email)
     deadline = time.time() + wait

@@ -38,7 +38,7 @@ def aws():
     for path in Path(OUTBOX).glob("*.json"):
         path.unlink()
     with mock_aws():
-        from chalicelib import resources
+        from chalicelib.adapters import resources
 
         queue_url = resources.create_all()
         yield {"queue_url": queue_url}

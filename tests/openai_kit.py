@@ -2,8 +2,8 @@
 
 import dataclasses
 
-from chalicelib import providers
-from chalicelib.settings import get_settings
+from chalicelib.adapters import providers
+from chalicelib.core.settings import get_settings
 from tests.fakes.openai_api import API_KEY, FakeOpenAI
 
 

@@ -4,8 +4,8 @@ import io
 import subprocess
 import sys
 
-from chalicelib import admin, credits
-from chalicelib.models import LedgerEntry
+from chalicelib.core.models import LedgerEntry
+from chalicelib.money import admin, credits
 from tests.conftest import ROOT
 
 
@@ -50,6 +50,6 @@ def test_unknown_accounts_and_bad_amounts_are_errors(signed_in, capsys):
 
 
 def test_the_module_runs_as_a_command():
-    out = subprocess.run([sys.executable, "-m", "chalicelib.admin", "--help"], cwd=ROOT,
+    out = subprocess.run([sys.executable, "-m", "chalicelib.money.admin", "--help"], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     assert "show" in out and "add" in out and "remove" in out

@@ -5,8 +5,9 @@ import threading
 import boto3
 from freezegun import freeze_time
 
-from chalicelib import auth, clock
-from chalicelib.models import Account, SignInLink
+from chalicelib.accounts import auth
+from chalicelib.core import clock
+from chalicelib.core.models import Account, SignInLink
 from tests.client import ApiClient, latest_token, outbox_mails
 
 

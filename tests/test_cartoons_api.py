@@ -5,8 +5,8 @@ import threading
 
 import pytest
 
-from chalicelib import credits
-from chalicelib.models import Cartoon, LedgerEntry, Scene, SubmissionKey
+from chalicelib.core.models import Cartoon, LedgerEntry, Scene, SubmissionKey
+from chalicelib.money import credits
 from tests.cartoon_kit import (
     assert_ledger,
     cartoon_body,
@@ -198,7 +198,7 @@ def test_an_idempotency_key_lasts_a_day_and_the_cleanup_removes_it(signed_in, mo
     headers = {"Idempotency-Key": "draft-yesterday"}
     first = signed_in.post("/api/cartoons", cartoon_body(1), headers=headers).json
     real_now = time.time()
-    monkeypatch.setattr("chalicelib.clock.now", lambda: real_now + 25 * 3600)
+    monkeypatch.setattr("chalicelib.core.clock.now", lambda: real_now + 25 * 3600)
     later = signed_in.post("/api/cartoons", cartoon_body(1), headers=headers).json
     assert later["cartoon_id"] != first["cartoon_id"] and not later["repeated"]
     assert SubmissionKey.count() == 1  # the expired record was replaced

@@ -3,7 +3,7 @@ written for a refused request."""
 
 import pytest
 
-from chalicelib.models import Cartoon, Scene
+from chalicelib.core.models import Cartoon, Scene
 from tests.cartoon_kit import assert_ledger, cartoon_body, give, take_messages
 
 

@@ -3,8 +3,8 @@
 from chalice.test import Client
 
 from chalicelib import cleanup
-from chalicelib.crypto import keyed_hash
-from chalicelib.models import LimitWindow, SignInLink
+from chalicelib.core.crypto import keyed_hash
+from chalicelib.core.models import LimitWindow, SignInLink
 
 
 def make_link(name, expires_at):

@@ -5,8 +5,8 @@ import threading
 
 import pytest
 
-from chalicelib import credits
-from chalicelib.models import Account, AppliedCause, LedgerEntry
+from chalicelib.core.models import Account, AppliedCause, LedgerEntry
+from chalicelib.money import credits
 
 
 def make_account(account_id="acct-1", balance=0):

@@ -1,7 +1,7 @@
 import pytest
 
-from chalicelib.auth import normalise_email
-from chalicelib.errors import BadRequest
+from chalicelib.accounts.auth import normalise_email
+from chalicelib.core.errors import BadRequest
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -13,11 +13,13 @@ import boto3
 import pytest
 
 import app as module
-from chalicelib import clock, export, jobs, storage
+from chalicelib.adapters import jobs, storage
+from chalicelib.adapters.resources import WORKER_TIMEOUT_SECONDS
 from chalicelib.cleanup import remove_expired
-from chalicelib.models import Account, Cartoon, Export, LedgerEntry, Purchase, Scene
-from chalicelib.resources import WORKER_TIMEOUT_SECONDS
-from chalicelib.settings import get_settings
+from chalicelib.core import clock
+from chalicelib.core.models import Account, Cartoon, Export, LedgerEntry, Purchase, Scene
+from chalicelib.core.settings import get_settings
+from chalicelib.rights import export
 from local.worker import sqs_event
 from tests.cartoon_kit import cartoon_body, drain, give, jobs_of, queue_arn, take_messages
 from tests.client import ApiClient
@@ -401,7 +403,7 @@ def test_an_export_finished_during_erasure_leaves_no_zip(signed_in, aws):
     signed_in.post("/api/me/export")
     (message,) = take_messages(aws["queue_url"])
     item = export.claim(account_id, jobs.parse(message["Body"])["export_id"])
-    from chalicelib import erasure
+    from chalicelib.rights import erasure
 
     erasure.start(account_id)  # erasure begins while the zip is being written
     figures = export.write_zip(item, time.monotonic() + 600)

@@ -4,9 +4,9 @@ import urllib.parse
 
 import boto3
 
-from chalicelib import storage
-from chalicelib.models import Account, Cartoon, LedgerEntry, Scene
-from chalicelib.settings import get_settings
+from chalicelib.adapters import storage
+from chalicelib.core.models import Account, Cartoon, LedgerEntry, Scene
+from chalicelib.core.settings import get_settings
 from local.aws_calls import counting, model_clients
 from tests.cartoon_kit import cartoon_body, drain, give
 from tests.cartoon_kit import seed_cartoons as seed

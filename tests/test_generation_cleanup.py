@@ -5,8 +5,9 @@ import time
 import pytest
 from chalice.test import Client
 
-from chalicelib import generation, providers
-from chalicelib.models import LedgerEntry, Scene
+from chalicelib.adapters import providers
+from chalicelib.core.models import LedgerEntry, Scene
+from chalicelib.worker import generation
 from tests.cartoon_kit import assert_ledger, cartoon_body, deliver, drain, give, take_messages
 
 LIMIT = 3600
@@ -80,7 +81,7 @@ def test_a_stuck_drawing_whose_worker_finishes_late_stays_failed(signed_in, aws,
     assert state["scenes"][0]["state"] == "failed" and state["scenes"][0]["image"] is None
     import boto3
 
-    from chalicelib.settings import get_settings
+    from chalicelib.core.settings import get_settings
 
     listed = boto3.client("s3", region_name="eu-west-3").list_objects_v2(
         Bucket=get_settings().images_bucket, Prefix=f"users/{account_id}/cartoons/"
@@ -93,7 +94,7 @@ def test_the_schedule_reports_the_stuck_scenes_it_failed(app, signed_in, monkeyp
     account_id = give(signed_in, 10)
     submit(signed_in, 2)
     real_now = time.time()
-    monkeypatch.setattr("chalicelib.clock.now", lambda: real_now + 2 * LIMIT)
+    monkeypatch.setattr("chalicelib.core.clock.now", lambda: real_now + 2 * LIMIT)
     with Client(app) as chalice_client:
         result = chalice_client.lambda_.invoke(
             "cleanup", chalice_client.events.generate_cw_event(

@@ -7,8 +7,10 @@ import time
 
 import pytest
 
-from chalicelib import credits, generation, providers
-from chalicelib.models import Cartoon, LedgerEntry, Scene
+from chalicelib.adapters import providers
+from chalicelib.core.models import Cartoon, LedgerEntry, Scene
+from chalicelib.money import credits
+from chalicelib.worker import generation
 from tests.cartoon_kit import (
     ACTIONS,
     CHARACTERS,

@@ -8,9 +8,9 @@ import boto3
 import pytest
 from PIL import Image
 
-from chalicelib import credits
-from chalicelib.models import LedgerEntry
-from chalicelib.settings import get_settings
+from chalicelib.core.models import LedgerEntry
+from chalicelib.core.settings import get_settings
+from chalicelib.money import credits
 from tests.cartoon_kit import (
     ACTIONS,
     assert_ledger,
@@ -197,7 +197,7 @@ def test_a_malformed_job_is_dropped_without_retry(aws):
 
 def test_a_strip_that_failed_to_compose_is_composed_when_the_job_is_retried(
         signed_in, aws, monkeypatch):
-    from chalicelib import images
+    from chalicelib.comic import images
 
     give(signed_in, 5)
     cartoon_id = signed_in.post("/api/cartoons", cartoon_body(1)).json["cartoon_id"]

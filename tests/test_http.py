@@ -2,7 +2,7 @@
 
 import pytest
 
-from chalicelib.models import Account, SignInLink
+from chalicelib.core.models import Account, SignInLink
 
 
 def assert_json_error(response, status, code=None):
@@ -65,7 +65,7 @@ def test_security_headers_on_every_api_response(client, signed_in):
 
 
 def test_an_unexpected_failure_is_a_json_500_without_details(client, monkeypatch):
-    from chalicelib import auth
+    from chalicelib.accounts import auth
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals ada@example.com")

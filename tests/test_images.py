@@ -6,8 +6,9 @@ import io
 import pytest
 from PIL import Image, ImageChops
 
-from chalicelib import images, offline_art, providers
-from chalicelib.images import FONTS
+from chalicelib.adapters import providers
+from chalicelib.comic import images, offline_art
+from chalicelib.comic.images import FONTS
 
 
 def png(colour=(120, 160, 200), size=(256, 256)):

@@ -3,7 +3,7 @@
 import boto3
 from freezegun import freeze_time
 
-from chalicelib.models import LimitWindow
+from chalicelib.core.models import LimitWindow
 from tests.client import ApiClient, latest_token
 
 

@@ -3,7 +3,7 @@
 import pytest
 import resend
 
-from chalicelib.mail import OutboxMailer, ResendMailer
+from chalicelib.adapters.mail import OutboxMailer, ResendMailer
 from tests.fakes.resend_api import API_KEY, resend_server
 
 
@@ -38,7 +38,7 @@ def test_a_refused_key_raises_a_resend_error(resend_module):
 
 def test_the_sign_in_route_mails_through_resend_when_a_key_is_set(app, client, resend_module,
                                                                   monkeypatch):
-    from chalicelib import mail
+    from chalicelib.adapters import mail
 
     module, server = resend_module
     monkeypatch.setattr(mail, "get_mailer", lambda: ResendMailer(module, "s@cartoons.example"))

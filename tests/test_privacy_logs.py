@@ -3,7 +3,7 @@
 import io
 import logging
 
-from chalicelib import logs
+from chalicelib.core import logs
 from tests.client import ApiClient, latest_token
 
 EMAIL = "private.person@example.com"

@@ -3,9 +3,10 @@
 import boto3
 import pytest
 
-from chalicelib import clock, erasure
-from chalicelib.models import ALL_MODELS, Account, EmailIndex
-from chalicelib.settings import get_settings
+from chalicelib.core import clock
+from chalicelib.core.models import ALL_MODELS, Account, EmailIndex
+from chalicelib.core.settings import get_settings
+from chalicelib.rights import erasure
 from tests.client import ApiClient, latest_token, outbox_mails
 
 
@@ -62,7 +63,7 @@ def test_changing_the_address_needs_a_session_and_a_valid_address(client, signed
 # --- erasure -------------------------------------------------------------------------------
 
 def grant(account_id, amount):
-    from chalicelib import credits
+    from chalicelib.money import credits
 
     credits.grant(account_id, amount, reason="adjustment", cause_key=f"test:{account_id}")
 
@@ -125,7 +126,7 @@ def test_deletion_ends_every_session_at_once_even_if_interrupted(app, signed_in,
 @pytest.mark.parametrize("lang, title", [("en", "Privacy policy"),
                                          ("fr", "Politique de confidentialité")])
 def test_the_privacy_policy_is_built_from_settings_and_code(client, lang, title):
-    from chalicelib import auth
+    from chalicelib.accounts import auth
 
     policy = client.get("/api/privacy", query={"lang": lang}).json
     assert policy["title"] == title
@@ -138,7 +139,8 @@ def test_the_privacy_policy_is_built_from_settings_and_code(client, lang, title)
 
 
 def test_the_privacy_policy_follows_a_changed_setting(client, monkeypatch):
-    from chalicelib import privacy, settings
+    from chalicelib.core import settings
+    from chalicelib.rights import privacy
 
     changed = settings.load({"STAGE": "test", "OPERATOR_NAME": "Exemple SAS",
                              "OPERATOR_EMAIL": "dpo@exemple.fr", "EXPORT_RETENTION_HOURS": "48"})
@@ -148,7 +150,7 @@ def test_the_privacy_policy_follows_a_changed_setting(client, monkeypatch):
 
 
 def test_erasure_removes_the_gallery_and_every_object_version(signed_in, aws):
-    from chalicelib.settings import get_settings
+    from chalicelib.core.settings import get_settings
     from tests.cartoon_kit import cartoon_body, drain, give
 
     s3, bucket = boto3.client("s3"), get_settings().images_bucket

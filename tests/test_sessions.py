@@ -21,12 +21,12 @@ def test_the_cookie_has_every_attribute(app):
 
 
 def test_secure_cookie_uses_the_host_prefix(monkeypatch):
-    from chalicelib import settings
+    from chalicelib.core import settings
 
     secure = settings.load({"STAGE": "test", "COOKIE_SECURE": "true"})
     assert secure.cookie_name == "__Host-session"
     monkeypatch.setattr(settings, "get_settings", lambda: secure)
-    from chalicelib import web
+    from chalicelib.core import web
 
     monkeypatch.setattr(web, "get_settings", lambda: secure)
     header = web.cookie_header("value", 60)
@@ -73,10 +73,10 @@ def test_a_cookie_signed_with_the_previous_key_still_works(app, monkeypatch):
         api = ApiClient(app)
         api.sign_in("ada@example.com")
     account_id, session_id = api.get("/api/me").json["account_id"], None
-    from chalicelib.auth import read_session_cookie  # noqa: F401
+    from chalicelib.accounts.auth import read_session_cookie  # noqa: F401
 
     old = URLSafeTimedSerializer("test-session-key-old-0123456789", salt="session")
-    from chalicelib.models import Account
+    from chalicelib.core.models import Account
 
     session_id = next(iter(Account.get(account_id).session_ids))
     api.cookies[COOKIE] = old.dumps({"a": account_id, "s": session_id})

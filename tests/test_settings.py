@@ -1,6 +1,6 @@
 import pytest
 
-from chalicelib.settings import SettingsError, load
+from chalicelib.core.settings import SettingsError, load
 
 STRONG = "k" * 48
 PROD = {"STAGE": "prod", "SESSION_KEYS": STRONG, "HASH_KEY": "h" * 48,

@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
 TEMPLATE = DIST / "package" / "sam.json"
-SOURCES = ["app.py", "requirements.txt", "chalicelib/*.py", "infra/*.py", ".chalice/*.json"]
+SOURCES = ["app.py", "requirements.txt", "chalicelib/**/*.py", "infra/*.py", ".chalice/*.json"]
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ WITH_WORKER = """
 import json
 from infra import build
 app = build.load_app()
-from chalicelib.settings import get_settings
+from chalicelib.core.settings import get_settings
 
 @app.on_sqs_message(queue=get_settings().queue_name, batch_size=1, name="generation_worker")
 def generation_worker(event):
@@ -99,5 +99,5 @@ def test_the_built_package_holds_every_runtime_requirement(template):
     assert build.missing_requirements(package) == []
     with zipfile.ZipFile(package) as archive:
         names = set(archive.namelist())
-    assert {"app.py", "chalicelib/settings.py", "chalice/app.py"} <= names
+    assert {"app.py", "chalicelib/core/settings.py", "chalice/app.py"} <= names
     assert not any(name.startswith(("tests/", "local/", "infra/")) for name in names)

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from chalicelib.settings import SECRET_NAMES
+from chalicelib.core.settings import SECRET_NAMES
 from infra import build
 from tests.infra.cfn import functions
 
@@ -15,7 +15,7 @@ READS = re.compile(r"""(?:\.get|getenv)\(\s*["']([A-Z][A-Z0-9_]*)["']"""
 
 def names_the_code_reads():
     names = set()
-    for path in [ROOT / "app.py", *sorted((ROOT / "chalicelib").glob("*.py"))]:
+    for path in [ROOT / "app.py", *sorted((ROOT / "chalicelib").rglob("*.py"))]:
         for match in READS.finditer(path.read_text()):
             names.add(match.group(1) or match.group(2))
     return names
@@ -58,7 +58,7 @@ def test_the_readme_lists_every_variable_a_function_gets(resources):
 
 
 def test_prod_settings_pass_the_prod_checks(resources):
-    from chalicelib.settings import load
+    from chalicelib.core.settings import load
 
     variables = functions(resources)["APIHandler"]["Properties"]["Environment"]["Variables"]
     env = {k: v for k, v in variables.items() if isinstance(v, str)}

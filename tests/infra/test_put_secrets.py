@@ -4,7 +4,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from chalicelib.settings import SECRET_NAMES, load
+from chalicelib.core.settings import SECRET_NAMES, load
 from infra.put_secrets import put_secrets
 
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib import resources as local_resources
-from chalicelib.models import ALL_MODELS, EXPIRING_MODELS
-from chalicelib.settings import get_settings
-from chalicelib.web import site_headers
+from chalicelib.adapters import resources as local_resources
+from chalicelib.core.models import ALL_MODELS, EXPIRING_MODELS
+from chalicelib.core.settings import get_settings
+from chalicelib.core.web import site_headers
 from infra import build
 from tests.infra.cfn import as_list, functions, of_type, refs, role_of, role_statements
 

@@ -4,8 +4,8 @@ import dataclasses
 
 import pytest
 
-from chalicelib import payments
-from chalicelib.settings import get_settings
+from chalicelib.core.settings import get_settings
+from chalicelib.money import payments
 from tests.client import ApiClient
 from tests.fakes.stripe_api import API_KEY, FakeStripe
 

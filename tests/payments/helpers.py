@@ -1,6 +1,6 @@
 """Steps shared by the payment tests."""
 
-from chalicelib.models import LedgerEntry, Purchase
+from chalicelib.core.models import LedgerEntry, Purchase
 from tests.fakes.stripe_api import event
 
 

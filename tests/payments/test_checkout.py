@@ -1,6 +1,6 @@
 """Starting a checkout: the real `stripe` SDK creates a Checkout Session on the stand-in."""
 
-from chalicelib.models import Purchase
+from chalicelib.core.models import Purchase
 from tests.client import ApiClient
 from tests.fakes.stripe_api import API_KEY
 from tests.payments.helpers import start
@@ -75,7 +75,7 @@ def test_checkout_needs_a_session_and_a_csrf_token(client, buyer, stripe_api):
 
 
 def test_stripe_refusing_is_a_502_json_error_and_records_nothing(buyer, stripe_api, monkeypatch):
-    from chalicelib import payments
+    from chalicelib.money import payments
 
     monkeypatch.setattr(payments.get_checkout().client._requestor._options, "api_key",
                         "sk_test_revoked")

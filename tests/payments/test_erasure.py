@@ -2,7 +2,7 @@
 
 import boto3
 
-from chalicelib.models import ALL_MODELS, Purchase
+from chalicelib.core.models import ALL_MODELS, Purchase
 from tests.payments.test_refunds import bought, refund
 
 

@@ -3,7 +3,7 @@
 
 import pytest
 
-from chalicelib import credits
+from chalicelib.money import credits
 from tests.client import ApiClient
 from tests.fakes.stripe_api import deliver
 from tests.payments.helpers import ledger_sum, paid_event, start

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 import stripe as stripe_sdk
 
-from chalicelib import payments
-from chalicelib.settings import get_settings
+from chalicelib.core.settings import get_settings
+from chalicelib.money import payments
 from tests.client import ApiClient
 from tests.fakes.stripe_api import WEBHOOK_SECRET, deliver
 from tests.payments.helpers import balance, start

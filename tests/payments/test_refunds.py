@@ -2,8 +2,8 @@
 
 import threading
 
-from chalicelib import credits
-from chalicelib.models import LedgerEntry
+from chalicelib.core.models import LedgerEntry
+from chalicelib.money import credits
 from tests.fakes.stripe_api import deliver, event
 from tests.payments.helpers import ledger_sum, paid_event, purchase_of
 

@@ -9,9 +9,9 @@ import time
 import pytest
 import stripe as stripe_sdk
 
-from chalicelib import payments
-from chalicelib.models import AppliedCause, LedgerEntry, Purchase
-from chalicelib.settings import get_settings
+from chalicelib.core.models import AppliedCause, LedgerEntry, Purchase
+from chalicelib.core.settings import get_settings
+from chalicelib.money import payments
 from tests.fakes.stripe_api import WEBHOOK_SECRET, deliver, event, sign
 from tests.payments.helpers import balance, ledger_sum, paid_event, purchase_of, start
 
@@ -264,7 +264,7 @@ def test_a_grant_cancelled_by_a_colliding_transaction_is_tried_again(
     (moto serialises them, so the collision is staged here once)."""
     from pynamodb.exceptions import TransactWriteError
 
-    from chalicelib import credits
+    from chalicelib.money import credits
 
     real_grant, calls = credits.grant, []
 

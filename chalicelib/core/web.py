@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from chalice import Chalice, Response
 
-from chalicelib import logs
-from chalicelib.errors import ApiError, BadRequest, PayloadTooLarge
-from chalicelib.settings import get_settings
+from chalicelib.core import logs
+from chalicelib.core.errors import ApiError, BadRequest, PayloadTooLarge
+from chalicelib.core.settings import get_settings
 
 MAX_BODY_BYTES = 64 * 1024
 _log = logging.getLogger("caaartoons.web")

@@ -7,9 +7,11 @@ presigned URLs, made locally from keys under the account's own prefix (no S3 cal
 
 from pynamodb.exceptions import UpdateError
 
-from chalicelib import logs, paging, scenes, storage
-from chalicelib.errors import BadRequest, Conflict
-from chalicelib.models import CARTOON_ID, Cartoon, Scene
+from chalicelib.adapters import storage
+from chalicelib.cartoons import scenes
+from chalicelib.core import logs, paging
+from chalicelib.core.errors import BadRequest, Conflict
+from chalicelib.core.models import CARTOON_ID, Cartoon, Scene
 
 DEFAULT_PAGE, MAX_PAGE = 24, 50
 REFRESH_ATTEMPTS = 5

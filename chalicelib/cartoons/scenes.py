@@ -8,8 +8,9 @@ most once per charge, however many workers, redeliveries or cleanups try.
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
-from chalicelib import clock, credits, logs
-from chalicelib.models import Scene, expiry_hour
+from chalicelib.core import clock, logs
+from chalicelib.core.models import Scene, expiry_hour
+from chalicelib.money import credits
 
 QUEUED, DRAWING, DONE, FAILED = "queued", "drawing", "done", "failed"
 IN_FLIGHT = (QUEUED, DRAWING)

@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import secrets
 
-from chalicelib.settings import get_settings
+from chalicelib.core.settings import get_settings
 
 TOKEN_BYTES = 32  # 256 random bits
 

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
-from chalicelib import clock, limits, logs, mail
-from chalicelib.crypto import keyed_hash, new_token, same
-from chalicelib.errors import BadRequest, Conflict, Forbidden, Unauthorized
-from chalicelib.models import Account, EmailIndex, SignInLink, transaction
-from chalicelib.settings import get_settings
-from chalicelib.web import cookie_header, read_cookie
+from chalicelib.accounts import limits
+from chalicelib.adapters import mail
+from chalicelib.core import clock, logs
+from chalicelib.core.crypto import keyed_hash, new_token, same
+from chalicelib.core.errors import BadRequest, Conflict, Forbidden, Unauthorized
+from chalicelib.core.models import Account, EmailIndex, SignInLink, transaction
+from chalicelib.core.settings import get_settings
+from chalicelib.core.web import cookie_header, read_cookie
 
 LINK_TTL = 15 * 60
 SESSION_TTL = 30 * 24 * 3600

@@ -20,8 +20,8 @@ import random
 import time
 from dataclasses import dataclass
 
-from chalicelib import logs
-from chalicelib.settings import get_settings
+from chalicelib.core import logs
+from chalicelib.core.settings import get_settings
 
 # Moderation runs inside an API request, and API Gateway gives up after ~29 s.
 MODERATION_TIMEOUT_SECONDS = 8
@@ -80,7 +80,7 @@ class SceneRequest:
 
 
 def _png(data):
-    from chalicelib import images
+    from chalicelib.comic import images
 
     try:
         return images.as_png(data)
@@ -100,14 +100,14 @@ class OpenAIImages:
                 "safety_identifier": request.user}
 
     def reference(self, request, deadline):
-        from chalicelib import prompts
+        from chalicelib.adapters import prompts
 
         return self._call(lambda timeout: self.client.images.generate(
             prompt=prompts.reference(request), timeout=timeout, **self._common(request)),
             deadline)
 
     def scene(self, request, deadline):
-        from chalicelib import prompts
+        from chalicelib.adapters import prompts
 
         prompt = prompts.scene(request)
         if not request.references:
@@ -180,13 +180,13 @@ class OfflineImages:
         self.delay, self.sleep = delay, sleep
 
     def reference(self, request, deadline):
-        from chalicelib import offline_art
+        from chalicelib.comic import offline_art
 
         self.sleep(self.delay)
         return offline_art.reference(request)
 
     def scene(self, request, deadline):
-        from chalicelib import offline_art
+        from chalicelib.comic import offline_art
 
         self.sleep(self.delay)
         return offline_art.scene(request)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib import paging
-from chalicelib.errors import PaymentRequired
-from chalicelib.models import Account, AppliedCause, LedgerEntry, transaction
+from chalicelib.core import paging
+from chalicelib.core.errors import PaymentRequired
+from chalicelib.core.models import Account, AppliedCause, LedgerEntry, transaction
 
 REASONS = ("purchase", "spend", "refund", "clawback", "adjustment")
 

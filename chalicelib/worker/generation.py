@@ -22,11 +22,14 @@ import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from chalicelib import clock, export, gallery, jobs, logs, providers, scenes, storage
-from chalicelib.crypto import keyed_hash
-from chalicelib.models import Cartoon, Scene, hours_up_to
-from chalicelib.resources import WORKER_TIMEOUT_SECONDS
-from chalicelib.settings import get_settings
+from chalicelib.adapters import jobs, providers, storage
+from chalicelib.adapters.resources import WORKER_TIMEOUT_SECONDS
+from chalicelib.cartoons import gallery, scenes
+from chalicelib.core import clock, logs
+from chalicelib.core.crypto import keyed_hash
+from chalicelib.core.models import Cartoon, Scene, hours_up_to
+from chalicelib.core.settings import get_settings
+from chalicelib.rights import export
 
 STRIP_LAYOUT = 1  # bump when the strip's look changes: stored strips are then recomposed
 SAFETY_SECONDS = 30  # kept back from the Lambda's limit to record the outcome
@@ -182,7 +185,7 @@ def draw_scene(job, deadline):
 
 
 def _draw_and_store(scene, attempt, deadline):
-    from chalicelib import images
+    from chalicelib.comic import images
 
     cartoon = _cartoon(scene.account_id, scene.cartoon_id)
     if cartoon is None:
@@ -242,7 +245,7 @@ def compose_if_complete(account_id, cartoon_id, rounds=3):
 
 
 def _compose(cartoon, scene_items, inputs):
-    from chalicelib import images
+    from chalicelib.comic import images
 
     panels = [{"image": storage.read(s.image_key), "caption": s.caption,
                "dialogue": s.dialogue, "speaker": s.speaker} for s in scene_items]

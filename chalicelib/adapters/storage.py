@@ -9,7 +9,7 @@ import functools
 import re
 import threading
 
-from chalicelib.settings import get_settings
+from chalicelib.core.settings import get_settings
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # boto3's default session is not thread-safe: the worker's threads may ask for a client at once.
@@ -45,7 +45,7 @@ def cartoon_key(account_id, cartoon_id, name):
 
 def export_prefix(account_id):
     """Temporary data exports live outside `users/`, under the prefix the bucket expires."""
-    from chalicelib.resources import EXPORTS_PREFIX
+    from chalicelib.adapters.resources import EXPORTS_PREFIX
 
     account_prefix(account_id)  # the same id check
     return f"{EXPORTS_PREFIX}{account_id}/"

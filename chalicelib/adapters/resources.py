@@ -6,8 +6,8 @@ production the infrastructure code derives the same resources from these definit
 
 import json
 
-from chalicelib.models import ALL_MODELS
-from chalicelib.settings import get_settings
+from chalicelib.core.models import ALL_MODELS
+from chalicelib.core.settings import get_settings
 
 # The worker may take up to 15 minutes; a message stays invisible longer than that.
 WORKER_TIMEOUT_SECONDS = 900

@@ -1,9 +1,9 @@
 """The operator's command line: an account's balance, ledger and purchases; credits added or
 removed with a reason, through the same ledger transactions as everything else.
 
-    python -m chalicelib.admin show ada@example.com
-    python -m chalicelib.admin add ada@example.com 10 --reason "Goodwill after the outage"
-    python -m chalicelib.admin remove 3f2a...e9 5 --reason "Granted twice by mistake"
+    python -m chalicelib.money.admin show ada@example.com
+    python -m chalicelib.money.admin add ada@example.com 10 --reason "Goodwill after the outage"
+    python -m chalicelib.money.admin remove 3f2a...e9 5 --reason "Granted twice by mistake"
 
 It uses the stage's settings and AWS credentials from the environment, like the Lambdas.
 The reason is stored on the ledger entry, which the account holder sees in their history.
@@ -13,10 +13,11 @@ import argparse
 import re
 import sys
 
-from chalicelib import credits, logs
-from chalicelib.auth import email_key, normalise_email
-from chalicelib.errors import ApiError
-from chalicelib.models import Account, EmailIndex, Purchase
+from chalicelib.accounts.auth import email_key, normalise_email
+from chalicelib.core import logs
+from chalicelib.core.errors import ApiError
+from chalicelib.core.models import Account, EmailIndex, Purchase
+from chalicelib.money import credits
 
 ACCOUNT_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -73,7 +74,7 @@ def change(account, amount, reason, out):
 
 
 def parser():
-    root = argparse.ArgumentParser(prog="python -m chalicelib.admin",
+    root = argparse.ArgumentParser(prog="python -m chalicelib.money.admin",
                                    description="Look at and adjust credit balances.")
     commands = root.add_subparsers(dest="command", required=True)
     look = commands.add_parser("show", help="balance, ledger and purchases of an account")

@@ -10,7 +10,7 @@ import functools
 import json
 import re
 
-from chalicelib.settings import get_settings
+from chalicelib.core.settings import get_settings
 
 KINDS = ("references", "scene", "export")
 ID_FIELDS = {"references": ("account_id", "cartoon_id"), "scene": ("account_id", "cartoon_id"),
@@ -26,7 +26,7 @@ class BadJob(ValueError):
 def get_sqs():
     import boto3
 
-    from chalicelib.storage import CLIENT_LOCK
+    from chalicelib.adapters.storage import CLIENT_LOCK
 
     with CLIENT_LOCK:
         return boto3.client("sqs", region_name=get_settings().region)

@@ -1,6 +1,6 @@
 """Pillow work: checking what a provider sent, thumbnails, and the composed strip.
 
-The strip's captions and dialogue are drawn here, in the bundled DejaVu Sans (chalicelib/fonts,
+The strip's captions and dialogue are drawn here, in the bundled DejaVu Sans (`fonts/`,
 Bitstream Vera licence), never by the model: the words are always legible and editable for free.
 """
 

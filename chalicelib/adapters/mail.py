@@ -10,8 +10,8 @@ import os
 import time
 import uuid
 
-from chalicelib import logs
-from chalicelib.settings import get_settings
+from chalicelib.core import logs
+from chalicelib.core.settings import get_settings
 
 
 class OutboxMailer:

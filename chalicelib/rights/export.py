@@ -24,11 +24,26 @@ from collections import defaultdict
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
-from chalicelib import clock, credits, jobs, limits, logs, payments, storage
-from chalicelib.errors import ApiError, Conflict, NotFound
-from chalicelib.models import Account, Cartoon, Export, LedgerEntry, Purchase, Scene, transaction
-from chalicelib.resources import MAX_RECEIVES, QUEUE_VISIBILITY_SECONDS, WORKER_TIMEOUT_SECONDS
-from chalicelib.settings import get_settings
+from chalicelib.accounts import limits
+from chalicelib.adapters import jobs, storage
+from chalicelib.adapters.resources import (
+    MAX_RECEIVES,
+    QUEUE_VISIBILITY_SECONDS,
+    WORKER_TIMEOUT_SECONDS,
+)
+from chalicelib.core import clock, logs
+from chalicelib.core.errors import ApiError, Conflict, NotFound
+from chalicelib.core.models import (
+    Account,
+    Cartoon,
+    Export,
+    LedgerEntry,
+    Purchase,
+    Scene,
+    transaction,
+)
+from chalicelib.core.settings import get_settings
+from chalicelib.money import credits, payments
 
 MIB = 1024 * 1024
 MIN_PART_SIZE = 5 * MIB  # S3's minimum for every part but the last

@@ -13,11 +13,15 @@ import unicodedata
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib import clock, credits, gallery, generation, jobs, logs, scenes, storage
-from chalicelib.errors import ApiError, BadRequest, Conflict, NotFound, Unprocessable
-from chalicelib.models import CARTOON_ID, Cartoon, Scene, SubmissionKey
-from chalicelib.settings import STYLE_PRESETS, get_settings
-from chalicelib.web import Field, check_object
+from chalicelib.adapters import jobs, storage
+from chalicelib.cartoons import gallery, scenes
+from chalicelib.core import clock, logs
+from chalicelib.core.errors import ApiError, BadRequest, Conflict, NotFound, Unprocessable
+from chalicelib.core.models import CARTOON_ID, Cartoon, Scene, SubmissionKey
+from chalicelib.core.settings import STYLE_PRESETS, get_settings
+from chalicelib.core.web import Field, check_object
+from chalicelib.money import credits
+from chalicelib.worker import generation
 
 MAX_CHARACTERS, MAX_SCENES = 6, 8
 LIMITS = {"title": 120, "context": 1000, "style": 300, "name": 60, "description": 500,
@@ -166,7 +170,7 @@ def _moderated_texts(cartoon):
 
 def moderate(fields):
     """422 when the moderation service flags any text; 503 when it cannot answer."""
-    from chalicelib import providers
+    from chalicelib.adapters import providers
 
     fields = list(fields)
     if not fields:

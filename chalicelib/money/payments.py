@@ -27,10 +27,12 @@ import time
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
-from chalicelib import credits, limits, logs, paging
-from chalicelib.errors import ApiError, BadRequest, Conflict, NotFound, PayloadTooLarge
-from chalicelib.models import Purchase
-from chalicelib.settings import get_settings
+from chalicelib.accounts import limits
+from chalicelib.core import logs, paging
+from chalicelib.core.errors import ApiError, BadRequest, Conflict, NotFound, PayloadTooLarge
+from chalicelib.core.models import Purchase
+from chalicelib.core.settings import get_settings
+from chalicelib.money import credits
 
 WEBHOOK_TOLERANCE_SECONDS = 300
 MAX_WEBHOOK_BYTES = 512 * 1024

@@ -12,10 +12,11 @@ import uuid
 
 from pynamodb.exceptions import DeleteError, UpdateError
 
-from chalicelib import clock, limits, logs
-from chalicelib.crypto import keyed_hash, same
-from chalicelib.errors import BadRequest
-from chalicelib.models import (
+from chalicelib.accounts import limits
+from chalicelib.core import clock, logs
+from chalicelib.core.crypto import keyed_hash, same
+from chalicelib.core.errors import BadRequest
+from chalicelib.core.models import (
     Account,
     AppliedCause,
     Cartoon,
@@ -107,7 +108,7 @@ def erase_limit_windows(address, now=None):
 def pseudonymise_purchases(account):
     """Accounting law keeps purchase records: move each under a random pseudonym that nothing
     links back to the account (they never held the address)."""
-    from chalicelib.payments import ERASED_PREFIX
+    from chalicelib.money.payments import ERASED_PREFIX
 
     pseudonym = f"{ERASED_PREFIX}{uuid.uuid4().hex}"
     for purchase in Purchase.query(account.account_id, consistent_read=True):
@@ -121,7 +122,7 @@ def pseudonymise_purchases(account):
 
 def erase_cartoons(account):
     """Images first (the items name them), then every cartoon, scene and submission key."""
-    from chalicelib import storage
+    from chalicelib.adapters import storage
 
     storage.delete_prefix(storage.account_prefix(account.account_id))
     for model in (Scene, Cartoon, SubmissionKey):
@@ -132,7 +133,7 @@ def erase_cartoons(account):
 
 def erase_exports(account):
     """Data exports: their zips under `exports/<account>/` first, then their items."""
-    from chalicelib import storage
+    from chalicelib.adapters import storage
 
     storage.delete_prefix(storage.export_prefix(account.account_id))
     with Export.batch_write() as batch:

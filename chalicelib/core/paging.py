@@ -4,7 +4,7 @@ import base64
 import binascii
 import re
 
-from chalicelib.errors import BadRequest
+from chalicelib.core.errors import BadRequest
 
 SORTABLE_ID = re.compile(r"^\d{13}#[0-9a-f]{12}$")  # what credits.new_entry_id makes
 DEFAULT_LIMIT = 20

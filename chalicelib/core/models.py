@@ -24,7 +24,7 @@ from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.settings import get_settings
+from chalicelib.core.settings import get_settings
 
 _settings = get_settings()
 

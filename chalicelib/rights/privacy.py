@@ -5,8 +5,9 @@ the cookie's, the limit windows, the cleanup's rhythm, the export's retention), 
 cannot drift from what the service does.
 """
 
-from chalicelib import auth, cleanup, limits
-from chalicelib.settings import get_settings
+from chalicelib import cleanup
+from chalicelib.accounts import auth, limits
+from chalicelib.core.settings import get_settings
 
 LANGUAGES = ("en", "fr")
 REGION_NAMES = {"eu-west-3": ("Paris, France", "Paris, France")}

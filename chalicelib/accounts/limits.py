@@ -7,10 +7,10 @@ at most an hour; an expired one is ignored on read and removed by the cleanup.
 
 from pynamodb.exceptions import UpdateError
 
-from chalicelib import clock
-from chalicelib.crypto import keyed_hash
-from chalicelib.errors import TooManyRequests
-from chalicelib.models import LimitWindow, as_datetime, expiry_hour
+from chalicelib.core import clock
+from chalicelib.core.crypto import keyed_hash
+from chalicelib.core.errors import TooManyRequests
+from chalicelib.core.models import LimitWindow, as_datetime, expiry_hour
 
 HOUR = 3600
 # scope: (limit, window seconds)
