@@ -111,17 +111,17 @@ def main():
 
     moto_atomic.install()
     with mock_aws():
-        from chalicelib.adapters import providers, resources
+        from chalicelib.adapters import images, resources
         from chalicelib.money import credits
 
         queue_url = resources.create_all()
         import app as module
         from local.worker import sqs_event
-        from tests.cartoon_kit import cartoon_body, queue_arn, sqs
-        from tests.client import ApiClient
+        from tests.support.cartoons import cartoon_body, queue_arn, sqs
+        from tests.support.client import ApiClient
 
         stub = StubImages()
-        providers.get_image_provider = lambda: stub
+        images.get_image_provider = lambda: stub
         client = ApiClient(module.app)
         client.sign_in("bench@example.com")
         account_id = client.get("/api/me").json["account_id"]

@@ -1,16 +1,20 @@
 """The scheduled cleanup: removes expired items (sign-in links, limit windows, idempotency
-keys) and fails, with a refund, generation scenes stuck in flight beyond a limit.
+keys, exports), fails with a refund the scenes stuck in flight beyond a limit, and resumes
+erasures that stopped part-way.
 
-It queries the expiry index hour by hour instead of scanning, and deletes only items whose
-expiry has passed (a condition on the delete, so an item renewed meanwhile survives).
+It queries the expiry and in-flight indexes hour by hour instead of scanning, and deletes only
+items whose expiry has passed (a condition on the delete, so an item renewed meanwhile survives).
 """
 
 from pynamodb.exceptions import DeleteError
 
+from chalicelib.cartoons import gallery, scenes
 from chalicelib.core import clock, logs
-from chalicelib.core.models import EXPIRING_MODELS, hours_up_to
+from chalicelib.core.models import EXPIRING_MODELS, Scene, hours_up_to
+from chalicelib.core.settings import get_settings
+from chalicelib.rights import erasure
 
-EVERY_MINUTES = 15
+STUCK_REASON = "This scene took far too long and was stopped; your credits were given back."
 
 
 def remove_expired(now=None):
@@ -35,9 +39,27 @@ def _remove_hour(model, hour, now):
     return count
 
 
-def run():
-    from chalicelib.rights import erasure
-    from chalicelib.worker import generation
+def fail_stuck_scenes(now=None):
+    """Fail and refund scenes in flight for longer than STUCK_SCENE_SECONDS (longer than every
+    delivery of their job together), found by querying the in-flight index hour by hour."""
+    now = int(clock.now() if now is None else now)
+    cutoff = now - get_settings().stuck_scene_seconds
+    failed = 0
+    for hour in hours_up_to(cutoff):
+        for key_item in Scene.by_inflight.query(hour, Scene.inflight_since < cutoff):
+            try:
+                scene = Scene.get(key_item.account_id, key_item.scene_key, consistent_read=True)
+            except Scene.DoesNotExist:
+                continue
+            if scenes.fail(scene, int(scene.attempt), code="stuck", reason=STUCK_REASON,
+                           now=now, extra_condition=Scene.inflight_since < cutoff):
+                failed += 1
+                gallery.refresh_summary(scene.account_id, scene.cartoon_id)
+    if failed:
+        logs.event("stuck_scenes_failed", count=failed)
+    return failed
 
-    return {"expired": remove_expired(), "stuck_scenes": generation.fail_stuck_scenes(),
+
+def run():
+    return {"expired": remove_expired(), "stuck_scenes": fail_stuck_scenes(),
             "erasures_resumed": erasure.resume_pending()}

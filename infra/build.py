@@ -244,7 +244,7 @@ def _bucket_policy(bucket_id, statements):
 
 
 def bucket_resources():
-    from chalicelib.adapters.resources import EXPORTS_EXPIRE_DAYS, EXPORTS_PREFIX
+    from chalicelib.adapters.storage import EXPORTS_EXPIRE_DAYS, EXPORTS_PREFIX
 
     if int(PROD_CONFIG["EXPORT_RETENTION_HOURS"]) != EXPORTS_EXPIRE_DAYS * 24:
         raise ValueError("the privacy page's export retention must match the lifecycle rule")
@@ -400,7 +400,7 @@ def _queue_tls_only(queue_id):
 
 
 def queue_resources():
-    from chalicelib.adapters import resources
+    from chalicelib.adapters import jobs, resources
     from chalicelib.core.settings import get_settings
 
     settings = get_settings()
@@ -411,10 +411,10 @@ def queue_resources():
         "GenerationQueue": {**DISPOSABLE, "Type": "AWS::SQS::Queue", "Properties": {
             "QueueName": settings.queue_name, "MessageRetentionPeriod": JOB_RETENTION_SECONDS,
             # Above the worker's timeout: a message is never handed out twice at once.
-            "VisibilityTimeout": resources.QUEUE_VISIBILITY_SECONDS,
+            "VisibilityTimeout": jobs.QUEUE_VISIBILITY_SECONDS,
             "RedrivePolicy": {
                 "deadLetterTargetArn": {"Fn::GetAtt": ["GenerationDeadLetterQueue", "Arn"]},
-                "maxReceiveCount": resources.MAX_RECEIVES},
+                "maxReceiveCount": jobs.MAX_RECEIVES},
             "SqsManagedSseEnabled": True}},
         "GenerationQueuePolicy": _queue_tls_only("GenerationQueue"),
         "GenerationDeadLetterQueuePolicy": _queue_tls_only("GenerationDeadLetterQueue"),

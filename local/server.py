@@ -166,9 +166,10 @@ def main(argv=None):
 
     queue_url = resources.create_all()
     import app as api
-    from local import worker
+    from local import checkout, worker
     from local.gateway import Gateway
 
+    checkout.install(api.app)
     Handler.gateway = Gateway(api.app)
     Handler.site_headers = staticmethod(web.site_headers)
     worker.start(api, queue_url)

@@ -27,7 +27,8 @@ import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from local import moto_atomic  # noqa: E402
-from tests.client import ApiClient  # noqa: E402
+from tests.support.client import ApiClient  # noqa: E402
+from tests.support.fakes.stripe_api import API_KEY, FakeStripe  # noqa: E402
 
 moto_atomic.install()
 
@@ -46,8 +47,11 @@ def aws():
 
 @pytest.fixture
 def app():
+    """The app as the local stack runs it: with the checkout stand-in's routes (no Stripe key)."""
     import app as module
+    from local import checkout
 
+    checkout.install(module.app)
     return module.app
 
 
@@ -72,8 +76,39 @@ def outbox():
 @pytest.fixture
 def openai_fake(monkeypatch):
     """The real openai SDK against a local stand-in of OpenAI's Images and Moderations APIs."""
-    from tests.openai_kit import running_fake
+    from tests.support.openai_stand_in import running_fake
 
     fake = running_fake(monkeypatch)
     yield fake
     fake.__exit__(None, None, None)
+
+
+@pytest.fixture
+def stripe_api(monkeypatch):
+    """Stripe Checkout through the official SDK, against the stand-in (as with a real key)."""
+    import dataclasses
+
+    from chalicelib.adapters.stripe_checkout import StripeCheckout
+    from chalicelib.core.settings import get_settings
+    from chalicelib.money import checkout as checkout_module
+
+    with FakeStripe() as fake:
+        settings = dataclasses.replace(get_settings(), stripe_secret_key=API_KEY,
+                                       stripe_api_base=fake.url)
+        checkout = checkout_module.build_checkout(settings)
+        assert isinstance(checkout, StripeCheckout)
+        monkeypatch.setattr(checkout_module, "get_checkout", lambda: checkout)
+        yield fake
+
+
+@pytest.fixture
+def stripe(app):
+    """Stripe's side of the webhook: no cookie, no CSRF token, its own address."""
+    return ApiClient(app, ip="3.18.12.63")
+
+
+@pytest.fixture
+def buyer(app):
+    api = ApiClient(app, ip="198.51.100.20")
+    api.sign_in("buyer@example.com")
+    return api

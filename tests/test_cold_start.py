@@ -1,15 +1,17 @@
-"""Importing the app (a cold start) imports none of the heavy SDKs."""
+"""Importing the app (a cold start) imports none of the heavy SDKs, and none of the worker's or
+the composer's code."""
 
 import json
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 
 def test_importing_app_loads_no_provider_sdk():
     code = ("import json, sys, app; "
-            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))")
+            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} | "
+            "{m for m in sys.modules if m.startswith('chalicelib.')})))")
     out = subprocess.run([sys.executable, "-X", "importtime", "-c", code], cwd=ROOT, check=True,
                          capture_output=True, text=True)
     modules = json.loads(out.stdout)
@@ -17,3 +19,5 @@ def test_importing_app_loads_no_provider_sdk():
     for heavy in ("openai", "stripe", "resend", "PIL"):
         assert heavy not in modules, heavy
         assert f" {heavy}" not in out.stderr  # -X importtime lists every import
+    ours = [m for m in modules if m.startswith(("chalicelib.worker", "chalicelib.comic."))]
+    assert ours == []

@@ -9,7 +9,7 @@ from pynamodb.exceptions import UpdateError
 
 from chalicelib.core import clock
 from chalicelib.core.crypto import keyed_hash
-from chalicelib.core.errors import TooManyRequests
+from chalicelib.core.errors import RateLimited
 from chalicelib.core.models import LimitWindow, as_datetime, expiry_hour
 
 HOUR = 3600
@@ -25,7 +25,7 @@ RULES = {
 
 
 def hit(scope, identifier, *, message="Too many requests. Please wait and try again."):
-    """Count one request; raise TooManyRequests with the seconds left when over the limit."""
+    """Count one request; raise RateLimited with the seconds left when over the limit."""
     limit, window = RULES[scope]
     now = clock.now()
     start = int(now // window * window)
@@ -41,5 +41,5 @@ def hit(scope, identifier, *, message="Too many requests. Please wait and try ag
         )
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
-            raise TooManyRequests(message, retry_after=ends - now) from None
+            raise RateLimited(message, retry_after=ends - now) from None
         raise

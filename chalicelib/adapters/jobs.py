@@ -10,11 +10,17 @@ import functools
 import json
 import re
 
+from chalicelib.adapters import aws
 from chalicelib.core.settings import get_settings
 
-KINDS = ("references", "scene", "export")
+# The worker may take up to 15 minutes; a message stays invisible longer than that.
+WORKER_TIMEOUT_SECONDS = 900
+QUEUE_VISIBILITY_SECONDS = WORKER_TIMEOUT_SECONDS + 60
+MAX_RECEIVES = 3  # deliveries before a job goes to the dead-letter queue
+
+KINDS = ("references", "scene", "recompose", "export")
 ID_FIELDS = {"references": ("account_id", "cartoon_id"), "scene": ("account_id", "cartoon_id"),
-             "export": ("account_id", "export_id")}
+             "recompose": ("account_id", "cartoon_id"), "export": ("account_id", "export_id")}
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -24,12 +30,7 @@ class BadJob(ValueError):
 
 @functools.lru_cache(maxsize=1)
 def get_sqs():
-    import boto3
-
-    from chalicelib.adapters.storage import CLIENT_LOCK
-
-    with CLIENT_LOCK:
-        return boto3.client("sqs", region_name=get_settings().region)
+    return aws.client("sqs", region_name=get_settings().region)
 
 
 @functools.lru_cache(maxsize=1)
@@ -44,6 +45,10 @@ def references_job(account_id, cartoon_id):
 def scene_job(account_id, cartoon_id, number, attempt):
     return {"kind": "scene", "account_id": account_id, "cartoon_id": cartoon_id,
             "scene": int(number), "attempt": int(attempt)}
+
+
+def recompose_job(account_id, cartoon_id):
+    return {"kind": "recompose", "account_id": account_id, "cartoon_id": cartoon_id}
 
 
 def export_job(account_id, export_id):

@@ -49,7 +49,7 @@ class ResendMailer:
 def get_mailer():
     settings = get_settings()
     if settings.resend_api_key:
-        import resend
+        import resend  # a cold start skips the SDK until a mail is sent
 
         resend.api_key = settings.resend_api_key
         if settings.get("RESEND_API_URL"):

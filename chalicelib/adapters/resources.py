@@ -6,16 +6,10 @@ production the infrastructure code derives the same resources from these definit
 
 import json
 
+from chalicelib.adapters import aws
+from chalicelib.adapters.jobs import MAX_RECEIVES, QUEUE_VISIBILITY_SECONDS
 from chalicelib.core.models import ALL_MODELS
 from chalicelib.core.settings import get_settings
-
-# The worker may take up to 15 minutes; a message stays invisible longer than that.
-WORKER_TIMEOUT_SECONDS = 900
-QUEUE_VISIBILITY_SECONDS = WORKER_TIMEOUT_SECONDS + 60
-MAX_RECEIVES = 3
-# Temporary exports live under this prefix; production's lifecycle rule deletes them.
-EXPORTS_PREFIX = "exports/"
-EXPORTS_EXPIRE_DAYS = 1
 
 
 def dead_letter_queue_name(settings=None):
@@ -49,9 +43,7 @@ def create_queues(sqs):
 
 
 def create_all():
-    import boto3
-
     settings = get_settings()
     create_tables()
-    create_bucket(boto3.client("s3", region_name=settings.region))
-    return create_queues(boto3.client("sqs", region_name=settings.region))
+    create_bucket(aws.client("s3", region_name=settings.region))
+    return create_queues(aws.client("sqs", region_name=settings.region))

@@ -7,28 +7,27 @@ outside its own account's prefix.
 
 import functools
 import re
-import threading
 
+from botocore.config import Config
+
+from chalicelib.adapters import aws
 from chalicelib.core.settings import get_settings
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-# boto3's default session is not thread-safe: the worker's threads may ask for a client at once.
-CLIENT_LOCK = threading.Lock()
+# Temporary exports live under this prefix; production's lifecycle rule deletes them.
+EXPORTS_PREFIX = "exports/"
+EXPORTS_EXPIRE_DAYS = 1
 
 
 @functools.lru_cache(maxsize=1)
 def get_s3():
-    import boto3
-    from botocore.config import Config
-
     settings = get_settings()
     # Path style against a local endpoint (moto), virtual hosts on S3: the hosts the site's
     # CSP allows (web.images_origins).
     style = "path" if settings.get("AWS_ENDPOINT_URL") else "virtual"
-    with CLIENT_LOCK:
-        return boto3.client("s3", region_name=settings.region, config=Config(
-            signature_version="s3v4", s3={"addressing_style": style},
-            retries={"max_attempts": 4, "mode": "standard"}))
+    return aws.client("s3", region_name=settings.region, config=Config(
+        signature_version="s3v4", s3={"addressing_style": style},
+        retries={"max_attempts": 4, "mode": "standard"}))
 
 
 def account_prefix(account_id):
@@ -45,8 +44,6 @@ def cartoon_key(account_id, cartoon_id, name):
 
 def export_prefix(account_id):
     """Temporary data exports live outside `users/`, under the prefix the bucket expires."""
-    from chalicelib.adapters.resources import EXPORTS_PREFIX
-
     account_prefix(account_id)  # the same id check
     return f"{EXPORTS_PREFIX}{account_id}/"
 

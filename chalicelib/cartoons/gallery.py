@@ -10,7 +10,7 @@ from pynamodb.exceptions import UpdateError
 from chalicelib.adapters import storage
 from chalicelib.cartoons import scenes
 from chalicelib.core import logs, paging
-from chalicelib.core.errors import BadRequest, Conflict
+from chalicelib.core.errors import Conflict, Invalid
 from chalicelib.core.models import CARTOON_ID, Cartoon, Scene
 
 DEFAULT_PAGE, MAX_PAGE = 24, 50
@@ -42,12 +42,13 @@ def refresh_summary(account_id, cartoon_id):
     return None  # others kept refreshing: the last of them saw newer scenes than we did
 
 
-def page(account_id, *, cursor=None, limit=None):
+def page(session, *, cursor=None, limit=None):
     """One page of the gallery and the cursor of the next (None at the end)."""
+    account_id = session.account_id
     limit = paging.read_limit(limit, default=DEFAULT_PAGE)
     if limit > MAX_PAGE:
-        raise BadRequest(f"limit must be a whole number from 1 to {MAX_PAGE}.",
-                         code="invalid_limit")
+        raise Invalid(f"limit must be a whole number from 1 to {MAX_PAGE}.",
+                      code="invalid_limit")
     after = paging.decode_cursor(cursor, pattern=CARTOON_ID)
     start = after and {"account_id": {"S": account_id}, "cartoon_id": {"S": after}}
     result = Cartoon.query(account_id, scan_index_forward=False, limit=limit,

@@ -1,0 +1,5 @@
+"""Composition: panels, lettering and the strip, drawn with Pillow from plain data. Pure: it
+imports nothing else of ours, and nothing here touches AWS. Pillow loads only with the modules
+that draw, so importing the package (for LAYOUT_VERSION) costs a cold start nothing."""
+
+LAYOUT_VERSION = 1  # bump when the strip's look changes: stored strips are then recomposed

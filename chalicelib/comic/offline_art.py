@@ -11,7 +11,7 @@ import io
 
 from PIL import Image, ImageDraw
 
-from chalicelib.comic.images import INK, font, to_png, wrap
+from chalicelib.comic.raster import INK, font, to_png, wrap
 
 SIDE = 768
 FIGURE_BOX = (SIDE // 2 - 150, 150, SIDE // 2 + 150, 640)  # where a reference's figure is

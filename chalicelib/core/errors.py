@@ -1,62 +1,71 @@
-"""Domain errors that map to a JSON error response `{"error": {"code", "message"}}`."""
+"""What can go wrong, in the service's own terms. Services raise these; the HTTP layer
+(`core/web.py`) maps each kind to a status and a default code in one table, so no service
+knows about HTTP.
 
-from chalice import ChaliceUnhandledError
+`code` is the stable, machine-readable reason the API returns (`email_taken`, `link_used`...);
+a raiser names it, or the kind's default applies. `details` carries what a client can act on
+(the field at fault, a shortfall).
+"""
 
 
-class ApiError(ChaliceUnhandledError):
-    """Raised by routes and services; the middleware turns it into a JSON response.
+class DomainError(Exception):
+    code = None  # a kind may fix its own code; otherwise the raiser's, else the table's
 
-    It derives from ChaliceUnhandledError so Chalice lets it reach the middleware untouched.
-    """
-
-    status = 400
-    code = "bad_request"
-
-    def __init__(self, message, *, code=None, status=None, headers=None, details=None):
+    def __init__(self, message, *, code=None, details=None):
         super().__init__(message)
         self.message = message
-        self.code = code or self.code
-        self.status = status or self.status
-        self.headers = headers or {}
+        self.code = code or type(self).code
         self.details = details
 
 
-class BadRequest(ApiError):
-    status, code = 400, "bad_request"
+class Invalid(DomainError):
+    """The request itself is wrong: malformed, a bad field, an unknown choice."""
 
 
-class Unauthorized(ApiError):
-    status, code = 401, "not_signed_in"
+class NotSignedIn(DomainError):
+    """No live session."""
 
 
-class PaymentRequired(ApiError):
-    status, code = 402, "insufficient_credits"
+class Forbidden(DomainError):
+    """Signed in or not, this request is refused (cross-site, a missing CSRF token)."""
 
 
-class Forbidden(ApiError):
-    status, code = 403, "forbidden"
+class InsufficientCredits(DomainError):
+    """The balance does not cover the cost."""
+
+    def __init__(self, shortfall):
+        super().__init__(f"You need {shortfall} more credit{'s' if shortfall != 1 else ''}.",
+                         details={"shortfall": shortfall})
+        self.shortfall = shortfall
 
 
-class NotFound(ApiError):
-    status, code = 404, "not_found"
+class NotFound(DomainError):
+    """Nothing of the caller's by that name (another account's things do not exist here)."""
 
 
-class Conflict(ApiError):
-    status, code = 409, "conflict"
+class Conflict(DomainError):
+    """The request clashes with the current state: in progress, changed, taken."""
 
 
-class PayloadTooLarge(ApiError):
-    status, code = 413, "payload_too_large"
+class TooLarge(DomainError):
+    """Bigger than the service accepts."""
 
 
-class Unprocessable(ApiError):
-    status, code = 422, "unprocessable"
+class Refused(DomainError):
+    """Well-formed, but refused on its content (the moderation check)."""
 
 
-class TooManyRequests(ApiError):
-    status, code = 429, "rate_limited"
+class RateLimited(DomainError):
+    """Too many of these for now; `retry_after` says when to try again, in seconds."""
 
     def __init__(self, message, *, retry_after, code=None):
-        super().__init__(message, code=code,
-                         headers={"Retry-After": str(max(1, int(retry_after)))})
+        super().__init__(message, code=code)
         self.retry_after = max(1, int(retry_after))
+
+
+class ProviderFailed(DomainError):
+    """An outside service (payments) failed; nothing changed on our side."""
+
+
+class Unavailable(DomainError):
+    """We could not do it just now (a queue or a check did not answer); nothing was charged."""

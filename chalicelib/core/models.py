@@ -215,6 +215,11 @@ class PaymentIndex(GlobalSecondaryIndex):
     payment_intent = UnicodeAttribute(hash_key=True)
 
 
+# Purchases of an erased account are kept for accounting under a random pseudonym that starts
+# with this, in place of the account id.
+ERASED_PREFIX = "erased-"
+
+
 class Purchase(Model):
     """One checkout of a credit pack, from its creation to its refunds and disputes. What was
     sold (pack, credits, amount) is recorded when the checkout starts: the webhook checks the

@@ -4,7 +4,7 @@ import base64
 import binascii
 import re
 
-from chalicelib.core.errors import BadRequest
+from chalicelib.core.errors import Invalid
 
 SORTABLE_ID = re.compile(r"^\d{13}#[0-9a-f]{12}$")  # what credits.new_entry_id makes
 DEFAULT_LIMIT = 20
@@ -19,8 +19,8 @@ def decode_cursor(cursor, pattern=SORTABLE_ID):
     """The id to continue after, or None for the first page; a cursor we did not make is a 400."""
     if cursor is None or cursor == "":
         return None
-    problem = BadRequest("The cursor is not valid. Start again from the first page.",
-                         code="invalid_cursor")
+    problem = Invalid("The cursor is not valid. Start again from the first page.",
+                      code="invalid_cursor")
     if not isinstance(cursor, str) or len(cursor) > 200:
         raise problem
     try:
@@ -37,6 +37,6 @@ def read_limit(value, default=DEFAULT_LIMIT):
         return default
     digits = isinstance(value, str) and value.isascii() and value.isdigit()
     if not digits or not 1 <= int(value) <= MAX_LIMIT:
-        raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}.",
-                         code="invalid_limit")
+        raise Invalid(f"limit must be a whole number from 1 to {MAX_LIMIT}.",
+                      code="invalid_limit")
     return int(value)

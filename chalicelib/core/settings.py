@@ -21,26 +21,11 @@ CURRENCY = "eur"
 DEFAULT_CREDIT_PACKS = "small:10:500,medium:30:1200,large:100:3500"
 PACK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,23}$")
 STRIPE_MIN_AMOUNT = 50  # Stripe refuses card payments under 0.50 EUR
-# The drawing styles offered on the create page: (key, label, what the model is told).
-STYLE_PRESETS = (
-    ("newspaper", "Newspaper strip", "a classic newspaper comic strip, clean ink lines, flat "
-     "colours"),
-    ("manga", "Manga", "black-and-white manga with screentones and expressive faces"),
-    ("watercolour", "Watercolour", "soft watercolour illustration with gentle washes"),
-    ("ligne-claire", "Ligne claire", "Franco-Belgian ligne claire: uniform clean lines, flat "
-     "bright colours, no hatching"),
-    ("superhero", "Superhero comic", "American superhero comic, bold inks, dynamic shading"),
-    ("childrens-book", "Children's book", "warm children's picture-book illustration"),
-    ("pixel-art", "Pixel art", "retro 16-bit pixel art"),
-    ("noir", "Noir", "high-contrast black-and-white noir comic with deep shadows"),
-    ("pastel", "Pastel cute", "cute pastel cartoon with rounded shapes"),
-    ("woodcut", "Woodcut", "bold woodcut print with rough carved lines"),
-    ("anime", "Anime", "modern anime cel shading"),
-    ("pencil", "Pencil sketch", "loose graphite pencil sketch on paper"),
-)
 # Quality levels: the provider's quality name -> credits per scene (QUALITY_CREDITS overrides).
 DEFAULT_QUALITY_CREDITS = "low=1,medium=2,high=4"
 MAX_IMAGE_URL_SECONDS = 15 * 60
+# How often the scheduled cleanup runs (app.py); the privacy page states it.
+CLEANUP_EVERY_MINUTES = 15
 
 
 class SettingsError(RuntimeError):
@@ -206,7 +191,7 @@ class Settings:
 
 
 def _ssm_secrets(prefix):
-    import boto3
+    import boto3  # only where secrets come from SSM, once per cold start
 
     client = boto3.client("ssm")
     found = {}

@@ -1,25 +1,65 @@
 """HTTP plumbing shared by every route: the app object, JSON bodies, errors, headers, cookies."""
 
+import functools
 import json
 import logging
 import threading
-from dataclasses import dataclass
 
-from chalice import Chalice, Response
+from chalice import Chalice, ChaliceUnhandledError, Response
 
-from chalicelib.core import logs
-from chalicelib.core.errors import ApiError, BadRequest, PayloadTooLarge
+from chalicelib.core import errors, logs
+from chalicelib.core.fields import check_object
 from chalicelib.core.settings import get_settings
 
 MAX_BODY_BYTES = 64 * 1024
 _log = logging.getLogger("caaartoons.web")
 
+# Every domain error's HTTP status and default code: the one place that knows both worlds.
+STATUSES = {
+    errors.Invalid: (400, "bad_request"),
+    errors.NotSignedIn: (401, "not_signed_in"),
+    errors.InsufficientCredits: (402, "insufficient_credits"),
+    errors.Forbidden: (403, "forbidden"),
+    errors.NotFound: (404, "not_found"),
+    errors.Conflict: (409, "conflict"),
+    errors.TooLarge: (413, "payload_too_large"),
+    errors.Refused: (422, "unprocessable"),
+    errors.RateLimited: (429, "rate_limited"),
+    errors.ProviderFailed: (502, "provider_error"),
+    errors.Unavailable: (503, "service_unavailable"),
+}
+
+
+class DomainErrorRaised(ChaliceUnhandledError):
+    """Carries a domain error past Chalice's own handler (which turns any other exception
+    into a 500) to the error middleware."""
+
+    def __init__(self, error):
+        super().__init__(error.message)
+        self.error = error
+
 
 class ThreadSafeChalice(Chalice):
     """Chalice keeps the current request on the app; Lambda runs one request per instance, but
-    the local stack and the tests serve threads, so each thread sees its own request."""
+    the local stack and the tests serve threads, so each thread sees its own request. Routes
+    let domain errors through to the error middleware."""
 
     _local = threading.local()
+
+    def route(self, path, **kwargs):
+        register = super().route(path, **kwargs)
+
+        def decorator(view):
+            @functools.wraps(view)
+            def guarded(*args, **kw):
+                try:
+                    return view(*args, **kw)
+                except errors.DomainError as error:
+                    raise DomainErrorRaised(error) from error
+
+            return register(guarded)
+
+        return decorator
 
     @property
     def current_request(self):
@@ -38,60 +78,19 @@ class ThreadSafeChalice(Chalice):
         self._local.context = value
 
 
-@dataclass(frozen=True)
-class Field:
-    kind: type
-    required: bool = True
-    max_length: int | None = None
-    min_length: int = 0
-
-
 def read_json(request, spec):
     """The body as a dict holding only the fields of `spec`, each of the right type."""
     body = request.raw_body or b""
     if len(body) > MAX_BODY_BYTES:
-        raise PayloadTooLarge(f"The request body is over {MAX_BODY_BYTES // 1024} KiB.")
+        raise errors.TooLarge(f"The request body is over {MAX_BODY_BYTES // 1024} KiB.")
     try:
         data = json.loads(body or b"null")
     except (ValueError, UnicodeDecodeError):
-        raise BadRequest("The request body is not valid JSON.", code="invalid_json") from None
+        raise errors.Invalid("The request body is not valid JSON.", code="invalid_json") \
+            from None
     if not isinstance(data, dict):
-        raise BadRequest("The request body must be a JSON object.", code="invalid_json")
+        raise errors.Invalid("The request body must be a JSON object.", code="invalid_json")
     return check_object(data, spec)
-
-
-def check_object(data, spec, path=""):
-    """Like read_json for a nested object: `path` (e.g. "scenes[2].") prefixes field names in
-    the error messages and in `details.field`, so a 400 names the exact field."""
-    if not isinstance(data, dict):
-        raise BadRequest(f"The field {path.rstrip('.')} must be an object.", code="wrong_type",
-                         details={"field": path.rstrip(".")})
-    unknown = sorted(set(data) - set(spec))
-    if unknown:
-        raise BadRequest(f"Unknown field: {path}{unknown[0]}.", code="unknown_field",
-                         details={"field": f"{path}{unknown[0]}"})
-    return {name: _check_field(name, field, data, path) for name, field in spec.items()
-            if name in data or field.required}
-
-
-def _check_field(name, field, data, path=""):
-    if name not in data or data[name] is None:
-        if field.required:
-            raise BadRequest(f"The field {path}{name} is required.", code="missing_field",
-                             details={"field": f"{path}{name}"})
-        return None
-    value = data[name]
-    name = f"{path}{name}"
-    where = {"field": name}
-    if not isinstance(value, field.kind) or (field.kind is int and isinstance(value, bool)):
-        raise BadRequest(f"The field {name} must be a {field.kind.__name__}.", code="wrong_type",
-                         details=where)
-    if field.max_length is not None and len(value) > field.max_length:
-        raise BadRequest(f"The field {name} is longer than {field.max_length}.",
-                         code="too_long", details=where)
-    if isinstance(value, (str, list)) and len(value) < field.min_length:
-        raise BadRequest(f"The field {name} is too short.", code="too_short", details=where)
-    return value
 
 
 def client_ip(request):
@@ -147,14 +146,26 @@ def _normalise(response):
     return response
 
 
+def domain_error_response(error):
+    status, code = next(STATUSES[kind] for kind in type(error).__mro__ if kind in STATUSES)
+    headers = {}
+    if isinstance(error, errors.RateLimited):
+        headers["Retry-After"] = str(error.retry_after)
+    response = error_response(status, error.code or code, error.message, headers)
+    if error.details is not None:
+        response.body["error"]["details"] = error.details
+    return response
+
+
 def error_middleware(event, get_response):
-    """Outermost: maps ApiError to its status, anything else to a logged 500, adds headers."""
+    """Outermost: maps a domain error to its status, anything else to a logged 500, adds
+    headers."""
     try:
         response = _normalise(get_response(event))
-    except ApiError as error:
-        response = error_response(error.status, error.code, error.message, error.headers)
-        if error.details is not None:
-            response.body["error"]["details"] = error.details
+    except DomainErrorRaised as raised:  # from a route
+        response = domain_error_response(raised.error)
+    except errors.DomainError as error:  # from a middleware
+        response = domain_error_response(error)
     except Exception:
         _log.exception("unhandled error")
         logs.event("unhandled_error", path=getattr(event, "path", "?"))

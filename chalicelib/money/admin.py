@@ -13,9 +13,9 @@ import argparse
 import re
 import sys
 
-from chalicelib.accounts.auth import email_key, normalise_email
+from chalicelib.accounts.links import email_key, normalise_email
 from chalicelib.core import logs
-from chalicelib.core.errors import ApiError
+from chalicelib.core.errors import DomainError
 from chalicelib.core.models import Account, EmailIndex, Purchase
 from chalicelib.money import credits
 
@@ -36,7 +36,7 @@ def find_account(who):
                            consistent_read=True)
     except (Account.DoesNotExist, EmailIndex.DoesNotExist):
         raise AdminError(f"No account for {who!r}.") from None
-    except ApiError as error:
+    except DomainError as error:
         raise AdminError(error.message) from None
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.core import paging
-from chalicelib.core.errors import PaymentRequired
+from chalicelib.core.errors import InsufficientCredits
 from chalicelib.core.models import Account, AppliedCause, LedgerEntry, transaction
 
 REASONS = ("purchase", "spend", "refund", "clawback", "adjustment")
@@ -27,13 +27,6 @@ class AlreadyApplied(Exception):
     def __init__(self, cause_key):
         super().__init__(cause_key)
         self.cause_key = cause_key
-
-
-class InsufficientCredits(PaymentRequired):
-    def __init__(self, shortfall):
-        super().__init__(f"You need {shortfall} more credit{'s' if shortfall != 1 else ''}.",
-                         details={"shortfall": shortfall})
-        self.shortfall = shortfall
 
 
 class NoSuchAccount(Exception):
@@ -160,8 +153,9 @@ def entries(account_id, *, limit=50, after=None):
     return items, (more["entry_id"]["S"] if more else None)
 
 
-def statement(account_id, *, cursor=None, limit=None):
+def statement(session, *, cursor=None, limit=None):
     """The balance and one page of the ledger for the API; `cursor` continues a listing."""
+    account_id = session.account_id
     limit = paging.read_limit(limit)
     after = paging.decode_cursor(cursor)
     items, _ = entries(account_id, limit=limit + 1, after=after)

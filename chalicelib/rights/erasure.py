@@ -13,10 +13,13 @@ import uuid
 from pynamodb.exceptions import DeleteError, UpdateError
 
 from chalicelib.accounts import limits
+from chalicelib.adapters import storage
 from chalicelib.core import clock, logs
 from chalicelib.core.crypto import keyed_hash, same
-from chalicelib.core.errors import BadRequest
+from chalicelib.core.errors import Invalid
+from chalicelib.core.fields import Field
 from chalicelib.core.models import (
+    ERASED_PREFIX,
     Account,
     AppliedCause,
     Cartoon,
@@ -35,12 +38,13 @@ from chalicelib.core.models import (
 )
 
 RESUME_AFTER_SECONDS = 300
+CONFIRM_SPEC = {"confirm": Field(str, max_length=320)}
 
 
 def check_confirmation(session, typed):
     if not isinstance(typed, str) or not same(typed.strip().lower(), session.account.email.lower()):
-        raise BadRequest("Type your email address exactly to confirm the deletion.",
-                         code="confirmation_mismatch")
+        raise Invalid("Type your email address exactly to confirm the deletion.",
+                      code="confirmation_mismatch")
 
 
 def start(account_id, now=None):
@@ -108,8 +112,6 @@ def erase_limit_windows(address, now=None):
 def pseudonymise_purchases(account):
     """Accounting law keeps purchase records: move each under a random pseudonym that nothing
     links back to the account (they never held the address)."""
-    from chalicelib.money.payments import ERASED_PREFIX
-
     pseudonym = f"{ERASED_PREFIX}{uuid.uuid4().hex}"
     for purchase in Purchase.query(account.account_id, consistent_read=True):
         kept = Purchase(pseudonym, purchase.purchase_id, **{
@@ -122,8 +124,6 @@ def pseudonymise_purchases(account):
 
 def erase_cartoons(account):
     """Images first (the items name them), then every cartoon, scene and submission key."""
-    from chalicelib.adapters import storage
-
     storage.delete_prefix(storage.account_prefix(account.account_id))
     for model in (Scene, Cartoon, SubmissionKey):
         with model.batch_write() as batch:
@@ -133,8 +133,6 @@ def erase_cartoons(account):
 
 def erase_exports(account):
     """Data exports: their zips under `exports/<account>/` first, then their items."""
-    from chalicelib.adapters import storage
-
     storage.delete_prefix(storage.export_prefix(account.account_id))
     with Export.batch_write() as batch:
         for item in Export.query(account.account_id, consistent_read=True):

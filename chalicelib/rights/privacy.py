@@ -5,9 +5,10 @@ the cookie's, the limit windows, the cleanup's rhythm, the export's retention), 
 cannot drift from what the service does.
 """
 
-from chalicelib import cleanup
-from chalicelib.accounts import auth, limits
-from chalicelib.core.settings import get_settings
+from chalicelib.accounts import limits
+from chalicelib.accounts.links import LINK_TTL
+from chalicelib.accounts.sessions import SESSION_TTL
+from chalicelib.core.settings import CLEANUP_EVERY_MINUTES, get_settings
 
 LANGUAGES = ("en", "fr")
 REGION_NAMES = {"eu-west-3": ("Paris, France", "Paris, France")}
@@ -67,11 +68,11 @@ def policy(lang="en"):
         ]),
         (t("Cookies", "Cookies"), [
             t(f"A single session cookie ({s.cookie_name}), strictly necessary (sign-in and form "
-              f"protection), signed, inaccessible to JavaScript, valid {d(auth.SESSION_TTL)}. "
+              f"protection), signed, inaccessible to JavaScript, valid {d(SESSION_TTL)}. "
               "No advertising or analytics cookies.",
               f"Un seul cookie de session ({s.cookie_name}), strictement nécessaire (connexion "
               "et protection des formulaires), signé, inaccessible à JavaScript, valable "
-              f"{d(auth.SESSION_TTL)}. Aucun cookie publicitaire ou de mesure d'audience."),
+              f"{d(SESSION_TTL)}. Aucun cookie publicitaire ou de mesure d'audience."),
         ]),
         (t("Recipients and processors", "Destinataires et sous-traitants"), [
             t(f"Amazon Web Services (AWS) — hosting of the application, data and images, in the "
@@ -92,14 +93,14 @@ def policy(lang="en"):
         (t("Retention periods", "Durées de conservation"), [
             t("Account, gallery and credit balance: as long as the account is active.",
               "Compte, galerie et solde de crédits : tant que le compte est actif."),
-            t(f"Session cookie: {d(auth.SESSION_TTL)}.",
-              f"Cookie de session : {d(auth.SESSION_TTL)}."),
-            t(f"Sign-in link: {d(auth.LINK_TTL)}; it works once.",
-              f"Lien de connexion : {d(auth.LINK_TTL)} ; il ne fonctionne qu'une fois."),
+            t(f"Session cookie: {d(SESSION_TTL)}.",
+              f"Cookie de session : {d(SESSION_TTL)}."),
+            t(f"Sign-in link: {d(LINK_TTL)}; it works once.",
+              f"Lien de connexion : {d(LINK_TTL)} ; il ne fonctionne qu'une fois."),
             t(f"Anti-abuse limit windows derived from your IP address: unusable after "
-              f"{d(window)}, deleted within {d(cleanup.EVERY_MINUTES * 60)} after that.",
+              f"{d(window)}, deleted within {d(CLEANUP_EVERY_MINUTES * 60)} after that.",
               f"Fenêtres anti-abus dérivées de votre adresse IP : inutilisables après "
-              f"{d(window)}, supprimées dans les {d(cleanup.EVERY_MINUTES * 60)} qui suivent."),
+              f"{d(window)}, supprimées dans les {d(CLEANUP_EVERY_MINUTES * 60)} qui suivent."),
             t(f"Technical logs (no email, IP address or token in them): "
               f"{d(s.log_retention_days * 86400)}.",
               f"Journaux techniques (sans e-mail, adresse IP ni jeton) : "

@@ -158,7 +158,9 @@ async function saveText(event, number, form) {
     document.activeElement.blur();
     render();
     const fresh = $(`#scene-${number} [data-notice]`);
-    message(fresh, cartoon.strip ? "Saved; the strip shows the new text." : "Saved.", "ok");
+    message(fresh, cartoon.status === "composing"
+      ? "Saved; the strip is being laid out with the new text." : "Saved.", "ok");
+    if (cartoon.status === "composing" || cartoon.status === "drawing") schedule(1.5);
   } catch (error) {
     button.disabled = false;
     message(notice, error.message, "error");

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -109,24 +109,3 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
-
-
-def sign_in(page, stack, email):
-    """The whole sign-in as a person does it: ask, read the mail, open the link, confirm."""
-    page.goto(stack.url + "/")
-    page.fill("#email", email)
-    page.click("#signin-form button[type=submit]")
-    page.wait_for_selector("#check-email:not([hidden])")
-    page.goto(stack.link_for(email))
-    page.click("#confirm-button")
-    page.wait_for_selector("#who-email")
-
-
-def buy_pack(page, stack, pack="medium"):
-    """Buy a pack as a person does: the credits page, the local checkout, the success page."""
-    page.goto(stack.url + "/credits.html")
-    page.click(f"button[data-pack={pack}]")
-    page.wait_for_url("**/local-checkout.html?session_id=*")
-    page.click("#pay")
-    page.wait_for_url("**/credits-success.html?session_id=*")
-    page.wait_for_selector("#success-notice:not([hidden])")

@@ -8,8 +8,7 @@ import zipfile
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import buy_pack, sign_in
-from tests.browser.test_cartoon_journey import fill_cartoon
+from tests.support.browser import buy_pack, fill_cartoon, sign_in
 
 
 def test_change_address_then_delete_the_account(page, stack):

@@ -5,37 +5,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import buy_pack, sign_in
+from tests.support.browser import buy_pack, fill_cartoon, sign_in
 
 LOADED = "img => img.complete && img.naturalWidth > 0"
-
-
-def fill_cartoon(page):
-    page.fill("#title", "The attic machine")
-    page.fill("#context", "A sleepy seaside town in the 1950s, warm summer light.")
-    page.select_option("#style", "ligne-claire")
-    page.select_option("#quality", "low")
-    characters = page.locator(".character")
-    characters.nth(0).locator(".character-name").fill("Ada")
-    characters.nth(0).locator(".character-description").fill("A tall inventor, green coat.")
-    page.click("#add-character")
-    characters.nth(1).locator(".character-name").fill("Bram")
-    characters.nth(1).locator(".character-description").fill("A small grey cat, red scarf.")
-    page.click("#add-scene")
-    page.click("#add-scene")
-    scenes = page.locator(".scene")
-    expect(scenes).to_have_count(3)
-    for index, (action, cast) in enumerate([
-            ("Ada finds a strange machine in the attic.", ["Ada"]),
-            ("Bram presses the big red button.", ["Bram"]),
-            ("Ada and Bram float over the town.", ["Ada", "Bram"])]):
-        scene = scenes.nth(index)
-        scene.locator(".scene-action").fill(action)
-        for name in cast:
-            scene.get_by_label(name, exact=True).check()
-    scenes.nth(0).locator(".scene-caption").fill("Meanwhile, in the attic…")
-    scenes.nth(0).locator(".scene-dialogue").fill("What is this?")
-    scenes.nth(0).locator(".scene-speaker").select_option("Ada")
 
 
 def test_create_a_cartoon_watch_it_finish_and_see_the_strip(page, drawing_stack):
@@ -79,6 +51,9 @@ def test_create_a_cartoon_watch_it_finish_and_see_the_strip(page, drawing_stack)
     first.locator(".edit-caption").fill("Much later, in the attic…")
     first.locator("button[type=submit]").click()
     expect(page.locator("#scene-1 [data-notice]")).to_contain_text("Saved", timeout=20000)
+    # The worker lays the strip out again; the page follows it until it is back.
+    expect(page.locator("#progress-text")).to_have_text("Finished: 3 scenes and the strip.",
+                                                        timeout=20000)
     expect(page.locator("#strip-image")).not_to_have_attribute("src", strip_src)
     expect(page.locator("#who-balance")).to_have_text("27 credits")
 

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.support.browser import sign_in
 
 
 def test_buy_a_pack_and_see_the_balance_and_the_purchase(page, stack):

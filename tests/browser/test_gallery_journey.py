@@ -4,8 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import buy_pack, sign_in
-from tests.browser.test_cartoon_journey import fill_cartoon
+from tests.support.browser import buy_pack, fill_cartoon, sign_in
 
 
 def test_open_and_delete_a_cartoon_from_the_gallery(page, stack):

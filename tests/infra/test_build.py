@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from infra import build
-from tests.infra.cfn import as_list, refs
+from tests.support.cfn import as_list, refs
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["prod"]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from chalicelib.core.settings import SECRET_NAMES
 from infra import build
-from tests.infra.cfn import functions
+from tests.support.cfn import functions
 
 ROOT = Path(__file__).resolve().parents[2]
 # env.get("X"), env["X"], os.environ["X"], os.getenv("X"), settings.get("X"), get_settings().get(..

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.adapters import resources as local_resources
+from chalicelib.adapters import jobs, storage
 from chalicelib.core.models import ALL_MODELS, EXPIRING_MODELS
 from chalicelib.core.settings import get_settings
 from chalicelib.core.web import site_headers
 from infra import build
-from tests.infra.cfn import as_list, functions, of_type, refs, role_of, role_statements
+from tests.support.cfn import as_list, functions, of_type, refs, role_of, role_statements
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -93,9 +93,9 @@ def test_buckets_are_private_encrypted_and_tls_only(resources, bucket):
 def test_images_bucket_expires_temporary_exports_and_keeps_no_versions(resources):
     properties = resources["ImagesBucket"]["Properties"]
     rules = properties["LifecycleConfiguration"]["Rules"]
-    exports = [r for r in rules if r.get("Prefix") == local_resources.EXPORTS_PREFIX]
+    exports = [r for r in rules if r.get("Prefix") == storage.EXPORTS_PREFIX]
     assert exports and exports[0]["Status"] == "Enabled"
-    assert exports[0]["ExpirationInDays"] == local_resources.EXPORTS_EXPIRE_DAYS
+    assert exports[0]["ExpirationInDays"] == storage.EXPORTS_EXPIRE_DAYS
     assert "VersioningConfiguration" not in properties  # a deleted account's images really go
     assert resources["ImagesBucket"]["DeletionPolicy"] == "Retain"
 
@@ -189,7 +189,7 @@ def test_queue_stays_invisible_longer_than_any_consumer_runs(resources):
     visibility = queue["VisibilityTimeout"]
     config = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["prod"]
     worker_timeout = config["lambda_functions"]["generation_worker"]["lambda_timeout"]
-    assert worker_timeout == local_resources.WORKER_TIMEOUT_SECONDS
+    assert worker_timeout == jobs.WORKER_TIMEOUT_SECONDS
     assert visibility > worker_timeout
     consumers = [f for f in functions(resources).values()
                  if any(e["Type"] == "SQS" for e in f["Properties"].get("Events", {}).values())]
@@ -197,7 +197,7 @@ def test_queue_stays_invisible_longer_than_any_consumer_runs(resources):
         assert visibility > function["Properties"]["Timeout"]
     assert queue["RedrivePolicy"] == {
         "deadLetterTargetArn": {"Fn::GetAtt": ["GenerationDeadLetterQueue", "Arn"]},
-        "maxReceiveCount": local_resources.MAX_RECEIVES}
+        "maxReceiveCount": jobs.MAX_RECEIVES}
     assert queue["QueueName"] == "caaartoons-prod-generation"
     assert resources["GenerationDeadLetterQueue"]["Properties"]["QueueName"] == (
         "caaartoons-prod-generation-dlq")
@@ -290,11 +290,18 @@ def _s3_actions_on(resources, function, prefix):
 
 def test_exports_are_written_by_the_worker_and_presigned_by_the_api(resources):
     assert {"s3:PutObject", "s3:AbortMultipartUpload"} <= _s3_actions_on(
-        resources, "GenerationWorker", local_resources.EXPORTS_PREFIX)
+        resources, "GenerationWorker", storage.EXPORTS_PREFIX)
     assert "s3:GetObject" in _s3_actions_on(resources, "APIHandler",
-                                            local_resources.EXPORTS_PREFIX)
+                                            storage.EXPORTS_PREFIX)
     assert "s3:DeleteObjectVersion" in _s3_actions_on(resources, "Cleanup",
-                                                      local_resources.EXPORTS_PREFIX)
+                                                      storage.EXPORTS_PREFIX)
+
+
+def test_images_are_written_by_the_worker_alone(resources):
+    """The API presigns, deletes and erases images; only the worker draws and composes them."""
+    api = _s3_actions_on(resources, "APIHandler", "users/")
+    assert {"s3:GetObject", "s3:DeleteObjectVersion"} <= api and "s3:PutObject" not in api
+    assert "s3:PutObject" in _s3_actions_on(resources, "GenerationWorker", "users/")
 
 
 def _alarms(resources):

@@ -1,0 +1,29 @@
+"""The session's HTTP edge: the signed-in session read from a request's cookie, the cookie
+headers, and the CSRF middleware. The rest of accounts/ knows nothing of requests."""
+
+from chalicelib.accounts import csrf, sessions
+from chalicelib.core.settings import get_settings
+from chalicelib.core.web import cookie_header, read_cookie
+
+
+def current_session(request):
+    """The signed-in Session, or NotSignedIn (a 401)."""
+    return sessions.current(read_cookie(request, get_settings().cookie_name))
+
+
+def session_cookie(session):
+    return cookie_header(sessions.signed_value(session), sessions.SESSION_TTL)
+
+
+def clear_cookie():
+    return cookie_header("", 0)
+
+
+def csrf_middleware(event, get_response):
+    if csrf.needed(event.method, event.path):
+        ids = sessions.read_signed(read_cookie(event, get_settings().cookie_name))
+        csrf.check(fetch_site=event.headers.get("sec-fetch-site"),
+                   origin=event.headers.get("origin"),
+                   sent=event.headers.get("x-csrf-token") or "",
+                   session_id=ids[1] if ids else None)
+    return get_response(event)

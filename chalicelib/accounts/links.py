@@ -1,0 +1,179 @@
+"""Sign-in by emailed link, and changing the address by the same kind of link.
+
+A link's token (256 random bits) is mailed in the URL fragment and stored only as a keyed hash;
+it is consumed by one conditional write, once, within LINK_TTL. Asking for a link answers alike
+whether or not the address has an account.
+"""
+
+import datetime
+import re
+import uuid
+
+from pynamodb.exceptions import TransactWriteError, UpdateError
+
+from chalicelib.accounts import limits, sessions
+from chalicelib.adapters import mail
+from chalicelib.core import clock, logs
+from chalicelib.core.crypto import keyed_hash, new_token
+from chalicelib.core.errors import Conflict, Invalid
+from chalicelib.core.fields import Field
+from chalicelib.core.models import Account, EmailIndex, SignInLink, transaction
+from chalicelib.core.settings import get_settings
+
+LINK_TTL = 15 * 60
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{43}$")
+_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&*+/=?^_`{|}~-]+)*$")
+_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+_TLD = re.compile(r"^[a-z]{2,63}$|^xn--[a-z0-9-]{1,59}$")
+LINK_PAGES = {"signin": "/confirm.html", "email-change": "/confirm-email.html"}
+EMAIL_SPEC = {"email": Field(str, max_length=320)}
+TOKEN_SPEC = {"token": Field(str, max_length=128)}
+
+
+# --- addresses -----------------------------------------------------------------------------
+
+def normalise_email(raw):
+    """Strict: one @, no quotes, commas or spaces; the domain case-folded. Else 400."""
+    problem = Invalid("Please enter a valid email address.", code="invalid_email")
+    if not isinstance(raw, str) or len(raw) > 254 or raw.count("@") != 1:
+        raise problem
+    local, domain = raw.strip().split("@")
+    domain = domain.lower()
+    labels = domain.split(".")
+    if not (0 < len(local) <= 64 and _LOCAL.fullmatch(local) and len(labels) >= 2
+            and all(_LABEL.fullmatch(label) for label in labels) and _TLD.fullmatch(labels[-1])):
+        raise problem
+    return f"{local}@{domain}"
+
+
+def email_key(email):
+    return keyed_hash("email", email)
+
+
+# --- links ---------------------------------------------------------------------------------
+
+def request_link(raw_email, ip, *, purpose="signin", account_id=None):
+    """Mail a fresh single-use link. Answers alike whether or not the address has an account."""
+    email = normalise_email(raw_email)
+    limits.hit("link-ip-hour", ip)
+    wait = "A link was just sent to this address. Please check your inbox or wait a moment."
+    limits.hit("link-email-minute", email, message=wait)
+    limits.hit("link-email-hour", email, message=wait)
+    token = new_token()
+    link = SignInLink(keyed_hash("link", token), purpose=purpose, email=email,
+                      email_key=email_key(email), account_id=account_id)
+    link.set_expiry(clock.now() + LINK_TTL)
+    link.save(condition=SignInLink.token_hash.does_not_exist())
+    url = f"{get_settings().site_url}{LINK_PAGES[purpose]}#token={token}"
+    mail.send(to=email, link=url, **_link_message(purpose, url))
+    logs.event("link_requested", purpose=purpose, email_key=email_key(email)[:16])
+
+
+def _link_message(purpose, url):
+    action = "sign in to" if purpose == "signin" else "confirm your new address for"
+    text = (f"Open this link to {action} Caaartoons:\n\n{url}\n\n"
+            "It works once, within 15 minutes. If you did not ask for it, ignore this mail.")
+    html = (f"<p>Open this link to {action} Caaartoons:</p><p><a href=\"{url}\">{url}</a></p>"
+            "<p>It works once, within 15 minutes. If you did not ask for it, ignore this "
+            "mail.</p>")
+    subject = "Your Caaartoons sign-in link" if purpose == "signin" else \
+        "Confirm your new Caaartoons address"
+    return {"subject": subject, "text": text, "html": html}
+
+
+def consume_link(token, ip, *, purpose="signin"):
+    """Mark the link used in one conditional write; return it, or 400 saying what to do."""
+    limits.hit("verify-ip-hour", ip)
+    if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
+        raise _link_error("invalid")
+    now = int(clock.now())
+    link = SignInLink(keyed_hash("link", token))
+    try:
+        link.update(actions=[SignInLink.used_at.set(now)],
+                    condition=SignInLink.token_hash.exists() & SignInLink.used_at.does_not_exist()
+                    & (SignInLink.expires_at > now) & (SignInLink.purpose == purpose))
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        raise _link_error(_why_refused(link.token_hash, now)) from None
+    return link
+
+
+def _why_refused(token_hash, now):
+    try:
+        link = SignInLink.get(token_hash, consistent_read=True)
+    except SignInLink.DoesNotExist:
+        return "invalid"
+    return "used" if link.used_at is not None else "expired" if link.expired(now) else "invalid"
+
+
+def _link_error(reason):
+    messages = {
+        "invalid": "This sign-in link is not valid. Please ask for a new link.",
+        "used": "This sign-in link has already been used. Please ask for a new link.",
+        "expired": "This sign-in link has expired. Please ask for a new link.",
+    }
+    return Invalid(messages[reason], code=f"link_{reason}")
+
+
+def verify_link(token, ip):
+    """Sign in with a link: the account is created on first sign-in. Returns a new Session."""
+    link = consume_link(token, ip, purpose="signin")
+    account = get_or_create_account(link.email)
+    session = sessions.start(account)
+    logs.event("signed_in", account_id=account.account_id)
+    return session
+
+
+def get_or_create_account(email):
+    key = email_key(email)
+    try:
+        return Account.get(EmailIndex.get(key, consistent_read=True).account_id,
+                           consistent_read=True)
+    except (EmailIndex.DoesNotExist, Account.DoesNotExist):
+        pass
+    account = Account(uuid.uuid4().hex, email=email, email_key=key, balance=0,
+                      created_at=datetime.datetime.now(datetime.UTC))
+    try:
+        with transaction() as write:
+            write.save(EmailIndex(key, account_id=account.account_id),
+                             condition=EmailIndex.email_key.does_not_exist())
+            write.save(account, condition=Account.account_id.does_not_exist())
+    except TransactWriteError:
+        # Another first sign-in for this address won the race: use its account.
+        return Account.get(EmailIndex.get(key, consistent_read=True).account_id,
+                           consistent_read=True)
+    logs.event("account_created", account_id=account.account_id)
+    return account
+
+
+# --- changing the address (rectification) ---------------------------------------------------
+
+def request_email_change(session, raw_email, ip):
+    """Mail a confirmation link to the new address; nothing changes until it is opened."""
+    email = normalise_email(raw_email)
+    if email == session.account.email:
+        raise Invalid("That is already your address.", code="same_email")
+    request_link(email, ip, purpose="email-change", account_id=session.account_id)
+
+
+def confirm_email_change(token, ip):
+    """Move the account to the new address in one transaction; 409 if another account has it."""
+    link = consume_link(token, ip, purpose="email-change")
+    account = Account.get(link.account_id, consistent_read=True)
+    new_key = email_key(link.email)
+    try:
+        with transaction() as write:
+            write.delete(EmailIndex(account.email_key),
+                         condition=EmailIndex.account_id == account.account_id)
+            write.save(EmailIndex(new_key, account_id=account.account_id),
+                       condition=EmailIndex.email_key.does_not_exist())
+            write.update(account, actions=[Account.email.set(link.email),
+                                           Account.email_key.set(new_key)],
+                         condition=Account.account_id.exists()
+                         & Account.deleting_since.does_not_exist())
+    except TransactWriteError:
+        raise Conflict("That address belongs to another account, or this account is being "
+                       "deleted.", code="email_taken") from None
+    logs.event("email_changed", account_id=account.account_id)
+    return account.account_id

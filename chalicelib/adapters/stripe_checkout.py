@@ -1,0 +1,50 @@
+"""Stripe Checkout behind the project's terms: create and retrieve a Checkout Session through
+the official SDK (a `stripe.StripeClient` passed in), and Stripe's webhook signature scheme."""
+
+import hashlib
+import hmac
+import logging
+import time
+
+from chalicelib.core import logs
+from chalicelib.core.errors import ProviderFailed
+
+
+class PaymentProviderError(ProviderFailed):
+    code = "payment_provider_error"
+
+
+class StripeCheckout:
+    """Stripe Checkout through the official SDK (`client` is a `stripe.StripeClient`)."""
+
+    def __init__(self, client, stripe_module):
+        self.client = client
+        self.stripe = stripe_module
+
+    def create(self, params, *, idempotency_key):
+        try:
+            session = self.client.v1.checkout.sessions.create(
+                params=params, options={"idempotency_key": idempotency_key})
+        except self.stripe.StripeError as error:
+            logs.event("stripe_error", level=logging.ERROR, call="create_session",
+                       kind=type(error).__name__, http_status=error.http_status)
+            raise PaymentProviderError("Payments are unavailable right now. Please try again "
+                                       "in a moment.") from None
+        return session.to_dict()
+
+    def retrieve(self, session_id):
+        try:
+            return self.client.v1.checkout.sessions.retrieve(session_id).to_dict()
+        except self.stripe.InvalidRequestError as error:
+            if error.http_status == 404:
+                return None
+            raise PaymentProviderError("Payments are unavailable right now.") from None
+        except self.stripe.StripeError:
+            raise PaymentProviderError("Payments are unavailable right now.") from None
+
+
+def sign_payload(payload, secret, timestamp=None):
+    """Stripe's webhook signature: t=<time>,v1=HMAC-SHA256(secret, "<time>.<payload>")."""
+    stamp = int(time.time() if timestamp is None else timestamp)
+    mac = hmac.new(secret.encode(), f"{stamp}.{payload}".encode(), hashlib.sha256).hexdigest()
+    return f"t={stamp},v1={mac}"

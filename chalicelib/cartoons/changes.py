@@ -1,0 +1,76 @@
+"""Changing a cartoon: its texts (free; the worker composes the strip again), a redraw of one
+scene (paid, refunded if it fails), or deleting it with all its images."""
+
+from chalicelib.adapters import jobs
+from chalicelib.cartoons import gallery, scenes, specs
+from chalicelib.cartoons.submission import moderate
+from chalicelib.cartoons.view import get_cartoon, get_scene, view
+from chalicelib.core import logs
+from chalicelib.core.errors import Conflict, Unavailable
+from chalicelib.core.fields import check_object
+from chalicelib.money import credits
+
+
+def edit_scene_text(session, cartoon_id, number, body):
+    """Change a scene's caption, dialogue or speaker: free, and the strip is composed again."""
+    cartoon = get_cartoon(session.account_id, cartoon_id)
+    scene = get_scene(session.account_id, cartoon, number)
+    path = f"scenes[{int(number) - 1}]"
+    data = check_object(body, specs.TEXT_EDIT_SPEC)
+    if not data:
+        raise specs.bad("caption", "Send a caption, a dialogue or a speaker to change.")
+    merged = {name: getattr(scene, name) for name in ("caption", "dialogue", "speaker")}
+    merged.update({name: value for name, value in data.items() if value is not None})
+    if "speaker" not in data and not (merged["dialogue"] or "").strip():
+        merged["speaker"] = ""  # the line is gone, so is its speaker
+    texts = specs.parse_texts(merged, path, list(scene.characters or []))
+    moderate((f"{path}.{name}", texts[name]) for name in ("caption", "dialogue")
+             if texts[name] and texts[name] != getattr(scene, name))
+    scenes.edit_text(scene, texts)
+    _recompose(session.account_id, cartoon.cartoon_id)
+    return view(session, cartoon.cartoon_id)
+
+
+def _recompose(account_id, cartoon_id):
+    """The worker composes the strip (Pillow has no place in an API request). If the queue
+    refuses, the texts are saved all the same: sending the edit again queues it again."""
+    try:
+        jobs.send(jobs.recompose_job(account_id, cartoon_id))
+    except Exception as error:
+        logs.event("enqueue_failed", cartoon_id=cartoon_id, error=type(error).__name__)
+        raise Unavailable("Your change is saved, but we could not redraw the strip just now. "
+                          "Please send it again in a moment.") from None
+
+
+def redraw(session, cartoon_id, number, body):
+    """Draw one scene again, for that scene's credits (402 with the shortfall)."""
+    check_object(body, {})
+    cartoon = get_cartoon(session.account_id, cartoon_id)
+    scene = get_scene(session.account_id, cartoon, number)
+    if scene.state not in scenes.FINAL:
+        raise Conflict("This scene is still being drawn.", code="scene_in_progress")
+    each = int(cartoon.credits_per_scene)
+    attempt = scenes.requeue_for_redraw(scene, each)
+    if attempt is None:
+        raise Conflict("This scene changed meanwhile. Reload the page.", code="scene_changed")
+    gallery.refresh_summary(session.account_id, cartoon.cartoon_id)
+    logs.event("scene_redraw", cartoon_id=cartoon.cartoon_id, scene=int(scene.number),
+               attempt=attempt, cost=each)
+    try:
+        jobs.send(jobs.scene_job(session.account_id, cartoon.cartoon_id, scene.number,
+                                 attempt))
+    except Exception as error:
+        logs.event("enqueue_failed", cartoon_id=cartoon.cartoon_id,
+                   error=type(error).__name__)
+        scenes.fail(scenes.load(session.account_id, cartoon.cartoon_id, scene.number),
+                    attempt, code="not_started",
+                    reason="We could not start drawing; your credits were given back.")
+        raise Unavailable("We could not start the redraw; your credits were given "
+                          "back. Please try again.") from None
+    return {"cartoon_id": cartoon.cartoon_id, "scene": int(scene.number), "attempt": attempt,
+            "cost": each, "balance": credits.balance(session.account_id)}
+
+
+def delete(session, cartoon_id):
+    """Delete the account's own cartoon (404 for anyone else's) with all its images."""
+    gallery.delete(get_cartoon(session.account_id, cartoon_id))

@@ -1,0 +1,190 @@
+"""Ordering a cartoon: the options and the quote, then the submission: validate, moderate,
+charge the whole cartoon and create it in one transaction, and queue its drawing.
+
+The drawing itself happens in the worker; the API answers at once.
+"""
+
+import datetime
+import hashlib
+import json
+import re
+import secrets
+
+from pynamodb.exceptions import TransactWriteError
+
+from chalicelib.adapters import jobs, moderation
+from chalicelib.cartoons import scenes, specs
+from chalicelib.core import clock, logs
+from chalicelib.core.errors import Conflict, Refused, Unavailable
+from chalicelib.core.fields import check_object
+from chalicelib.core.models import Cartoon, Scene, SubmissionKey
+from chalicelib.core.settings import get_settings
+from chalicelib.money import credits
+
+IDEMPOTENCY_TTL = 24 * 3600
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
+
+
+# --- moderation ----------------------------------------------------------------------------
+
+def _moderated_texts(cartoon):
+    yield "title", cartoon["title"]
+    yield "context", cartoon["context"]
+    yield "style", cartoon["style"]
+    for i, character in enumerate(cartoon["characters"]):
+        yield f"characters[{i}].name", character["name"]
+        yield f"characters[{i}].description", character["description"]
+    for i, scene in enumerate(cartoon["scenes"]):
+        for name in ("action", "caption", "dialogue"):
+            if scene[name]:
+                yield f"scenes[{i}].{name}", scene[name]
+
+
+def moderate(fields):
+    """422 when the moderation service flags any text; 503 when it cannot answer."""
+    fields = list(fields)
+    if not fields:
+        return
+    try:
+        flagged = moderation.get_moderator().flagged([text for _, text in fields])
+    except moderation.ModerationUnavailable:
+        raise Unavailable("We could not check the text just now, so nothing was "
+                          "charged. Please try again in a moment.") from None
+    if flagged:
+        field = fields[flagged[0]][0]
+        logs.event("moderation_flagged", count=len(flagged))
+        raise Refused(
+            f"Our content check refused the text in {field}. Please rephrase it: nothing "
+            "was charged.", code="content_flagged", details={"field": field})
+
+
+# --- the quote and the options -------------------------------------------------------------
+
+def options():
+    return {
+        "styles": [{"key": key, "label": label} for key, label, _ in specs.STYLE_PRESETS],
+        "qualities": [{"key": key, "label": specs.QUALITY_LABELS.get(key, key.title()),
+                       "credits_per_scene": amount}
+                      for key, amount in get_settings().quality_credits.items()],
+        "limits": {**specs.LIMITS, "characters": specs.MAX_CHARACTERS,
+                   "scenes": specs.MAX_SCENES},
+    }
+
+
+def quote(session, body):
+    data = check_object(body, specs.QUOTE_SPEC)
+    each = specs.quality_credits(data["quality"])
+    if not 1 <= data["scenes"] <= specs.MAX_SCENES:
+        raise specs.bad("scenes", f"A cartoon has 1 to {specs.MAX_SCENES} scenes.",
+                        code="wrong_count")
+    total = each * data["scenes"]
+    balance = int(session.account.balance or 0)
+    return {"quality": data["quality"], "credits_per_scene": each, "scenes": data["scenes"],
+            "total": total, "balance": balance, "shortfall": max(0, total - balance)}
+
+
+# --- submitting ----------------------------------------------------------------------------
+
+def new_cartoon_id(now=None):
+    return f"{int((now or clock.now()) * 1000):013d}{secrets.token_hex(4)}"
+
+
+def _request_hash(cartoon):
+    return hashlib.sha256(json.dumps(cartoon, sort_keys=True).encode()).hexdigest()
+
+
+def check_idempotency_key(value):
+    if value is None:
+        return None
+    if not IDEMPOTENCY_KEY.match(value):
+        raise specs.bad("Idempotency-Key", "The Idempotency-Key header must be 8 to 128 letters, "
+                                      "digits or _.:- characters.")
+    return value
+
+
+def _earlier_submission(account_id, key, request_hash):
+    if key is None:
+        return None
+    try:
+        found = SubmissionKey.get(account_id, key, consistent_read=True)
+    except SubmissionKey.DoesNotExist:
+        return None
+    if found.expired(clock.now()):
+        return None
+    if found.request_hash != request_hash:
+        raise Conflict("This Idempotency-Key was already used for a different cartoon.",
+                       code="idempotency_key_reused")
+    return found.cartoon_id
+
+
+def submit(session, body, idempotency_key=None):
+    """Validate, moderate, then charge the whole cartoon and create it in one transaction,
+    and queue its drawing. A repeated Idempotency-Key returns the first cartoon, uncharged."""
+    account_id = session.account_id
+    key = check_idempotency_key(idempotency_key)
+    cartoon = specs.parse_cartoon(body)
+    request_hash = _request_hash(cartoon)
+    earlier = _earlier_submission(account_id, key, request_hash)
+    if earlier:
+        return _accepted(account_id, earlier, repeated=True)
+    moderate(_moderated_texts(cartoon))
+    now = clock.now()
+    item, scene_items = _items(account_id, cartoon, now)
+    writes = [(item, Cartoon.cartoon_id.does_not_exist())]
+    writes += [(scene, Scene.scene_key.does_not_exist()) for scene in scene_items]
+    if key:
+        submission = SubmissionKey(account_id, key, request_hash=request_hash,
+                                   cartoon_id=item.cartoon_id)
+        submission.set_expiry(now + IDEMPOTENCY_TTL)
+        writes.append((submission, SubmissionKey.key.does_not_exist()
+                       | (SubmissionKey.expires_at <= int(now))))
+
+    def also(write):
+        for thing, condition in writes:
+            write.save(thing, condition=condition)
+
+    try:
+        credits.debit(account_id, int(item.cost), reason="spend",
+                      cause_key=scenes.charge_key(item.cartoon_id, 0, 0),
+                      note=f"cartoon {item.cartoon_id}", also=also)
+    except (credits.InsufficientCredits, TransactWriteError):
+        earlier = _earlier_submission(account_id, key, request_hash)
+        if earlier:  # the same key won a race with this request
+            return _accepted(account_id, earlier, repeated=True)
+        raise
+    logs.event("cartoon_submitted", account_id=account_id, cartoon_id=item.cartoon_id,
+               scenes=len(scene_items), cost=int(item.cost))
+    _start(item, scene_items)
+    return _accepted(account_id, item.cartoon_id)
+
+
+def _items(account_id, cartoon, now):
+    each = specs.quality_credits(cartoon["quality"])
+    cartoon_id = new_cartoon_id(now)
+    item = Cartoon(account_id, cartoon_id, title=cartoon["title"], context=cartoon["context"],
+                   style=cartoon["style"], style_prompt=specs.style_prompt(cartoon["style"]),
+                   quality=cartoon["quality"], credits_per_scene=each,
+                   scene_count=len(cartoon["scenes"]), cost=each * len(cartoon["scenes"]),
+                   characters=cartoon["characters"],
+                   created_at=datetime.datetime.fromtimestamp(now, datetime.UTC))
+    scene_items = [scenes.new(account_id, cartoon_id, n, spec, each, now)
+                   for n, spec in enumerate(cartoon["scenes"], start=1)]
+    return item, scene_items
+
+
+def _start(item, scene_items):
+    """Queue the drawing. If the queue refuses, give every credit back at once."""
+    try:
+        jobs.send(jobs.references_job(item.account_id, item.cartoon_id))
+    except Exception as error:
+        logs.event("enqueue_failed", cartoon_id=item.cartoon_id, error=type(error).__name__)
+        for scene in scene_items:
+            scenes.fail(scene, 0, code="not_started",
+                        reason="We could not start drawing; your credits were given back.")
+        raise Unavailable("We could not start drawing just now; your credits were "
+                          "given back. Please try again.") from None
+
+
+def _accepted(account_id, cartoon_id, repeated=False):
+    return {"cartoon_id": cartoon_id, "status": "accepted", "repeated": repeated,
+            "balance": credits.balance(account_id), "url": f"/cartoon.html?id={cartoon_id}"}

@@ -1,0 +1,29 @@
+"""The purchase history: what was bought, paid, refunded or disputed, newest first."""
+
+from chalicelib.core import paging
+from chalicelib.core.models import Purchase
+
+
+def describe_purchase(purchase):
+    return {"id": purchase.purchase_id, "created_at": purchase.created_at.isoformat(),
+            "pack": purchase.pack, "credits": int(purchase.credits),
+            "amount": int(purchase.amount), "currency": purchase.currency,
+            "status": purchase.status,
+            "paid_at": purchase.paid_at.isoformat() if purchase.paid_at else None,
+            "amount_refunded": int(purchase.amount_refunded or 0),
+            "credits_clawed_back": int(purchase.credits_clawed_back or 0),
+            "credits_unrecovered": int(purchase.credits_unrecovered or 0),
+            "dispute_status": purchase.dispute_status}
+
+
+def purchase_history(session, *, cursor=None, limit=None):
+    account_id = session.account_id
+    limit = paging.read_limit(limit)
+    after = paging.decode_cursor(cursor)
+    page = Purchase.query(account_id, scan_index_forward=False, limit=limit + 1,
+                          last_evaluated_key=after and {"account_id": {"S": account_id},
+                                                        "purchase_id": {"S": after}})
+    items = list(page)
+    more = items[limit - 1].purchase_id if len(items) > limit else None
+    return {"purchases": [describe_purchase(p) for p in items[:limit]],
+            "next_cursor": paging.encode_cursor(more)}

@@ -1,0 +1,75 @@
+"""Stripe's webhook: verify the signature over the exact bytes, then act on the events that
+move credits or record a purchase's fate. Anything else is acknowledged at once."""
+
+import functools
+import logging
+
+from chalicelib.core import logs
+from chalicelib.core.errors import Invalid, TooLarge
+from chalicelib.core.settings import get_settings
+from chalicelib.money.checkout import fulfil, mark
+from chalicelib.money.refunds import record_dispute, record_refund
+
+WEBHOOK_TOLERANCE_SECONDS = 300
+MAX_WEBHOOK_BYTES = 512 * 1024
+
+
+@functools.lru_cache(maxsize=1)
+def _stripe():
+    import stripe  # only for a webhook: the SDK is heavy for a cold start
+
+    return stripe
+
+
+def verify_event(raw_body, signature, stripe_module=None):
+    """The event, as a dict, only if Stripe's signature over the exact bytes holds."""
+    secret = get_settings().stripe_webhook_secret
+    if not secret:  # fail closed: never act on an unverifiable event
+        logs.event("stripe_webhook_secret_missing", level=logging.ERROR)
+        raise Invalid("The webhook cannot verify signatures.", code="invalid_signature")
+    if len(raw_body or b"") > MAX_WEBHOOK_BYTES:
+        raise TooLarge("The event is too large.")
+    stripe = stripe_module or _stripe()
+    try:
+        event = stripe.Webhook.construct_event(raw_body or b"", signature, secret,
+                                               tolerance=WEBHOOK_TOLERANCE_SECONDS)
+    except stripe.SignatureVerificationError:
+        logs.event("stripe_signature_refused", level=logging.WARNING)
+        raise Invalid("The Stripe signature is not valid.", code="invalid_signature") \
+            from None
+    except ValueError:  # signed, but not JSON or not a v1 event
+        raise Invalid("The event is not valid JSON.", code="invalid_event") from None
+    return event.to_dict()
+
+
+def _session_completed(session):
+    if session.get("payment_status") == "paid":
+        return fulfil(session)
+    return mark(session, "pending", only_from=("open",))  # an async method: wait for it
+
+
+HANDLERS = {
+    "checkout.session.completed": _session_completed,
+    "checkout.session.async_payment_succeeded": lambda session: fulfil(session, paid=True),
+    "checkout.session.async_payment_failed":
+        lambda session: mark(session, "failed", only_from=("open", "pending")),
+    "checkout.session.expired": lambda session: mark(session, "expired", only_from=("open",)),
+    "charge.refunded": record_refund,
+    "charge.dispute.created": record_dispute,
+    "charge.dispute.updated": record_dispute,
+    "charge.dispute.closed": record_dispute,
+}
+
+
+def handle_webhook(raw_body, signature):
+    event = verify_event(raw_body, signature)
+    kind = event.get("type")
+    handler = HANDLERS.get(kind)
+    if handler is None:
+        return {"received": True, "handled": False}
+    subject = (event.get("data") or {}).get("object")
+    if not isinstance(subject, dict):
+        raise Invalid("The event has no object.", code="invalid_event")
+    outcome = handler(subject)
+    logs.event("stripe_event", type=kind, outcome=outcome)
+    return {"received": True, "handled": True, "outcome": outcome}

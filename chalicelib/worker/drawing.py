@@ -1,0 +1,162 @@
+"""Drawing: the `references` and `scene` jobs.
+
+The job flow keeps every Lambda invocation to at most one image's worth of waiting:
+
+1. Submitting queues one `references` job. It draws the reference image of every character
+   the cartoon's queued scenes use, in parallel threads (at most six, each at most one image
+   call with its retries), stores them, then queues one `scene` job per scene.
+2. Each `scene` job is its own invocation (batch size 1, so SQS runs the scenes of a cartoon in
+   parallel Lambdas): it claims the scene (queued -> drawing, conditional), sends the edit
+   request with the references of exactly the characters in the scene, stores the panel and a
+   WebP thumbnail, marks it done (conditional), and the scene that completes the cartoon
+   composes the strip.
+
+So an eight-scene cartoon takes about two image times, and no invocation waits on more than
+one image (plus retries, which stop while the deadline still leaves time to record a failure).
+A failure marks the scene failed and refunds it in one transaction; a redelivered job finds
+the scene already claimed or finished and does nothing.
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+
+from chalicelib.adapters import images, jobs, storage
+from chalicelib.adapters.jobs import WORKER_TIMEOUT_SECONDS
+from chalicelib.cartoons import scenes
+from chalicelib.cartoons.view import find_cartoon
+from chalicelib.comic import raster
+from chalicelib.core import logs
+from chalicelib.core.crypto import keyed_hash
+from chalicelib.worker.compose import compose_if_complete
+
+
+def _user(account_id):
+    return keyed_hash("openai-user", account_id)[:32]
+
+
+def _reference_key(cartoon, index):
+    return storage.cartoon_key(cartoon.account_id, cartoon.cartoon_id,
+                               f"characters/{index + 1}.png")
+
+
+def ensure_references(cartoon, names, deadline):
+    """The reference image of each named character, drawing those not stored yet, in
+    parallel. Returns ({name: png}, {name: DrawingFailed})."""
+    index = {c.name: i for i, c in enumerate(cartoon.characters)}
+    found, failures = {}, {}
+    for name in names:
+        data = storage.read(_reference_key(cartoon, index[name]))
+        if data is not None:
+            found[name] = data
+    missing = [name for name in names if name not in found]
+    if not missing:
+        return found, failures
+
+    def draw(name):
+        spec = cartoon.characters[index[name]]
+        request = images.ReferenceRequest(
+            character=images.Character(spec.name, spec.description),
+            style_prompt=cartoon.style_prompt, context=cartoon.context,
+            quality=cartoon.quality, user=_user(cartoon.account_id))
+        try:
+            data = images.get_image_provider().reference(request, deadline)
+        except images.DrawingFailed as failure:
+            return name, None, failure
+        storage.put(_reference_key(cartoon, index[name]), data, "image/png")
+        return name, data, None
+
+    with ThreadPoolExecutor(max_workers=len(missing)) as pool:
+        for name, data, failure in pool.map(draw, missing):
+            if failure is None:
+                found[name] = data
+            else:
+                failures[name] = failure
+    logs.event("references_drawn", cartoon_id=cartoon.cartoon_id,
+               drawn=len(missing) - len(failures), failed=len(failures))
+    return found, failures
+
+
+def _reference_reason(failures):
+    name, failure = next(iter(failures.items()))
+    return f"We could not draw {name}'s reference picture. {failure.reason}"
+
+
+def draw_references(job, deadline):
+    cartoon = find_cartoon(job["account_id"], job["cartoon_id"])
+    if cartoon is None:
+        return
+    waiting = [s for s in scenes.for_cartoon(cartoon.account_id, cartoon.cartoon_id)
+               if s.state == scenes.QUEUED]
+    names = sorted({name for scene in waiting for name in scene.characters or []})
+    _, failures = ensure_references(cartoon, names, deadline)
+    ready = []
+    for scene in waiting:
+        failed = {n: failures[n] for n in scene.characters or [] if n in failures}
+        if failed:
+            scenes.fail(scene, int(scene.attempt), code="reference_failed",
+                        reason=_reference_reason(failed))
+        else:
+            ready.append(jobs.scene_job(cartoon.account_id, cartoon.cartoon_id, scene.number,
+                                        int(scene.attempt)))
+    jobs.send(*ready)
+
+
+def draw_scene(job, deadline):
+    scene = scenes.load(job["account_id"], job["cartoon_id"], job["scene"])
+    attempt = job["attempt"]
+    if scene is None or int(scene.attempt) != attempt:
+        return
+    if not scenes.start_drawing(scene, attempt, takeover_after=WORKER_TIMEOUT_SECONDS):
+        logs.event("scene_job_skipped", cartoon_id=scene.cartoon_id, scene=scene.number,
+                   attempt=attempt, state=scene.state)
+        if scene.state == scenes.DONE:  # a retry after the strip failed: compose it now
+            compose_if_complete(scene.account_id, scene.cartoon_id)
+        return
+    try:
+        keys = _draw_and_store(scene, attempt, deadline)
+    except images.DrawingFailed as failure:
+        scenes.fail(scene, attempt, code=failure.code, reason=failure.reason)
+        return
+    except Exception as error:
+        # Something of ours broke (not the provider): record it and give the credits back
+        # now rather than leave the person waiting for the cleanup. If even that fails, the
+        # error reaches SQS, which retries the job.
+        logs.event("scene_error", cartoon_id=scene.cartoon_id, scene=scene.number,
+                   error=type(error).__name__)
+        if scenes.fail(scene, attempt, code="internal_error",
+                       reason="Something went wrong on our side while drawing this scene."):
+            return
+        raise
+    if keys is None:
+        return
+    compose_if_complete(scene.account_id, scene.cartoon_id)
+
+
+def _draw_and_store(scene, attempt, deadline):
+    cartoon = find_cartoon(scene.account_id, scene.cartoon_id)
+    if cartoon is None:
+        return None
+    cast = list(scene.characters or [])
+    references, failures = ensure_references(cartoon, cast, deadline)
+    if failures:
+        scenes.fail(scene, attempt, code="reference_failed", reason=_reference_reason(failures))
+        return None
+    by_name = {c.name: c for c in cartoon.characters}
+    request = images.SceneRequest(
+        number=int(scene.number), action=scene.action,
+        characters=tuple(images.Character(n, by_name[n].description) for n in cast),
+        references=tuple(references[n] for n in cast), style_prompt=cartoon.style_prompt,
+        context=cartoon.context, quality=cartoon.quality, user=_user(scene.account_id))
+    png = images.get_image_provider().scene(request, deadline)
+    base = f"scenes/{int(scene.number):02d}-{attempt}"
+    image_key = storage.cartoon_key(scene.account_id, scene.cartoon_id, f"{base}.png")
+    thumb_key = storage.cartoon_key(scene.account_id, scene.cartoon_id, f"{base}.webp")
+    storage.put(image_key, png, "image/png")
+    storage.put(thumb_key, raster.thumbnail_webp(png), "image/webp")
+    previous = (scene.image_key, scene.thumb_key)
+    if not scenes.finish(scene, attempt, image_key=image_key, thumb_key=thumb_key):
+        storage.delete(image_key, thumb_key)  # failed meanwhile (the cleanup): not shown
+        return None
+    storage.delete(*[key for key in previous if key not in (image_key, thumb_key)])
+    logs.event("scene_done", cartoon_id=scene.cartoon_id, scene=int(scene.number),
+               attempt=attempt)
+    return image_key, thumb_key

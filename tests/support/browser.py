@@ -1,0 +1,52 @@
+"""Steps a person takes in the browser, shared by the journeys."""
+
+from playwright.sync_api import expect
+
+
+def sign_in(page, stack, email):
+    """The whole sign-in as a person does it: ask, read the mail, open the link, confirm."""
+    page.goto(stack.url + "/")
+    page.fill("#email", email)
+    page.click("#signin-form button[type=submit]")
+    page.wait_for_selector("#check-email:not([hidden])")
+    page.goto(stack.link_for(email))
+    page.click("#confirm-button")
+    page.wait_for_selector("#who-email")
+
+
+def buy_pack(page, stack, pack="medium"):
+    """Buy a pack as a person does: the credits page, the local checkout, the success page."""
+    page.goto(stack.url + "/credits.html")
+    page.click(f"button[data-pack={pack}]")
+    page.wait_for_url("**/local-checkout.html?session_id=*")
+    page.click("#pay")
+    page.wait_for_url("**/credits-success.html?session_id=*")
+    page.wait_for_selector("#success-notice:not([hidden])")
+
+
+def fill_cartoon(page):
+    page.fill("#title", "The attic machine")
+    page.fill("#context", "A sleepy seaside town in the 1950s, warm summer light.")
+    page.select_option("#style", "ligne-claire")
+    page.select_option("#quality", "low")
+    characters = page.locator(".character")
+    characters.nth(0).locator(".character-name").fill("Ada")
+    characters.nth(0).locator(".character-description").fill("A tall inventor, green coat.")
+    page.click("#add-character")
+    characters.nth(1).locator(".character-name").fill("Bram")
+    characters.nth(1).locator(".character-description").fill("A small grey cat, red scarf.")
+    page.click("#add-scene")
+    page.click("#add-scene")
+    scenes = page.locator(".scene")
+    expect(scenes).to_have_count(3)
+    for index, (action, cast) in enumerate([
+            ("Ada finds a strange machine in the attic.", ["Ada"]),
+            ("Bram presses the big red button.", ["Bram"]),
+            ("Ada and Bram float over the town.", ["Ada", "Bram"])]):
+        scene = scenes.nth(index)
+        scene.locator(".scene-action").fill(action)
+        for name in cast:
+            scene.get_by_label(name, exact=True).check()
+    scenes.nth(0).locator(".scene-caption").fill("Meanwhile, in the attic…")
+    scenes.nth(0).locator(".scene-dialogue").fill("What is this?")
+    scenes.nth(0).locator(".scene-speaker").select_option("Ada")

@@ -1,0 +1,190 @@
+"""A stand-in that speaks Stripe's HTTP API for what we call (Checkout Sessions: create and
+retrieve, with idempotency keys), and Stripe's side of webhooks: events shaped like Stripe's,
+signed with Stripe's scheme, delivered as raw bytes.
+
+The official `stripe` SDK talks to it through its base address option; nothing of ours runs in
+here, so a test passes only if our code and the SDK really speak Stripe's protocol.
+"""
+
+import copy
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import string
+import threading
+import time
+from urllib.parse import parse_qsl
+
+from tests.support.fakes.http import FakeServer
+
+API_KEY = "sk_test_fake_0123456789abcdefghijklmnop"
+WEBHOOK_SECRET = os.environ["STRIPE_WEBHOOK_SECRET"]  # set by tests/conftest.py
+_ALNUM = string.ascii_letters + string.digits
+
+
+def stripe_id(prefix, length=24):
+    return prefix + "".join(secrets.choice(_ALNUM) for _ in range(length))
+
+
+def parse_form(body):
+    """Stripe's form encoding (`a[b][0][c]=v`) back into nested dicts and lists."""
+    root = {}
+    for key, value in parse_qsl(body.decode(), keep_blank_values=True):
+        parts = re.findall(r"[^\[\]]+", key)
+        node = root
+        for part, following in zip(parts, [*parts[1:], None], strict=True):
+            if following is None:
+                node[part] = value
+            else:
+                node = node.setdefault(part, {})
+    return _lists(root)
+
+
+def _lists(node):
+    if not isinstance(node, dict):
+        return node
+    if node and all(k.isdigit() for k in node):
+        return [_lists(node[k]) for k in sorted(node, key=int)]
+    return {k: _lists(v) for k, v in node.items()}
+
+
+def error(status, message, kind="invalid_request_error", code=None, param=None):
+    return status, {"Request-Id": stripe_id("req_", 14)}, {"error": {
+        "type": kind, "message": message, "code": code, "param": param}}
+
+
+class FakeStripe:
+    REQUIRED = ("mode", "success_url", "line_items")
+
+    def __init__(self):
+        self.sessions = {}
+        self.seen_keys = {}
+        self.lock = threading.Lock()
+        self.fail_next = None
+        self.server = FakeServer(self.route)
+
+    # --- the HTTP API ---
+
+    def route(self, request):
+        if request.headers.get("Authorization") != f"Bearer {API_KEY}":
+            return error(401, "Invalid API Key provided.")
+        if self.fail_next:
+            status, self.fail_next = self.fail_next, None
+            return error(status, "Something went wrong on Stripe's end.", kind="api_error")
+        path = request.path.split("?")[0]
+        if request.method == "POST" and path == "/v1/checkout/sessions":
+            return self.create_session(request)
+        found = re.fullmatch(r"/v1/checkout/sessions/([A-Za-z0-9_]+)", path)
+        if request.method == "GET" and found:
+            session = self.sessions.get(found.group(1))
+            if session is None:
+                return error(404, f"No such checkout.session: '{found.group(1)}'",
+                             code="resource_missing", param="session")
+            return 200, {}, copy.deepcopy(session)
+        return error(404, f"Unrecognized request URL ({request.method}: {path}).")
+
+    def create_session(self, request):
+        key = request.headers.get("Idempotency-Key")
+        with self.lock:
+            if key in self.seen_keys:
+                body, response = self.seen_keys[key]
+                if body != request.body:
+                    return error(400, "Keys for idempotent requests can only be used with the "
+                                 "same parameters they were first used with.",
+                                 kind="idempotency_error")
+                return 200, {"Idempotent-Replayed": "true"}, copy.deepcopy(response)
+            params = parse_form(request.body)
+            missing = [name for name in self.REQUIRED if not params.get(name)]
+            if missing:
+                return error(400, f"Missing required param: {missing[0]}.", param=missing[0])
+            if params["mode"] != "payment":
+                return error(400, "This fake only sells one-off payments.", param="mode")
+            total, currency = 0, None
+            for item in params["line_items"]:
+                price = item["price_data"]
+                total += int(price["unit_amount"]) * int(item.get("quantity", 1))
+                currency = price["currency"]
+            session_id = stripe_id("cs_test_", 58)
+            now = int(time.time())
+            session = {
+                "id": session_id, "object": "checkout.session", "mode": "payment",
+                "amount_subtotal": total, "amount_total": total, "currency": currency,
+                "client_reference_id": params.get("client_reference_id"),
+                "customer_email": params.get("customer_email"), "customer_details": None,
+                "metadata": params.get("metadata", {}), "payment_intent": None,
+                "payment_status": "unpaid", "status": "open",
+                "success_url": params["success_url"], "cancel_url": params.get("cancel_url"),
+                "url": f"https://checkout.stripe.com/c/pay/{session_id}", "livemode": False,
+                "created": now, "expires_at": now + 24 * 3600,
+            }
+            self.sessions[session_id] = session
+            self.seen_keys[key] = (request.body, copy.deepcopy(session))
+            return 200, {}, copy.deepcopy(session)
+
+    # --- what happens on Stripe's side ---
+
+    def complete(self, session_id, *, paid=True):
+        """The customer pays (or starts an async payment): the session as Stripe then has it."""
+        with self.lock:
+            session = self.sessions[session_id]
+            session.update(status="complete", payment_status="paid" if paid else "unpaid",
+                           payment_intent=session["payment_intent"] or stripe_id("pi_"))
+            return copy.deepcopy(session)
+
+    def settle(self, session_id):
+        with self.lock:
+            self.sessions[session_id]["payment_status"] = "paid"
+            return copy.deepcopy(self.sessions[session_id])
+
+    def charge(self, session, *, refunded=0):
+        return {"id": stripe_id("ch_"), "object": "charge", "amount": session["amount_total"],
+                "amount_captured": session["amount_total"], "amount_refunded": refunded,
+                "currency": session["currency"], "payment_intent": session["payment_intent"],
+                "refunded": refunded >= session["amount_total"], "paid": True,
+                "metadata": session["metadata"], "status": "succeeded"}
+
+    def dispute(self, session, *, status="needs_response", dispute_id=None, amount=None):
+        return {"id": dispute_id or stripe_id("dp_"), "object": "dispute",
+                "amount": session["amount_total"] if amount is None else amount,
+                "currency": session["currency"], "charge": stripe_id("ch_"),
+                "payment_intent": session["payment_intent"], "reason": "fraudulent",
+                "status": status}
+
+    def __enter__(self):
+        self.server.__enter__()
+        self.url = self.server.url
+        return self
+
+    def __exit__(self, *exc):
+        self.server.__exit__(*exc)
+
+
+def event(kind, obj, *, event_id=None):
+    """An event as Stripe delivers it (a snapshot of the object)."""
+    return {"id": event_id or stripe_id("evt_"), "object": "event", "api_version": "2026-01-28",
+            "created": int(time.time()), "livemode": False, "pending_webhooks": 1,
+            "request": {"id": None, "idempotency_key": None}, "type": kind,
+            "data": {"object": copy.deepcopy(obj)}}
+
+
+def sign(payload, *, secret=WEBHOOK_SECRET, timestamp=None):
+    """Stripe-Signature: t=<unix time>,v1=HMAC-SHA256(secret, "<t>.<payload>") in hex."""
+    stamp = int(time.time() if timestamp is None else timestamp)
+    if isinstance(payload, str):
+        payload = payload.encode()
+    mac = hmac.new(secret.encode(), str(stamp).encode() + b"." + payload, hashlib.sha256)
+    return f"t={stamp},v1={mac.hexdigest()}"
+
+
+def deliver(client, evt, *, secret=WEBHOOK_SECRET, timestamp=None, signature=None, raw=None):
+    """POST an event to the webhook as Stripe does: raw JSON, signed, no cookie, no CSRF."""
+    payload = raw if raw is not None else json.dumps(evt, indent=2).encode()
+    if signature is None:
+        signature = sign(payload, secret=secret, timestamp=timestamp)
+    headers = {"content-type": "application/json; charset=utf-8", "sec-fetch-site": None,
+               "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+               "stripe-signature": signature or None}  # "" sends no signature at all
+    return client.post("/api/stripe/webhook", raw=payload, headers=headers, csrf=False)
