@@ -1,0 +1,1 @@
+"""Who is signed in: sign-in links, sessions, CSRF and rate limits."""

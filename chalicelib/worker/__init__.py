@@ -1,0 +1,2 @@
+"""The worker Lambda's code: the job entry and the jobs. Reached only from app.py's queue
+handler."""
