@@ -16,7 +16,7 @@ from tests.support import layers
 def main():
     root = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else layers.ROOT
     found = layers.imports(root)
-    modules = {layers.module_name(p) for p in layers.sources(root)}
+    modules = {layers.module_name(p, root) for p in layers.sources(root)}
     wrong = layers.upward(found)
     local = layers.local_imports(found)
     print(f"modules: {len(modules)}")

@@ -33,8 +33,8 @@ class Import:
     why: str  # the comment on the line, or on the line above it
 
 
-def module_name(path):
-    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+def module_name(path, root=ROOT):
+    return ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
 
 
 def sources(root=ROOT):
@@ -62,10 +62,10 @@ def _resolve(name, known):
 
 def imports(root=ROOT):
     paths = list(sources(root))
-    known = {module_name(path) for path in paths}
+    known = {module_name(path, root) for path in paths}
     found = []
     for path in paths:
-        source = module_name(path)
+        source = module_name(path, root)
         lines = path.read_text().splitlines()
         tree = ast.parse(path.read_text())
         local_nodes = {id(n) for fn in ast.walk(tree)
