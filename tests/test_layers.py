@@ -37,3 +37,15 @@ def test_function_local_imports_say_why():
 
 def test_the_modules_do_not_import_in_a_cycle():
     assert layers.layers(FOUND) >= 5  # raises on a cycle
+
+
+def test_no_test_imports_another_test_module():
+    """What tests share lives in tests/support/; a test module is never imported."""
+    wrong = []
+    for path in sorted((layers.ROOT / "tests").rglob("*.py")):
+        for line in path.read_text().splitlines():
+            words = line.split()
+            if len(words) > 1 and words[0] in ("from", "import") and \
+                    words[1].startswith("tests.") and not words[1].startswith("tests.support"):
+                wrong.append(f"{path.relative_to(layers.ROOT)}: {line.strip()}")
+    assert wrong == []
