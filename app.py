@@ -5,7 +5,7 @@ its service, and lets domain errors through: core/web.py maps them to statuses a
 """
 
 from chalicelib import cleanup
-from chalicelib.accounts import cookies, links, sessions
+from chalicelib.accounts import cookies, limits, links, sessions
 from chalicelib.accounts.csrf import anonymous_token
 from chalicelib.cartoons import changes, gallery, specs, submission, view
 from chalicelib.core import logs, web
@@ -18,8 +18,10 @@ settings = get_settings()
 app = ThreadSafeChalice(app_name="caaartoons")
 logs.configure(settings.log_level)
 
-# Registered first runs outermost: errors and headers wrap the CSRF check and every route.
+# Registered first runs outermost: errors and headers wrap the rest; then only CloudFront gets
+# in (the origin secret), before the CSRF check and every route.
 app.register_middleware(web.error_middleware, "http")
+app.register_middleware(web.origin_middleware, "http")
 app.register_middleware(cookies.csrf_middleware, "http")
 
 
@@ -145,6 +147,7 @@ def start_checkout():
 @app.route("/api/checkout/confirm", methods=["POST"])
 def confirm_checkout():
     session = signed_in()
+    limits.hit("confirm-account-hour", session.account_id)
     body = read_json(app.current_request, checkout.CONFIRM_SPEC)
     return checkout.confirm_checkout(session, body["session_id"])
 
@@ -187,6 +190,7 @@ def get_cartoon(cartoon_id):
 @app.route("/api/cartoons/{cartoon_id}/scenes/{number}", methods=["PATCH"])
 def edit_scene(cartoon_id, number):
     session = signed_in()
+    limits.hit("edit-account-hour", session.account_id)
     body = read_json(app.current_request, specs.TEXT_EDIT_SPEC)
     return changes.edit_scene_text(session, cartoon_id, number, body)
 

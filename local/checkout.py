@@ -1,5 +1,6 @@
-"""The local stand-in for Stripe Checkout, and its two routes: they exist only on the local
-stack (and in the tests), never in the deployed app, which is packaged from app.py alone.
+"""The local stand-in for Stripe Checkout, and its two routes as a Chalice Blueprint: only the
+local stack (local/server.py) and the tests register it, so the deployed app, packaged from
+app.py alone, has no such routes.
 
 Paying a local session gives the signed `checkout.session.completed` event that Stripe would
 deliver; the page POSTs it to the real webhook route, so the production code path runs.
@@ -11,10 +12,13 @@ import secrets
 import threading
 import time
 
+from chalice import Blueprint
+
 from chalicelib.accounts import cookies
 from chalicelib.adapters.stripe_checkout import sign_payload
 from chalicelib.core.errors import NotFound
 from chalicelib.core.settings import get_settings
+from chalicelib.core.web import domain_errors
 from chalicelib.money import checkout
 from chalicelib.money.checkout import SESSION_ID
 
@@ -78,8 +82,6 @@ class LocalCheckout:
         return payload, sign_payload(payload, self.webhook_secret)
 
 
-
-
 def _local_session(account_id, session_id):
     stand_in = checkout.get_checkout() if get_settings().local_checkout else None
     if not isinstance(stand_in, LocalCheckout) or not isinstance(session_id, str) or \
@@ -109,21 +111,30 @@ def pay(account_id, session_id):
                                                           session_id)}
 
 
+routes = Blueprint(__name__)
+
+
+@routes.route("/api/local-checkout/{session_id}", methods=["GET"])
+@domain_errors
+def local_checkout(session_id):
+    session = cookies.current_session(routes.current_request)
+    return summary(session.account_id, session_id)
+
+
+@routes.route("/api/local-checkout/{session_id}/pay", methods=["POST"])
+@domain_errors
+def local_checkout_pay(session_id):
+    session = cookies.current_session(routes.current_request)
+    return pay(session.account_id, session_id)
+
+
 def install(api):
-    """Give the local app its stand-in checkout and routes, once; nothing when a Stripe key is
-    set (or anywhere the stand-in may not run)."""
+    """Give the local app its stand-in checkout and the blueprint's routes, once; nothing when
+    a Stripe key is set (or anywhere the stand-in may not run). Only local/server.py and the
+    tests call this: the packaged app.py has no such routes."""
     settings = get_settings()
     if not settings.local_checkout or getattr(api, "local_checkout_installed", False):
         return
     checkout.install_stand_in(LocalCheckout(settings.site_url, settings.stripe_webhook_secret))
+    api.register_blueprint(routes)
     api.local_checkout_installed = True
-
-    @api.route("/api/local-checkout/{session_id}", methods=["GET"])
-    def local_checkout(session_id):
-        session = cookies.current_session(api.current_request)
-        return summary(session.account_id, session_id)
-
-    @api.route("/api/local-checkout/{session_id}/pay", methods=["POST"])
-    def local_checkout_pay(session_id):
-        session = cookies.current_session(api.current_request)
-        return pay(session.account_id, session_id)

@@ -23,14 +23,25 @@ LOCAL_DIR = ROOT / ".local"
 MAX_BODY = 1024 * 1024
 
 
+LOCAL_SECRETS = {
+    "SESSION_KEYS": lambda: secrets.token_urlsafe(48),
+    "HASH_KEY": lambda: secrets.token_urlsafe(48),
+    "STRIPE_WEBHOOK_SECRET": lambda: f"whsec_{secrets.token_hex(24)}",
+    # What the imitated CloudFront sends the API (local/gateway.py), as in production.
+    "ORIGIN_SECRETS": lambda: secrets.token_urlsafe(48),
+}
+
+
 def ensure_local_secrets(path):
-    """Generate the signing keys on first start; keep them so sessions survive a restart."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"SESSION_KEYS={secrets.token_urlsafe(48)}\n"
-                        f"HASH_KEY={secrets.token_urlsafe(48)}\n"
-                        f"STRIPE_WEBHOOK_SECRET=whsec_{secrets.token_hex(24)}\n")
-        path.chmod(0o600)
+    """Generate the keys on first start (and any added since); keep them so sessions survive a
+    restart."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    present = {line.partition("=")[0] for line in path.read_text().splitlines()}
+    with path.open("a") as file:
+        for name, generate in LOCAL_SECRETS.items():
+            if name not in present:
+                file.write(f"{name}={generate()}\n")
     for line in path.read_text().splitlines():
         name, _, value = line.partition("=")
         if name and value:
@@ -99,8 +110,9 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(413, [("Content-Type", "application/json")], body)
         body = self.rfile.read(length) if length else b""
         headers = {name.lower(): value for name, value in self.headers.items()}
+        viewer_ip, viewer_port = self.client_address[:2]  # the imitated CloudFront's viewer
         status, out_headers, payload = self.gateway.call(
-            self.command, self.path, headers, body, self.client_address[0])
+            self.command, self.path, headers, body, viewer_ip, viewer_port=viewer_port)
         self._send(status, out_headers, payload)
 
     def _static(self):

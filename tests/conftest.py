@@ -17,10 +17,14 @@ os.environ.update({
     "SESSION_KEYS": "test-session-key-newest-0123456789abcdef,test-session-key-old-0123456789",
     "HASH_KEY": "test-hash-key-0123456789abcdef0123456789",
     "STRIPE_WEBHOOK_SECRET": "whsec_test_0123456789abcdef0123456789abcdef",
+    # CloudFront's origin secret, current then previous (the tests' ApiClient sends the first).
+    "ORIGIN_SECRETS": "test-origin-secret-current-0123456789abcdef,"
+                      "test-origin-secret-previous-0123456789abcdef",
 })
 for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN", "RESEND_API_KEY",
              "OPENAI_API_KEY", "STRIPE_SECRET_KEY", "STRIPE_API_BASE", "CREDIT_PACKS",
-             "CHECKOUT_SUCCESS_URL", "CHECKOUT_CANCEL_URL", "SSM_PARAMETER_PREFIX"):
+             "CHECKOUT_SUCCESS_URL", "CHECKOUT_CANCEL_URL", "SSM_PARAMETER_PREFIX",
+             "SSM_SECRET_NAMES", "OFFLINE_DRAW_SECONDS", "RESEND_API_URL"):
     os.environ.pop(name, None)
 
 import pytest  # noqa: E402

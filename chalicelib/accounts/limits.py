@@ -21,6 +21,10 @@ RULES = {
     "verify-ip-hour": (60, HOUR),
     "checkout-account-hour": (30, HOUR),
     "export-account-hour": (3, HOUR),
+    # Free for the caller but not for us: each text edit may queue a recompose job, each
+    # confirm calls Stripe.
+    "edit-account-hour": (120, HOUR),
+    "confirm-account-hour": (60, HOUR),
 }
 
 

@@ -181,8 +181,10 @@ def image_provider_for(settings):
                             size=settings.image_size, timeout=settings.image_timeout_seconds,
                             attempts=settings.image_attempts,
                             backoff=settings.retry_backoff_seconds)
-    default_delay = "0.8" if settings.stage == "local" else "0"
-    return OfflineImages(delay=float(settings.get("OFFLINE_DRAW_SECONDS", default_delay)))
+    delay = settings.offline_draw_seconds
+    if delay is None:
+        delay = 0.8 if settings.stage == "local" else 0.0
+    return OfflineImages(delay=delay)
 
 
 @functools.lru_cache(maxsize=1)

@@ -52,8 +52,8 @@ def get_mailer():
         import resend  # a cold start skips the SDK until a mail is sent
 
         resend.api_key = settings.resend_api_key
-        if settings.get("RESEND_API_URL"):
-            resend.api_url = settings.get("RESEND_API_URL")
+        if settings.resend_api_url:
+            resend.api_url = settings.resend_api_url
         return ResendMailer(resend, settings.mail_from)
     if settings.stage == "prod":
         raise RuntimeError("prod needs RESEND_API_KEY to send sign-in links")

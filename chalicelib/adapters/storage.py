@@ -24,7 +24,7 @@ def get_s3():
     settings = get_settings()
     # Path style against a local endpoint (moto), virtual hosts on S3: the hosts the site's
     # CSP allows (web.images_origins).
-    style = "path" if settings.get("AWS_ENDPOINT_URL") else "virtual"
+    style = "path" if settings.aws_endpoint_url else "virtual"
     return aws.client("s3", region_name=settings.region, config=Config(
         signature_version="s3v4", s3={"addressing_style": style},
         retries={"max_attempts": 4, "mode": "standard"}))

@@ -1,7 +1,9 @@
 """Every setting, read from the environment in one place.
 
-Secrets come from the environment or, when SSM_PARAMETER_PREFIX is set, from SSM Parameter Store
-at start. The prod stage refuses to start with a missing or development secret.
+Every variable the code reads is a field here; nothing else reads the environment. Secrets come
+from the environment or, when SSM_PARAMETER_PREFIX is set, from SSM Parameter Store at start: only
+the parameters SSM_SECRET_NAMES lists (each function's own, see infra/build.py). They never show
+in a repr. The prod stage refuses to start with a missing or development secret it was given.
 """
 
 import functools
@@ -13,7 +15,10 @@ from dataclasses import dataclass, field
 DEV_SECRET_MARKER = "dev-insecure"  # noqa: S105  (marks keys prod refuses)
 STAGES = ("local", "test", "prod")
 SECRET_NAMES = ("SESSION_KEYS", "HASH_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
-                "OPENAI_API_KEY", "RESEND_API_KEY")
+                "OPENAI_API_KEY", "RESEND_API_KEY", "ORIGIN_SECRETS")
+# Secrets prod checks for strength: long random keys, current first, any previous after.
+STRONG_SECRETS = ("SESSION_KEYS", "HASH_KEY", "ORIGIN_SECRETS")
+SSM_MAX_NAMES = 10  # GetParameters takes at most ten names
 
 
 # Credit packs: "id:credits:price in euro cents" (CREDIT_PACKS overrides).
@@ -89,11 +94,11 @@ class Settings:
     images_bucket: str
     queue_name: str
     site_url: str
-    session_keys: list
-    hash_key: str
+    session_keys: list = field(repr=False)
+    hash_key: str = field(repr=False)
     cookie_secure: bool
     mail_from: str
-    resend_api_key: str
+    resend_api_key: str = field(repr=False)
     outbox_dir: str
     operator_name: str
     operator_email: str
@@ -104,14 +109,14 @@ class Settings:
     backup_retention_days: int
     privacy_updated: str
     # Payments: with no secret key, a local checkout stands in for Stripe (never in prod).
-    stripe_secret_key: str
-    stripe_webhook_secret: str
+    stripe_secret_key: str = field(repr=False)
+    stripe_webhook_secret: str = field(repr=False)
     stripe_api_base: str
     credit_packs: tuple
     checkout_success_url: str
     checkout_cancel_url: str
     # Generation (issue 4).
-    openai_api_key: str = ""
+    openai_api_key: str = field(default="", repr=False)
     openai_base_url: str = ""
     image_model: str = "gpt-image-2"
     image_size: str = "1024x1024"
@@ -124,7 +129,18 @@ class Settings:
     image_url_seconds: int = 600
     stuck_scene_seconds: int = 3600
     worker_concurrency: int = 20
-    extra: dict = field(default_factory=dict)
+    # The secret CloudFront adds to every API request: the current value first, then the
+    # previous one during a rotation (core/web.origin_middleware).
+    origin_secrets: tuple = field(default=(), repr=False)
+    # The secrets this function was given (SSM_SECRET_NAMES): prod checks only those.
+    secret_names: tuple = SECRET_NAMES
+    ssm_parameter_prefix: str = ""
+    # Local stack and tests only (infra/build.py NOT_IN_PROD).
+    aws_endpoint_url: str = ""
+    resend_api_url: str = ""
+    offline_draw_seconds: float | None = None
+    # Set by Lambda itself: the local checkout never runs inside a Lambda.
+    lambda_function_name: str = ""
 
     @property
     def site_origin(self):
@@ -144,13 +160,10 @@ class Settings:
         """The stand-in checkout runs only off prod, without a Stripe key, and never in a
         Lambda (whatever its stage): it signs events with the webhook secret."""
         return (self.stage != "prod" and not self.stripe_secret_key
-                and not self.get("AWS_LAMBDA_FUNCTION_NAME"))
+                and not self.lambda_function_name)
 
     def pack(self, pack_id):
         return next((p for p in self.credit_packs if p.pack_id == pack_id), None)
-
-    def get(self, name, default=""):
-        return self.extra.get(name, default)
 
     def validate(self):
         if self.stage not in STAGES:
@@ -161,28 +174,36 @@ class Settings:
             raise SettingsError("OPENAI_IMAGE_ATTEMPTS >= 1 and a positive timeout")
         if self.stage != "prod":
             return self
-        weak = [name for name, value in (("SESSION_KEYS", ",".join(self.session_keys)),
-                                         ("HASH_KEY", self.hash_key))
-                if not value or DEV_SECRET_MARKER in value or len(value) < 32]
-        if weak:
-            raise SettingsError(f"prod refuses missing or development secrets: {', '.join(weak)}")
+        self._validate_secrets()
         if not self.cookie_secure or not self.site_url.startswith("https://"):
             raise SettingsError("prod needs SITE_URL on https and secure cookies")
         if not self.operator_name or not self.operator_email:
             raise SettingsError("prod needs OPERATOR_NAME and OPERATOR_EMAIL")
         self._validate_payments()
-        if not self.openai_api_key:
-            # Without the key the offline renderer would sell "offline preview" panels.
-            raise SettingsError("prod needs OPENAI_API_KEY")
         if self.openai_base_url and not self.openai_base_url.startswith("https://"):
             raise SettingsError("prod needs OPENAI_BASE_URL on https (or unset)")
         return self
 
-    def _validate_payments(self):
-        if not self.stripe_secret_key.startswith(("sk_live_", "rk_live_")):
+    def _validate_secrets(self):
+        """Each secret this function was given: strong keys, and live provider keys."""
+        strong = {"SESSION_KEYS": self.session_keys, "HASH_KEY": [self.hash_key],
+                  "ORIGIN_SECRETS": self.origin_secrets}
+        weak = [name for name in STRONG_SECRETS if name in self.secret_names
+                and (not strong[name] or any(DEV_SECRET_MARKER in value or len(value) < 32
+                                             for value in strong[name]))]
+        if weak:
+            raise SettingsError(f"prod refuses missing or development secrets: {', '.join(weak)}")
+        # Without the key the offline renderer would sell "offline preview" panels.
+        if "OPENAI_API_KEY" in self.secret_names and not self.openai_api_key:
+            raise SettingsError("prod needs OPENAI_API_KEY")
+        if ("STRIPE_SECRET_KEY" in self.secret_names
+                and not self.stripe_secret_key.startswith(("sk_live_", "rk_live_"))):
             raise SettingsError("prod needs a live STRIPE_SECRET_KEY (sk_live_ or rk_live_)")
-        if not self.stripe_webhook_secret.startswith("whsec_"):
+        if ("STRIPE_WEBHOOK_SECRET" in self.secret_names
+                and not self.stripe_webhook_secret.startswith("whsec_")):
             raise SettingsError("prod needs STRIPE_WEBHOOK_SECRET (whsec_...)")
+
+    def _validate_payments(self):
         if self.stripe_api_base:
             raise SettingsError("prod talks to Stripe itself: unset STRIPE_API_BASE")
         for url in (self.checkout_success_url, self.checkout_cancel_url):
@@ -190,22 +211,30 @@ class Settings:
                 raise SettingsError("checkout return URLs must be on SITE_URL")
 
 
-def _ssm_secrets(prefix):
+def _given_secrets(env):
+    """The secrets this function reads: SSM_SECRET_NAMES, or every one."""
+    names = tuple(_split(env.get("SSM_SECRET_NAMES", ""))) or SECRET_NAMES
+    unknown = set(names) - set(SECRET_NAMES)
+    if unknown or len(names) > SSM_MAX_NAMES:
+        raise SettingsError(f"SSM_SECRET_NAMES: unknown names {sorted(unknown)}")
+    return names
+
+
+def _ssm_secrets(prefix, names):
+    """The named parameters under `prefix`, by exact name: a function's policy grants those
+    parameters and no others (ssm:GetParameters, never a whole path)."""
     import boto3  # only where secrets come from SSM, once per cold start
 
-    client = boto3.client("ssm")
-    found = {}
-    for page in client.get_paginator("get_parameters_by_path").paginate(
-            Path=prefix, WithDecryption=True):
-        for parameter in page["Parameters"]:
-            found[parameter["Name"].rsplit("/", 1)[-1]] = parameter["Value"]
-    return found
+    answer = boto3.client("ssm").get_parameters(
+        Names=[f"{prefix.rstrip('/')}/{name}" for name in names], WithDecryption=True)
+    return {p["Name"].rsplit("/", 1)[-1]: p["Value"] for p in answer["Parameters"]}
 
 
 def load(env=None):
     env = dict(os.environ if env is None else env)
+    names = _given_secrets(env)
     if env.get("SSM_PARAMETER_PREFIX"):
-        for name, value in _ssm_secrets(env["SSM_PARAMETER_PREFIX"]).items():
+        for name, value in _ssm_secrets(env["SSM_PARAMETER_PREFIX"], names).items():
             env.setdefault(name, value)
     stage = env.get("STAGE", "local")
     site_url = env.get("SITE_URL", "http://localhost:8000").rstrip("/")
@@ -241,7 +270,13 @@ def load(env=None):
             f"{site_url}/credits-success.html?session_id={{CHECKOUT_SESSION_ID}}"),
         checkout_cancel_url=env.get("CHECKOUT_CANCEL_URL", f"{site_url}/credits-cancelled.html"),
         **_generation_settings(env),
-        extra={k: v for k, v in env.items() if k.isupper()},
+        origin_secrets=tuple(_split(env.get("ORIGIN_SECRETS", dev_key))),
+        secret_names=names,
+        ssm_parameter_prefix=env.get("SSM_PARAMETER_PREFIX", ""),
+        aws_endpoint_url=env.get("AWS_ENDPOINT_URL", ""),
+        resend_api_url=env.get("RESEND_API_URL", ""),
+        offline_draw_seconds=_optional_number(env, "OFFLINE_DRAW_SECONDS"),
+        lambda_function_name=env.get("AWS_LAMBDA_FUNCTION_NAME", ""),
     ).validate()
 
 
@@ -250,6 +285,10 @@ def _number(env, name, default, kind=int):
         return kind(env.get(name, default))
     except ValueError:
         raise SettingsError(f"{name} must be a number") from None
+
+
+def _optional_number(env, name):
+    return _number(env, name, None, float) if env.get(name) else None
 
 
 def _generation_settings(env):

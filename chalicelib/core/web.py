@@ -1,6 +1,8 @@
 """HTTP plumbing shared by every route: the app object, JSON bodies, errors, headers, cookies."""
 
 import functools
+import hmac
+import ipaddress
 import json
 import logging
 import threading
@@ -12,6 +14,12 @@ from chalicelib.core.fields import check_object
 from chalicelib.core.settings import get_settings
 
 MAX_BODY_BYTES = 64 * 1024
+# CloudFront adds both to every /api/* request (infra/build.py): the origin secret as a custom
+# origin header, the viewer's "address:port" through the origin request policy.
+ORIGIN_SECRET_HEADER = "x-origin-secret"  # noqa: S105  (a header's name)
+VIEWER_ADDRESS_HEADER = "cloudfront-viewer-address"
+# One IPv6 client holds a whole /64: limits count the network, not each address in it.
+IPV6_LIMIT_PREFIX = 64
 _log = logging.getLogger("caaartoons.web")
 
 # Every domain error's HTTP status and default code: the one place that knows both worlds.
@@ -39,6 +47,19 @@ class DomainErrorRaised(ChaliceUnhandledError):
         self.error = error
 
 
+def domain_errors(view):
+    """Lets a view's domain errors through to the error middleware (a Blueprint's routes need
+    it too: they register without ThreadSafeChalice.route)."""
+    @functools.wraps(view)
+    def guarded(*args, **kw):
+        try:
+            return view(*args, **kw)
+        except errors.DomainError as error:
+            raise DomainErrorRaised(error) from error
+
+    return guarded
+
+
 class ThreadSafeChalice(Chalice):
     """Chalice keeps the current request on the app; Lambda runs one request per instance, but
     the local stack and the tests serve threads, so each thread sees its own request. Routes
@@ -48,18 +69,7 @@ class ThreadSafeChalice(Chalice):
 
     def route(self, path, **kwargs):
         register = super().route(path, **kwargs)
-
-        def decorator(view):
-            @functools.wraps(view)
-            def guarded(*args, **kw):
-                try:
-                    return view(*args, **kw)
-                except errors.DomainError as error:
-                    raise DomainErrorRaised(error) from error
-
-            return register(guarded)
-
-        return decorator
+        return lambda view: register(domain_errors(view))
 
     @property
     def current_request(self):
@@ -93,9 +103,48 @@ def read_json(request, spec):
     return check_object(data, spec)
 
 
+def from_cloudfront(request):
+    """Whether the request carries CloudFront's origin secret (the current or the previous
+    value, so a rotation drops nothing)."""
+    sent = (request.headers or {}).get(ORIGIN_SECRET_HEADER) or ""
+    sent = sent.encode("utf-8", "replace")
+    found = False
+    for secret in get_settings().origin_secrets:  # every value compared, in constant time
+        found |= hmac.compare_digest(sent, secret.encode("utf-8", "replace"))
+    return found
+
+
+def origin_middleware(event, get_response):
+    """Only CloudFront may call the API: anything else (the execute-api URL called directly)
+    gets a 403 before any route or limit runs."""
+    if not from_cloudfront(event):
+        raise errors.Forbidden("Call the API through the site.", code="origin_refused")
+    return get_response(event)
+
+
 def client_ip(request):
-    """API Gateway's source IP; X-Forwarded-For is caller-controlled and never trusted."""
-    return ((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"
+    """The viewer's address CloudFront saw, trusted only with the origin secret; API Gateway's
+    sourceIp (a CloudFront edge) otherwise. X-Forwarded-For is caller-controlled, never read.
+    IPv6 addresses count by their /64."""
+    source = ((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"
+    viewer = (request.headers or {}).get(VIEWER_ADDRESS_HEADER)
+    if not viewer or not from_cloudfront(request):
+        return source
+    address = _viewer_ip(viewer)
+    if address is None:
+        return source
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/{IPV6_LIMIT_PREFIX}", strict=False))
+    return str(address)
+
+
+def _viewer_ip(value):
+    """`198.51.100.10:46532`, `2001:db8::1:46532` or `[2001:db8::1]:46532` -> the address."""
+    host = value.strip().rpartition(":")[0].strip("[]")
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
 
 
 def json_response(body, status=200, headers=None):
@@ -180,7 +229,7 @@ def error_middleware(event, get_response):
 def images_origins():
     """Where presigned image URLs point: moto locally, the bucket's S3 hosts in production."""
     settings = get_settings()
-    endpoint = settings.get("AWS_ENDPOINT_URL")
+    endpoint = settings.aws_endpoint_url
     if endpoint:
         return [endpoint.rstrip("/")]
     bucket = settings.images_bucket

@@ -69,3 +69,31 @@ def test_windows_hold_neither_address_nor_ip_and_expire_within_the_hour(client):
     start = 1795774800 + 20 * 60  # 2026-11-27 10:20:00 UTC
     assert all(w.expires_at - start <= 3600 for w in windows)
     assert all(w.ttl is not None for w in windows)
+
+
+def over_the_limit(app, method, path, body, scope, monkeypatch):
+    """Three requests in the hour go through (whatever they answer), the fourth is a 429 with
+    Retry-After, and another account is not held back."""
+    from chalicelib.accounts import limits
+
+    monkeypatch.setitem(limits.RULES, scope, (3, limits.HOUR))
+    client, other = ApiClient(app), ApiClient(app)  # one IP: the limit counts accounts
+    with freeze_time("2026-11-27 10:15:00"):
+        client.sign_in("ada@example.com")
+        other.sign_in("bob@example.com")
+        for _ in range(3):
+            assert client.request(method, path, body).status not in (403, 429)
+        refused = client.request(method, path, body)
+        assert refused.status == 429 and refused.error_code == "rate_limited"
+        assert refused.headers["retry-after"] == str(45 * 60)
+        assert other.request(method, path, body).status not in (403, 429)
+
+
+def test_text_edits_are_limited_per_account(app, monkeypatch):
+    path = "/api/cartoons/" + "0" * 26 + "/scenes/1"
+    over_the_limit(app, "PATCH", path, {"caption": "Hello"}, "edit-account-hour", monkeypatch)
+
+
+def test_checkout_confirms_are_limited_per_account(app, monkeypatch):
+    over_the_limit(app, "POST", "/api/checkout/confirm", {"session_id": "cs_test_unknown"},
+                   "confirm-account-hour", monkeypatch)

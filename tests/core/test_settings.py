@@ -1,12 +1,16 @@
+import dataclasses
+
+import boto3
 import pytest
 
-from chalicelib.core.settings import SettingsError, load
+from chalicelib.core.settings import SECRET_NAMES, Settings, SettingsError, load
 
 STRONG = "k" * 48
 PROD = {"STAGE": "prod", "SESSION_KEYS": STRONG, "HASH_KEY": "h" * 48,
         "SITE_URL": "https://cartoons.example", "OPERATOR_NAME": "Example SAS",
         "OPERATOR_EMAIL": "privacy@cartoons.example", "OPENAI_API_KEY": "sk-live-example",
-        "STRIPE_SECRET_KEY": "sk_live_" + "s" * 40, "STRIPE_WEBHOOK_SECRET": "whsec_" + "w" * 32}
+        "STRIPE_SECRET_KEY": "sk_live_" + "s" * 40, "STRIPE_WEBHOOK_SECRET": "whsec_" + "w" * 32,
+        "ORIGIN_SECRETS": "o" * 48}
 
 
 def test_prod_starts_with_strong_secrets():
@@ -25,7 +29,8 @@ def test_prod_starts_with_strong_secrets():
     {"STRIPE_API_BASE": "http://127.0.0.1:9"},
     {"CHECKOUT_SUCCESS_URL": "https://elsewhere.example/thanks"},
     {"OPENAI_API_KEY": None}, {"OPENAI_BASE_URL": "http://127.0.0.1:9999/v1"},
-{"IMAGE_URL_SECONDS": "3600"},
+    {"IMAGE_URL_SECONDS": "3600"},
+    {"ORIGIN_SECRETS": None}, {"ORIGIN_SECRETS": "short"}, {"ORIGIN_SECRETS": "o" * 48 + ",old"},
 ])
 def test_prod_refuses_missing_or_unsafe_settings(change):
     env = {**PROD, **change}
@@ -91,3 +96,58 @@ def test_generation_defaults_and_overrides():
 def test_unsafe_generation_settings_are_refused(env):
     with pytest.raises(SettingsError):
         load({"STAGE": "local", **env})
+
+
+def test_no_secret_shows_in_a_repr():
+    env = {**PROD, "RESEND_API_KEY": "re_" + "r" * 30}
+    shown = repr(load(env))
+    for name in SECRET_NAMES:
+        for value in env[name].split(","):
+            assert value not in shown, name
+    assert "caaartoons-prod-" in shown  # the rest still shows
+
+
+def test_every_field_is_declared_and_nothing_reads_undeclared_names():
+    names = {f.name for f in dataclasses.fields(Settings)}
+    assert {"aws_endpoint_url", "resend_api_url", "offline_draw_seconds",
+            "lambda_function_name", "origin_secrets", "ssm_parameter_prefix"} <= names
+    assert not hasattr(Settings, "get") and "extra" not in names
+    settings = load({"STAGE": "local", "AWS_ENDPOINT_URL": "http://127.0.0.1:5000",
+                     "RESEND_API_URL": "http://127.0.0.1:9", "OFFLINE_DRAW_SECONDS": "0.25"})
+    assert (settings.aws_endpoint_url, settings.resend_api_url, settings.offline_draw_seconds) \
+        == ("http://127.0.0.1:5000", "http://127.0.0.1:9", 0.25)
+
+
+def test_the_origin_secrets_are_the_current_then_the_previous():
+    settings = load({**PROD, "ORIGIN_SECRETS": "n" * 40 + "," + "p" * 40})
+    assert settings.origin_secrets == ("n" * 40, "p" * 40)
+
+
+def _put_parameters(prefix, values):
+    ssm = boto3.client("ssm")
+    for name, value in values.items():
+        ssm.put_parameter(Name=f"{prefix}/{name}", Value=value, Type="SecureString")
+
+
+def test_a_function_reads_only_the_secrets_it_is_given_from_ssm():
+    secrets = {name: PROD[name] for name in SECRET_NAMES if name in PROD}
+    _put_parameters("/caaartoons/prod", {**secrets, "RESEND_API_KEY": "re_" + "r" * 30})
+    env = {k: v for k, v in PROD.items() if k not in SECRET_NAMES}
+    worker = load({**env, "SSM_PARAMETER_PREFIX": "/caaartoons/prod",
+                   "SSM_SECRET_NAMES": "HASH_KEY,OPENAI_API_KEY"})
+    assert worker.hash_key == PROD["HASH_KEY"] and worker.openai_api_key == PROD["OPENAI_API_KEY"]
+    # Prod checks what it was given, and nothing else came in.
+    assert worker.stripe_secret_key == worker.resend_api_key == ""
+    assert worker.secret_names == ("HASH_KEY", "OPENAI_API_KEY")
+    api = load({**env, "SSM_PARAMETER_PREFIX": "/caaartoons/prod/"})
+    assert api.resend_api_key.startswith("re_") and api.origin_secrets == (PROD["ORIGIN_SECRETS"],)
+
+
+def test_a_function_given_a_secret_that_ssm_lacks_does_not_start():
+    _put_parameters("/caaartoons/prod", {"OPENAI_API_KEY": PROD["OPENAI_API_KEY"]})
+    env = {k: v for k, v in PROD.items() if k not in SECRET_NAMES}
+    with pytest.raises(SettingsError):
+        load({**env, "SSM_PARAMETER_PREFIX": "/caaartoons/prod",
+              "SSM_SECRET_NAMES": "HASH_KEY,OPENAI_API_KEY"})
+    with pytest.raises(SettingsError):
+        load({**env, "SSM_SECRET_NAMES": "HASH_KEY,NOT_A_SECRET"})

@@ -12,6 +12,7 @@ import stripe as stripe_sdk
 from chalicelib.core.models import AppliedCause, LedgerEntry, Purchase
 from chalicelib.core.settings import get_settings
 from chalicelib.money import webhook
+from local.gateway import cloudfront_headers
 from tests.support.fakes.stripe_api import WEBHOOK_SECRET, deliver, event, sign
 from tests.support.payments import balance, ledger_sum, paid_event, purchase_of, start
 
@@ -101,7 +102,7 @@ def test_api_gateway_events_verify_over_the_same_bytes(buyer, stripe_api, app, e
     lambda_event = {
         "resource": "/api/stripe/webhook", "path": "/api/stripe/webhook", "httpMethod": "POST",
         "headers": {"Content-Type": "application/json; charset=utf-8",
-                    "Stripe-Signature": sign(raw)},
+                    "Stripe-Signature": sign(raw), **cloudfront_headers({}, "3.18.12.63")},
         "multiValueQueryStringParameters": None, "pathParameters": None,
         "stageVariables": None, "isBase64Encoded": encoding == "base64", "body": body,
         "requestContext": {"httpMethod": "POST", "resourcePath": "/api/stripe/webhook",

@@ -1,5 +1,6 @@
-"""A test client over Chalice's local API Gateway: JSON in and out, a cookie jar, the CSRF
-header, and a source IP of the test's choosing (API Gateway's sourceIp)."""
+"""A test client over Chalice's local API Gateway behind the imitation of CloudFront
+(local/gateway.py): JSON in and out, a cookie jar, the CSRF header, and a viewer IP of the
+test's choosing (what CloudFront-Viewer-Address carries)."""
 
 import json
 import time
@@ -39,7 +40,7 @@ class ApiClient:
         self.csrf = None
 
     def request(self, method, path, body=None, *, headers=None, query=None, raw=None,
-                csrf=True, ip=None):
+                csrf=True, ip=None, through_cloudfront=True):
         sent = {"content-type": "application/json", "sec-fetch-site": "same-origin"}
         if self.cookies:
             sent["cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -50,7 +51,8 @@ class ApiClient:
         payload = raw if raw is not None else (b"" if body is None else json.dumps(body).encode())
         if query:
             path = f"{path}?{urlencode(query)}"
-        response = Response(*self.gateway.call(method, path, sent, payload, ip or self.ip))
+        response = Response(*self.gateway.call(method, path, sent, payload, ip or self.ip,
+                                               through_cloudfront=through_cloudfront))
         self._keep_cookies(response)
         return response
 
