@@ -30,10 +30,12 @@ test: $(STAMP) browser lint package
 	$(PY) -m pytest
 
 # The prod stack, offline and without an AWS account: the Chalice deployment package and the SAM
-# template (merged with infra/build.py's), linted. Prints the package's size. See infra/README.md.
+# template (merged with infra/build.py's) and the edge stack's (WAF, us-east-1), linted. Prints the
+# package's size. See infra/README.md.
 package: $(STAMP)
 	$(PY) -m infra.build dist
 	$(VENV)/bin/cfn-lint --regions $(REGION) --include-checks I -- dist/package/sam.json
+	$(VENV)/bin/cfn-lint --regions us-east-1 --include-checks I -- dist/edge-template.json
 
 # With the operator's AWS credentials, never in CI: settings in infra/prod.env.
 deploy: package

@@ -36,6 +36,22 @@ JOB_RETENTION_SECONDS = 4 * 24 * 3600
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
 API_THROTTLE = {"ThrottlingRateLimit": 50, "ThrottlingBurstLimit": 100}
 API_5XX_RATE = 0.05
+# AWS WAF at the edge (a second stack in us-east-1, where CloudFront's WAF lives): requests one
+# viewer IP may send in the window before WAF blocks it for a while, so one flood cannot eat
+# the stage's throttle that everyone shares.
+EDGE_STACK_REGION = "us-east-1"
+WAF_WINDOW_SECONDS = 300
+WAF_API_LIMIT = 600  # 2 a second on average on /api/*
+WAF_SITE_LIMIT = 3000  # 10 a second on average on everything
+# The secrets each function reads from SSM, by exact parameter name (and nothing else).
+FUNCTION_SECRETS = {
+    "api_handler": ("ORIGIN_SECRETS", "SESSION_KEYS", "HASH_KEY", "STRIPE_SECRET_KEY",
+                    "STRIPE_WEBHOOK_SECRET", "OPENAI_API_KEY", "RESEND_API_KEY"),
+    # HASH_KEY: the pseudonymous user id sent to OpenAI; the key: drawing.
+    "generation_worker": ("HASH_KEY", "OPENAI_API_KEY"),
+    # HASH_KEY: an interrupted erasure recomputes the keys of the address's limit windows.
+    "cleanup": ("HASH_KEY",),
+}
 
 # Literal values every function gets, and the build imports the app with.
 PROD_CONFIG = {
@@ -86,7 +102,10 @@ PLACEHOLDER_SECRET = "build-time-placeholder-never-deployed-0123456789"  # noqa:
 # CloudFront's managed policies (ids are fixed by AWS).
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"  # API Gateway needs its Host
+# What CloudFront forwards to the API: the viewer headers the API reads (never Host: API Gateway
+# needs its own), and the viewer's address. tests/infra checks the code reads no other header.
+API_REQUEST_HEADERS = ("Content-Type", "Origin", "Sec-Fetch-Site", "X-CSRF-Token",
+                       "Idempotency-Key", "Stripe-Signature", "CloudFront-Viewer-Address")
 CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"
 
 # The local server's URL rules (local/server.py) for CloudFront: /x/ -> /x/index.html, /x -> x.html.
@@ -107,7 +126,7 @@ def build_environment(base=None):
     """The environment the build imports the app with: prod names, placeholder secrets, no AWS."""
     from chalicelib.core.settings import SECRET_NAMES
 
-    dropped = {*NOT_IN_PROD, *SECRET_NAMES, "SSM_PARAMETER_PREFIX"}
+    dropped = {*NOT_IN_PROD, *SECRET_NAMES, "SSM_PARAMETER_PREFIX", "SSM_SECRET_NAMES"}
     env = {k: v for k, v in (os.environ if base is None else base).items()
            if not k.startswith("AWS_") and k not in dropped}
     env.update(PROD_CONFIG)
@@ -119,7 +138,7 @@ def build_environment(base=None):
         "SESSION_KEYS": PLACEHOLDER_SECRET, "HASH_KEY": PLACEHOLDER_SECRET,
         "STRIPE_SECRET_KEY": f"sk_live_{PLACEHOLDER_SECRET}",
         "STRIPE_WEBHOOK_SECRET": f"whsec_{PLACEHOLDER_SECRET}",
-        "OPENAI_API_KEY": PLACEHOLDER_SECRET,
+        "OPENAI_API_KEY": PLACEHOLDER_SECRET, "ORIGIN_SECRETS": PLACEHOLDER_SECRET,
     })
     return env
 
@@ -281,8 +300,9 @@ def bucket_resources():
 # ---- CloudFront ---------------------------------------------------------------------------
 
 
-def response_headers_config(headers):
-    """site_headers() as a CloudFront response headers policy (its names for the known ones)."""
+def response_headers_config(headers, override=True):
+    """site_headers() as a CloudFront response headers policy (its names for the known ones);
+    without `override`, CloudFront adds a header only where the origin's answer lacks it."""
     security, custom = {}, []
     for name, value in headers.items():
         key = name.lower()
@@ -291,19 +311,19 @@ def response_headers_config(headers):
             max_age = int(next(p for p in parts if p.startswith("max-age=")).split("=")[1])
             security["StrictTransportSecurity"] = {
                 "AccessControlMaxAgeSec": max_age, "Preload": "preload" in parts,
-                "IncludeSubdomains": "includesubdomains" in parts, "Override": True}
+                "IncludeSubdomains": "includesubdomains" in parts, "Override": override}
         elif key == "content-security-policy":
             # The images bucket's name holds ${AWS::AccountId}: resolved by Fn::Sub.
             security["ContentSecurityPolicy"] = {"ContentSecurityPolicy": {"Fn::Sub": value},
-                                                 "Override": True}
+                                                 "Override": override}
         elif key == "x-content-type-options" and value == "nosniff":
-            security["ContentTypeOptions"] = {"Override": True}
+            security["ContentTypeOptions"] = {"Override": override}
         elif key == "x-frame-options":
-            security["FrameOptions"] = {"FrameOption": value, "Override": True}
+            security["FrameOptions"] = {"FrameOption": value, "Override": override}
         elif key == "referrer-policy":
-            security["ReferrerPolicy"] = {"ReferrerPolicy": value, "Override": True}
+            security["ReferrerPolicy"] = {"ReferrerPolicy": value, "Override": override}
         else:
-            custom.append({"Header": name, "Value": value, "Override": True})
+            custom.append({"Header": name, "Value": value, "Override": override})
     config = {"SecurityHeadersConfig": security}
     if custom:
         config["CustomHeadersConfig"] = {"Items": custom}
@@ -315,6 +335,15 @@ def _headers_policy(name, page):
 
     config = response_headers_config(site_headers(page))
     config.update({"Name": f"{NAME_PREFIX}{name}", "Comment": f"site_headers({page!r})"})
+    return {"Type": "AWS::CloudFront::ResponseHeadersPolicy",
+            "Properties": {"ResponseHeadersPolicyConfig": config}}
+
+
+def api_headers_policy():
+    from chalicelib.core.web import api_headers
+
+    config = response_headers_config(api_headers(), override=False)
+    config.update({"Name": f"{NAME_PREFIX}api-headers", "Comment": "api_headers()"})
     return {"Type": "AWS::CloudFront::ResponseHeadersPolicy",
             "Properties": {"ResponseHeadersPolicyConfig": config}}
 
@@ -332,11 +361,16 @@ def _site_behaviour(headers_policy):
 
 
 def cloudfront_resources(api_stage):
+    from chalicelib.core.web import ORIGIN_SECRET_HEADER
+
     api_behaviour = {
         "PathPattern": "/api/*", "TargetOriginId": "api", "ViewerProtocolPolicy": "https-only",
         "AllowedMethods": ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"],
         "CachedMethods": ["GET", "HEAD"], "Compress": True,
-        "CachePolicyId": CACHING_DISABLED, "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
+        "CachePolicyId": CACHING_DISABLED, "OriginRequestPolicyId": {"Ref": "ApiRequestPolicy"},
+        # Errors API Gateway answers itself (an unknown route's 403, a throttle's 429) get the
+        # API's headers too; the app's own answers keep theirs (no override).
+        "ResponseHeadersPolicyId": {"Ref": "ApiHeadersPolicy"},
     }
     distribution = {
         "Enabled": True, "Comment": f"{APP_NAME} {STAGE}: site and /api/*",
@@ -354,8 +388,12 @@ def cloudfront_resources(api_stage):
             {"Id": "api", "OriginPath": f"/{api_stage}",
              "DomainName": {"Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"},
              "CustomOriginConfig": {"OriginProtocolPolicy": "https-only",
-                                    "OriginSSLProtocols": ["TLSv1.2"]}},
+                                    "OriginSSLProtocols": ["TLSv1.2"]},
+             # The API refuses any request without it (core/web.origin_middleware).
+             "OriginCustomHeaders": [{"HeaderName": ORIGIN_SECRET_HEADER,
+                                      "HeaderValue": {"Ref": "OriginSecret"}}]},
         ],
+        "WebACLId": {"Ref": "WebAclArn"},
         "DefaultCacheBehavior": _site_behaviour("SiteHeadersPolicy"),
         # First match wins: the API, then the confirm pages (their own Referrer-Policy).
         "CacheBehaviors": [api_behaviour,
@@ -370,6 +408,15 @@ def cloudfront_resources(api_stage):
                 "Name": f"{NAME_PREFIX}site", "OriginAccessControlOriginType": "s3",
                 "SigningBehavior": "always", "SigningProtocol": "sigv4"}}},
         "SiteHeadersPolicy": _headers_policy("site-headers", "index.html"),
+        "ApiHeadersPolicy": api_headers_policy(),
+        "ApiRequestPolicy": {"Type": "AWS::CloudFront::OriginRequestPolicy", "Properties": {
+            "OriginRequestPolicyConfig": {
+                "Name": f"{NAME_PREFIX}api-request",
+                "Comment": "the headers the API reads, the viewer's address; no Host",
+                "HeadersConfig": {"HeaderBehavior": "whitelist",
+                                  "Headers": list(API_REQUEST_HEADERS)},
+                "CookiesConfig": {"CookieBehavior": "all"},
+                "QueryStringsConfig": {"QueryStringBehavior": "all"}}}},
         "ConfirmHeadersPolicy": _headers_policy("confirm-headers", "confirm.html"),
         "SiteRewrite": {"Type": "AWS::CloudFront::Function", "Properties": {
             "Name": f"{NAME_PREFIX}site-rewrite", "AutoPublish": True,
@@ -432,9 +479,13 @@ def function_overrides(app):
     for name in lambda_functions(app):
         logical = function_id(name)
         function_name = f"{NAME_PREFIX}{name}"
+        if name not in FUNCTION_SECRETS:
+            raise ValueError(f"{name}: say which secrets it reads in FUNCTION_SECRETS")
         resources[logical] = {"Properties": {
             "FunctionName": function_name,
-            "Environment": {"Variables": {**PROD_CONFIG, **STACK_CONFIG}}}}
+            "Environment": {"Variables": {
+                **PROD_CONFIG, **STACK_CONFIG,
+                "SSM_SECRET_NAMES": ",".join(FUNCTION_SECRETS[name])}}}}
         # Created here (not by Lambda) so its retention holds and roles need no CreateLogGroup.
         resources[f"{logical}LogGroup"] = {**DISPOSABLE, "Type": "AWS::Logs::LogGroup",
                                            "Properties": {
@@ -544,7 +595,69 @@ PARAMETERS = {
                       "Description": "Where people exercise their rights"},
     "AlarmEmail": {"Type": "String", "Default": "",
                    "Description": "Address subscribed to the alarms; empty: none"},
+    "OriginSecret": {"Type": "String", "NoEcho": True, "MinLength": 32,
+                     "Description": "CloudFront's header to the API: the first value of the "
+                                    "ORIGIN_SECRETS parameter (infra/deploy.sh reads it)"},
+    "WebAclArn": {"Type": "String",
+                  "Description": "The edge stack's web ACL (us-east-1; infra/deploy.sh)",
+                  "AllowedPattern": r"^arn:aws:wafv2:us-east-1:\d{12}:global/webacl/.+$"},
 }
+
+
+# ---- the edge stack (us-east-1) -----------------------------------------------------------
+
+
+def _visibility(name):
+    return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True,
+            "MetricName": name}
+
+
+def _rate_rule(name, priority, limit, scope_down=None):
+    statement = {"Limit": limit, "EvaluationWindowSec": WAF_WINDOW_SECONDS,
+                 "AggregateKeyType": "IP"}
+    if scope_down:
+        statement["ScopeDownStatement"] = scope_down
+    return {"Name": name, "Priority": priority,
+            "Statement": {"RateBasedStatement": statement},
+            "Action": {"Block": {"CustomResponse": {
+                "ResponseCode": 429, "CustomResponseBodyKey": "rate-limited"}}},
+            "VisibilityConfig": _visibility(name)}
+
+
+def edge_template():
+    """AWS WAF for the distribution: CloudFront takes only web ACLs from us-east-1, so this is a
+    stack of its own there (`make deploy` deploys it first and passes its ARN on)."""
+    api_only = {"ByteMatchStatement": {
+        "FieldToMatch": {"UriPath": {}}, "PositionalConstraint": "STARTS_WITH",
+        "SearchString": "/api/", "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}
+    body = json.dumps({"error": {"code": "rate_limited",
+                                 "message": "Too many requests. Please wait and try again."}})
+    acl = {"Type": "AWS::WAFv2::WebACL", "Properties": {
+        "Name": f"{NAME_PREFIX}edge", "Scope": "CLOUDFRONT",
+        "Description": "per-IP flood limits in front of the site and the API",
+        "DefaultAction": {"Allow": {}},
+        "CustomResponseBodies": {"rate-limited": {"ContentType": "APPLICATION_JSON",
+                                                  "Content": body}},
+        "Rules": [
+            _rate_rule("api-per-ip", 0, WAF_API_LIMIT, api_only),
+            _rate_rule("site-per-ip", 1, WAF_SITE_LIMIT),
+            {"Name": "ip-reputation", "Priority": 2, "OverrideAction": {"None": {}},
+             "Statement": {"ManagedRuleGroupStatement": {
+                 "VendorName": "AWS", "Name": "AWSManagedRulesAmazonIpReputationList"}},
+             "VisibilityConfig": _visibility("ip-reputation")},
+        ],
+        "VisibilityConfig": _visibility(f"{NAME_PREFIX}edge")}}
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": f"{APP_NAME} {STAGE} edge in {EDGE_STACK_REGION}: generated by "
+                       "infra/build.py",
+        "Rules": {"UsEast1Only": {"Assertions": [{
+            "Assert": {"Fn::Equals": [{"Ref": "AWS::Region"}, EDGE_STACK_REGION]},
+            "AssertDescription": "CloudFront takes web ACLs from us-east-1 only."}]}},
+        "Resources": {"EdgeWebAcl": acl},
+        "Outputs": {"WebAclArn": {"Value": {"Fn::GetAtt": ["EdgeWebAcl", "Arn"]},
+                                  "Description": "The main stack's WebAclArn parameter"}},
+    }
 
 
 def outputs():
@@ -634,6 +747,7 @@ def main(argv):
     outdir.mkdir(parents=True, exist_ok=True)
     merge_path = outdir / "merge-template.json"
     merge_path.write_text(json.dumps(template, indent=2) + "\n")
+    (outdir / "edge-template.json").write_text(json.dumps(edge_template(), indent=2) + "\n")
     chalice_package(merge_path, outdir / "package")
     package = outdir / "package" / "deployment.zip"
     missing = missing_requirements(package)

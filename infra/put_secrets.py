@@ -3,11 +3,13 @@
     python -m infra.put_secrets                    # creates the missing ones, keeps the others
     python -m infra.put_secrets --rotate SESSION_KEYS STRIPE_SECRET_KEY
 
-SESSION_KEYS and HASH_KEY are generated here. The provider keys are asked for without echo; an
-empty answer skips one for now. Each is a SecureString under /caaartoons/prod/ (the aws/ssm key).
-Rotating SESSION_KEYS puts a new key in front and keeps the previous one, so sessions signed
-with it stay valid until they expire. HASH_KEY is never rotated: every stored email key and link
-hash is derived from it.
+SESSION_KEYS, HASH_KEY and ORIGIN_SECRETS are generated here. The provider keys are asked for
+without echo; an empty answer skips one for now. Each is a SecureString under /caaartoons/prod/
+(the aws/ssm key). Rotating SESSION_KEYS or ORIGIN_SECRETS puts a new value in front and keeps
+the previous one: sessions signed with the old key stay valid until they expire, and the API
+keeps accepting the CloudFront header it replaces until the distribution sends the new one
+(infra/README.md). HASH_KEY is never rotated: every stored email key and link hash is derived
+from it.
 """
 
 import argparse
@@ -18,7 +20,9 @@ import sys
 from chalicelib.core.settings import SECRET_NAMES
 from infra.build import REGION, SSM_PATH
 
-GENERATED = ("SESSION_KEYS", "HASH_KEY")
+GENERATED = ("SESSION_KEYS", "HASH_KEY", "ORIGIN_SECRETS")
+# Rotated by putting a new value first and keeping the previous one second.
+KEEP_PREVIOUS = ("SESSION_KEYS", "ORIGIN_SECRETS")
 NEVER_ROTATED = ("HASH_KEY",)
 
 
@@ -31,7 +35,7 @@ def current(client, name):
 
 
 def new_value(name, existing, ask):
-    if name == "SESSION_KEYS":
+    if name in KEEP_PREVIOUS:
         kept = existing.split(",")[0].strip() if existing else ""
         return ",".join(key for key in (secrets.token_urlsafe(48), kept) if key)
     if name == "HASH_KEY":

@@ -137,7 +137,7 @@ def test_a_function_reads_only_the_secrets_it_is_given_from_ssm():
                    "SSM_SECRET_NAMES": "HASH_KEY,OPENAI_API_KEY"})
     assert worker.hash_key == PROD["HASH_KEY"] and worker.openai_api_key == PROD["OPENAI_API_KEY"]
     # Prod checks what it was given, and nothing else came in.
-    assert worker.stripe_secret_key == worker.resend_api_key == ""
+    assert worker.stripe_secret_key == worker.resend_api_key == "" and worker.session_keys == []
     assert worker.secret_names == ("HASH_KEY", "OPENAI_API_KEY")
     api = load({**env, "SSM_PARAMETER_PREFIX": "/caaartoons/prod/"})
     assert api.resend_api_key.startswith("re_") and api.origin_secrets == (PROD["ORIGIN_SECRETS"],)

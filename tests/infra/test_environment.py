@@ -67,6 +67,7 @@ def test_prod_settings_pass_the_prod_checks(resources):
                 "MAIL_FROM": "Caaartoons <signin@caaartoons.example>", "AWS_REGION": "eu-west-3"})
     env.pop("SSM_PARAMETER_PREFIX")  # stands for the secrets below, read from SSM at start
     env.update({"SESSION_KEYS": "k" * 48, "HASH_KEY": "h" * 48, "OPENAI_API_KEY": "sk-x",
+                "ORIGIN_SECRETS": "o" * 48, "RESEND_API_KEY": "re_x",
                 "STRIPE_SECRET_KEY": "sk_live_" + "s" * 40,
                 "STRIPE_WEBHOOK_SECRET": "whsec_" + "w" * 32})
     settings = load(env)

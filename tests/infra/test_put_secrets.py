@@ -28,12 +28,13 @@ def stored(ssm):
 
 def test_creates_generated_keys_and_the_provider_keys_given(ssm):
     written = put_secrets(ssm, ask=answers(RESEND_API_KEY="re_123"), say=lambda _: None)
-    assert set(written) == {"SESSION_KEYS", "HASH_KEY", "RESEND_API_KEY"}
+    assert set(written) == {"SESSION_KEYS", "HASH_KEY", "ORIGIN_SECRETS", "RESEND_API_KEY"}
     found = stored(ssm)
     assert {p["Type"] for p in found.values()} == {"SecureString"}
     assert len(found["SESSION_KEYS"]["Value"]) >= 32 and "," not in found["SESSION_KEYS"]["Value"]
     assert found["RESEND_API_KEY"]["Value"] == "re_123"
     assert "OPENAI_API_KEY" not in found  # skipped: no answer
+    assert len(found["ORIGIN_SECRETS"]["Value"]) >= 32
 
 
 def test_a_second_run_keeps_what_exists(ssm):
@@ -53,6 +54,17 @@ def test_rotating_session_keys_keeps_the_previous_key_second(ssm):
     assert kept == old and new != old
 
 
+def test_rotating_the_origin_secret_keeps_the_previous_one_second(ssm):
+    """CloudFront sends the first value; the API accepts both until the next rotation."""
+    put_secrets(ssm, ask=answers(), say=lambda _: None)
+    old = stored(ssm)["ORIGIN_SECRETS"]["Value"]
+    put_secrets(ssm, rotate=["ORIGIN_SECRETS"], ask=answers(), say=lambda _: None)
+    new, kept = stored(ssm)["ORIGIN_SECRETS"]["Value"].split(",")
+    assert kept == old and new != old and len(new) >= 32
+    put_secrets(ssm, rotate=["ORIGIN_SECRETS"], ask=answers(), say=lambda _: None)
+    assert stored(ssm)["ORIGIN_SECRETS"]["Value"].split(",")[1] == new  # the oldest goes
+
+
 def test_the_hash_key_is_never_rotated(ssm):
     with pytest.raises(SystemExit):
         put_secrets(ssm, rotate=["HASH_KEY"], ask=answers(), say=lambda _: None)
@@ -69,4 +81,5 @@ def test_prod_settings_load_the_secrets_from_ssm(ssm):
     assert settings.resend_api_key == "re_123"
     assert settings.stripe_secret_key.startswith("sk_live_")
     assert settings.hash_key == stored(ssm)["HASH_KEY"]["Value"]
+    assert settings.origin_secrets == (stored(ssm)["ORIGIN_SECRETS"]["Value"],)
     assert set(SECRET_NAMES) >= {"SESSION_KEYS", "HASH_KEY", "RESEND_API_KEY"}

@@ -238,16 +238,10 @@ def test_no_iam_statement_allows_a_wildcard_action_on_data_services(resources):
             assert resource != "*", f"{name} allows {statement['Action']} on every resource"
 
 
-def test_each_function_has_its_own_role_reading_only_its_secrets(resources):
+def test_each_function_has_its_own_role_and_log_group(resources):
     roles = {name: role_of(f) for name, f in functions(resources).items()}
     assert len(set(roles.values())) == len(roles) >= 2
     for name, role in roles.items():
-        prefix = functions(resources)[name]["Properties"]["Environment"]["Variables"][
-            "SSM_PARAMETER_PREFIX"]
-        reads = [s for s in role_statements(resources, role)
-                 if "ssm:GetParametersByPath" in as_list(s["Action"])]
-        assert len(reads) == 1
-        assert as_list(reads[0]["Resource"])[0]["Fn::Sub"].endswith(f":parameter{prefix}")
         logs = [s for s in role_statements(resources, role)
                 if any(a.startswith("logs:") for a in as_list(s["Action"]))]
         assert refs(logs) == {f"{name}LogGroup"}
