@@ -37,16 +37,49 @@ from tests.support.fakes.stripe_api import API_KEY, FakeStripe  # noqa: E402
 moto_atomic.install()
 
 
-@pytest.fixture(autouse=True)
-def aws():
-    """A fresh, empty AWS for every test, with the tables, bucket and queues created."""
-    for path in Path(OUTBOX).glob("*.json"):
-        path.unlink()
+@pytest.fixture(scope="session")
+def moto_session():
+    """One moto for the session, with the tables, bucket and queues created once."""
     with mock_aws():
         from chalicelib.adapters import resources
 
-        queue_url = resources.create_all()
-        yield {"queue_url": queue_url}
+        resources.create_all()
+        yield
+
+
+@pytest.fixture(autouse=True)
+def aws(moto_session):
+    """An empty AWS for every test: the session's moto put back to its just-created state
+    (tests/support/moto_state.py), an empty outbox, no cached client."""
+    from tests.support import moto_state
+
+    for path in Path(OUTBOX).glob("*.json"):
+        path.unlink()
+    yield {"queue_url": moto_state.reset()}
+
+
+@pytest.fixture
+def override_settings(monkeypatch):
+    """`override_settings(stage="prod", ...)`: the settings with those fields changed, wherever
+    `get_settings` was imported, until the test ends. Getters built from the settings are
+    rebuilt."""
+    import dataclasses
+
+    from chalicelib.core import settings as settings_module
+    from tests.support import moto_state
+
+    original = settings_module.get_settings
+
+    def override(**changes):
+        changed = dataclasses.replace(original(), **changes)
+        for module in list(sys.modules.values()):
+            if getattr(module, "get_settings", None) is original:
+                monkeypatch.setattr(module, "get_settings", lambda: changed)
+        moto_state.clear_cached_getters()
+        return changed
+
+    yield override
+    moto_state.clear_cached_getters()
 
 
 @pytest.fixture

@@ -20,15 +20,10 @@ def test_the_cookie_has_every_attribute(app):
         assert attribute in cookie
 
 
-def test_secure_cookie_uses_the_host_prefix(monkeypatch):
-    from chalicelib.core import settings
-
-    secure = settings.load({"STAGE": "test", "COOKIE_SECURE": "true"})
-    assert secure.cookie_name == "__Host-session"
-    monkeypatch.setattr(settings, "get_settings", lambda: secure)
+def test_secure_cookie_uses_the_host_prefix(override_settings):
     from chalicelib.core import web
 
-    monkeypatch.setattr(web, "get_settings", lambda: secure)
+    assert override_settings(cookie_secure=True).cookie_name == "__Host-session"
     header = web.cookie_header("value", 60)
     assert header.startswith("__Host-session=value") and "Secure" in header
 

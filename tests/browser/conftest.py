@@ -19,7 +19,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync"]
 # The unit tests' environment must not leak into the stack: it runs on its own defaults.
 TEST_ONLY = ("STAGE", "SITE_URL", "OUTBOX_DIR", "SESSION_KEYS", "HASH_KEY", "AWS_ACCESS_KEY_ID",
-             "AWS_SECRET_ACCESS_KEY", "STRIPE_WEBHOOK_SECRET")
+             "AWS_SECRET_ACCESS_KEY", "STRIPE_WEBHOOK_SECRET", "ORIGIN_SECRETS")
 
 
 def free_port():

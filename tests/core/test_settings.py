@@ -151,3 +151,12 @@ def test_a_function_given_a_secret_that_ssm_lacks_does_not_start():
               "SSM_SECRET_NAMES": "HASH_KEY,OPENAI_API_KEY"})
     with pytest.raises(SettingsError):
         load({**env, "SSM_SECRET_NAMES": "HASH_KEY,NOT_A_SECRET"})
+
+
+def test_override_settings_reaches_every_module_that_imported_get_settings(override_settings):
+    from chalicelib.core import settings, web
+    from chalicelib.rights import privacy
+
+    changed = override_settings(operator_name="Someone else")
+    assert web.get_settings() is privacy.get_settings() is settings.get_settings() is changed
+    assert changed.operator_name == "Someone else" and changed.hash_key  # the rest kept

@@ -10,7 +10,11 @@ from infra.put_secrets import put_secrets
 
 @pytest.fixture
 def ssm():
+    """Empty: inside the suite's session-wide moto, this mock_aws nests and resets nothing."""
+    from tests.support.moto_state import delete_parameters
+
     with mock_aws():
+        delete_parameters()
         yield boto3.client("ssm", region_name="eu-west-3")
 
 

@@ -10,7 +10,6 @@ import stripe as stripe_sdk
 
 from chalicelib.core.settings import get_settings
 from chalicelib.money import checkout
-from local import checkout as local_checkout
 from tests.support.client import ApiClient
 from tests.support.fakes.stripe_api import WEBHOOK_SECRET, deliver
 from tests.support.payments import balance, start
@@ -82,10 +81,9 @@ def test_there_is_no_local_checkout_with_a_stripe_key(buyer, stripe_api):
     assert buyer.post(f"/api/local-checkout/{session_id}/pay").status == 404
 
 
-def test_there_is_no_local_checkout_in_prod(buyer, monkeypatch):
+def test_there_is_no_local_checkout_in_prod(buyer, override_settings):
     session_id = start(buyer)["session_id"]
-    prod = dataclasses.replace(get_settings(), stage="prod")
-    monkeypatch.setattr(local_checkout, "get_settings", lambda: prod)
+    override_settings(stage="prod")
     assert buyer.get(f"/api/local-checkout/{session_id}").status == 404
     assert buyer.post(f"/api/local-checkout/{session_id}/pay").status == 404
     assert balance(buyer) == 0

@@ -1,7 +1,6 @@
 """The Stripe webhook: signed raw bytes only, and a paid checkout grants exactly once."""
 
 import base64
-import dataclasses
 import json
 import threading
 import time
@@ -10,8 +9,6 @@ import pytest
 import stripe as stripe_sdk
 
 from chalicelib.core.models import AppliedCause, LedgerEntry, Purchase
-from chalicelib.core.settings import get_settings
-from chalicelib.money import webhook
 from local.gateway import cloudfront_headers
 from tests.support.fakes.stripe_api import WEBHOOK_SECRET, deliver, event, sign
 from tests.support.payments import balance, ledger_sum, paid_event, purchase_of, start
@@ -73,9 +70,9 @@ def test_a_signature_just_inside_the_tolerance_is_accepted(buyer, stripe, stripe
     assert response.status == 200 and balance(buyer) == 10
 
 
-def test_with_no_webhook_secret_the_webhook_fails_closed(buyer, stripe, stripe_api, monkeypatch):
-    unset = dataclasses.replace(get_settings(), stripe_webhook_secret="")
-    monkeypatch.setattr(webhook, "get_settings", lambda: unset)
+def test_with_no_webhook_secret_the_webhook_fails_closed(buyer, stripe, stripe_api,
+                                                         override_settings):
+    override_settings(stripe_webhook_secret="")
     evt = paid_event(stripe_api, buyer)
     for secret in (WEBHOOK_SECRET, ""):  # properly signed, or signed with an empty key
         response = deliver(stripe, evt, secret=secret)

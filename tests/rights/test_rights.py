@@ -138,13 +138,9 @@ def test_the_privacy_policy_is_built_from_settings_and_code(client, lang, title)
     assert links.LINK_TTL == 15 * 60
 
 
-def test_the_privacy_policy_follows_a_changed_setting(client, monkeypatch):
-    from chalicelib.core import settings
-    from chalicelib.rights import privacy
-
-    changed = settings.load({"STAGE": "test", "OPERATOR_NAME": "Exemple SAS",
-                             "OPERATOR_EMAIL": "dpo@exemple.fr", "EXPORT_RETENTION_HOURS": "48"})
-    monkeypatch.setattr(privacy, "get_settings", lambda: changed)
+def test_the_privacy_policy_follows_a_changed_setting(client, override_settings):
+    override_settings(operator_name="Exemple SAS", operator_email="dpo@exemple.fr",
+                      export_retention_hours=48)
     text = str(client.get("/api/privacy").json)
     assert "Exemple SAS — dpo@exemple.fr" in text and "2 days" in text
 
