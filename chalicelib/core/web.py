@@ -3,6 +3,7 @@
 import functools
 import json
 import logging
+import re
 import threading
 
 from chalice import Chalice, ChaliceUnhandledError, Response
@@ -12,6 +13,11 @@ from chalicelib.core.fields import check_object
 from chalicelib.core.settings import get_settings
 
 MAX_BODY_BYTES = 64 * 1024
+MAX_JSON_DEPTH = 32  # our deepest body (a cartoon) nests 3 levels
+# A string (to its closing quote, or to the end if it has none) or a bracket; possessive, so
+# one pass from left to right whatever the text.
+_TOKENS = re.compile(r'"(?:[^"\\]++|\\.)*+"?|[\[\]{}]', re.DOTALL)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _log = logging.getLogger("caaartoons.web")
 
 # Every domain error's HTTP status and default code: the one place that knows both worlds.
@@ -80,17 +86,53 @@ class ThreadSafeChalice(Chalice):
 
 def read_json(request, spec):
     """The body as a dict holding only the fields of `spec`, each of the right type."""
-    body = request.raw_body or b""
-    if len(body) > MAX_BODY_BYTES:
-        raise errors.TooLarge(f"The request body is over {MAX_BODY_BYTES // 1024} KiB.")
-    try:
-        data = json.loads(body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise errors.Invalid("The request body is not valid JSON.", code="invalid_json") \
-            from None
+    data = parse_json(request.raw_body)
     if not isinstance(data, dict):
         raise errors.Invalid("The request body must be a JSON object.", code="invalid_json")
     return check_object(data, spec)
+
+
+def parse_json(body, *, max_bytes=MAX_BODY_BYTES):
+    """The one JSON reader for what callers send: at most `max_bytes`, nested at most
+    MAX_JSON_DEPTH deep (checked before parsing, which would otherwise recurse without bound),
+    and no lone surrogate in any string (it cannot be stored or sent on as UTF-8)."""
+    body = body or b""
+    if len(body) > max_bytes:
+        raise errors.TooLarge(f"The request body is over {max_bytes // 1024} KiB.")
+    try:
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+        if _depth(text) > MAX_JSON_DEPTH:
+            raise errors.Invalid(f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep.",
+                                 code="json_too_deep")
+        data = json.loads(text or "null")
+    except (ValueError, UnicodeDecodeError):  # ValueError also covers ints of 4,300+ digits
+        raise errors.Invalid("The request body is not valid JSON.", code="invalid_json") \
+            from None
+    if _has_lone_surrogate(data):
+        raise errors.Invalid("The request body holds a lone surrogate (\\ud800-\\udfff), which "
+                             "is not text.", code="invalid_unicode")
+    return data
+
+
+def _depth(text):
+    """How deep brackets nest outside strings (an upper bound for malformed text)."""
+    depth = deepest = 0
+    for piece in _TOKENS.findall(text):
+        if piece[0] == '"':
+            continue
+        depth += 1 if piece in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _has_lone_surrogate(value):
+    if isinstance(value, str):
+        return bool(_SURROGATE.search(value))
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    return False
 
 
 def client_ip(request):
