@@ -42,6 +42,21 @@ class StripeCheckout:
         except self.stripe.StripeError:
             raise PaymentProviderError("Payments are unavailable right now.") from None
 
+    def charge_payment_intent(self, charge_id):
+        """The payment intent a charge belongs to (its id), or None for a charge Stripe does
+        not know or one without an intent: a dispute may name only its charge."""
+        try:
+            charge = self.client.v1.charges.retrieve(charge_id).to_dict()
+        except self.stripe.InvalidRequestError as error:
+            if error.http_status == 404:
+                return None
+            raise PaymentProviderError("Payments are unavailable right now.") from None
+        except self.stripe.StripeError:
+            raise PaymentProviderError("Payments are unavailable right now.") from None
+        intent = charge.get("payment_intent")
+        intent = intent.get("id") if isinstance(intent, dict) else intent
+        return intent if isinstance(intent, str) and intent else None
+
 
 def sign_payload(payload, secret, timestamp=None):
     """Stripe's webhook signature: t=<time>,v1=HMAC-SHA256(secret, "<time>.<payload>")."""
