@@ -83,7 +83,8 @@ def change_email():
 @app.route("/api/me/email/confirm", methods=["POST"])
 def confirm_email():
     body = read_json(app.current_request, links.TOKEN_SPEC)
-    links.confirm_email_change(body["token"], client_ip(app.current_request))
+    links.confirm_email_change(body["token"], client_ip(app.current_request),
+                               confirming=cookies.cookie_ids(app.current_request))
     return {"status": "changed"}
 
 
