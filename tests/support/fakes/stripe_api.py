@@ -78,20 +78,17 @@ class FakeStripe:
         path = request.path.split("?")[0]
         if request.method == "POST" and path == "/v1/checkout/sessions":
             return self.create_session(request)
-        found = re.fullmatch(r"/v1/checkout/sessions/([A-Za-z0-9_]+)", path)
-        if request.method == "GET" and found:
-            session = self.sessions.get(found.group(1))
-            if session is None:
-                return error(404, f"No such checkout.session: '{found.group(1)}'",
-                             code="resource_missing", param="session")
-            return 200, {}, copy.deepcopy(session)
-        found = re.fullmatch(r"/v1/charges/([A-Za-z0-9_]+)", path)
-        if request.method == "GET" and found:
-            charge = self.charges.get(found.group(1))
-            if charge is None:
-                return error(404, f"No such charge: '{found.group(1)}'",
-                             code="resource_missing", param="id")
-            return 200, {}, copy.deepcopy(charge)
+        for pattern, kind, found_in, param in (
+                (r"/v1/checkout/sessions/([A-Za-z0-9_]+)", "checkout.session", self.sessions,
+                 "session"),
+                (r"/v1/charges/([A-Za-z0-9_]+)", "charge", self.charges, "id")):
+            found = re.fullmatch(pattern, path)
+            if request.method == "GET" and found:
+                item = found_in.get(found.group(1))
+                if item is None:
+                    return error(404, f"No such {kind}: '{found.group(1)}'",
+                                 code="resource_missing", param=param)
+                return 200, {}, copy.deepcopy(item)
         return error(404, f"Unrecognized request URL ({request.method}: {path}).")
 
     def create_session(self, request):
