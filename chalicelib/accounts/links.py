@@ -85,7 +85,7 @@ def move_to_canonical_key(account):
     key belongs to another account (the same address in other capitals), leave it as it is
     for the operator (README: addresses that differ only by case). True if moved."""
     old, new = account.email_key, email_key(account.email)
-    if old == new:
+    if old == new or account.deleting_since is not None:  # erasure deletes the key it read
         return False
     try:
         with transaction() as write:
@@ -93,7 +93,8 @@ def move_to_canonical_key(account):
             write.save(EmailIndex(new, account_id=account.account_id),
                        condition=EmailIndex.email_key.does_not_exist())
             write.update(account, actions=[Account.email_key.set(new)],
-                         condition=Account.email_key == old)
+                         condition=(Account.email_key == old)
+                         & Account.deleting_since.does_not_exist())
     except TransactWriteError:
         return False
     logs.event("email_key_moved", account_id=account.account_id)

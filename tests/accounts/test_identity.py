@@ -137,3 +137,11 @@ def test_a_refused_address_change_ends_no_session(app, signed_in, monkeypatch):
     response = signed_in.post("/api/me/email/confirm", {"token": latest_token("bob@example.com")})
     assert response.status == 409
     assert phone.get("/api/me").status == 200 and signed_in.get("/api/me").status == 200
+
+
+def test_an_older_account_being_erased_keeps_its_key_for_the_erasure(app):
+    old = legacy_account("Erin@example.com")
+    old.update(actions=[Account.deleting_since.set(int(clock.now()))])
+    assert links.move_to_canonical_key(Account.get(old.account_id)) is False
+    assert Account.get(old.account_id).email_key == keyed_hash("email", "Erin@example.com")
+    assert EmailIndex.get(keyed_hash("email", "Erin@example.com")).account_id == old.account_id
