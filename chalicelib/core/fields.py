@@ -17,6 +17,7 @@ class Field:
     required: bool = True
     max_length: int | None = None
     min_length: int = 0
+    items: dict | None = None  # a list's items: the spec its owner checks each against
 
 
 def check_object(data, spec, path=""):

@@ -16,6 +16,7 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAC_CHARS = 32  # 128 bits of the keyed hash
 MAX_CURSOR_CHARS = 200
+QUERY = ("cursor", "limit")  # a paged list's query parameters
 
 
 def _mac(listing, item_id):

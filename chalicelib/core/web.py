@@ -5,6 +5,7 @@ import json
 import logging
 import re
 import threading
+from dataclasses import dataclass
 
 from chalice import Chalice, ChaliceUnhandledError, Response
 
@@ -45,14 +46,30 @@ class DomainErrorRaised(ChaliceUnhandledError):
         self.error = error
 
 
+@dataclass(frozen=True)
+class RouteSpec:
+    """What a route accepts, declared where it is registered: the spec of its JSON body (None
+    for no body) and the names of its query parameters. `read_body` and the OpenAPI document
+    both read it."""
+
+    body: dict | None = None
+    query: tuple = ()
+
+
 class ThreadSafeChalice(Chalice):
     """Chalice keeps the current request on the app; Lambda runs one request per instance, but
     the local stack and the tests serve threads, so each thread sees its own request. Routes
-    let domain errors through to the error middleware."""
+    let domain errors through to the error middleware, and declare their body and query."""
 
     _local = threading.local()
 
-    def route(self, path, **kwargs):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.route_specs = {}  # (method, path) -> RouteSpec
+
+    def route(self, path, *, body=None, query=(), **kwargs):
+        for method in kwargs.get("methods", ["GET"]):
+            self.route_specs[(method, path)] = RouteSpec(body, tuple(query))
         register = super().route(path, **kwargs)
 
         def decorator(view):
@@ -66,6 +83,12 @@ class ThreadSafeChalice(Chalice):
             return register(guarded)
 
         return decorator
+
+    def read_body(self):
+        """The current request's JSON body, checked against its route's declared spec."""
+        request = self.current_request
+        spec = self.route_specs[(request.method, request.context["resourcePath"])].body
+        return read_json(request, spec)
 
     @property
     def current_request(self):
