@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 REGION := eu-west-3
 STACK := caaartoons-prod
 
-.PHONY: run test lint browser bench package deploy secrets restart clean
+.PHONY: run test fuzz lint browser bench package deploy secrets restart clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ lint: $(STAMP)
 
 test: $(STAMP) browser lint package
 	$(PY) -m pytest
+
+# The fuzz suite of `make test` (tests/test_fuzz.py), with many more examples: FUZZ_EXAMPLES
+# examples a test (default here 5000; `make test` runs 400). Seeded, so a failure repeats.
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz.py
 
 # The prod stack, offline and without an AWS account: the Chalice deployment package and the SAM
 # template (merged with infra/build.py's) and the edge stack's (WAF, us-east-1), linted. Prints the

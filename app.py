@@ -8,9 +8,9 @@ from chalicelib import cleanup
 from chalicelib.accounts import cookies, limits, links, sessions
 from chalicelib.accounts.csrf import anonymous_token
 from chalicelib.cartoons import changes, gallery, specs, submission, view
-from chalicelib.core import logs, web
+from chalicelib.core import logs, openapi, paging, web
 from chalicelib.core.settings import CLEANUP_EVERY_MINUTES, get_settings
-from chalicelib.core.web import ThreadSafeChalice, client_ip, json_response, read_json
+from chalicelib.core.web import ThreadSafeChalice, client_ip, json_response
 from chalicelib.money import checkout, credits, purchases, webhook
 from chalicelib.rights import erasure, export, privacy
 
@@ -38,18 +38,18 @@ def anonymous_csrf():
     return {"csrf_token": anonymous_token()}
 
 
-@app.route("/api/auth/link", methods=["POST"])
+@app.route("/api/auth/link", methods=["POST"], body=links.EMAIL_SPEC)
 def request_link():
-    body = read_json(app.current_request, links.EMAIL_SPEC)
+    body = app.read_body()
     links.request_link(body["email"], client_ip(app.current_request))
     return json_response({"status": "sent", "message": (
         "If the address can receive mail, a sign-in link is on its way. "
         "It works once, within 15 minutes.")}, status=202)
 
 
-@app.route("/api/auth/verify", methods=["POST"])
+@app.route("/api/auth/verify", methods=["POST"], body=links.TOKEN_SPEC)
 def verify_link():
-    body = read_json(app.current_request, links.TOKEN_SPEC)
+    body = app.read_body()
     session = links.verify_link(body["token"], client_ip(app.current_request))
     return json_response(sessions.describe(session), headers={
         "Set-Cookie": cookies.session_cookie(session)})
@@ -73,26 +73,27 @@ def me():
     return sessions.describe(signed_in())
 
 
-@app.route("/api/me/email", methods=["POST"])
+@app.route("/api/me/email", methods=["POST"], body=links.EMAIL_SPEC)
 def change_email():
     session = signed_in()
-    body = read_json(app.current_request, links.EMAIL_SPEC)
+    body = app.read_body()
     links.request_email_change(session, body["email"], client_ip(app.current_request))
     return json_response({"status": "sent", "message": (
         "Open the link we sent to the new address to confirm it.")}, status=202)
 
 
-@app.route("/api/me/email/confirm", methods=["POST"])
+@app.route("/api/me/email/confirm", methods=["POST"], body=links.TOKEN_SPEC)
 def confirm_email():
-    body = read_json(app.current_request, links.TOKEN_SPEC)
-    links.confirm_email_change(body["token"], client_ip(app.current_request))
+    body = app.read_body()
+    links.confirm_email_change(body["token"], client_ip(app.current_request),
+                               confirming=cookies.cookie_ids(app.current_request))
     return {"status": "changed"}
 
 
-@app.route("/api/me", methods=["DELETE"])
+@app.route("/api/me", methods=["DELETE"], body=erasure.CONFIRM_SPEC)
 def delete_account():
     session = signed_in()
-    body = read_json(app.current_request, erasure.CONFIRM_SPEC)
+    body = app.read_body()
     erasure.erase_now(session, body["confirm"])
     return json_response({"status": "deleted"}, headers={"Set-Cookie": cookies.clear_cookie()})
 
@@ -112,7 +113,12 @@ def get_export(export_id):
     return export.view(signed_in(), export_id)
 
 
-@app.route("/api/privacy", methods=["GET"])
+@app.route("/api/openapi.json", methods=["GET"])
+def openapi_document():
+    return openapi.document(app)
+
+
+@app.route("/api/privacy", methods=["GET"], query=("lang",))
 def privacy_policy():
     return privacy.policy(query().get("lang", "en"))
 
@@ -124,31 +130,31 @@ def list_packs():
     return checkout.list_packs()
 
 
-@app.route("/api/credits", methods=["GET"])
+@app.route("/api/credits", methods=["GET"], query=paging.QUERY)
 def credit_statement():
     session = signed_in()
     return credits.statement(session, cursor=query().get("cursor"), limit=query().get("limit"))
 
 
-@app.route("/api/purchases", methods=["GET"])
+@app.route("/api/purchases", methods=["GET"], query=paging.QUERY)
 def purchase_history():
     session = signed_in()
     return purchases.purchase_history(session, cursor=query().get("cursor"),
                                       limit=query().get("limit"))
 
 
-@app.route("/api/checkout", methods=["POST"])
+@app.route("/api/checkout", methods=["POST"], body=checkout.CHECKOUT_SPEC)
 def start_checkout():
     session = signed_in()
-    body = read_json(app.current_request, checkout.CHECKOUT_SPEC)
+    body = app.read_body()
     return json_response(checkout.start_checkout(session, body["pack"]), status=201)
 
 
-@app.route("/api/checkout/confirm", methods=["POST"])
+@app.route("/api/checkout/confirm", methods=["POST"], body=checkout.CONFIRM_SPEC)
 def confirm_checkout():
     session = signed_in()
     limits.hit("confirm-account-hour", session.account_id)
-    body = read_json(app.current_request, checkout.CONFIRM_SPEC)
+    body = app.read_body()
     return checkout.confirm_checkout(session, body["session_id"])
 
 
@@ -167,17 +173,17 @@ def cartoon_options():
     return submission.options()
 
 
-@app.route("/api/cartoons/quote", methods=["POST"])
+@app.route("/api/cartoons/quote", methods=["POST"], body=specs.QUOTE_SPEC)
 def cartoon_quote():
     session = signed_in()
-    return submission.quote(session, read_json(app.current_request, specs.QUOTE_SPEC))
+    return submission.quote(session, app.read_body())
 
 
-@app.route("/api/cartoons", methods=["POST"])
+@app.route("/api/cartoons", methods=["POST"], body=specs.CARTOON_SPEC)
 def create_cartoon():
     session = signed_in()
     request = app.current_request
-    answer = submission.submit(session, read_json(request, specs.CARTOON_SPEC),
+    answer = submission.submit(session, app.read_body(),
                                request.headers.get("idempotency-key"))
     return json_response(answer, status=202, headers={"Location": answer["url"]})
 
@@ -187,18 +193,19 @@ def get_cartoon(cartoon_id):
     return view.view(signed_in(), cartoon_id)
 
 
-@app.route("/api/cartoons/{cartoon_id}/scenes/{number}", methods=["PATCH"])
+@app.route("/api/cartoons/{cartoon_id}/scenes/{number}", methods=["PATCH"],
+           body=specs.TEXT_EDIT_SPEC)
 def edit_scene(cartoon_id, number):
     session = signed_in()
     limits.hit("edit-account-hour", session.account_id)
-    body = read_json(app.current_request, specs.TEXT_EDIT_SPEC)
+    body = app.read_body()
     return changes.edit_scene_text(session, cartoon_id, number, body)
 
 
-@app.route("/api/cartoons/{cartoon_id}/scenes/{number}/redraw", methods=["POST"])
+@app.route("/api/cartoons/{cartoon_id}/scenes/{number}/redraw", methods=["POST"], body={})
 def redraw_scene(cartoon_id, number):
     session = signed_in()
-    body = read_json(app.current_request, {}) if app.current_request.raw_body else {}
+    body = app.read_body() if app.current_request.raw_body else {}  # a body is optional
     return json_response(changes.redraw(session, cartoon_id, number, body), status=202)
 
 
@@ -208,7 +215,7 @@ def delete_cartoon(cartoon_id):
     return {"status": "deleted"}
 
 
-@app.route("/api/gallery", methods=["GET"])
+@app.route("/api/gallery", methods=["GET"], query=paging.QUERY)
 def list_gallery():
     session = signed_in()
     return gallery.page(session, cursor=query().get("cursor"), limit=query().get("limit"))

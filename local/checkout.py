@@ -64,6 +64,10 @@ class LocalCheckout:
             session = self.sessions.get(session_id)
             return copy.deepcopy(session) if session else None
 
+    def charge_payment_intent(self, charge_id):
+        """No charge exists locally: a dispute naming only its charge matches nothing."""
+        return None
+
     def pay(self, session_id):
         """Mark the session paid; return the completed event's payload and its signature."""
         with self.lock:

@@ -11,6 +11,11 @@ def current_session(request):
     return sessions.current(read_cookie(request, get_settings().cookie_name))
 
 
+def cookie_ids(request):
+    """(account id, session id) of a well-signed session cookie, unchecked, or None."""
+    return sessions.read_signed(read_cookie(request, get_settings().cookie_name))
+
+
 def session_cookie(session):
     return cookie_header(sessions.signed_value(session), sessions.SESSION_TTL)
 
@@ -21,7 +26,7 @@ def clear_cookie():
 
 def csrf_middleware(event, get_response):
     if csrf.needed(event.method, event.path):
-        ids = sessions.read_signed(read_cookie(event, get_settings().cookie_name))
+        ids = cookie_ids(event)
         csrf.check(fetch_site=event.headers.get("sec-fetch-site"),
                    origin=event.headers.get("origin"),
                    sent=event.headers.get("x-csrf-token") or "",

@@ -29,7 +29,8 @@ RULES = {
 
 
 def hit(scope, identifier, *, message="Too many requests. Please wait and try again."):
-    """Count one request; raise RateLimited with the seconds left when over the limit."""
+    """Count one request; raise RateLimited with the seconds left when over the limit.
+    Returns the window's key, for `give_back` if the request is refused after all."""
     limit, window = RULES[scope]
     now = clock.now()
     start = int(now // window * window)
@@ -47,3 +48,15 @@ def hit(scope, identifier, *, message="Too many requests. Please wait and try ag
         if error.cause_response_code == "ConditionalCheckFailedException":
             raise RateLimited(message, retry_after=ends - now) from None
         raise
+    return key
+
+
+def give_back(key):
+    """Uncount one hit of the window `key` (from `hit`): the request it counted was refused
+    for another reason, so only what was accepted counts against the limit."""
+    try:
+        LimitWindow(key).update(actions=[LimitWindow.hits.add(-1)],
+                                condition=LimitWindow.hits > 0)
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise

@@ -33,7 +33,8 @@ TOKEN_SPEC = {"token": Field(str, max_length=128)}
 # --- addresses -----------------------------------------------------------------------------
 
 def normalise_email(raw):
-    """Strict: one @, no quotes, commas or spaces; the domain case-folded. Else 400."""
+    """Strict: one @, no quotes, commas or spaces; the domain case-folded. Else 400. The
+    local part keeps the case it was typed in: that is the form shown and mailed to."""
     problem = Invalid("Please enter a valid email address.", code="invalid_email")
     if not isinstance(raw, str) or len(raw) > 254 or raw.count("@") != 1:
         raise problem
@@ -46,8 +47,58 @@ def normalise_email(raw):
     return f"{local}@{domain}"
 
 
+def canonical_email(email):
+    """The form addresses are compared in: lower case throughout (the local part is ASCII),
+    so Ada@ and ada@ are one address, one account and one set of limits."""
+    return email.lower()
+
+
 def email_key(email):
+    return keyed_hash("email", canonical_email(email))
+
+
+def _exact_key(email):
+    """The key of the address as typed: what accounts made before addresses were compared
+    without regard to case are indexed under, until they move to the canonical key."""
     return keyed_hash("email", email)
+
+
+def find_account(email):
+    """The account of a normalised address, or None. An older account indexed under its exact
+    form is found first by that form (so each of two such accounts keeps its sign-in) and is
+    moved to the canonical key when that key is free."""
+    exact, canonical = _exact_key(email), email_key(email)
+    for key in dict.fromkeys((exact, canonical)):
+        try:
+            account = Account.get(EmailIndex.get(key, consistent_read=True).account_id,
+                                  consistent_read=True)
+        except (EmailIndex.DoesNotExist, Account.DoesNotExist):
+            continue
+        if account.email_key != canonical:
+            move_to_canonical_key(account)
+        return account
+    return None
+
+
+def move_to_canonical_key(account):
+    """Index an older account under its address's canonical key, in one transaction; if that
+    key belongs to another account (the same address in other capitals), leave it as it is
+    for the operator (README: addresses that differ only by case). True if moved."""
+    old, new = account.email_key, email_key(account.email)
+    if old == new or account.deleting_since is not None:  # erasure deletes the key it read
+        return False
+    try:
+        with transaction() as write:
+            write.delete(EmailIndex(old), condition=EmailIndex.account_id == account.account_id)
+            write.save(EmailIndex(new, account_id=account.account_id),
+                       condition=EmailIndex.email_key.does_not_exist())
+            write.update(account, actions=[Account.email_key.set(new)],
+                         condition=(Account.email_key == old)
+                         & Account.deleting_since.does_not_exist())
+    except TransactWriteError:
+        return False
+    logs.event("email_key_moved", account_id=account.account_id)
+    return True
 
 
 # --- links ---------------------------------------------------------------------------------
@@ -57,8 +108,8 @@ def request_link(raw_email, ip, *, purpose="signin", account_id=None):
     email = normalise_email(raw_email)
     limits.hit("link-ip-hour", ip)
     wait = "A link was just sent to this address. Please check your inbox or wait a moment."
-    limits.hit("link-email-minute", email, message=wait)
-    limits.hit("link-email-hour", email, message=wait)
+    limits.hit("link-email-minute", canonical_email(email), message=wait)
+    limits.hit("link-email-hour", canonical_email(email), message=wait)
     token = new_token()
     link = SignInLink(keyed_hash("link", token), purpose=purpose, email=email,
                       email_key=email_key(email), account_id=account_id)
@@ -126,12 +177,11 @@ def verify_link(token, ip):
 
 
 def get_or_create_account(email):
+    """The address's account, made on first sign-in with the address as typed."""
+    found = find_account(email)
+    if found is not None:
+        return found
     key = email_key(email)
-    try:
-        return Account.get(EmailIndex.get(key, consistent_read=True).account_id,
-                           consistent_read=True)
-    except (EmailIndex.DoesNotExist, Account.DoesNotExist):
-        pass
     account = Account(uuid.uuid4().hex, email=email, email_key=key, balance=0,
                       created_at=datetime.datetime.now(datetime.UTC))
     try:
@@ -152,16 +202,22 @@ def get_or_create_account(email):
 def request_email_change(session, raw_email, ip):
     """Mail a confirmation link to the new address; nothing changes until it is opened."""
     email = normalise_email(raw_email)
-    if email == session.account.email:
+    if canonical_email(email) == canonical_email(session.account.email):
         raise Invalid("That is already your address.", code="same_email")
     request_link(email, ip, purpose="email-change", account_id=session.account_id)
 
 
-def confirm_email_change(token, ip):
-    """Move the account to the new address in one transaction; 409 if another account has it."""
+def confirm_email_change(token, ip, *, confirming=None):
+    """Move the account to the new address and end its other sessions, in one transaction;
+    409 if another account has the address. `confirming` is the (account id, session id) of
+    the cookie that sent the confirmation, if any: that session alone stays."""
     link = consume_link(token, ip, purpose="email-change")
     account = Account.get(link.account_id, consistent_read=True)
     new_key = email_key(link.email)
+    kept = confirming[1] if confirming and confirming[0] == account.account_id and \
+        confirming[1] in (account.session_ids or set()) else None
+    # Set, not delete: a session started since the read ends too.
+    sessions_after = Account.session_ids.set({kept}) if kept else Account.session_ids.remove()
     try:
         with transaction() as write:
             write.delete(EmailIndex(account.email_key),
@@ -169,11 +225,11 @@ def confirm_email_change(token, ip):
             write.save(EmailIndex(new_key, account_id=account.account_id),
                        condition=EmailIndex.email_key.does_not_exist())
             write.update(account, actions=[Account.email.set(link.email),
-                                           Account.email_key.set(new_key)],
+                                           Account.email_key.set(new_key), sessions_after],
                          condition=Account.account_id.exists()
                          & Account.deleting_since.does_not_exist())
     except TransactWriteError:
         raise Conflict("That address belongs to another account, or this account is being "
                        "deleted.", code="email_taken") from None
-    logs.event("email_changed", account_id=account.account_id)
+    logs.event("email_changed", account_id=account.account_id, other_sessions_ended=True)
     return account.account_id

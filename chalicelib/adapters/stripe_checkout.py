@@ -32,15 +32,27 @@ class StripeCheckout:
                                        "in a moment.") from None
         return session.to_dict()
 
-    def retrieve(self, session_id):
+    def _get(self, service, object_id):
+        """One object as a dict, or None if Stripe does not know it."""
         try:
-            return self.client.v1.checkout.sessions.retrieve(session_id).to_dict()
+            return service.retrieve(object_id).to_dict()
         except self.stripe.InvalidRequestError as error:
             if error.http_status == 404:
                 return None
             raise PaymentProviderError("Payments are unavailable right now.") from None
         except self.stripe.StripeError:
             raise PaymentProviderError("Payments are unavailable right now.") from None
+
+    def retrieve(self, session_id):
+        return self._get(self.client.v1.checkout.sessions, session_id)
+
+    def charge_payment_intent(self, charge_id):
+        """The payment intent a charge belongs to (its id), or None for a charge Stripe does
+        not know or one without an intent: a dispute may name only its charge."""
+        charge = self._get(self.client.v1.charges, charge_id) or {}
+        intent = charge.get("payment_intent")
+        intent = intent.get("id") if isinstance(intent, dict) else intent
+        return intent if isinstance(intent, str) and intent else None
 
 
 def sign_payload(payload, secret, timestamp=None):

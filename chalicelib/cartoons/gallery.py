@@ -10,7 +10,7 @@ from pynamodb.exceptions import UpdateError
 from chalicelib.adapters import storage
 from chalicelib.cartoons import scenes
 from chalicelib.core import logs, paging
-from chalicelib.core.errors import Conflict, Invalid
+from chalicelib.core.errors import Conflict
 from chalicelib.core.models import CARTOON_ID, Cartoon, Scene
 
 DEFAULT_PAGE, MAX_PAGE = 24, 50
@@ -45,18 +45,15 @@ def refresh_summary(account_id, cartoon_id):
 def page(session, *, cursor=None, limit=None):
     """One page of the gallery and the cursor of the next (None at the end)."""
     account_id = session.account_id
-    limit = paging.read_limit(limit, default=DEFAULT_PAGE)
-    if limit > MAX_PAGE:
-        raise Invalid(f"limit must be a whole number from 1 to {MAX_PAGE}.",
-                      code="invalid_limit")
-    after = paging.decode_cursor(cursor, pattern=CARTOON_ID)
+    limit = paging.read_limit(limit, default=DEFAULT_PAGE, maximum=MAX_PAGE)
+    after = paging.decode_cursor(cursor, "gallery", pattern=CARTOON_ID)
     start = after and {"account_id": {"S": account_id}, "cartoon_id": {"S": after}}
     result = Cartoon.query(account_id, scan_index_forward=False, limit=limit,
                            last_evaluated_key=start)
     items = list(result)
     more = result.last_evaluated_key if len(items) == limit else None
     return {"cartoons": [describe(c) for c in items],
-            "next_cursor": paging.encode_cursor(more and more["cartoon_id"]["S"])}
+            "next_cursor": paging.encode_cursor(more and more["cartoon_id"]["S"], "gallery")}
 
 
 def describe(cartoon):

@@ -32,14 +32,6 @@ LIMITS = {"title": 120, "context": 1000, "style": 300, "name": 60, "description"
 QUALITY_LABELS = {"low": "Draft", "medium": "Standard", "high": "Fine"}
 ALLOWED_CONTROLS = {"\n", "\t"}
 
-CARTOON_SPEC = {
-    "title": Field(str, max_length=LIMITS["title"]),
-    "context": Field(str, max_length=LIMITS["context"]),
-    "style": Field(str, max_length=LIMITS["style"]),
-    "quality": Field(str, max_length=20),
-    "characters": Field(list),
-    "scenes": Field(list),
-}
 CHARACTER_SPEC = {"name": Field(str, max_length=LIMITS["name"]),
                   "description": Field(str, max_length=LIMITS["description"])}
 SCENE_SPEC = {
@@ -48,6 +40,14 @@ SCENE_SPEC = {
     "caption": Field(str, required=False, max_length=LIMITS["caption"]),
     "dialogue": Field(str, required=False, max_length=LIMITS["caption"]),
     "speaker": Field(str, required=False, max_length=LIMITS["name"]),
+}
+CARTOON_SPEC = {
+    "title": Field(str, max_length=LIMITS["title"]),
+    "context": Field(str, max_length=LIMITS["context"]),
+    "style": Field(str, max_length=LIMITS["style"]),
+    "quality": Field(str, max_length=20),
+    "characters": Field(list, items=CHARACTER_SPEC),
+    "scenes": Field(list, items=SCENE_SPEC),
 }
 TEXT_EDIT_SPEC = {name: SCENE_SPEC[name] for name in ("caption", "dialogue", "speaker")}
 QUOTE_SPEC = {"quality": Field(str, max_length=20), "scenes": Field(int)}

@@ -20,4 +20,10 @@ def keyed_hash(purpose, value, *, key=None):
 
 
 def same(a, b):
-    return hmac.compare_digest(str(a), str(b))
+    """Constant-time equality of two texts, whatever their characters (compare_digest refuses
+    non-ASCII str, so compare their UTF-8 bytes; surrogatepass keeps a lone surrogate too)."""
+    return hmac.compare_digest(_utf8(a), _utf8(b))
+
+
+def _utf8(value):
+    return str(value).encode("utf-8", "surrogatepass")

@@ -1,7 +1,11 @@
 """Checking plain data against a spec of fields: the generic reader that request bodies and
 nested objects go through. Specs live with the feature that owns them; errors name the exact
-field (`scenes[2].action`) in the message and in `details.field`."""
+field (`scenes[2].action`) in the message and in `details.field`.
 
+Text is normalised to NFC before its length is checked, so a limit applies to what is stored
+(some characters, such as U+FB2C, become three under NFC)."""
+
+import unicodedata
 from dataclasses import dataclass
 
 from chalicelib.core.errors import Invalid
@@ -13,6 +17,7 @@ class Field:
     required: bool = True
     max_length: int | None = None
     min_length: int = 0
+    items: dict | None = None  # a list's items: the spec its owner checks each against
 
 
 def check_object(data, spec, path=""):
@@ -41,6 +46,8 @@ def _check_field(name, field, data, path=""):
     if not isinstance(value, field.kind) or (field.kind is int and isinstance(value, bool)):
         raise Invalid(f"The field {name} must be a {field.kind.__name__}.", code="wrong_type",
                       details=where)
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFC", value)
     if field.max_length is not None and len(value) > field.max_length:
         raise Invalid(f"The field {name} is longer than {field.max_length}.",
                       code="too_long", details=where)

@@ -1,42 +1,61 @@
-"""Cursor paging for lists that are queried newest first by a time-sortable range key."""
+"""Cursor paging for lists that are queried newest first by a time-sortable range key.
+
+A cursor is the id to continue after and a keyed hash of it and its list, so a cursor we did
+not make (forged, edited, or from another list) is a 400 however well-formed it looks.
+"""
 
 import base64
 import binascii
 import re
 
+from chalicelib.core.crypto import keyed_hash, same
 from chalicelib.core.errors import Invalid
 
 SORTABLE_ID = re.compile(r"^\d{13}#[0-9a-f]{12}$")  # what credits.new_entry_id makes
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+MAC_CHARS = 32  # 128 bits of the keyed hash
+MAX_CURSOR_CHARS = 200
+QUERY = ("cursor", "limit")  # a paged list's query parameters
 
 
-def encode_cursor(item_id):
-    return base64.urlsafe_b64encode(item_id.encode()).decode().rstrip("=") if item_id else None
+def _mac(listing, item_id):
+    return keyed_hash("cursor", f"{listing}:{item_id}")[:MAC_CHARS]
 
 
-def decode_cursor(cursor, pattern=SORTABLE_ID):
+def encode_cursor(item_id, listing):
+    """The cursor that continues `listing` ("credits", "gallery"...) after `item_id`."""
+    if not item_id:
+        return None
+    encoded = base64.urlsafe_b64encode(item_id.encode()).decode().rstrip("=")
+    return f"{encoded}.{_mac(listing, item_id)}"
+
+
+def decode_cursor(cursor, listing, pattern=SORTABLE_ID):
     """The id to continue after, or None for the first page; a cursor we did not make is a 400."""
     if cursor is None or cursor == "":
         return None
     problem = Invalid("The cursor is not valid. Start again from the first page.",
                       code="invalid_cursor")
-    if not isinstance(cursor, str) or len(cursor) > 200:
+    if not isinstance(cursor, str) or len(cursor) > MAX_CURSOR_CHARS or "." not in cursor:
         raise problem
+    encoded, _, mac = cursor.rpartition(".")
     try:
-        item_id = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        item_id = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
     except (binascii.Error, ValueError):
         raise problem from None
-    if not pattern.fullmatch(item_id):
+    if not pattern.fullmatch(item_id) or not same(mac, _mac(listing, item_id)):
         raise problem
     return item_id
 
 
-def read_limit(value, default=DEFAULT_LIMIT):
+def read_limit(value, default=DEFAULT_LIMIT, maximum=MAX_LIMIT):
+    """A page size from a query string: ASCII digits only, at most `maximum`, else a 400.
+    The length is checked before int(), which refuses (raises) past 4,300 digits."""
     if value is None or value == "":
         return default
-    digits = isinstance(value, str) and value.isascii() and value.isdigit()
-    if not digits or not 1 <= int(value) <= MAX_LIMIT:
-        raise Invalid(f"limit must be a whole number from 1 to {MAX_LIMIT}.",
+    digits = isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 6
+    if not digits or not 1 <= int(value) <= maximum:
+        raise Invalid(f"limit must be a whole number from 1 to {maximum}.",
                       code="invalid_limit")
     return int(value)

@@ -5,7 +5,9 @@ import hmac
 import ipaddress
 import json
 import logging
+import re
 import threading
+from dataclasses import dataclass
 
 from chalice import Chalice, ChaliceUnhandledError, Response
 
@@ -20,6 +22,11 @@ ORIGIN_SECRET_HEADER = "x-origin-secret"  # noqa: S105  (a header's name)
 VIEWER_ADDRESS_HEADER = "cloudfront-viewer-address"
 # One IPv6 client holds a whole /64: limits count the network, not each address in it.
 IPV6_LIMIT_PREFIX = 64
+MAX_JSON_DEPTH = 32  # our deepest body (a cartoon) nests 3 levels
+# A string (to its closing quote, or to the end if it has none) or a bracket; possessive, so
+# one pass from left to right whatever the text.
+_TOKENS = re.compile(r'"(?:[^"\\]++|\\.)*+"?|[\[\]{}]', re.DOTALL)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _log = logging.getLogger("caaartoons.web")
 
 # Every domain error's HTTP status and default code: the one place that knows both worlds.
@@ -60,16 +67,38 @@ def domain_errors(view):
     return guarded
 
 
+@dataclass(frozen=True)
+class RouteSpec:
+    """What a route accepts, declared where it is registered: the spec of its JSON body (None
+    for no body) and the names of its query parameters. `read_body` and the OpenAPI document
+    both read it."""
+
+    body: dict | None = None
+    query: tuple = ()
+
+
 class ThreadSafeChalice(Chalice):
     """Chalice keeps the current request on the app; Lambda runs one request per instance, but
     the local stack and the tests serve threads, so each thread sees its own request. Routes
-    let domain errors through to the error middleware."""
+    let domain errors through to the error middleware, and declare their body and query."""
 
     _local = threading.local()
 
-    def route(self, path, **kwargs):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.route_specs = {}  # (method, path) -> RouteSpec
+
+    def route(self, path, *, body=None, query=(), **kwargs):
+        for method in kwargs.get("methods", ["GET"]):
+            self.route_specs[(method, path)] = RouteSpec(body, tuple(query))
         register = super().route(path, **kwargs)
         return lambda view: register(domain_errors(view))
+
+    def read_body(self):
+        """The current request's JSON body, checked against its route's declared spec."""
+        request = self.current_request
+        spec = self.route_specs[(request.method, request.context["resourcePath"])].body
+        return read_json(request, spec)
 
     @property
     def current_request(self):
@@ -90,14 +119,7 @@ class ThreadSafeChalice(Chalice):
 
 def read_json(request, spec):
     """The body as a dict holding only the fields of `spec`, each of the right type."""
-    body = request.raw_body or b""
-    if len(body) > MAX_BODY_BYTES:
-        raise errors.TooLarge(f"The request body is over {MAX_BODY_BYTES // 1024} KiB.")
-    try:
-        data = json.loads(body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise errors.Invalid("The request body is not valid JSON.", code="invalid_json") \
-            from None
+    data = parse_json(request.raw_body)
     if not isinstance(data, dict):
         raise errors.Invalid("The request body must be a JSON object.", code="invalid_json")
     return check_object(data, spec)
@@ -120,6 +142,49 @@ def origin_middleware(event, get_response):
     if not from_cloudfront(event):
         raise errors.Forbidden("Call the API through the site.", code="origin_refused")
     return get_response(event)
+
+
+def parse_json(body, *, max_bytes=MAX_BODY_BYTES):
+    """The one JSON reader for what callers send: at most `max_bytes`, nested at most
+    MAX_JSON_DEPTH deep (checked before parsing, which would otherwise recurse without bound),
+    and no lone surrogate in any string (it cannot be stored or sent on as UTF-8)."""
+    body = body or b""
+    if len(body) > max_bytes:
+        raise errors.TooLarge(f"The request body is over {max_bytes // 1024} KiB.")
+    try:
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+        if _depth(text) > MAX_JSON_DEPTH:
+            raise errors.Invalid(f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep.",
+                                 code="json_too_deep")
+        data = json.loads(text or "null")
+    except (ValueError, UnicodeDecodeError):  # ValueError also covers ints of 4,300+ digits
+        raise errors.Invalid("The request body is not valid JSON.", code="invalid_json") \
+            from None
+    if _has_lone_surrogate(data):
+        raise errors.Invalid("The request body holds a lone surrogate (\\ud800-\\udfff), which "
+                             "is not text.", code="invalid_unicode")
+    return data
+
+
+def _depth(text):
+    """How deep brackets nest outside strings (an upper bound for malformed text)."""
+    depth = deepest = 0
+    for piece in _TOKENS.findall(text):
+        if piece[0] == '"':
+            continue
+        depth += 1 if piece in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _has_lone_surrogate(value):
+    if isinstance(value, str):
+        return bool(_SURROGATE.search(value))
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    return False
 
 
 def client_ip(request):

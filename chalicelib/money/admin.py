@@ -4,6 +4,11 @@ removed with a reason, through the same ledger transactions as everything else.
     python -m chalicelib.money.admin show ada@example.com
     python -m chalicelib.money.admin add ada@example.com 10 --reason "Goodwill after the outage"
     python -m chalicelib.money.admin remove 3f2a...e9 5 --reason "Granted twice by mistake"
+    python -m chalicelib.money.admin emails
+
+`emails` indexes every account made before addresses were compared without regard to case
+under its address's lower-case form, and lists the accounts it could not move because another
+account has the same address in other capitals (README: addresses that differ only by case).
 
 It uses the stage's settings and AWS credentials from the environment, like the Lambdas.
 The reason is stored on the ledger entry, which the account holder sees in their history.
@@ -13,10 +18,10 @@ import argparse
 import re
 import sys
 
-from chalicelib.accounts.links import email_key, normalise_email
+from chalicelib.accounts import links
 from chalicelib.core import logs
 from chalicelib.core.errors import DomainError
-from chalicelib.core.models import Account, EmailIndex, Purchase
+from chalicelib.core.models import Account, Purchase
 from chalicelib.money import credits
 
 ACCOUNT_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -31,13 +36,14 @@ def find_account(who):
     try:
         if ACCOUNT_ID.fullmatch(who):
             return Account.get(who, consistent_read=True)
-        key = email_key(normalise_email(who))
-        return Account.get(EmailIndex.get(key, consistent_read=True).account_id,
-                           consistent_read=True)
-    except (Account.DoesNotExist, EmailIndex.DoesNotExist):
-        raise AdminError(f"No account for {who!r}.") from None
+        found = links.find_account(links.normalise_email(who))
+    except Account.DoesNotExist:
+        found = None
     except DomainError as error:
         raise AdminError(error.message) from None
+    if found is None:
+        raise AdminError(f"No account for {who!r}.")
+    return found
 
 
 def show(account, out, limit=50):
@@ -73,6 +79,23 @@ def change(account, amount, reason, out):
           f"{credits.balance(account.account_id)}", file=out)
 
 
+def canonical_emails(out):
+    """Move every account still indexed under its exact address to the canonical key (a
+    scan: an operator's one-off, never a request's path)."""
+    moved, clashes = 0, []
+    for account in Account.scan():
+        if account.email_key == links.email_key(account.email):
+            continue
+        if links.move_to_canonical_key(account):
+            moved += 1
+        else:
+            clashes.append(account.account_id)
+    print(f"moved {moved} account(s) to the lower-case key", file=out)
+    for account_id in clashes:
+        print(f"  same address as another account, in other capitals: {account_id}", file=out)
+    return clashes
+
+
 def parser():
     root = argparse.ArgumentParser(prog="python -m chalicelib.money.admin",
                                    description="Look at and adjust credit balances.")
@@ -85,12 +108,16 @@ def parser():
         command.add_argument("account", help="account id or email address")
         command.add_argument("credits", type=int)
         command.add_argument("--reason", required=True)
+    commands.add_parser("emails", help="index older accounts under the lower-case address")
     return root
 
 
 def main(argv=None, out=sys.stdout):
     args = parser().parse_args(argv)
     try:
+        if args.command == "emails":
+            canonical_emails(out)
+            return 0
         account = find_account(args.account)
         if args.command == "show":
             show(account, out, limit=max(1, min(args.limit, 1000)))

@@ -100,6 +100,8 @@ def start_checkout(signed_in, pack_id):
             "product_data": {"name": f"Caaartoons: {pack.label}"}}}],
         "metadata": metadata,
         "payment_intent_data": {"metadata": metadata},  # Stripe copies it onto the charge
+        # Never in the customer's currency: the grant checks amount and currency exactly.
+        "adaptive_pricing": {"enabled": False},
         "success_url": settings.checkout_success_url,
         "cancel_url": settings.checkout_cancel_url,
     }

@@ -157,11 +157,11 @@ def statement(session, *, cursor=None, limit=None):
     """The balance and one page of the ledger for the API; `cursor` continues a listing."""
     account_id = session.account_id
     limit = paging.read_limit(limit)
-    after = paging.decode_cursor(cursor)
+    after = paging.decode_cursor(cursor, "credits")
     items, _ = entries(account_id, limit=limit + 1, after=after)
     more = items[limit - 1].entry_id if len(items) > limit else None
     return {"balance": balance(account_id), "entries": [describe(e) for e in items[:limit]],
-            "next_cursor": paging.encode_cursor(more)}
+            "next_cursor": paging.encode_cursor(more, "credits")}
 
 
 def describe(entry):

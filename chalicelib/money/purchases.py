@@ -19,11 +19,11 @@ def describe_purchase(purchase):
 def purchase_history(session, *, cursor=None, limit=None):
     account_id = session.account_id
     limit = paging.read_limit(limit)
-    after = paging.decode_cursor(cursor)
+    after = paging.decode_cursor(cursor, "purchases")
     page = Purchase.query(account_id, scan_index_forward=False, limit=limit + 1,
                           last_evaluated_key=after and {"account_id": {"S": account_id},
                                                         "purchase_id": {"S": after}})
     items = list(page)
     more = items[limit - 1].purchase_id if len(items) > limit else None
     return {"purchases": [describe_purchase(p) for p in items[:limit]],
-            "next_cursor": paging.encode_cursor(more)}
+            "next_cursor": paging.encode_cursor(more, "purchases")}

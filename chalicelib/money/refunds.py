@@ -3,16 +3,18 @@ cumulative amount calls for, beyond what was already taken, never below a zero b
 could not be taken is recorded on the ledger entry and the purchase."""
 
 import logging
+import re
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.core import logs
 from chalicelib.core.errors import Conflict, Invalid
 from chalicelib.core.models import ERASED_PREFIX, Purchase
-from chalicelib.money import credits
+from chalicelib.money import checkout, credits
 from chalicelib.money.checkout import payment_intent_id
 
 FINAL_DISPUTE_STATUSES = ("won", "lost", "warning_closed", "prevented")
+CHARGE_ID = re.compile(r"^(ch|py)_[A-Za-z0-9_]{1,250}$")
 
 
 def _purchase_by_payment(payment_intent, *, ours):
@@ -92,14 +94,30 @@ def record_refund(charge):
     return _reverse(purchase, refunded=refunded)
 
 
+def _dispute_payment(dispute):
+    """A dispute's payment intent: its own, else its charge's. Stripe's dispute objects often
+    carry `payment_intent: null` and only the charge, which Stripe is then asked about."""
+    payment_intent = payment_intent_id(dispute.get("payment_intent"))
+    charge = dispute.get("charge")
+    if payment_intent is None and isinstance(charge, dict):  # an expanded charge
+        payment_intent = payment_intent_id(charge.get("payment_intent"))
+        charge = charge.get("id")
+    if payment_intent is None and isinstance(charge, str) and CHARGE_ID.fullmatch(charge):
+        payment_intent = checkout.get_checkout().charge_payment_intent(charge)
+    return payment_intent
+
+
 def record_dispute(dispute):
     """Record a dispute as it moves; a lost one claws back like a refund of its amount."""
-    purchase = _purchase_by_payment(dispute.get("payment_intent"), ours=False)
+    purchase = _purchase_by_payment(_dispute_payment(dispute), ours=False)
     if purchase is None:
         return "ignored"
     status, amount = dispute.get("status"), dispute.get("amount")
     if not isinstance(status, str) or not isinstance(amount, int) or amount < 0:
         raise Invalid("The dispute is malformed.", code="invalid_event")
+    if str(dispute.get("currency") or "").lower() != purchase.currency:
+        logs.event("dispute_rejected", level=logging.WARNING, purchase_id=purchase.purchase_id)
+        return "rejected"
     settled = Purchase.dispute_status.is_in(*FINAL_DISPUTE_STATUSES)
     try:
         purchase.update(actions=[Purchase.dispute_id.set(str(dispute.get("id"))[:100]),

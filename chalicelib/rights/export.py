@@ -45,14 +45,14 @@ def _busy(account, now):
 
 def request_export(session):
     """Record a queued export, take the account's claim, queue the job: 409 while another
-    export is in flight, 429 beyond a few an hour."""
+    export is in flight, 429 beyond a few an hour. Only an export that starts counts."""
     account_id, now = session.account_id, int(clock.now())
     in_flight = Conflict("An export is already being prepared. Wait for it to finish.",
                          code="export_in_progress")
     if _busy(session.account, now):
         raise in_flight
-    limits.hit("export-account-hour", account_id,
-               message="You asked for several exports this hour. Please wait and try again.")
+    counted = limits.hit("export-account-hour", account_id, message=(
+        "You asked for several exports this hour. Please wait and try again."))
     item = Export(account_id, new_export_id(clock.now()), state=QUEUED, created_at=now)
     item.set_expiry(now + get_settings().export_retention_hours * 3600)
     try:
@@ -64,12 +64,14 @@ def request_export(session):
                 condition=Account.account_id.exists() & Account.deleting_since.does_not_exist()
                 & (Account.export_active.does_not_exist() | (Account.export_busy_until < now)))
     except TransactWriteError:
+        limits.give_back(counted)
         raise in_flight from None
     try:
         jobs.send(jobs.export_job(account_id, item.export_id))
     except Exception as error:
         logs.event("enqueue_failed", export_id=item.export_id, error=type(error).__name__)
         finish(item, FAILED, expected=QUEUED, failure="not_started")
+        limits.give_back(counted)
         raise Unavailable("We could not start your export just now. Please try again.") \
             from None
     logs.event("export_requested", account_id=account_id, export_id=item.export_id)

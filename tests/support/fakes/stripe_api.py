@@ -1,6 +1,6 @@
 """A stand-in that speaks Stripe's HTTP API for what we call (Checkout Sessions: create and
-retrieve, with idempotency keys), and Stripe's side of webhooks: events shaped like Stripe's,
-signed with Stripe's scheme, delivered as raw bytes.
+retrieve, with idempotency keys; charges: retrieve), and Stripe's side of webhooks: events
+shaped like Stripe's, signed with Stripe's scheme, delivered as raw bytes.
 
 The official `stripe` SDK talks to it through its base address option; nothing of ours runs in
 here, so a test passes only if our code and the SDK really speak Stripe's protocol.
@@ -61,6 +61,7 @@ class FakeStripe:
 
     def __init__(self):
         self.sessions = {}
+        self.charges = {}
         self.seen_keys = {}
         self.lock = threading.Lock()
         self.fail_next = None
@@ -77,13 +78,17 @@ class FakeStripe:
         path = request.path.split("?")[0]
         if request.method == "POST" and path == "/v1/checkout/sessions":
             return self.create_session(request)
-        found = re.fullmatch(r"/v1/checkout/sessions/([A-Za-z0-9_]+)", path)
-        if request.method == "GET" and found:
-            session = self.sessions.get(found.group(1))
-            if session is None:
-                return error(404, f"No such checkout.session: '{found.group(1)}'",
-                             code="resource_missing", param="session")
-            return 200, {}, copy.deepcopy(session)
+        for pattern, kind, found_in, param in (
+                (r"/v1/checkout/sessions/([A-Za-z0-9_]+)", "checkout.session", self.sessions,
+                 "session"),
+                (r"/v1/charges/([A-Za-z0-9_]+)", "charge", self.charges, "id")):
+            found = re.fullmatch(pattern, path)
+            if request.method == "GET" and found:
+                item = found_in.get(found.group(1))
+                if item is None:
+                    return error(404, f"No such {kind}: '{found.group(1)}'",
+                                 code="resource_missing", param=param)
+                return 200, {}, copy.deepcopy(item)
         return error(404, f"Unrecognized request URL ({request.method}: {path}).")
 
     def create_session(self, request):
@@ -109,6 +114,9 @@ class FakeStripe:
                 currency = price["currency"]
             session_id = stripe_id("cs_test_", 58)
             now = int(time.time())
+            # Accounts on Stripe's newer defaults convert to the customer's currency unless
+            # the session turns Adaptive Pricing off; the session says which applied.
+            adaptive = (params.get("adaptive_pricing") or {}).get("enabled") != "false"
             session = {
                 "id": session_id, "object": "checkout.session", "mode": "payment",
                 "amount_subtotal": total, "amount_total": total, "currency": currency,
@@ -119,6 +127,7 @@ class FakeStripe:
                 "success_url": params["success_url"], "cancel_url": params.get("cancel_url"),
                 "url": f"https://checkout.stripe.com/c/pay/{session_id}", "livemode": False,
                 "created": now, "expires_at": now + 24 * 3600,
+                "adaptive_pricing": {"enabled": adaptive},
             }
             self.sessions[session_id] = session
             self.seen_keys[key] = (request.body, copy.deepcopy(session))
@@ -140,18 +149,25 @@ class FakeStripe:
             return copy.deepcopy(self.sessions[session_id])
 
     def charge(self, session, *, refunded=0):
-        return {"id": stripe_id("ch_"), "object": "charge", "amount": session["amount_total"],
-                "amount_captured": session["amount_total"], "amount_refunded": refunded,
-                "currency": session["currency"], "payment_intent": session["payment_intent"],
-                "refunded": refunded >= session["amount_total"], "paid": True,
-                "metadata": session["metadata"], "status": "succeeded"}
+        """The session's charge, as Stripe then has it (GET /v1/charges/{id} finds it)."""
+        charge = {"id": stripe_id("ch_"), "object": "charge", "amount": session["amount_total"],
+                  "amount_captured": session["amount_total"], "amount_refunded": refunded,
+                  "currency": session["currency"], "payment_intent": session["payment_intent"],
+                  "refunded": refunded >= session["amount_total"], "paid": True,
+                  "metadata": session["metadata"], "status": "succeeded"}
+        with self.lock:
+            self.charges[charge["id"]] = copy.deepcopy(charge)
+        return charge
 
-    def dispute(self, session, *, status="needs_response", dispute_id=None, amount=None):
+    def dispute(self, session, *, status="needs_response", dispute_id=None, amount=None,
+                with_payment_intent=False):
+        """A dispute of the session's charge. As in Stripe's own fixtures, `payment_intent`
+        is null unless asked for: the charge is what it names."""
         return {"id": dispute_id or stripe_id("dp_"), "object": "dispute",
                 "amount": session["amount_total"] if amount is None else amount,
-                "currency": session["currency"], "charge": stripe_id("ch_"),
-                "payment_intent": session["payment_intent"], "reason": "fraudulent",
-                "status": status}
+                "currency": session["currency"], "charge": self.charge(session)["id"],
+                "payment_intent": session["payment_intent"] if with_payment_intent else None,
+                "reason": "fraudulent", "status": status}
 
     def __enter__(self):
         self.server.__enter__()
