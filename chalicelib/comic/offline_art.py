@@ -11,6 +11,7 @@ import io
 
 from PIL import Image, ImageDraw
 
+from chalicelib.comic import lettering
 from chalicelib.comic.raster import INK, font, to_png, wrap
 
 SIDE = 768
@@ -85,7 +86,19 @@ def _cut_out(data):
     return figure, mask
 
 
-def scene(request):
+def _centres(characters, staging):
+    """Each character's x, from the staging (left, centre, right thirds); a character the
+    staging does not place takes the spot `default_staging` gives it."""
+    names = [c.name for c in characters]
+    spots = {**lettering.default_staging(names), **(staging or {})}
+    return [SIDE * (2 * lettering.SIDES.index(spots[name]) + 1) / 6
+            if spots.get(name) in lettering.SIDES else SIDE / 2 for name in names]
+
+
+def scene(request, staging=None):
+    """A panel of the scene. `staging` ({name: "left"|"centre"|"right"}, as the lettering
+    takes it) says where each character stands, so the balloons' tails point at them; the top
+    of the picture (lettering.BAND) is left to the lettering."""
     colours = _palette(request.context)
     image = Image.new("RGB", (SIDE, SIDE), colours["sky"])
     draw = ImageDraw.Draw(image)
@@ -93,26 +106,27 @@ def scene(request):
     draw.ellipse((SIDE - 150, 200, SIDE - 70, 280), fill=(255, 230, 120))
     count = len(request.references)
     label = font(22, bold=True)
-    for i, (character, data) in enumerate(zip(request.characters, request.references,
-                                              strict=True)):
+    centres = _centres(request.characters, staging)
+    for character, data, centre in zip(request.characters, request.references, centres,
+                                       strict=True):
         figure, mask = _cut_out(data)
-        scale = min(0.75, 1.9 / count)
+        scale = min(0.75, 1.9 / max(count, 3))
         size = (int(figure.width * scale), int(figure.height * scale))
         figure, mask = figure.resize(size), mask.resize(size)
-        x = int((i + 0.5) * SIDE / count - size[0] / 2)
+        x = int(centre - size[0] / 2)
         y = SIDE - 110 - size[1]
         image.paste(figure, (x, y), mask)
         middle, width = x + size[0] / 2, label.getlength(character.name)
         draw.rectangle((middle - width / 2 - 8, y - 40, middle + width / 2 + 8, y - 8),
                        fill="white", outline=INK, width=2)
         draw.text((middle - width / 2, y - 37), character.name, font=label, fill=INK)
-    typeface = font(20)
-    lines = wrap(request.action, typeface, SIDE - 80, 4)
-    draw.text((20, 16), f"Scene {request.number}", font=font(26, bold=True), fill=INK)
-    draw.rectangle((20, 56, SIDE - 20, 76 + 26 * len(lines)), fill=(255, 255, 255),
-                   outline=INK, width=3)
+    typeface = font(18)
+    lines = wrap(f"Scene {request.number}: {request.action}", typeface, SIDE - 68, 3)
+    top = SIDE - 22 - 22 * len(lines)
+    draw.rectangle((20, top - 8, SIDE - 20, SIDE - 14), fill=(255, 255, 255), outline=INK,
+                   width=3)
     for i, line in enumerate(lines):
-        draw.text((34, 66 + 26 * i), line, font=typeface, fill=INK)
-    _banner(draw, top=200)
+        draw.text((34, top + 22 * i), line, font=typeface, fill=INK)
+    _banner(draw, top=round(SIDE * lettering.BAND) + 6)
     draw.rectangle((0, 0, SIDE - 1, SIDE - 1), outline=INK, width=6)
     return to_png(image)
