@@ -89,9 +89,10 @@ def _auto(count):
         return "strip", None
     if count == 4:
         return "grid", None
-    if count <= 8:
-        pattern = (1, 2, 2) if count % 2 else (2,)
-        return None, [_page(_rows(pattern, count, _cell_width(2) / TIER_ASPECT))]
+    if count <= 8:  # one page: rows of two, opened by a wide panel when the count is odd
+        height = _cell_width(2) / TIER_ASPECT
+        opening = [(1, height)] if count % 2 else []
+        return None, [_page(opening + _rows((2,), count - len(opening), height))]
     return "tiers", None
 
 
