@@ -16,12 +16,11 @@ import math
 
 from PIL import Image, ImageDraw, ImageOps
 
-from chalicelib.comic import layouts, lettering, typeset
+from chalicelib.comic import fastpng, layouts, lettering, typeset
 from chalicelib.comic.raster import INK, PAPER, open_image
 
 TITLE_BAND = 0.08  # of the page's shorter side, above the first page's panels
 BORDER = 0.006  # a panel's frame, of the lettering's unit (the smallest panel's size)
-PNG_LEVEL = 3  # zlib level: level 6 takes twice as long for files a few % smaller
 
 
 def _panel_pixels(panel):
@@ -141,6 +140,4 @@ def compose_cartoon(title, template, panels):
 
 
 def to_png(image):
-    out = io.BytesIO()
-    image.save(out, "PNG", compress_level=PNG_LEVEL)
-    return out.getvalue()
+    return fastpng.encode(image)
