@@ -44,3 +44,17 @@ def test_two_characters_swap_sides_with_the_staging_and_leave_the_band_free():
     assert ImageChops.difference(plain, swapped).getbbox() is not None
     band = (0, 60, offline_art.SIDE, round(offline_art.SIDE * lettering.BAND))
     assert ImageChops.difference(swapped.crop(band), empty.crop(band)).getbbox() is None
+
+
+def test_a_scene_is_drawn_at_the_size_asked_with_the_figure_on_its_side():
+    wide = scene_at([ADA], {"Ada": "right"}, (1408, 656))
+    assert wide.size == (1408, 656)
+    assert wide.getpixel((1408 * 5 // 6, 470)) != wide.getpixel((1408 // 6, 470))
+
+
+def scene_at(characters, staging, size):
+    references = tuple(offline_art.reference(ReferenceRequest(c, "s", "ctx", "low", "u"))
+                       for c in characters)
+    request = SceneRequest(1, "Talking", tuple(characters), references, "s", "A street",
+                           "low", "u")
+    return opened(offline_art.scene(request, staging, size)).convert("RGB")
