@@ -2,12 +2,12 @@
 (pages.compose_cartoon's output, in order).
 
 `pdf(title, pngs, paper="A4"|"Letter")`: one comic page a PDF page of that paper, turned to
-landscape for a page wider than tall, the title in the document's metadata (the first comic
-page carries it too). Each page's pixels are embedded as they are, losslessly: a PNG's own
-zlib stream is a valid PDF Flate stream with the PNG predictors, so the pixels are not even
-decoded (anything else is re-encoded with zlib, never as JPEG). A page prints at 300 dpi (the
-layouts make a page of 1024 px panels about 190 mm wide, A4's width within its margins), shrunk
-to fit the paper when larger, never enlarged past 300 dpi.
+landscape only for a page that would print smaller in portrait, the title in the document's
+metadata (the first comic page carries it too). Each page's pixels are embedded as they are,
+losslessly: a PNG's own zlib stream is a valid PDF Flate stream with the PNG predictors, so the
+pixels are not even decoded (anything else is re-encoded with zlib, never as JPEG). A page
+prints at 300 dpi (the layouts make a page of 1024 px panels about 190 mm wide, A4's width
+within its margins), shrunk to fit the paper when larger, never enlarged past 300 dpi.
 
 `cbz(title, pngs)`: a zip of `page-001.png`... in order, with a ComicInfo.xml.
 """
@@ -53,15 +53,20 @@ def _text(value):
     return "<FEFF" + value.encode("utf-16-be").hex().upper() + ">"
 
 
+def _scale(size, width, height):
+    return min(72 / DPI, (width - 2 * MARGIN) / size[0], (height - 2 * MARGIN) / size[1])
+
+
 def placement(size, paper="A4"):
     """(page width, page height, x, y, drawn width, drawn height) in points for an image of
-    `size` px: landscape when it is wider than tall, at 300 dpi or shrunk to fit."""
+    `size` px, centred across and from the top margin down: at 300 dpi or shrunk to fit,
+    portrait unless only landscape shows it larger (a wide strip)."""
     width, height = PAPERS[paper]
-    if size[0] > size[1]:
+    if _scale(size, height, width) > _scale(size, width, height):
         width, height = height, width
-    scale = min(72 / DPI, (width - 2 * MARGIN) / size[0], (height - 2 * MARGIN) / size[1])
+    scale = _scale(size, width, height)
     drawn = (size[0] * scale, size[1] * scale)
-    return width, height, (width - drawn[0]) / 2, (height - drawn[1]) / 2, *drawn
+    return width, height, (width - drawn[0]) / 2, height - MARGIN - drawn[1], *drawn
 
 
 class _Writer:

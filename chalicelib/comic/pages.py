@@ -4,14 +4,16 @@
 `{"image": PNG/WebP/JPEG bytes, "elements": [lettering elements], "staging": {name: side}}`
 (see lettering.py); pages come from layouts.py. A page's scale is set by its most demanding
 panel, so no panel is drawn smaller than it was drawn; a panel whose shape differs from its
-cell's by a rounding is scaled to cover it and centred. The first page carries the title. The
-text size is the one that fits every panel of the cartoon (`lettering.cartoon_fraction`).
+cell's by a rounding is scaled to cover it and centred. Every page of a cartoon has the same
+width, so they print at one size. The first page carries the title. The text size is the one
+that fits every panel of the cartoon (`lettering.cartoon_fraction`).
 
 `compose_page` does one page, for a recomposition that changed one page only; pass it the
 cartoon's `fraction` so its lettering matches the other pages.
 """
 
 import io
+import itertools
 import math
 
 from PIL import Image, ImageDraw, ImageOps
@@ -64,11 +66,12 @@ def _fitted(panel, size):
 
 
 def compose_page(page, panels, *, title="", fraction=lettering.PREFERRED, basis=None,
-                 sizes=None):
+                 sizes=None, scale=None):
     """One page (a layouts.Page) with its panels, as a Pillow image. `basis` is
-    layouts.basis() of the cartoon (this page's smallest cell when None)."""
+    layouts.basis() of the cartoon (this page's smallest cell when None); `scale`, the page's
+    width in px, is the one its panels need when None, and no less when given."""
     sizes = sizes or [_panel_pixels(p) for p in panels]
-    scale = _scale(page, sizes)
+    scale = max(scale or 0, _scale(page, sizes))
     unit = (basis or min(math.sqrt(c.w * c.h) for c in page.cells)) * scale
     height = round(page.height * scale)
     band = round(TITLE_BAND * min(scale, height)) if title else 0
@@ -128,14 +131,17 @@ def compose_cartoon(title, template, panels):
     sizes = [_panel_pixels(p) for p in panels]
     fraction = cartoon_fraction(template, panels, sizes)
     unit = layouts.basis(template, len(panels))
-    out, start = [], 0
-    for number, page in enumerate(layouts.pages(template, len(panels))):
-        end = start + len(page.cells)
+    book = layouts.pages(template, len(panels))
+    bounds = list(itertools.accumulate([len(page.cells) for page in book], initial=0))
+    scale = max(_scale(page, sizes[start:end])  # one width for all: pages print alike
+                for page, start, end in zip(book, bounds, bounds[1:], strict=False))
+    out = []
+    for number, (page, start, end) in enumerate(zip(book, bounds, bounds[1:], strict=False)):
         image = compose_page(page, panels[start:end], title=title if number == 0 else "",
-                             fraction=fraction, basis=unit, sizes=sizes[start:end])
+                             fraction=fraction, basis=unit, sizes=sizes[start:end],
+                             scale=scale)
         out.append(to_png(image))
         del image
-        start = end
     return out
 
 

@@ -78,3 +78,9 @@ def test_fit_problems_name_the_scene_and_the_text():
     problems = pages.fit_problems("strip", scenes)
     assert [(p["scene"], p["index"], p["code"]) for p in problems] == [(1, 1, "does_not_fit")]
     assert pages.fit_problems("strip", scenes[:1]) == []
+
+
+def test_every_page_of_a_cartoon_has_one_width_so_they_print_alike():
+    scenes = panels("tiers", 7, elements=[])  # a full page, then a short one of wide panels
+    widths = {opened(p).width for p in pages.compose_cartoon("T", "tiers", scenes)}
+    assert len(widths) == 1
