@@ -5,8 +5,9 @@
 (see lettering.py); pages come from layouts.py. A page's scale is set by its most demanding
 panel, so no panel is drawn smaller than it was drawn; a panel whose shape differs from its
 cell's by a rounding is scaled to cover it and centred. Every page of a cartoon has the same
-width, so they print at one size. The first page carries the title. The text size is the one
-that fits every panel of the cartoon (`lettering.cartoon_fraction`).
+width, so they print at one size (a short page is enlarged up to 1.5 times for that). The
+first page carries the title. The text size is the one that fits every panel of the cartoon
+(`lettering.cartoon_fraction`).
 
 `compose_page` does one page, for a recomposition that changed one page only; pass it the
 cartoon's `fraction` so its lettering matches the other pages.
@@ -22,6 +23,7 @@ from chalicelib.comic import fastpng, layouts, lettering, typeset
 from chalicelib.comic.raster import INK, PAPER, open_image
 
 TITLE_BAND = 0.08  # of the page's shorter side, above the first page's panels
+MAX_UPSCALE = 1.5  # how much a page may be enlarged to match the others' width
 BORDER = 0.006  # a panel's frame, of the lettering's unit (the smallest panel's size)
 
 
@@ -133,10 +135,14 @@ def compose_cartoon(title, template, panels):
     unit = layouts.basis(template, len(panels))
     book = layouts.pages(template, len(panels))
     bounds = list(itertools.accumulate([len(page.cells) for page in book], initial=0))
-    scale = max(_scale(page, sizes[start:end])  # one width for all: pages print alike
-                for page, start, end in zip(book, bounds, bounds[1:], strict=False))
+    own = [_scale(page, sizes[start:end])
+           for page, start, end in zip(book, bounds, bounds[1:], strict=False)]
+    widest = max(own)
     out = []
     for number, (page, start, end) in enumerate(zip(book, bounds, bounds[1:], strict=False)):
+        # One width for all pages, so they print alike; but a short page of big cells (a
+        # strip's last panel alone) is not blown up past MAX_UPSCALE for it.
+        scale = min(widest, math.floor(own[number] * MAX_UPSCALE))
         image = compose_page(page, panels[start:end], title=title if number == 0 else "",
                              fraction=fraction, basis=unit, sizes=sizes[start:end],
                              scale=scale)

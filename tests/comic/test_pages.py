@@ -4,7 +4,7 @@ story over several pages, and the check the API can run before anything is drawn
 import pytest
 from PIL import ImageChops
 
-from chalicelib.comic import layouts, lettering, pages
+from chalicelib.comic import layouts, lettering, pages, raster
 from tests.support.pictures import opened, png
 
 TALK = [{"kind": "caption", "text": "Il était une fois…"},
@@ -84,3 +84,6 @@ def test_every_page_of_a_cartoon_has_one_width_so_they_print_alike():
     scenes = panels("tiers", 7, elements=[])  # a full page, then a short one of wide panels
     widths = {opened(p).width for p in pages.compose_cartoon("T", "tiers", scenes)}
     assert len(widths) == 1
+    strip = [opened(p) for p in pages.compose_cartoon("T", "strip", panels("strip", 5, []))]
+    assert strip[1].width <= 1.5 * (1024 / layouts.pages("strip", 5)[1].cells[0].w + 1)
+    assert all(p.width * p.height <= raster.MAX_PIXELS for p in strip)  # readable again
