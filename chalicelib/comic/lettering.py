@@ -23,10 +23,13 @@ alike), and shrinks when it does not fit, never below `MINIMUM`: 3.6 % of that s
 1024 px panel. That is 14 CSS px when such a panel fills a 390 px phone, and 7 pt when eight of
 them share an A4 page printed at 300 dpi. Words are never cut: when the text does not fit at
 the minimum, even with the band let down into the picture, `check_fit` names the element (the
-API answers 400 with that field) and `layout` raises `DoesNotFit`. `cartoon_fraction` gives the
-one size that fits every panel of a cartoon, so its lettering looks the same throughout.
+API answers 400 with that field) and `layout` raises `DoesNotFit`. `check_fit` also names a
+text the owner placed on top of another, and one with characters no bundled font has.
+`cartoon_fraction` gives the one size that fits every panel of a cartoon, so its lettering
+looks the same throughout.
 """
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -407,7 +410,18 @@ def check_fit(panel_size, elements, staging=None, basis=None):
         return [{"index": index, "code": "does_not_fit",
                  "message": f"text {index + 1} does not fit in the panel at a legible size: "
                             "shorten it or move it to another panel"}]
-    return []
+    return _overlaps(lettering)
+
+
+def _overlaps(lettering):
+    """Texts the owner placed on top of another (placed ones are kept where they are put)."""
+    problems = []
+    for a, b in itertools.combinations(lettering.placed, 2):
+        if (a.element.at or b.element.at) and _overlap(a.box, b.box, 0):
+            problems.append({"index": b.index, "code": "overlaps",
+                             "message": f"text {b.index + 1} overlaps text {a.index + 1}: "
+                                        "move one of them"})
+    return problems
 
 
 def fitted_fraction(panel_size, elements, staging=None, basis=None):

@@ -178,3 +178,12 @@ def test_default_staging_and_the_prompt_sentence():
     sentence = lettering.staging_prompt({"Ada": "left", "Bob": "right"})
     assert "Ada on the left" in sentence and "Bob on the right" in sentence
     assert "top 30 %" in sentence
+
+
+def test_texts_the_owner_placed_on_top_of_one_another_are_named():
+    stacked = [{"kind": "speech", "speaker": "Ada", "text": "Here", "at": [0.3, 0.2]},
+               {"kind": "speech", "speaker": "Bob", "text": "Here too", "at": [0.32, 0.21]}]
+    assert [(p["index"], p["code"]) for p in lettering.check_fit((1024, 1024), stacked)] == [
+        (1, "overlaps")]
+    apart = [stacked[0], {**stacked[1], "at": [0.8, 0.2]}]
+    assert lettering.check_fit((1024, 1024), apart) == []
