@@ -11,6 +11,7 @@ import io
 
 from PIL import Image, ImageDraw
 
+from chalicelib.comic import lettering
 from chalicelib.comic.raster import INK, font, to_png, wrap
 
 SIDE = 768
@@ -34,11 +35,11 @@ def _palette(text):
     }
 
 
-def _banner(draw, top=12):
+def _banner(draw, top=12, width=SIDE):
     typeface = font(22, bold=True)
-    width = typeface.getlength(BANNER) + 28
-    left = (SIDE - width) // 2
-    draw.rectangle((left, top, left + width, top + 38), fill=(228, 87, 46), outline=INK,
+    length = typeface.getlength(BANNER) + 28
+    left = (width - length) // 2
+    draw.rectangle((left, top, left + length, top + 38), fill=(228, 87, 46), outline=INK,
                    width=2)
     draw.text((left + 14, top + 6), BANNER, font=typeface, fill="white")
 
@@ -85,34 +86,51 @@ def _cut_out(data):
     return figure, mask
 
 
-def scene(request):
+def _centres(characters, staging, width):
+    """Each character's x, from the staging (left, centre, right thirds); a character the
+    staging does not place takes the spot `default_staging` gives it."""
+    names = [c.name for c in characters]
+    spots = {**lettering.default_staging(names), **(staging or {})}
+    return [width * (2 * lettering.SIDES.index(spots[name]) + 1) / 6
+            if spots.get(name) in lettering.SIDES else width / 2 for name in names]
+
+
+def scene(request, staging=None, size=None):
+    """A panel of the scene, `size` (width, height) px or SIDE square. `staging` ({name:
+    "left"|"centre"|"right"}, as the lettering takes it) says where each character stands, so
+    the balloons' tails point at them; the top of the picture (lettering.BAND) is left to the
+    lettering."""
+    width, height = size or (SIDE, SIDE)
+    unit = height / SIDE  # figures scale with the height, the scene spreads with the width
     colours = _palette(request.context)
-    image = Image.new("RGB", (SIDE, SIDE), colours["sky"])
+    image = Image.new("RGB", (width, height), colours["sky"])
     draw = ImageDraw.Draw(image)
-    draw.rectangle((0, SIDE * 2 // 3, SIDE, SIDE), fill=colours["ground"])
-    draw.ellipse((SIDE - 150, 200, SIDE - 70, 280), fill=(255, 230, 120))
+    draw.rectangle((0, height * 2 // 3, width, height), fill=colours["ground"])
+    draw.ellipse((width - 150 * unit, 200 * unit, width - 70 * unit, 280 * unit),
+                 fill=(255, 230, 120))
     count = len(request.references)
     label = font(22, bold=True)
-    for i, (character, data) in enumerate(zip(request.characters, request.references,
-                                              strict=True)):
+    centres = _centres(request.characters, staging, width)
+    for character, data, centre in zip(request.characters, request.references, centres,
+                                       strict=True):
         figure, mask = _cut_out(data)
-        scale = min(0.75, 1.9 / count)
-        size = (int(figure.width * scale), int(figure.height * scale))
-        figure, mask = figure.resize(size), mask.resize(size)
-        x = int((i + 0.5) * SIDE / count - size[0] / 2)
-        y = SIDE - 110 - size[1]
+        scale = min(0.75, 1.9 / max(count, 3)) * unit
+        shape = (int(figure.width * scale), int(figure.height * scale))
+        figure, mask = figure.resize(shape), mask.resize(shape)
+        x = int(centre - shape[0] / 2)
+        y = int(height - 110 * unit - shape[1])
         image.paste(figure, (x, y), mask)
-        middle, width = x + size[0] / 2, label.getlength(character.name)
-        draw.rectangle((middle - width / 2 - 8, y - 40, middle + width / 2 + 8, y - 8),
+        middle, name_width = x + shape[0] / 2, label.getlength(character.name)
+        draw.rectangle((middle - name_width / 2 - 8, y - 40, middle + name_width / 2 + 8, y - 8),
                        fill="white", outline=INK, width=2)
-        draw.text((middle - width / 2, y - 37), character.name, font=label, fill=INK)
-    typeface = font(20)
-    lines = wrap(request.action, typeface, SIDE - 80, 4)
-    draw.text((20, 16), f"Scene {request.number}", font=font(26, bold=True), fill=INK)
-    draw.rectangle((20, 56, SIDE - 20, 76 + 26 * len(lines)), fill=(255, 255, 255),
-                   outline=INK, width=3)
+        draw.text((middle - name_width / 2, y - 37), character.name, font=label, fill=INK)
+    typeface = font(18)
+    lines = wrap(f"Scene {request.number}: {request.action}", typeface, width - 68, 3)
+    top = height - 22 - 22 * len(lines)
+    draw.rectangle((20, top - 8, width - 20, height - 14), fill=(255, 255, 255), outline=INK,
+                   width=3)
     for i, line in enumerate(lines):
-        draw.text((34, 66 + 26 * i), line, font=typeface, fill=INK)
-    _banner(draw, top=200)
-    draw.rectangle((0, 0, SIDE - 1, SIDE - 1), outline=INK, width=6)
+        draw.text((34, top + 22 * i), line, font=typeface, fill=INK)
+    _banner(draw, top=round(height * lettering.BAND) + 6, width=width)
+    draw.rectangle((0, 0, width - 1, height - 1), outline=INK, width=6)
     return to_png(image)

@@ -1,0 +1,106 @@
+"""Composition: the time and peak memory to compose an 8-panel page from 1024 px panels carrying
+3 balloons each (budget: 1 s, 300 MB), and the time and size of the PDF and CBZ of a 24-scene
+cartoon.
+
+Panels are noisy gradients, which compress about as badly as drawn art. Each measure runs in a
+fresh interpreter so its peak resident memory (ru_maxrss, which counts Pillow's buffers, unlike
+tracemalloc) is its own; the page is timed cold (the first, loading fonts and plugins), then
+warm (the median of the next five).
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGET_SECONDS = 1.0
+BUDGET_MB = 300
+
+CHILD = r"""
+import io, json, resource, statistics, sys, time
+RUNS = 6
+from PIL import Image, ImageDraw
+from chalicelib.comic import exports, layouts, pages
+
+def art(seed, size):
+    noise = Image.effect_noise(size, 60).convert("RGB")
+    gradient = Image.linear_gradient("L").resize(size).convert("RGB")
+    image = Image.blend(noise, gradient, 0.5)
+    draw = ImageDraw.Draw(image)
+    for k in range(3):
+        x = size[0] * (2 * k + 1) / 6
+        draw.ellipse((x - 90, size[1] * 0.45, x + 90, size[1] * 0.9),
+                     fill=((seed * 40 + 70 * k) % 256, 120, 200))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+TEXTS = [{"kind": "speech", "speaker": "Ada", "text": "Did you see the croissants? 🥐"},
+         {"kind": "speech", "speaker": "Bob", "text": "Καλημέρα! Привет! I ate them all."},
+         {"kind": "thought", "speaker": "Cy", "text": "Crème brûlée next time 😀"}]
+STAGING = {"Ada": "left", "Cy": "centre", "Bob": "right"}
+
+def rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+mode = sys.argv[1]
+result = {}
+if mode == "page":
+    panels = [{"image": art(i, (1024, 1024)), "elements": TEXTS, "staging": STAGING}
+              for i in range(8)]
+    result["before_mb"] = rss_mb()
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        (png,) = pages.compose_cartoon("A benchmark", "auto", panels)
+        times.append(time.perf_counter() - started)
+    result["cold_s"], result["warm_s"] = times[0], statistics.median(times[1:])
+    result["peak_mb"] = rss_mb()
+    result["size"] = Image.open(io.BytesIO(png)).size
+    result["png_mb"] = len(png) / 1e6
+else:
+    sizes = layouts.drawing_sizes("auto", 24)
+    panels = [{"image": art(i, size), "elements": TEXTS, "staging": STAGING}
+              for i, size in enumerate(sizes)]
+    started = time.perf_counter()
+    pngs = pages.compose_cartoon("A benchmark", "auto", panels)
+    result["pages"] = len(pngs)
+    result["compose_s"] = time.perf_counter() - started
+    for name, make in (("pdf", lambda: exports.pdf("A benchmark", pngs)),
+                       ("cbz", lambda: exports.cbz("A benchmark", pngs))):
+        started = time.perf_counter()
+        data = make()
+        result[name + "_s"] = time.perf_counter() - started
+        result[name + "_mb"] = len(data) / 1e6
+    result["peak_mb"] = rss_mb()
+print(json.dumps(result))
+"""
+
+
+def measure(mode):
+    answer = subprocess.run([sys.executable, "-c", CHILD, mode], cwd=ROOT, check=True,
+                            capture_output=True, text=True)
+    return json.loads(answer.stdout)
+
+
+def main():
+    page = measure("page")
+    print(f"8-panel page of 1024 px panels, 3 balloons each: {page['size'][0]}x"
+          f"{page['size'][1]} px, {page['png_mb']:.1f} MB PNG")
+    print(f"  compose: {page['cold_s']:.2f} s cold, {page['warm_s']:.2f} s warm"
+          f" (median of 5; budget {BUDGET_SECONDS:.0f} s)")
+    print(f"  peak memory: {page['peak_mb']:.0f} MB resident, {page['before_mb']:.0f} MB before "
+          f"composing (budget {BUDGET_MB} MB)")
+    book = measure("book")
+    print(f"24-scene cartoon: {book['pages']} pages composed in {book['compose_s']:.2f} s")
+    print(f"  PDF: {book['pdf_s']:.2f} s, {book['pdf_mb']:.1f} MB; "
+          f"CBZ: {book['cbz_s']:.2f} s, {book['cbz_mb']:.1f} MB; "
+          f"peak memory {book['peak_mb']:.0f} MB")
+    over = page["warm_s"] > BUDGET_SECONDS or page["peak_mb"] > BUDGET_MB
+    if over:
+        sys.exit("over budget")
+
+
+if __name__ == "__main__":
+    main()

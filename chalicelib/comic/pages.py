@@ -1,0 +1,155 @@
+"""Comic pages composed at the panels' full resolution, lettered, as PNG.
+
+`compose_cartoon(title, template, panels)` returns one PNG a page. Each panel is a plain dict:
+`{"image": PNG/WebP/JPEG bytes, "elements": [lettering elements], "staging": {name: side}}`
+(see lettering.py); pages come from layouts.py. A page's scale is set by its most demanding
+panel, so no panel is drawn smaller than it was drawn; a panel whose shape differs from its
+cell's by a rounding is scaled to cover it and centred. Every page of a cartoon has the same
+width, so they print at one size (a short page is enlarged up to 1.5 times for that). The
+first page carries the title. The text size is the one that fits every panel of the cartoon
+(`lettering.cartoon_fraction`).
+
+`compose_page` does one page, for a recomposition that changed one page only; pass it the
+cartoon's `fraction` so its lettering matches the other pages.
+"""
+
+import io
+import itertools
+import math
+
+from PIL import Image, ImageDraw, ImageOps
+
+from chalicelib.comic import fastpng, layouts, lettering, typeset
+from chalicelib.comic.raster import INK, PAPER, open_image
+
+TITLE_BAND = 0.08  # of the page's shorter side, above the first page's panels
+MAX_UPSCALE = 1.5  # how much a page may be enlarged to match the others' width
+BORDER = 0.006  # a panel's frame, of the lettering's unit (the smallest panel's size)
+
+
+def _panel_pixels(panel):
+    image = panel["image"]
+    if isinstance(image, Image.Image):
+        return image.size
+    with Image.open(io.BytesIO(image)) as header:  # reads the header, decodes nothing
+        return header.size
+
+
+def _scale(page, sizes):
+    """Pixels a page unit: enough for every panel at its full resolution."""
+    return math.ceil(max(size[0] / cell.w for cell, size in zip(page.cells, sizes, strict=True)))
+
+
+def _rect(cell, scale, top):
+    left, upper = round(cell.x * scale), round(cell.y * scale) + top
+    return left, upper, round((cell.x + cell.w) * scale), round((cell.y + cell.h) * scale) + top
+
+
+def _title(canvas, draw, text, scale, band):
+    size = max(12, round(band * 0.5))
+    lines = typeset.wrap(text, size, scale * (1 - 2 * layouts.MARGIN))
+    while lines is None or (len(lines) > 1 and size > band * 0.25):
+        size = round(size * 0.85)
+        lines = typeset.wrap(text, size, scale * (1 - 2 * layouts.MARGIN))
+    y = (band + scale * layouts.MARGIN) / 2 - len(lines) * typeset.line_height(size) / 2
+    for line in lines:
+        x = scale / 2 - typeset.width(line, size) / 2
+        typeset.draw_line(draw, canvas, (x, y), line, size, INK)
+        y += typeset.line_height(size)
+
+
+def _fitted(panel, size):
+    image = panel["image"]
+    image = image if isinstance(image, Image.Image) else open_image(image)
+    image = image.convert("RGB")
+    if image.size != size:
+        image = ImageOps.fit(image, size, Image.Resampling.LANCZOS)
+    return image
+
+
+def compose_page(page, panels, *, title="", fraction=lettering.PREFERRED, basis=None,
+                 sizes=None, scale=None):
+    """One page (a layouts.Page) with its panels, as a Pillow image. `basis` is
+    layouts.basis() of the cartoon (this page's smallest cell when None); `scale`, the page's
+    width in px, is the one its panels need when None, and no less when given."""
+    sizes = sizes or [_panel_pixels(p) for p in panels]
+    scale = max(scale or 0, _scale(page, sizes))
+    unit = (basis or min(math.sqrt(c.w * c.h) for c in page.cells)) * scale
+    height = round(page.height * scale)
+    band = round(TITLE_BAND * min(scale, height)) if title else 0
+    canvas = Image.new("RGB", (scale, height + band), PAPER)
+    draw = ImageDraw.Draw(canvas)
+    if title:
+        _title(canvas, draw, title, scale, band)
+    border = max(2, round(unit * BORDER))
+    for cell, panel in zip(page.cells, panels, strict=True):
+        left, top, right, bottom = _rect(cell, scale, band)
+        image = _fitted(panel, (right - left, bottom - top))
+        lettering.letter(image, panel.get("elements", []), panel.get("staging"), fraction,
+                         unit)
+        canvas.paste(image, (left, top))
+        del image
+        draw.rectangle((left - border, top - border, right + border - 1, bottom + border - 1),
+                       outline=INK, width=border)
+    return canvas
+
+
+def _geometry(template, sizes):
+    """For each scene, its panel's size and the lettering's unit in px, at the scale of the
+    picture drawn for it (what a page shows it at, give or take a rounding)."""
+    unit = layouts.basis(template, len(sizes))
+    out = []
+    for (_, cell), size in zip(layouts.cells(template, len(sizes)), sizes, strict=True):
+        per_unit = size[0] / cell.w
+        out.append(((size[0], max(1, round(cell.h * per_unit))), unit * per_unit))
+    return out
+
+
+def cartoon_fraction(template, panels, sizes=None):
+    """The text size (a fraction of the lettering's unit) that fits every panel."""
+    sizes = sizes or [_panel_pixels(p) for p in panels]
+    return lettering.cartoon_fraction(
+        [(panel_size, p.get("elements", []), p.get("staging"), unit)
+         for (panel_size, unit), p in zip(_geometry(template, sizes), panels, strict=True)])
+
+
+def fit_problems(template, scenes):
+    """What stops the scenes' texts from being lettered legibly: a list of problems, each
+    `{"scene", "index", "code", "message"}` naming the scene and its element; [] when all fit.
+    `scenes` holds `{"elements", "staging"}` dicts. Uses the drawing sizes, no image: the API
+    can call it on submit or edit and answer 400 naming the field."""
+    sizes = layouts.drawing_sizes(template, len(scenes))
+    problems = []
+    for number, ((panel_size, unit), scene) in enumerate(
+            zip(_geometry(template, sizes), scenes, strict=True)):
+        found = lettering.check_fit(panel_size, scene.get("elements", []),
+                                    scene.get("staging"), unit)
+        problems += [{"scene": number, **problem} for problem in found]
+    return problems
+
+
+def compose_cartoon(title, template, panels):
+    """PNG bytes of each page of the cartoon, in order."""
+    sizes = [_panel_pixels(p) for p in panels]
+    fraction = cartoon_fraction(template, panels, sizes)
+    unit = layouts.basis(template, len(panels))
+    book = layouts.pages(template, len(panels))
+    bounds = list(itertools.accumulate([len(page.cells) for page in book], initial=0))
+    own = [_scale(page, sizes[start:end])
+           for page, start, end in zip(book, bounds, bounds[1:], strict=False)]
+    widest = max(own)
+    out = []
+    for number, (page, start, end) in enumerate(zip(book, bounds, bounds[1:], strict=False)):
+        # One width for all pages, so they print alike; but a short page of big cells (a
+        # strip's last panel alone) is not blown up past MAX_UPSCALE for it.
+        scale = min(widest, math.floor(own[number] * MAX_UPSCALE))
+        image = compose_page(page, panels[start:end], title=title if number == 0 else "",
+                             fraction=fraction, basis=unit, sizes=sizes[start:end],
+                             scale=scale)
+        out.append(to_png(image))
+        del image
+    return out
+
+
+def to_png(image):
+    return fastpng.encode(image)

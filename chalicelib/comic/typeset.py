@@ -1,0 +1,169 @@
+"""Type for the lettering: a chain of bundled fonts with a per-character fallback, measuring,
+wrapping that never drops a character, and drawing.
+
+The chain, first font that has the character wins (cmaps read once with fontTools):
+1. Comic Neue Bold (`fonts/ComicNeue-Bold.otf`, SIL OFL 1.1, `fonts/OFL-ComicNeue.txt`): the
+   lettering face, Latin with its accents.
+2. DejaVu Sans (`fonts/DejaVuSans.ttf`, Bitstream Vera licence, `fonts/LICENSE`), a little
+   smaller to match: Greek, Cyrillic, the rest of Latin and most symbols people type.
+3. Noto Color Emoji (`fonts/NotoColorEmoji.ttf`, SIL OFL 1.1, `fonts/OFL-NotoColorEmoji.txt`):
+   a colour bitmap font that FreeType renders only at its one strike (109 px), so an emoji is
+   drawn at that size and its image scaled to the text size (cached per character and size).
+
+Zero-width characters (variation selectors, joiners) are kept in the text but draw nothing.
+`missing(text)` lists what no font of the chain can draw, so a caller can refuse it rather than
+draw boxes. Layout is Pillow's basic engine everywhere, so the worker and the tests agree.
+"""
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageDraw, ImageFont
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+LETTERING = "ComicNeue-Bold.otf"
+FALLBACK = "DejaVuSans.ttf"
+FALLBACK_SCALE = 0.9  # DejaVu's letters run larger than Comic Neue's at one size
+EMOJI = "NotoColorEmoji.ttf"
+EMOJI_STRIKE = 109  # the only size at which FreeType renders Noto Color Emoji's bitmaps
+CHAIN = (LETTERING, FALLBACK, EMOJI)
+INVISIBLE = frozenset([
+    0x200B, 0x200C, 0x200D, 0x2060, 0xFE0E, 0xFE0F,
+    *range(0x1F3FB, 0x1F400),  # skin-tone modifiers: the emoji before them is drawn plain
+    *range(0xE0020, 0xE0080)])  # tag characters of flag sequences
+LINE_SPACING = 1.18  # line height as a multiple of the text size
+
+
+@functools.cache
+def _cmap(name):
+    # lazy=True reads only the tables asked for: the 11 MB emoji font's cmap in milliseconds.
+    with TTFont(str(FONTS / name), lazy=True) as font_file:
+        return frozenset(font_file.getBestCmap())
+
+
+# Characters below U+1F000 that show as emoji by default (Unicode's Emoji_Presentation).
+EMOJI_PRESENTATION = frozenset(
+    [0x231A, 0x231B, 0x23F0, 0x23F3, 0x267F, 0x2693, 0x26A1, 0x26CE, 0x26D4, 0x26EA, 0x26F5,
+     0x26FA, 0x26FD, 0x2705, 0x2728, 0x274C, 0x274E, 0x2757, 0x27B0, 0x27BF, 0x2B50, 0x2B55,
+     *range(0x23E9, 0x23ED), *range(0x25FD, 0x25FF), *range(0x2614, 0x2616),
+     *range(0x2648, 0x2654), *range(0x26AA, 0x26AC), *range(0x26BD, 0x26BF),
+     *range(0x26C4, 0x26C6), *range(0x26F2, 0x26F4), *range(0x270A, 0x270C),
+     *range(0x2753, 0x2756), *range(0x2795, 0x2798), *range(0x2B1B, 0x2B1D)])
+
+
+def font_for(char, emoji=False):
+    """The name of the first font of the chain that has `char`, or None. Pictographs (past
+    U+1F000, Emoji_Presentation, or followed by U+FE0F: `emoji`) go to the emoji font first:
+    DejaVu has some of them, in black and white."""
+    code = ord(char)
+    pictograph = emoji or code >= 0x1F000 or code in EMOJI_PRESENTATION
+    chain = (EMOJI, *CHAIN[:2]) if pictograph else CHAIN
+    return next((name for name in chain if code in _cmap(name)), None)
+
+
+def missing(text):
+    """The characters of `text` that no bundled font can draw, in order, each once."""
+    seen = []
+    for char in text:
+        if (ord(char) not in INVISIBLE and not char.isspace() and font_for(char) is None
+                and char not in seen):
+            seen.append(char)
+    return seen
+
+
+@functools.lru_cache(maxsize=64)
+def _face(name, size):
+    if name == EMOJI:
+        return ImageFont.truetype(str(FONTS / name), EMOJI_STRIKE,
+                                  layout_engine=ImageFont.Layout.BASIC)
+    if name == FALLBACK:
+        size = round(size * FALLBACK_SCALE)
+    return ImageFont.truetype(str(FONTS / name), size, layout_engine=ImageFont.Layout.BASIC)
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    font: str  # a name of CHAIN; None for characters that draw nothing
+
+
+def runs(text):
+    """`text` cut into runs that one font draws; an invisible character joins the run before."""
+    out = []
+    for i, char in enumerate(text):
+        emoji = text[i + 1:i + 2] == "\ufe0f"
+        name = None if ord(char) in INVISIBLE else (font_for(char, emoji) or FALLBACK)
+        if out and (out[-1].font == name or name is None):
+            out[-1] = Run(out[-1].text + char, out[-1].font)
+        else:
+            out.append(Run(char, name))
+    return out
+
+
+def _visible(text):
+    return "".join(c for c in text if ord(c) not in INVISIBLE)
+
+
+@functools.lru_cache(maxsize=4096)
+def width(text, size):
+    """The advance of `text` at `size` px, in px."""
+    total = 0.0
+    for run in runs(text):
+        if run.font == EMOJI:
+            total += len(_visible(run.text)) * size * 1.15
+        elif run.font is not None:
+            total += _face(run.font, size).getlength(_visible(run.text))
+    return total
+
+
+def line_height(size):
+    return round(size * LINE_SPACING)
+
+
+def wrap(text, size, max_width):
+    """Lines of `text` no wider than `max_width` at `size`, breaking between words; every word
+    of the text is on a line, in order. None when a single word is wider than `max_width`
+    (the caller shrinks the text or widens the box: nothing is cut)."""
+    lines, line = [], ""
+    for word in text.split():
+        if width(word, size) > max_width:
+            return None
+        candidate = f"{line} {word}" if line else word
+        if width(candidate, size) <= max_width:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+@functools.lru_cache(maxsize=256)
+def _emoji_glyph(char, size):
+    face = _face(EMOJI, size)
+    left, top, right, bottom = face.getbbox(char, mode="RGBA")
+    glyph = Image.new("RGBA", (right - left, bottom - top), (0, 0, 0, 0))
+    ImageDraw.Draw(glyph).text((-left, -top), char, font=face, embedded_color=True)
+    side = round(size * 1.05)
+    return glyph.resize((side, side), Image.Resampling.LANCZOS)
+
+
+def draw_line(draw, image, xy, text, size, fill):
+    """Draw one line of `text` with its top-left at `xy`, font by font on one baseline."""
+    x, y = xy
+    baseline = y + _face(LETTERING, size).getmetrics()[0]
+    for run in runs(text):
+        visible = _visible(run.text)
+        if run.font == EMOJI:
+            for char in visible:
+                glyph = _emoji_glyph(char, size)
+                top = round(baseline - size * 0.9)
+                image.paste(glyph, (round(x + size * 0.05), top), glyph)
+                x += size * 1.15
+        elif run.font is not None:
+            face = _face(run.font, size)
+            draw.text((x, baseline), visible, font=face, fill=fill, anchor="ls")
+            x += face.getlength(visible)

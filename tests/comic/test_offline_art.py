@@ -1,0 +1,60 @@
+"""The offline renderer stands each character where the staging says, below the lettering
+band, so a balloon's tail points at the right figure."""
+
+from PIL import ImageChops
+
+from chalicelib.adapters.images import Character, ReferenceRequest, SceneRequest
+from chalicelib.comic import lettering, offline_art
+from tests.support.pictures import opened
+
+ADA, BOB = Character("Ada", "An inventor"), Character("Bob", "A baker")
+
+
+def scene(characters, staging=None):
+    references = tuple(offline_art.reference(ReferenceRequest(c, "s", "ctx", "low", "u"))
+                       for c in characters)
+    request = SceneRequest(1, "Talking", tuple(characters), references, "s", "A street",
+                           "low", "u")
+    return opened(offline_art.scene(request, staging) if staging else
+                  offline_art.scene(request)).convert("RGB")
+
+
+def figure_columns(image, alone):
+    """The x extent of what differs from the empty scene, in the figures' rows."""
+    top = round(offline_art.SIDE * 0.45)
+    box = ImageChops.difference(image, alone).crop((0, top, offline_art.SIDE, 640)).getbbox()
+    return box[0], box[2]
+
+
+def test_each_character_stands_on_the_side_the_staging_gives():
+    empty = scene([])
+    third = offline_art.SIDE / 3
+    for side, (low, high) in [("left", (0, third)), ("centre", (third, 2 * third)),
+                              ("right", (2 * third, 3 * third))]:
+        left, right = figure_columns(scene([ADA], {"Ada": side}), empty)
+        assert low <= left and right <= high, side
+
+
+def test_two_characters_swap_sides_with_the_staging_and_leave_the_band_free():
+    empty = scene([])
+    plain = scene([ADA, BOB])  # default staging: Ada left, Bob right
+    swapped = scene([ADA, BOB], {"Ada": "right", "Bob": "left"})
+    only_ada = scene([ADA], {"Ada": "right"})
+    assert figure_columns(only_ada, empty)[0] > offline_art.SIDE / 2
+    assert ImageChops.difference(plain, swapped).getbbox() is not None
+    band = (0, 60, offline_art.SIDE, round(offline_art.SIDE * lettering.BAND))
+    assert ImageChops.difference(swapped.crop(band), empty.crop(band)).getbbox() is None
+
+
+def test_a_scene_is_drawn_at_the_size_asked_with_the_figure_on_its_side():
+    wide = scene_at([ADA], {"Ada": "right"}, (1408, 656))
+    assert wide.size == (1408, 656)
+    assert wide.getpixel((1408 * 5 // 6, 470)) != wide.getpixel((1408 // 6, 470))
+
+
+def scene_at(characters, staging, size):
+    references = tuple(offline_art.reference(ReferenceRequest(c, "s", "ctx", "low", "u"))
+                       for c in characters)
+    request = SceneRequest(1, "Talking", tuple(characters), references, "s", "A street",
+                           "low", "u")
+    return opened(offline_art.scene(request, staging, size)).convert("RGB")

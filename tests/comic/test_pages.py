@@ -1,0 +1,89 @@
+"""Pages: panels at their full resolution, lettered alike, the title on the first page, a long
+story over several pages, and the check the API can run before anything is drawn."""
+
+import pytest
+from PIL import ImageChops
+
+from chalicelib.comic import layouts, lettering, pages, raster
+from tests.support.pictures import opened, png
+
+TALK = [{"kind": "caption", "text": "Il était une fois…"},
+        {"kind": "speech", "speaker": "Ada", "text": "Привет! 😀"},
+        {"kind": "speech", "speaker": "Bob", "text": "Καλημέρα!"}]
+STAGING = {"Ada": "left", "Bob": "right"}
+
+
+def panels(template, count, elements=TALK):
+    return [{"image": png(size, pattern=True), "elements": elements, "staging": STAGING}
+            for size in layouts.drawing_sizes(template, count)]
+
+
+@pytest.mark.parametrize("template", ["strip", "grid", "tiers", "webtoon"])
+def test_no_panel_is_shown_smaller_than_it_was_drawn(template):
+    scenes = panels(template, 5)
+    composed = [opened(p) for p in pages.compose_cartoon("Title", template, scenes)]
+    sizes = layouts.drawing_sizes(template, 5)
+    placed = layouts.cells(template, 5)
+    for (page_index, cell), size in zip(placed, sizes, strict=True):
+        page = composed[page_index]
+        assert round(cell.w * page.width) >= size[0] - 1
+        assert round(cell.h * page.width) >= size[1] - 1
+
+
+def test_a_panel_keeps_its_pixels_where_no_text_covers_them():
+    scene = panels("grid", 4, elements=[])
+    (page,) = [opened(p) for p in pages.compose_cartoon("", "grid", scene)]
+    (cell, *_), scale = layouts.pages("grid", 4)[0].cells, page.width
+    left, top = round(cell.x * scale), round(cell.y * scale)
+    shown = page.crop((left + 20, top + 20, left + 1000, top + 1000))
+    drawn = opened(scene[0]["image"]).convert("RGB").crop((20, 20, 1000, 1000))
+    assert ImageChops.difference(shown, drawn).getbbox() is None  # not resampled at all
+
+
+def test_the_title_is_on_the_first_page_only():
+    scenes = panels("grid", 6, elements=[])
+    first, second = (opened(p) for p in pages.compose_cartoon("A title", "grid", scenes))
+    untitled = opened(pages.compose_cartoon("", "grid", scenes)[0])
+    assert first.height > untitled.height
+    band = first.crop((0, 0, first.width, first.height - untitled.height)).convert("L")
+    assert band.getextrema()[0] < 100  # ink in the band: the title
+    assert second.width == untitled.width
+
+
+def test_a_24_scene_story_makes_several_pages():
+    scenes = [{"image": png((64, 64))} for _ in range(24)]
+    assert len(pages.compose_cartoon("Long", "tiers", scenes)) == 5
+
+
+def test_every_panel_of_a_cartoon_is_lettered_at_one_size():
+    crowded = [*TALK, {"kind": "thought", "speaker": "Ada",
+                       "text": "A much longer thought that takes room, " * 3}]
+    scenes = panels("grid", 4)
+    scenes[2] = {**scenes[2], "elements": crowded}
+    fraction = pages.cartoon_fraction("grid", scenes)
+    assert lettering.MINIMUM <= fraction < lettering.PREFERRED
+    unit = layouts.basis("grid", 4) * 1024 / layouts.cells("grid", 4)[0][1].w
+    size = lettering.text_size((1024, 1024), fraction, unit)
+    for scene in scenes:
+        assert lettering.layout((1024, 1024), scene["elements"], STAGING, fraction,
+                                unit).size == size
+
+
+def test_fit_problems_name_the_scene_and_the_text():
+    scenes = [{"elements": TALK, "staging": STAGING},
+              {"elements": [{"kind": "caption", "text": "Fine"},
+                            {"kind": "speech", "speaker": "Ada",
+                             "text": "Pneumonoultramicroscopicsilicovolcanoconiosis" * 2}],
+               "staging": STAGING}]
+    problems = pages.fit_problems("strip", scenes)
+    assert [(p["scene"], p["index"], p["code"]) for p in problems] == [(1, 1, "does_not_fit")]
+    assert pages.fit_problems("strip", scenes[:1]) == []
+
+
+def test_every_page_of_a_cartoon_has_one_width_so_they_print_alike():
+    scenes = panels("tiers", 7, elements=[])  # a full page, then a short one of wide panels
+    widths = {opened(p).width for p in pages.compose_cartoon("T", "tiers", scenes)}
+    assert len(widths) == 1
+    strip = [opened(p) for p in pages.compose_cartoon("T", "strip", panels("strip", 5, []))]
+    assert strip[1].width <= 1.5 * (1024 / layouts.pages("strip", 5)[1].cells[0].w + 1)
+    assert all(p.width * p.height <= raster.MAX_PIXELS for p in strip)  # readable again
