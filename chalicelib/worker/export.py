@@ -93,10 +93,12 @@ def write_zip(item, deadline, *, part_size=PART_SIZE):
             document = account_document(item.account_id, archive)
             archive.add("account.json", json.dumps(document, ensure_ascii=False, indent=2)
                         .encode(), zipfile.ZIP_DEFLATED)
+        guard.check(alive)  # erased while writing: abort rather than complete
         writer.complete()
     except BaseException:
         writer.abort()
         raise
+    guard.check(alive, key)  # erased while completing: the zip goes
     return {"key": key, "size": writer.position, "files": archive.files,
             "parts": len(writer.parts), "peak_buffered": writer.peak_buffered}
 

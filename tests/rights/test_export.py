@@ -406,17 +406,31 @@ def test_erasure_removes_exports_and_their_zips(signed_in, aws):
     assert Export.count() == 0
 
 
-def test_an_export_finished_during_erasure_leaves_no_zip(signed_in, aws):
+@pytest.mark.parametrize("when", ["before writing", "while writing", "while completing"])
+def test_an_export_written_during_erasure_leaves_no_zip(signed_in, aws, monkeypatch, when):
+    """The worker checks the account before it writes, before it completes the upload and
+    after: whenever the erasure begins, no zip and no open upload stays."""
+    from chalicelib.rights import erasure
+    from chalicelib.worker import guard
+
     account_id = signed_in.get("/api/me").json["account_id"]
     signed_in.post("/api/me/export")
     (message,) = take_messages(aws["queue_url"])
     item = export_job.claim(account_id, jobs.parse(message["Body"])["export_id"])
-    from chalicelib.rights import erasure
-
-    erasure.start(account_id)  # erasure begins while the zip is being written
-    figures = export_job.write_zip(item, time.monotonic() + 600)
-    assert keys_under("exports/") == [figures["key"]]
-    assert export.finish(item, "ready", zip_key=figures["key"], size=1, files=1) is False
+    if when == "before writing":
+        erasure.start(account_id)
+    elif when == "while writing":
+        real = export_job.account_document
+        monkeypatch.setattr(export_job, "account_document", lambda *args: (
+            erasure.start(account_id), real(*args))[1])
+    else:
+        real = multipart.MultipartWriter.complete
+        monkeypatch.setattr(multipart.MultipartWriter, "complete", lambda self: (
+            real(self), erasure.start(account_id)))
+    with pytest.raises(guard.Gone):
+        export_job.write_zip(item, time.monotonic() + 600)
+    assert keys_under("exports/") == [] and open_uploads() == []
+    assert export.finish(item, "ready", size=1, files=1) is False
     erasure.erase(account_id)
     assert keys_under("exports/") == [] and Export.count() == 0
 
