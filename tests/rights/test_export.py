@@ -32,8 +32,7 @@ from tests.support.cartoons import (
     take_messages,
 )
 from tests.support.client import ApiClient
-from tests.support.fakes.stripe_api import deliver as deliver_event
-from tests.support.payments import start
+from tests.support.payments import bought_locally
 
 MIB = 1024 * 1024
 
@@ -53,15 +52,6 @@ def keys_under(prefix):
 
 def open_uploads():
     return s3().list_multipart_uploads(Bucket=bucket()).get("Uploads", [])
-
-
-def buy(app, client, pack="medium"):
-    """A purchase through the local checkout and the real webhook route."""
-    session_id = start(client, pack)["session_id"]
-    paid = client.post(f"/api/local-checkout/{session_id}/pay").json
-    answer = deliver_event(ApiClient(app, ip="3.18.12.63"), None,
-                           raw=paid["event"].encode(), signature=paid["signature"])
-    assert answer.status == 200, answer
 
 
 def exported(client, aws):
@@ -88,7 +78,7 @@ def exported(client, aws):
 # --- what is in it ---------------------------------------------------------------------------
 
 def test_export_contents_match_what_was_stored(app, signed_in, aws):
-    buy(app, signed_in)
+    bought_locally(app, signed_in)
     first = signed_in.post("/api/cartoons", cartoon_body(3)).json["cartoon_id"]
     second = signed_in.post("/api/cartoons", cartoon_body(
         2, title="Été à la plage", style="my own style, ink and watercolour")).json["cartoon_id"]
