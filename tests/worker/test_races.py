@@ -308,3 +308,23 @@ def test_a_charged_attempt_whose_cartoon_went_is_refunded_once(app, aws):
     assert scenes.load(account_id, cartoon_id, 1).state == scenes.FAILED
     assert_no_lost_credit(account_id)
     assert credits.balance(account_id) == 20 - 1
+
+
+def test_a_text_edit_racing_a_delete_is_a_404_and_writes_nothing(app, aws, monkeypatch):
+    """The edit read the scene before the deletion and writes after it: a 404, not a 500,
+    and no scene item comes back to life."""
+    from chalicelib.cartoons import changes
+
+    client, account_id = newcomer(app, 800)
+    cartoon_id = drawn(client, aws)
+    real = changes.moderate
+
+    def deleted_meanwhile(fields):
+        assert client.delete(f"/api/cartoons/{cartoon_id}").status == 200
+        return real(fields)
+
+    monkeypatch.setattr(changes, "moderate", deleted_meanwhile)
+    response = client.patch(f"/api/cartoons/{cartoon_id}/scenes/1", {"caption": "Later"})
+    assert response.status == 404, response
+    assert Scene.count(account_id) == 0 and take_messages(aws["queue_url"]) == []
+    assert objects_of_cartoon(account_id, cartoon_id) == []
