@@ -58,6 +58,6 @@ def _compose(cartoon, scene_items, inputs):
     except UpdateError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":
             raise
-        guard.check(lambda: False, key, thumb)  # deleted between the re-check and this write
+        guard.withdraw(key, thumb)  # deleted between the re-check and this write
     storage.delete(*[k for k in previous if k and k not in (key, thumb)])
     logs.event("strip_composed", cartoon_id=cartoon.cartoon_id, panels=len(panels))

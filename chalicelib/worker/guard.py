@@ -52,8 +52,12 @@ def export_alive(account_id, export_id):
 
 def check(alive, *keys):
     """Raise Gone (after deleting `keys`, which this job wrote) unless `alive()` holds."""
-    if alive():
-        return
+    if not alive():
+        withdraw(*keys)
+
+
+def withdraw(*keys):
+    """Delete what this job wrote for an owner that went, and stop the job."""
     storage.delete(*keys)
     logs.event("worker_write_withdrawn", objects=len(keys))
     raise Gone()
