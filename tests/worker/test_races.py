@@ -328,3 +328,28 @@ def test_a_text_edit_racing_a_delete_is_a_404_and_writes_nothing(app, aws, monke
     assert response.status == 404, response
     assert Scene.count(account_id) == 0 and take_messages(aws["queue_url"]) == []
     assert objects_of_cartoon(account_id, cartoon_id) == []
+
+
+@pytest.mark.parametrize("erased", ["begun", "finished"])
+def test_a_submission_racing_the_erasure_charges_and_leaves_nothing(app, aws, monkeypatch,
+                                                                      erased):
+    """The submission read the session before the erasure began, and writes after it began
+    (or ended): a 401, and nothing of the account is left, in the tables or the bucket."""
+    from chalicelib.cartoons import submission
+
+    client, account_id = newcomer(app, 900)
+    real = submission.moderate
+
+    def erased_meanwhile(fields):
+        if erased == "begun":
+            erasure.start(account_id)
+        else:
+            erase_me(client, 900)
+        return real(fields)
+
+    monkeypatch.setattr(submission, "moderate", erased_meanwhile)
+    response = client.post("/api/cartoons", cartoon_body(2))
+    assert response.status == 401, response
+    assert take_messages(aws["queue_url"]) == []
+    erasure.erase(account_id)
+    assert_erased(account_id, erased)
