@@ -6,7 +6,7 @@ from chalicelib.cartoons import gallery, scenes, specs
 from chalicelib.cartoons.submission import moderate
 from chalicelib.cartoons.view import get_cartoon, get_scene, view
 from chalicelib.core import logs
-from chalicelib.core.errors import Conflict, Unavailable
+from chalicelib.core.errors import Conflict, NotFound, Unavailable
 from chalicelib.core.fields import check_object
 from chalicelib.money import credits
 
@@ -26,7 +26,8 @@ def edit_scene_text(session, cartoon_id, number, body):
     texts = specs.parse_texts(merged, path, list(scene.characters or []))
     moderate((f"{path}.{name}", texts[name]) for name in ("caption", "dialogue")
              if texts[name] and texts[name] != getattr(scene, name))
-    scenes.edit_text(scene, texts)
+    if not scenes.edit_text(scene, texts):
+        raise NotFound("No such scene.")  # the cartoon was deleted meanwhile
     _recompose(session.account_id, cartoon.cartoon_id)
     return view(session, cartoon.cartoon_id)
 

@@ -5,13 +5,13 @@ every scene moves, so listing never reads the scenes. Images are reached only th
 presigned URLs, made locally from keys under the account's own prefix (no S3 call).
 """
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.adapters import storage
 from chalicelib.cartoons import scenes
-from chalicelib.core import logs, paging
+from chalicelib.core import clock, logs, paging
 from chalicelib.core.errors import Conflict
-from chalicelib.core.models import CARTOON_ID, Cartoon, Scene
+from chalicelib.core.models import CARTOON_ID, Cartoon, Scene, transaction
 
 DEFAULT_PAGE, MAX_PAGE = 24, 50
 REFRESH_ATTEMPTS = 5
@@ -77,15 +77,33 @@ def _presign(cartoon, key):
 
 
 def delete(cartoon):
-    """Remove a cartoon's images, thumbnails and strip, then its items. Ledger entries stay."""
+    """Remove a cartoon, its images, thumbnails and strip. Ledger entries stay.
+
+    One transaction marks the cartoon and deletes its scenes, each on the condition that it is
+    not in flight: a redraw racing it either lands first (its scene is queued, so the deletion
+    is refused) or finds no scene (and charges nothing). Only then do the objects go: a worker
+    still composing re-checks the mark after its put and removes what it wrote
+    (worker/guard.py). The item goes last, so a deletion cut short can be sent again."""
     account_id, cartoon_id = cartoon.account_id, cartoon.cartoon_id
     items = scenes.for_cartoon(account_id, cartoon_id)
-    if any(s.state in scenes.IN_FLIGHT for s in items):
+    if any(s.state in scenes.IN_FLIGHT for s in items) or not _mark_deleted(cartoon, items):
         raise Conflict("This cartoon is still being drawn. Delete it when it has finished.",
                        code="cartoon_in_progress")
     removed = storage.delete_prefix(storage.cartoon_key(account_id, cartoon_id, "x")[:-1])
-    with Scene.batch_write() as batch:
-        for scene in items:
-            batch.delete(scene)
     cartoon.delete()
     logs.event("cartoon_deleted", cartoon_id=cartoon_id, objects=removed)
+
+
+def _mark_deleted(cartoon, items, now=None):
+    now = int(clock.now() if now is None else now)
+    try:
+        with transaction() as write:
+            write.update(cartoon, actions=[Cartoon.deleting_since.set(now)],
+                         condition=Cartoon.cartoon_id.exists())
+            for scene in items:
+                write.delete(scene, condition=Scene.state.is_in(*scenes.FINAL))
+    except TransactWriteError as error:
+        if error.cause_response_code != "TransactionCanceledException":
+            raise
+        return False
+    return True

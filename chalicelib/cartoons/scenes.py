@@ -158,7 +158,14 @@ def requeue_for_redraw(scene, credits_each, now=None):
 
 
 def edit_text(scene, changes, now=None):
+    """Change a scene's texts; False (and nothing written) if it was deleted meanwhile."""
     now = clock.now() if now is None else now
     actions = [getattr(Scene, name).set(value) for name, value in changes.items()]
-    scene.update(actions=[*actions, Scene.updated_at.set(int(now))],
-                 condition=Scene.scene_key.exists())
+    try:
+        scene.update(actions=[*actions, Scene.updated_at.set(int(now))],
+                     condition=Scene.scene_key.exists())
+    except UpdateError as error:
+        if not _landed(error):
+            raise
+        return False
+    return True

@@ -15,9 +15,9 @@ from pynamodb.exceptions import TransactWriteError
 from chalicelib.adapters import jobs, moderation
 from chalicelib.cartoons import scenes, specs
 from chalicelib.core import clock, logs
-from chalicelib.core.errors import Conflict, Refused, Unavailable
+from chalicelib.core.errors import Conflict, NotSignedIn, Refused, Unavailable
 from chalicelib.core.fields import check_object
-from chalicelib.core.models import Cartoon, Scene, SubmissionKey
+from chalicelib.core.models import Cartoon, PendingErasure, Scene, SubmissionKey
 from chalicelib.core.settings import get_settings
 from chalicelib.money import credits
 
@@ -142,15 +142,21 @@ def submit(session, body, idempotency_key=None):
     def also(write):
         for thing, condition in writes:
             write.save(thing, condition=condition)
+        # An erasure begun since the session was read has already queried what it removes, or
+        # soon will: nothing may land for the account after its PendingErasure is written.
+        write.condition_check(PendingErasure, account_id,
+                              condition=PendingErasure.account_id.does_not_exist())
 
     try:
         credits.debit(account_id, int(item.cost), reason="spend",
                       cause_key=scenes.charge_key(item.cartoon_id, 0, 0),
                       note=f"cartoon {item.cartoon_id}", also=also)
-    except (credits.InsufficientCredits, TransactWriteError):
+    except (credits.InsufficientCredits, credits.NoSuchAccount, TransactWriteError):
         earlier = _earlier_submission(account_id, key, request_hash)
         if earlier:  # the same key won a race with this request
             return _accepted(account_id, earlier, repeated=True)
+        if PendingErasure.count(account_id, consistent_read=True):
+            raise NotSignedIn("This account is being deleted.", code="account_deleted") from None
         raise
     logs.event("cartoon_submitted", account_id=account_id, cartoon_id=item.cartoon_id,
                scenes=len(scene_items), cost=int(item.cost))

@@ -288,6 +288,8 @@ class Cartoon(Model):
     scenes_done = NumberAttribute(default=0)
     cover_key = UnicodeAttribute(null=True)  # the first finished panel's thumbnail
     summary_version = NumberAttribute(default=0)
+    # Set when its deletion starts (before its objects go): the worker stops writing for it.
+    deleting_since = NumberAttribute(null=True)
 
 
 class InFlightIndex(GlobalSecondaryIndex):

@@ -4,16 +4,19 @@ The first write marks the account as being deleted and drops its sessions, so it
 everywhere at once. Each step after that is idempotent and finds what it removes with queries
 (never a scan); the account item and its address index go last, so a resumed erasure can still
 read what it needs. A `PendingErasure` item lets the scheduled cleanup resume an erasure that a
-timeout or a crash interrupted.
+timeout or a crash interrupted, and then sweep the account's prefixes once more after the
+longest job deadline: a backstop, since the worker withdraws what it writes for an account being
+erased (worker/guard.py).
 """
 
 import time
 import uuid
 
-from pynamodb.exceptions import DeleteError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
 from chalicelib.accounts import limits
 from chalicelib.adapters import storage
+from chalicelib.adapters.jobs import WORKER_TIMEOUT_SECONDS
 from chalicelib.core import clock, logs
 from chalicelib.core.crypto import keyed_hash, same
 from chalicelib.core.errors import Invalid
@@ -38,6 +41,8 @@ from chalicelib.core.models import (
 )
 
 RESUME_AFTER_SECONDS = 300
+# A job that checked the account just before the erasure began ends within its deadline.
+SWEEP_AFTER_SECONDS = WORKER_TIMEOUT_SECONDS + 60
 CONFIRM_SPEC = {"confirm": Field(str, max_length=320)}
 
 
@@ -51,7 +56,12 @@ def start(account_id, now=None):
     """Mark the account, end its sessions, and note the erasure for the cleanup to resume."""
     now = int(clock.now() if now is None else now)
     resume_at = now + RESUME_AFTER_SECONDS
-    PendingErasure(account_id, expires_at=resume_at, expiry_hour=expiry_hour(resume_at)).save()
+    try:  # a repeated request must not bring an erasure's final sweep forward
+        PendingErasure(account_id, expires_at=resume_at, expiry_hour=expiry_hour(resume_at)
+                       ).save(condition=PendingErasure.account_id.does_not_exist())
+    except PutError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
     try:
         Account(account_id).update(
             actions=[Account.deleting_since.set(now), Account.session_ids.remove()],
@@ -62,23 +72,41 @@ def start(account_id, now=None):
     logs.event("erasure_started", account_id=account_id)
 
 
-def erase(account_id):
-    """Remove everything of the account; safe to run again after an interruption."""
-    try:
-        account = Account.get(account_id, consistent_read=True)
-    except Account.DoesNotExist:
-        _delete_quietly(PendingErasure(account_id))
-        return
+def erase(account_id, now=None):
+    """Remove everything of the account; safe to run again after an interruption. Its
+    `PendingErasure` stays until the final sweep."""
+    now = int(clock.now() if now is None else now)
+    account = _get(Account, account_id)
+    if account is None:
+        return  # erased already; a PendingErasure left is swept by resume_pending
     for step in STEPS:
         step(account)
-    _delete_quietly(EmailIndex(account.email_key), condition=EmailIndex.account_id == account_id)
-    _delete_quietly(account)
-    _delete_quietly(PendingErasure(account_id))
+    sweep_at = int(account.deleting_since or now) + SWEEP_AFTER_SECONDS
+    if now < sweep_at:
+        PendingErasure(account_id, expires_at=sweep_at, expiry_hour=expiry_hour(sweep_at)).save()
+    erase_account_item(account)
+    if now >= sweep_at:
+        sweep(account_id)
     logs.event("erasure_finished", account_id=account_id)
 
 
+def erase_account_item(account):
+    """The account goes last: a resumed erasure reads it to find the rest."""
+    _delete_quietly(account)
+
+
+def sweep(account_id):
+    """The final sweep, once every job that may have checked the account before the erasure
+    began has met its deadline: the account's prefixes once more, then its PendingErasure. A
+    backstop for a worker that died between a put and its re-check (worker/guard.py)."""
+    swept = sum(storage.delete_prefix(prefix) for prefix in (
+        storage.account_prefix(account_id), storage.export_prefix(account_id)))
+    _delete_quietly(PendingErasure(account_id))
+    logs.event("erasure_swept", account_id=account_id, objects=swept)
+
+
 def erase_ledger(account):
-    for entry in LedgerEntry.query(account.account_id):
+    for entry in LedgerEntry.query(account.account_id, consistent_read=True):
         _delete_quietly(AppliedCause(entry.cause_key))
         _delete_quietly(entry)
 
@@ -139,8 +167,15 @@ def erase_exports(account):
             batch.delete(item)
 
 
+def erase_address_index(account):
+    _delete_quietly(EmailIndex(account.email_key),
+                    condition=EmailIndex.account_id == account.account_id)
+
+
+# In this order: cartoons before the ledger, so a refund that lands (the scene still exists) is
+# in the ledger before it is erased, and one that comes later finds no scene and lands nowhere.
 STEPS = [pseudonymise_purchases, erase_cartoons, erase_exports, erase_ledger,
-         erase_links_and_windows]
+         erase_links_and_windows, erase_address_index]
 
 
 def resume_pending(now=None):
@@ -149,7 +184,10 @@ def resume_pending(now=None):
     resumed = 0
     for hour in hours_up_to(now):
         for pending in PendingErasure.by_expiry.query(hour, PendingErasure.expires_at < now):
-            erase(pending.account_id)
+            if _get(Account, pending.account_id) is None:
+                sweep(pending.account_id)
+            else:
+                erase(pending.account_id, now)
             resumed += 1
     return resumed
 

@@ -26,6 +26,7 @@ from chalicelib.cartoons.view import find_cartoon
 from chalicelib.comic import raster
 from chalicelib.core import logs
 from chalicelib.core.crypto import keyed_hash
+from chalicelib.worker import guard
 from chalicelib.worker.compose import compose_if_complete
 
 
@@ -61,7 +62,8 @@ def ensure_references(cartoon, names, deadline):
             data = images.get_image_provider().reference(request, deadline)
         except images.DrawingFailed as failure:
             return name, None, failure
-        storage.put(_reference_key(cartoon, index[name]), data, "image/png")
+        guard.put_all(guard.for_cartoon(cartoon.account_id, cartoon.cartoon_id),
+                      [(_reference_key(cartoon, index[name]), data, "image/png")])
         return name, data, None
 
     with ThreadPoolExecutor(max_workers=len(missing)) as pool:
@@ -116,6 +118,10 @@ def draw_scene(job, deadline):
     except images.DrawingFailed as failure:
         scenes.fail(scene, attempt, code=failure.code, reason=failure.reason)
         return
+    except guard.Gone:
+        # Erased or deleted meanwhile: nothing was kept; an attempt still charged is refunded.
+        scenes.fail(scene, attempt, code="gone", reason="This cartoon was deleted.")
+        raise
     except Exception as error:
         # Something of ours broke (not the provider): record it and give the credits back
         # now rather than leave the person waiting for the cleanup. If even that fails, the
@@ -150,8 +156,9 @@ def _draw_and_store(scene, attempt, deadline):
     base = f"scenes/{int(scene.number):02d}-{attempt}"
     image_key = storage.cartoon_key(scene.account_id, scene.cartoon_id, f"{base}.png")
     thumb_key = storage.cartoon_key(scene.account_id, scene.cartoon_id, f"{base}.webp")
-    storage.put(image_key, png, "image/png")
-    storage.put(thumb_key, raster.thumbnail_webp(png), "image/webp")
+    guard.put_all(guard.for_cartoon(scene.account_id, scene.cartoon_id),
+                  [(image_key, png, "image/png"),
+                   (thumb_key, raster.thumbnail_webp(png), "image/webp")])
     previous = (scene.image_key, scene.thumb_key)
     if not scenes.finish(scene, attempt, image_key=image_key, thumb_key=thumb_key):
         storage.delete(image_key, thumb_key)  # failed meanwhile (the cleanup): not shown

@@ -13,7 +13,7 @@ from chalicelib.adapters import jobs
 from chalicelib.adapters.jobs import WORKER_TIMEOUT_SECONDS
 from chalicelib.cartoons import gallery
 from chalicelib.core import logs
-from chalicelib.worker import compose, drawing, export
+from chalicelib.worker import compose, drawing, export, guard
 
 SAFETY_SECONDS = 30  # kept back from the Lambda's limit to record the outcome
 
@@ -63,4 +63,8 @@ def run(body, deadline):
     except jobs.BadJob as error:
         logs.event("job_dropped", why=str(error))
         return
-    JOBS[job["kind"]](job, deadline)
+    try:
+        JOBS[job["kind"]](job, deadline)
+    except guard.Gone:
+        # What the job wrote for was erased or deleted: done, and nothing of it was kept.
+        logs.event("job_abandoned", kind=job["kind"])

@@ -27,6 +27,7 @@ from chalicelib.core.models import Account, Cartoon, Export, LedgerEntry, Purcha
 from chalicelib.core.settings import get_settings
 from chalicelib.money import credits, purchases
 from chalicelib.rights.export import BUILDING, FAILED, QUEUED, READY, finish, get
+from chalicelib.worker import guard
 
 FORMAT_VERSION = 1
 
@@ -44,6 +45,8 @@ def build(job, deadline, *, part_size=PART_SIZE):
     started = time.monotonic()
     try:
         figures = write_zip(item, deadline, part_size=part_size)
+    except guard.Gone:
+        return None  # erased meanwhile: the zip was never completed, or deleted
     except Exception as error:
         logs.event("export_failed", account_id=item.account_id, export_id=item.export_id,
                    error=type(error).__name__)
@@ -51,7 +54,7 @@ def build(job, deadline, *, part_size=PART_SIZE):
         return None
     if not finish(item, READY, zip_key=figures["key"], size=figures["size"],
                    files=figures["files"]):
-        if get(item.account_id, item.export_id) is None:  # erased meanwhile
+        if not guard.export_alive(item.account_id, item.export_id):  # erased meanwhile
             storage.delete(figures["key"])
         return None
     logs.event("export_ready", account_id=item.account_id, export_id=item.export_id,
@@ -80,6 +83,8 @@ def claim(account_id, export_id, now=None):
 
 def write_zip(item, deadline, *, part_size=PART_SIZE):
     key = storage.export_key(item.account_id, item.export_id)
+    alive = guard.for_export(item.account_id, item.export_id)
+    guard.check(alive)
     writer = MultipartWriter(storage.get_s3(), get_settings().images_bucket, key,
                              part_size=part_size)
     try:
@@ -88,10 +93,12 @@ def write_zip(item, deadline, *, part_size=PART_SIZE):
             document = account_document(item.account_id, archive)
             archive.add("account.json", json.dumps(document, ensure_ascii=False, indent=2)
                         .encode(), zipfile.ZIP_DEFLATED)
+        guard.check(alive)  # erased while writing: abort rather than complete
         writer.complete()
     except BaseException:
         writer.abort()
         raise
+    guard.check(alive, key)  # erased while completing: the zip goes
     return {"key": key, "size": writer.position, "files": archive.files,
             "parts": len(writer.parts), "peak_buffered": writer.peak_buffered}
 

@@ -32,8 +32,7 @@ from tests.support.cartoons import (
     take_messages,
 )
 from tests.support.client import ApiClient
-from tests.support.fakes.stripe_api import deliver as deliver_event
-from tests.support.payments import start
+from tests.support.payments import bought_locally
 
 MIB = 1024 * 1024
 
@@ -53,15 +52,6 @@ def keys_under(prefix):
 
 def open_uploads():
     return s3().list_multipart_uploads(Bucket=bucket()).get("Uploads", [])
-
-
-def buy(app, client, pack="medium"):
-    """A purchase through the local checkout and the real webhook route."""
-    session_id = start(client, pack)["session_id"]
-    paid = client.post(f"/api/local-checkout/{session_id}/pay").json
-    answer = deliver_event(ApiClient(app, ip="3.18.12.63"), None,
-                           raw=paid["event"].encode(), signature=paid["signature"])
-    assert answer.status == 200, answer
 
 
 def exported(client, aws):
@@ -88,7 +78,7 @@ def exported(client, aws):
 # --- what is in it ---------------------------------------------------------------------------
 
 def test_export_contents_match_what_was_stored(app, signed_in, aws):
-    buy(app, signed_in)
+    bought_locally(app, signed_in)
     first = signed_in.post("/api/cartoons", cartoon_body(3)).json["cartoon_id"]
     second = signed_in.post("/api/cartoons", cartoon_body(
         2, title="Été à la plage", style="my own style, ink and watercolour")).json["cartoon_id"]
@@ -406,17 +396,31 @@ def test_erasure_removes_exports_and_their_zips(signed_in, aws):
     assert Export.count() == 0
 
 
-def test_an_export_finished_during_erasure_leaves_no_zip(signed_in, aws):
+@pytest.mark.parametrize("when", ["before writing", "while writing", "while completing"])
+def test_an_export_written_during_erasure_leaves_no_zip(signed_in, aws, monkeypatch, when):
+    """The worker checks the account before it writes, before it completes the upload and
+    after: whenever the erasure begins, no zip and no open upload stays."""
+    from chalicelib.rights import erasure
+    from chalicelib.worker import guard
+
     account_id = signed_in.get("/api/me").json["account_id"]
     signed_in.post("/api/me/export")
     (message,) = take_messages(aws["queue_url"])
     item = export_job.claim(account_id, jobs.parse(message["Body"])["export_id"])
-    from chalicelib.rights import erasure
-
-    erasure.start(account_id)  # erasure begins while the zip is being written
-    figures = export_job.write_zip(item, time.monotonic() + 600)
-    assert keys_under("exports/") == [figures["key"]]
-    assert export.finish(item, "ready", zip_key=figures["key"], size=1, files=1) is False
+    if when == "before writing":
+        erasure.start(account_id)
+    elif when == "while writing":
+        real = export_job.account_document
+        monkeypatch.setattr(export_job, "account_document", lambda *args: (
+            erasure.start(account_id), real(*args))[1])
+    else:
+        real = multipart.MultipartWriter.complete
+        monkeypatch.setattr(multipart.MultipartWriter, "complete", lambda self: (
+            real(self), erasure.start(account_id)))
+    with pytest.raises(guard.Gone):
+        export_job.write_zip(item, time.monotonic() + 600)
+    assert keys_under("exports/") == [] and open_uploads() == []
+    assert export.finish(item, "ready", size=1, files=1) is False
     erasure.erase(account_id)
     assert keys_under("exports/") == [] and Export.count() == 0
 

@@ -4,17 +4,11 @@ import boto3
 import pytest
 
 from chalicelib.core import clock
-from chalicelib.core.models import ALL_MODELS, Account, EmailIndex
+from chalicelib.core.models import Account, EmailIndex, PendingErasure
 from chalicelib.core.settings import get_settings
 from chalicelib.rights import erasure
 from tests.support.client import ApiClient, latest_token, outbox_mails
-
-
-def dump_everything():
-    """Every item of every table, as text: what erasure must leave nothing of."""
-    dynamodb = boto3.client("dynamodb")
-    return "".join(str(dynamodb.scan(TableName=m.Meta.table_name)["Items"]) for m in ALL_MODELS)
-
+from tests.support.leftovers import dump_everything, pending_sweeps
 
 # --- rectification -----------------------------------------------------------------------
 
@@ -80,7 +74,11 @@ def test_deleting_the_account_leaves_nothing_of_it(app, signed_in):
     assert response.status == 200, response
     assert "Max-Age=0" in response.headers["set-cookie"]
 
-    everything = dump_everything()
+    # Only the erasure's own record stays, holding the id alone, until the final sweep.
+    (pending,) = PendingErasure.scan()
+    assert pending.account_id == me["account_id"]
+    assert pending.expires_at >= clock.now() + erasure.SWEEP_AFTER_SECONDS - 5
+    everything = dump_everything(but=[PendingErasure])
     for trace in (me["account_id"], "ada@example.com", "ada.pending@example.com",
                   "ada.pending", "ada@"):
         assert trace not in everything, trace
@@ -88,6 +86,9 @@ def test_deleting_the_account_leaves_nothing_of_it(app, signed_in):
     assert other.get("/api/me").status == 200
     signed_in.cookies = kept_cookie
     assert signed_in.get("/api/me").status == 401
+    assert erasure.resume_pending(now=clock.now() + 60) == 0  # not yet
+    assert erasure.resume_pending(now=pending.expires_at + 1) == 1
+    assert me["account_id"] not in dump_everything()
 
 
 def test_deletion_needs_the_typed_confirmation(signed_in):
@@ -168,4 +169,5 @@ def test_erasure_removes_the_gallery_and_every_object_version(signed_in, aws):
     assert signed_in.delete("/api/me", {"confirm": "ada@example.com"}).status == 200
     after = s3.list_object_versions(Bucket=bucket, Prefix=f"users/{account_id}/")
     assert not after.get("Versions") and not after.get("DeleteMarkers")
-    assert account_id not in dump_everything()
+    assert account_id not in dump_everything(but=[PendingErasure])
+    assert pending_sweeps() == [account_id]

@@ -4,6 +4,7 @@ import threading
 
 from chalicelib.core.models import LedgerEntry, Purchase
 from chalicelib.money import credits
+from tests.support.client import ApiClient
 from tests.support.fakes.stripe_api import deliver, event
 
 
@@ -11,6 +12,15 @@ def start(client, pack="small"):
     response = client.post("/api/checkout", {"pack": pack})
     assert response.status == 201, response
     return response.json
+
+
+def bought_locally(app, client, pack="medium"):
+    """A purchase through the local checkout and the real webhook route."""
+    session_id = start(client, pack)["session_id"]
+    paid = client.post(f"/api/local-checkout/{session_id}/pay").json
+    answer = deliver(ApiClient(app, ip="3.18.12.63"), None, raw=paid["event"].encode(),
+                     signature=paid["signature"])
+    assert answer.status == 200, answer
 
 
 def paid_event(stripe_api, client, pack="small"):
