@@ -15,6 +15,7 @@ import uuid
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
 from chalicelib.accounts import limits
+from chalicelib.accounts.links import canonical_email
 from chalicelib.adapters import storage
 from chalicelib.adapters.jobs import WORKER_TIMEOUT_SECONDS
 from chalicelib.core import clock, logs
@@ -122,8 +123,8 @@ def erase_links_and_windows(account):
             _delete_quietly(link)
     for key in SignInLink.by_email.query(account.email_key):
         _delete_quietly(key)
-    for address in addresses:
-        erase_limit_windows(address)
+    for address in {canonical_email(address) for address in addresses}:
+        erase_limit_windows(address)  # limits count the lower-case form (accounts/links.py)
 
 
 def erase_limit_windows(address, now=None):
