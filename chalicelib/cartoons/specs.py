@@ -15,7 +15,7 @@ from chalicelib.core.settings import get_settings
 MAX_CHARACTERS = 6
 # The comic engine's own limits (layouts.MAX_SCENES, layouts.TEMPLATES, lettering.KINDS,
 # SIDES, MAX_ELEMENTS, MAX_TEXT), repeated because app.py may not load chalicelib.comic
-# (tests/cartoons/test_specs.py checks they agree).
+# (tests/cartoons/test_elements.py checks they agree).
 MAX_SCENES, MAX_ELEMENTS = 24, 4
 LAYOUTS = ("auto", "strip", "grid", "tiers", "webtoon")
 KINDS = ("caption", "speech", "thought")
