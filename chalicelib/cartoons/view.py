@@ -53,7 +53,7 @@ def describe(cartoon, scene_items):
     slug = _slug(cartoon.title)
     strip_ready = (bool(cartoon.strip_key)
                    and all(s.state == scenes.DONE for s in scene_items)
-                   and cartoon.strip_inputs == strips.strip_inputs(cartoon, scene_items))
+                   and strips.is_current(cartoon, scene_items))
     counts = {state: sum(1 for s in scene_items if s.state == state)
               for state in (scenes.QUEUED, scenes.DRAWING, scenes.DONE, scenes.FAILED)}
     return {

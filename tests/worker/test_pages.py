@@ -113,3 +113,32 @@ def test_an_edit_whose_text_does_not_fit_is_refused_naming_it(signed_in, aws):
     assert answer.json["error"]["details"]["field"] == "scenes[1].elements[1].text"
     state = signed_in.get(f"/api/cartoons/{cartoon_id}").json
     assert state["status"] == "done" and state["scenes"][1]["caption"] == "Caption 2"
+
+
+def test_a_cartoon_composed_before_pages_keeps_its_strip_until_an_edit(signed_in, aws):
+    """Stored as the strip-only version left it: no layout, elements, staging or pages, and
+    the strip's version-1 fingerprint. It reads done with its strip; an edit composes pages."""
+    from chalicelib.cartoons import scenes, strips
+
+    account_id = give(signed_in, 10)
+    cartoon_id = signed_in.post("/api/cartoons", cartoon_body(2)).json["cartoon_id"]
+    drain(aws["queue_url"])
+    for scene in scenes.for_cartoon(account_id, cartoon_id):
+        scene.update(actions=[Scene.elements.remove(), Scene.staging.remove()])
+    cartoon = Cartoon.get(account_id, cartoon_id)
+    old = strips.strip_only_inputs(cartoon, scenes.for_cartoon(account_id, cartoon_id))
+    cartoon.update(actions=[Cartoon.layout.remove(), Cartoon.page_keys.remove(),
+                            Cartoon.page_thumb_keys.remove(), Cartoon.pdf_key.remove(),
+                            Cartoon.cbz_key.remove(), Cartoon.strip_inputs.set(old)])
+    shown = signed_in.get(f"/api/cartoons/{cartoon_id}").json
+    assert shown["status"] == "done" and shown["layout"] == "auto"
+    assert key_of(shown["strip"]["url"]) == cartoon.strip_key
+    assert shown["pages"] == [] and shown["pdf"] is None and shown["cbz"] is None
+    assert shown["scenes"][0]["elements"][1] == {"kind": "speech", "text": "What is this?",
+                                                 "speaker": "Ada"}
+    answer = signed_in.patch(f"/api/cartoons/{cartoon_id}/scenes/1", {"caption": "Before"})
+    assert answer.json["status"] == "composing" and answer.json["strip"] is None
+    drain(aws["queue_url"])
+    after = signed_in.get(f"/api/cartoons/{cartoon_id}").json
+    assert after["status"] == "done" and len(after["pages"]) == 1 and after["pdf"]
+    assert key_of(after["strip"]["url"]) != cartoon.strip_key
