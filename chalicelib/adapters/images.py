@@ -72,6 +72,8 @@ class SceneRequest:
     context: str
     quality: str
     user: str
+    staging: dict = None  # {name: "left"|"centre"|"right"}: where each character stands
+    size: tuple = None  # (width, height) px: its cell's drawing size (comic/layouts.py)
 
 
 def _png(data):
@@ -89,8 +91,9 @@ class OpenAIImages:
         self.sleep = sleep
 
     def _common(self, request):
-        return {"model": self.model, "size": self.size, "quality": request.quality, "n": 1,
-                "safety_identifier": request.user}
+        size = getattr(request, "size", None)  # a scene's is its cell's; a reference's, ours
+        return {"model": self.model, "size": f"{size[0]}x{size[1]}" if size else self.size,
+                "quality": request.quality, "n": 1, "safety_identifier": request.user}
 
     def reference(self, request, deadline):
         return self._call(lambda timeout: self.client.images.generate(
@@ -172,7 +175,7 @@ class OfflineImages:
 
     def scene(self, request, deadline):
         self.sleep(self.delay)
-        return offline_art.scene(request)
+        return offline_art.scene(request, staging=request.staging, size=request.size)
 
 
 def image_provider_for(settings):

@@ -2,6 +2,8 @@
 every request of a cartoon, so the words hold the characters steady alongside the references.
 """
 
+from chalicelib.comic.lettering import staging_prompt
+
 NO_TEXT = ("Do not draw any text, letters, captions or speech bubbles: they are added "
            "afterwards.")
 
@@ -31,5 +33,6 @@ def scene(request):
     else:
         lines.append("No named character appears in this panel.")
     lines += [f"What happens in panel {request.number}: {request.action}",
+              staging_prompt(request.staging or {}),
               "Keep the palette and drawing style of the references.", NO_TEXT]
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Changing a cartoon: its texts (free; the worker composes the strip again), a redraw of one
+"""Changing a cartoon: its texts (free; the worker composes the pages again), a redraw of one
 scene (paid, refunded if it fails), or deleting it with all its images."""
 
 from chalicelib.adapters import jobs
@@ -12,20 +12,31 @@ from chalicelib.money import credits
 
 
 def edit_scene_text(session, cartoon_id, number, body):
-    """Change a scene's caption, dialogue or speaker: free, and the strip is composed again."""
+    """Change a scene's texts: its elements (with the positions the owner gave them), or its
+    caption, dialogue or speaker, which then stand for all its elements. Free; a text that
+    cannot be lettered legibly is refused (400 naming it); the pages are composed again."""
     cartoon = get_cartoon(session.account_id, cartoon_id)
     scene = get_scene(session.account_id, cartoon, number)
     path = f"scenes[{int(number) - 1}]"
     data = check_object(body, specs.TEXT_EDIT_SPEC)
     if not data:
-        raise specs.bad("caption", "Send a caption, a dialogue or a speaker to change.")
-    merged = {name: getattr(scene, name) for name in ("caption", "dialogue", "speaker")}
-    merged.update({name: value for name, value in data.items() if value is not None})
-    if "speaker" not in data and not (merged["dialogue"] or "").strip():
-        merged["speaker"] = ""  # the line is gone, so is its speaker
-    texts = specs.parse_texts(merged, path, list(scene.characters or []))
-    moderate((f"{path}.{name}", texts[name]) for name in ("caption", "dialogue")
-             if texts[name] and texts[name] != getattr(scene, name))
+        raise specs.bad("caption", "Send elements, or a caption, a dialogue or a speaker to "
+                                   "change.")
+    if data.get("elements") is None:
+        merged = {name: getattr(scene, name) for name in specs.SHORTHAND}
+        merged.update({name: value for name, value in data.items() if value is not None})
+        if "speaker" not in data and not (merged["dialogue"] or "").strip():
+            merged["speaker"] = ""  # the line is gone, so is its speaker
+        data = merged
+    texts = specs.parse_lettering(data, path, list(scene.characters or []))
+    panels = [{"elements": []} for _ in range(int(cartoon.scene_count))]
+    panels[int(number) - 1] = {"elements": texts["elements"],
+                               "staging": scene.staging or None}
+    specs.check_lettering(cartoon.layout or "auto", panels)
+    before = {e["text"] for e in scenes.elements_of(scene)}
+    moderate((field, value) for field, value in specs.text_fields(texts, path)
+             if value not in before)
+    del texts["shorthand"]
     if not scenes.edit_text(scene, texts):
         raise NotFound("No such scene.")  # the cartoon was deleted meanwhile
     _recompose(session.account_id, cartoon.cartoon_id)
@@ -39,8 +50,8 @@ def _recompose(account_id, cartoon_id):
         jobs.send(jobs.recompose_job(account_id, cartoon_id))
     except Exception as error:
         logs.event("enqueue_failed", cartoon_id=cartoon_id, error=type(error).__name__)
-        raise Unavailable("Your change is saved, but we could not redraw the strip just now. "
-                          "Please send it again in a moment.") from None
+        raise Unavailable("Your change is saved, but we could not compose the pages again just "
+                          "now. Please send it again in a moment.") from None
 
 
 def redraw(session, cartoon_id, number, body):

@@ -8,6 +8,7 @@ most once per charge, however many workers, redeliveries or cleanups try.
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
+from chalicelib.cartoons import specs
 from chalicelib.core import clock, logs
 from chalicelib.core.models import Scene, expiry_hour
 from chalicelib.money import credits
@@ -56,9 +57,17 @@ def new(account_id, cartoon_id, number, spec, credits_each, now=None):
     return Scene(account_id, key(cartoon_id, number), cartoon_id=cartoon_id, number=number,
                  action=spec["action"], characters=spec["characters"],
                  caption=spec["caption"], dialogue=spec["dialogue"], speaker=spec["speaker"],
+                 elements=spec["elements"], staging=spec["staging"],
                  state=QUEUED, attempt=0, credits=credits_each,
                  charge_key=charge_key(cartoon_id, number, 0), inflight_hour=expiry_hour(now),
                  inflight_since=int(now), updated_at=int(now))
+
+
+def elements_of(scene):
+    """The scene's lettering elements; an older scene's are its caption and dialogue."""
+    if scene.elements is not None:
+        return scene.elements
+    return specs.shorthand_elements(scene.caption, scene.dialogue, scene.speaker)
 
 
 def load(account_id, cartoon_id, number):

@@ -1,6 +1,10 @@
 """What a cartoon request may hold, and its validation into clean data: one definition of the
 fields and their limits, used for submissions, quotes and text edits. A 400 names the exact
-field at fault (`scenes[2].speaker`)."""
+field at fault (`scenes[2].speaker`, `scenes[3].elements[1].text`).
+
+A scene's texts are its lettering elements (comic/lettering.py), in reading order, or the
+shorthand `caption`, `dialogue`, `speaker`, read as one caption and one speech element. Whether
+they fit their panel at a legible size is checked here too (`check_lettering`)."""
 
 import unicodedata
 
@@ -8,7 +12,14 @@ from chalicelib.core.errors import Invalid
 from chalicelib.core.fields import Field, check_object
 from chalicelib.core.settings import get_settings
 
-MAX_CHARACTERS, MAX_SCENES = 6, 8
+MAX_CHARACTERS = 6
+# The comic engine's own limits (layouts.MAX_SCENES, layouts.TEMPLATES, lettering.KINDS,
+# SIDES, MAX_ELEMENTS, MAX_TEXT), repeated because app.py may not load chalicelib.comic
+# (tests/cartoons/test_elements.py checks they agree).
+MAX_SCENES, MAX_ELEMENTS = 24, 4
+LAYOUTS = ("auto", "strip", "grid", "tiers", "webtoon")
+KINDS = ("caption", "speech", "thought")
+SIDES = ("left", "centre", "right")
 
 # The drawing styles offered on the create page: (key, label, what the model is told).
 STYLE_PRESETS = (
@@ -28,18 +39,28 @@ STYLE_PRESETS = (
     ("pencil", "Pencil sketch", "loose graphite pencil sketch on paper"),
 )
 LIMITS = {"title": 120, "context": 1000, "style": 300, "name": 60, "description": 500,
-          "action": 600, "caption": 200}
+          "action": 600, "caption": 200, "text": 400}
 QUALITY_LABELS = {"low": "Draft", "medium": "Standard", "high": "Fine"}
 ALLOWED_CONTROLS = {"\n", "\t"}
 
 CHARACTER_SPEC = {"name": Field(str, max_length=LIMITS["name"]),
                   "description": Field(str, max_length=LIMITS["description"])}
+ELEMENT_SPEC = {
+    "kind": Field(str, max_length=20),
+    "text": Field(str, max_length=LIMITS["text"]),
+    "speaker": Field(str, required=False, max_length=LIMITS["name"]),
+    "at": Field(list, required=False),  # [x, y], 0..1: where the owner put the balloon
+    "tail": Field(list, required=False),  # [x, y], 0..1: its tail's tip
+}
+SHORTHAND = ("caption", "dialogue", "speaker")
 SCENE_SPEC = {
     "action": Field(str, max_length=LIMITS["action"]),
     "characters": Field(list, required=False),
     "caption": Field(str, required=False, max_length=LIMITS["caption"]),
     "dialogue": Field(str, required=False, max_length=LIMITS["caption"]),
     "speaker": Field(str, required=False, max_length=LIMITS["name"]),
+    "elements": Field(list, required=False, items=ELEMENT_SPEC),
+    "staging": Field(dict, required=False),
 }
 CARTOON_SPEC = {
     "title": Field(str, max_length=LIMITS["title"]),
@@ -48,8 +69,9 @@ CARTOON_SPEC = {
     "quality": Field(str, max_length=20),
     "characters": Field(list, items=CHARACTER_SPEC),
     "scenes": Field(list, items=SCENE_SPEC),
+    "layout": Field(str, required=False, max_length=20),
 }
-TEXT_EDIT_SPEC = {name: SCENE_SPEC[name] for name in ("caption", "dialogue", "speaker")}
+TEXT_EDIT_SPEC = {name: SCENE_SPEC[name] for name in (*SHORTHAND, "elements")}
 QUOTE_SPEC = {"quality": Field(str, max_length=20), "scenes": Field(int)}
 
 
@@ -97,8 +119,12 @@ def parse_cartoon(body):
     count(data["scenes"], "scenes", 1, MAX_SCENES, "scenes")
     cartoon["characters"] = _parse_characters(data["characters"])
     names = {c["name"].casefold(): c["name"] for c in cartoon["characters"]}
+    cartoon["layout"] = data.get("layout") or "auto"
+    if cartoon["layout"] not in LAYOUTS:
+        raise bad("layout", f"The field layout must be one of: {', '.join(LAYOUTS)}.")
     cartoon["scenes"] = [_parse_scene(raw, f"scenes[{i}]", names)
                          for i, raw in enumerate(data["scenes"])]
+    check_lettering(cartoon["layout"], cartoon["scenes"])
     return cartoon
 
 
@@ -132,8 +158,114 @@ def _parse_scene(raw, path, names):
             raise bad(field, f"{field} lists {known} twice.", code="duplicate_name")
         cast.append(known)
     scene = {"action": text(item["action"], f"{path}.action"), "characters": cast}
-    scene.update(parse_texts(item, path, cast))
+    scene.update(parse_lettering(item, path, cast))
+    scene["staging"] = _staging(item.get("staging"), f"{path}.staging", cast)
     return scene
+
+
+def parse_lettering(item, path, cast):
+    """The scene's elements and the shorthand fields that mirror them (what older readers of a
+    scene show), from either form; both at once is refused."""
+    if item.get("elements") is None:
+        texts = parse_texts(item, path, cast)
+        return {**texts, "elements": shorthand_elements(**texts), "shorthand": True}
+    given = [name for name in SHORTHAND if item.get(name) is not None]
+    if given:
+        raise bad(f"{path}.{given[0]}", f"Send either elements or {', '.join(SHORTHAND)} "
+                                        f"for {path}, not both.")
+    elements = parse_elements(item["elements"], f"{path}.elements", cast)
+    return {**mirror(elements), "elements": elements, "shorthand": False}
+
+
+def text_fields(scene, path):
+    """(field, text) of each text of a parsed scene, named as it was sent."""
+    if scene["shorthand"]:
+        return [(f"{path}.{name}", scene[name]) for name in ("caption", "dialogue")
+                if scene[name]]
+    return [(f"{path}.elements[{j}].text", e["text"]) for j, e in enumerate(scene["elements"])]
+
+
+def shorthand_elements(caption="", dialogue="", speaker=""):
+    """The shorthand as elements: a caption, then the speaker's balloon."""
+    out = [{"kind": "caption", "text": caption, "speaker": ""}] if caption else []
+    if dialogue:
+        out.append({"kind": "speech", "text": dialogue, "speaker": speaker or ""})
+    return out
+
+
+def mirror(elements):
+    """The shorthand fields for elements: the first caption, the first speech and its speaker."""
+    caption = next((e["text"] for e in elements if e["kind"] == "caption"), "")
+    speech = next((e for e in elements if e["kind"] == "speech"), {})
+    return {"caption": caption, "dialogue": speech.get("text", ""),
+            "speaker": speech.get("speaker", "")}
+
+
+def parse_elements(raw, path, cast):
+    if len(raw) > MAX_ELEMENTS:
+        raise bad(path, f"A panel holds at most {MAX_ELEMENTS} texts ({path} has {len(raw)}).",
+                  code="wrong_count")
+    return [_parse_element(item, f"{path}[{j}]", cast) for j, item in enumerate(raw)]
+
+
+def _parse_element(raw, path, cast):
+    item = check_object(raw, ELEMENT_SPEC, f"{path}.")
+    if item["kind"] not in KINDS:
+        raise bad(f"{path}.kind", f"The field {path}.kind must be one of: {', '.join(KINDS)}.")
+    element = {"kind": item["kind"], "text": text(item["text"], f"{path}.text"), "speaker": ""}
+    speaker = text(item.get("speaker"), f"{path}.speaker", required=False)
+    if item["kind"] != "caption":
+        match = [name for name in cast if name.casefold() == speaker.casefold()]
+        if not match:
+            raise bad(f"{path}.speaker", f"The speaker of {path} must be one of the characters "
+                                         "in that scene.", "unknown_character")
+        element["speaker"] = match[0]
+    elif speaker:
+        raise bad(f"{path}.speaker", f"{path} is a caption: it has no speaker.")
+    for name in ("at", "tail"):
+        if item.get(name) is not None:
+            element[name] = _point(item[name], f"{path}.{name}")
+    return element
+
+
+def _point(value, field):
+    if (len(value) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                   and 0 <= v <= 1 for v in value)):
+        raise bad(field, f"The field {field} must be [x, y], each between 0 and 1.")
+    return [float(v) for v in value]
+
+
+def _staging(given, field, cast):
+    """Where each character stands: as given, the others where lettering puts them."""
+    # lettering loads Pillow, which an API cold start must not (tests/test_cold_start.py)
+    from chalicelib.comic.lettering import default_staging
+
+    given = given or {}
+    for name, side in given.items():
+        if name not in cast:
+            raise bad(f"{field}.{name}", f"{field} places {name!r}, who is not in the scene.",
+                      code="unknown_character")
+        if side not in SIDES:
+            raise bad(f"{field}.{name}", f"{field}.{name} must be one of: {', '.join(SIDES)}.")
+    return {**default_staging(cast), **given}
+
+
+def check_lettering(layout, scenes):
+    """400 naming the first element whose text cannot be lettered legibly in its panel.
+    `scenes` holds every scene's {"elements", "staging"}, in order (a panel's size depends on
+    the layout and the count); one left without elements is not checked."""
+    # pages loads Pillow, which an API cold start must not (tests/test_cold_start.py)
+    from chalicelib.comic.pages import fit_problems
+
+    for problem in fit_problems(layout, scenes):
+        scene, index = scenes[problem["scene"]], problem["index"]
+        field = f"scenes[{problem['scene']}].elements"
+        if scene.get("shorthand"):
+            kind = scene["elements"][min(index, len(scene["elements"]) - 1)]["kind"]
+            field = f"scenes[{problem['scene']}].{'caption' if kind == 'caption' else 'dialogue'}"
+        elif problem["code"] != "too_many":
+            field += f"[{index}].{'at' if problem['code'] == 'overlaps' else 'text'}"
+        raise bad(field, f"{field}: {problem['message']}.", code="text_does_not_fit")
 
 
 def parse_texts(item, path, cast):

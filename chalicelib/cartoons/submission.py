@@ -35,9 +35,8 @@ def _moderated_texts(cartoon):
         yield f"characters[{i}].name", character["name"]
         yield f"characters[{i}].description", character["description"]
     for i, scene in enumerate(cartoon["scenes"]):
-        for name in ("action", "caption", "dialogue"):
-            if scene[name]:
-                yield f"scenes[{i}].{name}", scene[name]
+        yield f"scenes[{i}].action", scene["action"]
+        yield from specs.text_fields(scene, f"scenes[{i}]")
 
 
 def moderate(fields):
@@ -67,7 +66,8 @@ def options():
                        "credits_per_scene": amount}
                       for key, amount in get_settings().quality_credits.items()],
         "limits": {**specs.LIMITS, "characters": specs.MAX_CHARACTERS,
-                   "scenes": specs.MAX_SCENES},
+                   "scenes": specs.MAX_SCENES, "elements": specs.MAX_ELEMENTS},
+        "layouts": list(specs.LAYOUTS),
     }
 
 
@@ -171,7 +171,7 @@ def _items(account_id, cartoon, now):
                    style=cartoon["style"], style_prompt=specs.style_prompt(cartoon["style"]),
                    quality=cartoon["quality"], credits_per_scene=each,
                    scene_count=len(cartoon["scenes"]), cost=each * len(cartoon["scenes"]),
-                   characters=cartoon["characters"],
+                   characters=cartoon["characters"], layout=cartoon["layout"],
                    created_at=datetime.datetime.fromtimestamp(now, datetime.UTC))
     scene_items = [scenes.new(account_id, cartoon_id, n, spec, each, now)
                    for n, spec in enumerate(cartoon["scenes"], start=1)]

@@ -53,7 +53,7 @@ def describe(cartoon, scene_items):
     slug = _slug(cartoon.title)
     strip_ready = (bool(cartoon.strip_key)
                    and all(s.state == scenes.DONE for s in scene_items)
-                   and cartoon.strip_inputs == strips.strip_inputs(cartoon, scene_items))
+                   and strips.is_current(cartoon, scene_items))
     counts = {state: sum(1 for s in scene_items if s.state == state)
               for state in (scenes.QUEUED, scenes.DRAWING, scenes.DONE, scenes.FAILED)}
     return {
@@ -67,16 +67,34 @@ def describe(cartoon, scene_items):
         "status": scenes.overall_status(scene_items, strip_ready),
         "progress": {"total": len(scene_items), **counts},
         "scenes": [_describe_scene(s, slug) for s in scene_items],
+        "layout": cartoon.layout or "auto",
         "strip": _links(cartoon.strip_key, cartoon.strip_thumb_key, f"{slug}-strip.png")
         if strip_ready else None,
+        **_takeaways(cartoon, slug, strip_ready),
         "links_expire_in": get_settings().image_url_seconds,
     }
+
+
+def _takeaways(cartoon, slug, ready):
+    """The pages (page 1 is the `strip`), the PDF and the CBZ, once composed and current."""
+    if not ready or not cartoon.page_keys:
+        return {"pages": [], "pdf": None, "cbz": None}
+    pages = [_links(key, thumb, f"{slug}-page-{n}.png") for n, (key, thumb) in enumerate(
+        zip(cartoon.page_keys, cartoon.page_thumb_keys or [], strict=True), start=1)]
+    return {"pages": pages,
+            "pdf": {"url": storage.presign(cartoon.pdf_key),
+                    "download_url": storage.presign(cartoon.pdf_key,
+                                                    download_name=f"{slug}.pdf")},
+            "cbz": {"download_url": storage.presign(cartoon.cbz_key,
+                                                    download_name=f"{slug}.cbz")}}
 
 
 def _describe_scene(scene, slug):
     out = {"number": int(scene.number), "action": scene.action,
            "characters": list(scene.characters or []), "caption": scene.caption,
-           "dialogue": scene.dialogue, "speaker": scene.speaker, "state": scene.state,
+           "dialogue": scene.dialogue, "speaker": scene.speaker,
+           "elements": scenes.elements_of(scene), "staging": scene.staging or {},
+           "state": scene.state,
            "attempt": int(scene.attempt), "credits": int(scene.credits), "image": None}
     if scene.state == scenes.FAILED:
         out["reason"] = scene.reason

@@ -2,4 +2,4 @@
 imports nothing else of ours, and nothing here touches AWS. Pillow loads only with the modules
 that draw, so importing the package (for LAYOUT_VERSION) costs a cold start nothing."""
 
-LAYOUT_VERSION = 1  # bump when the strip's look changes: stored strips are then recomposed
+LAYOUT_VERSION = 2  # bump when the pages' look changes: stored pages are then recomposed

@@ -11,6 +11,7 @@ import re
 import time
 
 from pynamodb.attributes import (
+    JSONAttribute,
     ListAttribute,
     MapAttribute,
     NumberAttribute,
@@ -282,6 +283,12 @@ class Cartoon(Model):
     strip_key = UnicodeAttribute(null=True)
     strip_thumb_key = UnicodeAttribute(null=True)
     strip_inputs = UnicodeAttribute(null=True)  # hash of what the strip shows: stale if changed
+    layout = UnicodeAttribute(null=True)  # a comic/layouts.py template; None (older): "auto"
+    # The composed pages (strip_key and strip_thumb_key are page 1's), the PDF and the CBZ.
+    page_keys = ListAttribute(of=UnicodeAttribute, null=True)
+    page_thumb_keys = ListAttribute(of=UnicodeAttribute, null=True)
+    pdf_key = UnicodeAttribute(null=True)
+    cbz_key = UnicodeAttribute(null=True)
     # The gallery's summary, so a page is one query: refreshed after every scene moves, under
     # an optimistic version so a stale refresh never overwrites a newer one.
     status = UnicodeAttribute(default="drawing")
@@ -321,6 +328,10 @@ class Scene(Model):
     caption = UnicodeAttribute(default="")
     dialogue = UnicodeAttribute(default="")
     speaker = UnicodeAttribute(default="")
+    # The lettering (comic/lettering.py): [{kind, text, speaker, at?, tail?}] in reading order,
+    # and {name: side}. None on older scenes: read as their caption, dialogue and speaker.
+    elements = JSONAttribute(null=True)
+    staging = JSONAttribute(null=True)
     state = UnicodeAttribute()
     attempt = NumberAttribute(default=0)
     credits = NumberAttribute()  # what the current attempt cost

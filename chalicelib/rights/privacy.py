@@ -47,14 +47,18 @@ def policy(lang="en"):
               "Adresse e-mail — création du compte et connexion par lien envoyé par e-mail, "
               "rattachement de vos crédits et de votre galerie. Base légale : exécution du "
               "contrat."),
-            t("Descriptions you enter (context, characters, scenes) — generating the images "
-              "you request. Legal basis: performance of the contract.",
-              "Descriptions saisies (contexte, personnages, scènes) — génération des images "
-              "demandées. Base légale : exécution du contrat."),
-            t("Generated images — your personal gallery. Legal basis: performance of the "
-              "contract.",
-              "Images générées — votre galerie personnelle. Base légale : exécution du "
-              "contrat."),
+            t("Descriptions you enter (context, characters, scenes), the texts of your panels "
+              "(captions, speech and thought balloons, who says them, where you placed them, "
+              "where each character stands) and the page layout you chose — generating and "
+              "lettering the comic you request. Legal basis: performance of the contract.",
+              "Descriptions saisies (contexte, personnages, scènes), textes de vos cases "
+              "(récitatifs, bulles de dialogue et de pensée, qui les dit, où vous les avez "
+              "placés, où se tient chaque personnage) et mise en page choisie — génération et "
+              "lettrage de la bande dessinée demandée. Base légale : exécution du contrat."),
+            t("Generated images and the comic made of them (its pages, a PDF and a CBZ) — your "
+              "personal gallery. Legal basis: performance of the contract.",
+              "Images générées et la bande dessinée qui en est faite (ses pages, un PDF et un "
+              "CBZ) — votre galerie personnelle. Base légale : exécution du contrat."),
             t("IP address — anti-abuse limits only, never stored as such: a keyed hash that "
               "cannot be linked from one window to the next. Legal basis: legitimate interest.",
               "Adresse IP — limites anti-abus uniquement, jamais conservée telle quelle : une "

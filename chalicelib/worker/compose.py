@@ -1,6 +1,9 @@
-"""The strip: composed by the scene that completes a cartoon, and by the `recompose` job that a
-text edit queues. The stored strip is current when its fingerprint (cartoons/strips.py) matches
-what the scenes show now."""
+"""The pages: composed by the scene that completes a cartoon, and by the `recompose` job that a
+text edit queues. Each page is composed at the panels' full resolution with their lettering
+(comic/pages.py) and stored with a thumbnail, beside a PDF (A4) and a CBZ of all the pages;
+page 1 is also the cartoon's `strip` (what older clients show) and its gallery cover. The
+stored pages are current when their fingerprint (cartoons/strips.py) matches what the scenes
+show now."""
 
 from pynamodb.exceptions import UpdateError
 
@@ -8,7 +11,7 @@ from chalicelib.adapters import storage
 from chalicelib.cartoons import scenes
 from chalicelib.cartoons.strips import strip_inputs
 from chalicelib.cartoons.view import find_cartoon
-from chalicelib.comic import raster, strip
+from chalicelib.comic import exports, lettering, pages, raster
 from chalicelib.core import logs
 from chalicelib.core.models import Cartoon
 from chalicelib.worker import guard
@@ -18,8 +21,13 @@ def recompose(job, deadline):
     compose_if_complete(job["account_id"], job["cartoon_id"])
 
 
+def staging_of(scene):
+    """Where the scene's characters stand; an older scene's, where the lettering puts them."""
+    return scene.staging or lettering.default_staging(list(scene.characters or []))
+
+
 def compose_if_complete(account_id, cartoon_id, rounds=3):
-    """When every scene is done, compose the strip unless the stored one is current. Two
+    """When every scene is done, compose the pages unless the stored ones are current. Two
     composers may race (the last scene and a caption edit): each checks again after writing,
     so the last write always matches the latest inputs."""
     for _ in range(rounds):
@@ -36,28 +44,49 @@ def compose_if_complete(account_id, cartoon_id, rounds=3):
     return False
 
 
+def _files(cartoon, inputs, pngs):
+    """(key, bytes, content type) of every page, its thumbnail, the PDF and the CBZ."""
+    def key(name):
+        return storage.cartoon_key(cartoon.account_id, cartoon.cartoon_id,
+                                   f"pages/{inputs[:16]}/{name}")
+
+    files = []
+    for number, png in enumerate(pngs, start=1):
+        files += [(key(f"page-{number}.png"), png, "image/png"),
+                  (key(f"page-{number}.webp"), raster.thumbnail_webp(png, side=480),
+                   "image/webp")]
+    files += [(key("cartoon.pdf"), exports.pdf(cartoon.title, pngs, "A4"), "application/pdf"),
+              (key("cartoon.cbz"), exports.cbz(cartoon.title, pngs),
+               "application/vnd.comicbook+zip")]
+    return files
+
+
 def _compose(cartoon, scene_items, inputs):
-    panels = [{"image": storage.read(s.image_key), "caption": s.caption,
-               "dialogue": s.dialogue, "speaker": s.speaker} for s in scene_items]
+    panels = [{"image": storage.read(s.image_key), "elements": scenes.elements_of(s),
+               "staging": staging_of(s)} for s in scene_items]
     alive = guard.for_cartoon(cartoon.account_id, cartoon.cartoon_id)
     if any(panel["image"] is None for panel in panels):
         guard.check(alive)  # its deletion took the panels: Gone, nothing to retry
         raise RuntimeError("a finished panel is missing from the bucket")
-    png = strip.compose_strip(cartoon.title, panels)
-    key = storage.cartoon_key(cartoon.account_id, cartoon.cartoon_id, f"strip-{inputs[:16]}.png")
-    thumb = storage.cartoon_key(cartoon.account_id, cartoon.cartoon_id,
-                                f"strip-{inputs[:16]}.webp")
-    guard.put_all(alive, [(key, png, "image/png"),
-                          (thumb, raster.thumbnail_webp(png, side=480), "image/webp")])
-    previous = (cartoon.strip_key, cartoon.strip_thumb_key)
+    pngs = pages.compose_cartoon(cartoon.title, cartoon.layout or "auto", panels)
+    del panels
+    files = _files(cartoon, inputs, pngs)
+    guard.put_all(alive, files)
+    keys = [key for key, _, _ in files]
+    page_keys, thumb_keys = keys[0:-2:2], keys[1:-2:2]
+    previous = [cartoon.strip_key, cartoon.strip_thumb_key, cartoon.pdf_key, cartoon.cbz_key,
+                *(cartoon.page_keys or []), *(cartoon.page_thumb_keys or [])]
     try:
-        cartoon.update(actions=[Cartoon.strip_key.set(key), Cartoon.strip_thumb_key.set(thumb),
-                                Cartoon.strip_inputs.set(inputs)],
-                       condition=Cartoon.cartoon_id.exists()
-                       & Cartoon.deleting_since.does_not_exist())
+        cartoon.update(actions=[
+            Cartoon.strip_key.set(page_keys[0]), Cartoon.strip_thumb_key.set(thumb_keys[0]),
+            Cartoon.page_keys.set(page_keys), Cartoon.page_thumb_keys.set(thumb_keys),
+            Cartoon.pdf_key.set(keys[-2]), Cartoon.cbz_key.set(keys[-1]),
+            Cartoon.strip_inputs.set(inputs)],
+            condition=Cartoon.cartoon_id.exists() & Cartoon.deleting_since.does_not_exist())
     except UpdateError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":
             raise
-        guard.withdraw(key, thumb)  # deleted between the re-check and this write
-    storage.delete(*[k for k in previous if k and k not in (key, thumb)])
-    logs.event("strip_composed", cartoon_id=cartoon.cartoon_id, panels=len(panels))
+        guard.withdraw(*keys)  # deleted between the re-check and this write
+    storage.delete(*[k for k in previous if k and k not in keys])
+    logs.event("pages_composed", cartoon_id=cartoon.cartoon_id, panels=len(scene_items),
+               pages=len(pngs))

@@ -7,9 +7,10 @@ The job flow keeps every Lambda invocation to at most one image's worth of waiti
    call with its retries), stores them, then queues one `scene` job per scene.
 2. Each `scene` job is its own invocation (batch size 1, so SQS runs the scenes of a cartoon in
    parallel Lambdas): it claims the scene (queued -> drawing, conditional), sends the edit
-   request with the references of exactly the characters in the scene, stores the panel and a
+   request with the references of exactly the characters in the scene, staged as the
+   lettering expects and at its page cell's drawing size, stores the panel and a
    WebP thumbnail, marks it done (conditional), and the scene that completes the cartoon
-   composes the strip.
+   composes the pages.
 
 So an eight-scene cartoon takes about two image times, and no invocation waits on more than
 one image (plus retries, which stop while the deadline still leaves time to record a failure).
@@ -23,11 +24,11 @@ from chalicelib.adapters import images, jobs, storage
 from chalicelib.adapters.jobs import WORKER_TIMEOUT_SECONDS
 from chalicelib.cartoons import scenes
 from chalicelib.cartoons.view import find_cartoon
-from chalicelib.comic import raster
+from chalicelib.comic import layouts, raster
 from chalicelib.core import logs
 from chalicelib.core.crypto import keyed_hash
 from chalicelib.worker import guard
-from chalicelib.worker.compose import compose_if_complete
+from chalicelib.worker.compose import compose_if_complete, staging_of
 
 
 def _user(account_id):
@@ -147,11 +148,13 @@ def _draw_and_store(scene, attempt, deadline):
         scenes.fail(scene, attempt, code="reference_failed", reason=_reference_reason(failures))
         return None
     by_name = {c.name: c for c in cartoon.characters}
+    sizes = layouts.drawing_sizes(cartoon.layout or "auto", int(cartoon.scene_count))
     request = images.SceneRequest(
         number=int(scene.number), action=scene.action,
         characters=tuple(images.Character(n, by_name[n].description) for n in cast),
         references=tuple(references[n] for n in cast), style_prompt=cartoon.style_prompt,
-        context=cartoon.context, quality=cartoon.quality, user=_user(scene.account_id))
+        context=cartoon.context, quality=cartoon.quality, user=_user(scene.account_id),
+        staging=staging_of(scene), size=sizes[int(scene.number) - 1])
     png = images.get_image_provider().scene(request, deadline)
     base = f"scenes/{int(scene.number):02d}-{attempt}"
     image_key = storage.cartoon_key(scene.account_id, scene.cartoon_id, f"{base}.png")

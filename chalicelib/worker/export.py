@@ -7,7 +7,8 @@ bounded whatever the size of the gallery, and marks it ready. A failure aborts t
 marks the export failed.
 
 The zip holds `account.json` (the account, its ledger, its purchases and every cartoon's texts
-with the zip paths of their images) and every panel, character reference and strip as stored.
+with their lettering, layout and the zip paths of their files) and every panel, character
+reference, page, PDF and CBZ as stored.
 """
 
 import datetime
@@ -22,6 +23,7 @@ from pynamodb.exceptions import UpdateError
 from chalicelib.adapters import storage
 from chalicelib.adapters.jobs import WORKER_TIMEOUT_SECONDS
 from chalicelib.adapters.multipart import PART_SIZE, MultipartWriter
+from chalicelib.cartoons.scenes import elements_of
 from chalicelib.core import clock, logs
 from chalicelib.core.models import Account, Cartoon, Export, LedgerEntry, Purchase, Scene
 from chalicelib.core.settings import get_settings
@@ -166,18 +168,30 @@ def cartoon_document(cartoon, scene_items, archive):
         "style": cartoon.style, "style_prompt": cartoon.style_prompt,
         "quality": cartoon.quality, "credits_per_scene": int(cartoon.credits_per_scene),
         "cost": int(cartoon.cost), "created_at": cartoon.created_at.isoformat(),
-        "characters": characters,
+        "layout": cartoon.layout or "auto", "characters": characters,
         "scenes": [scene_document(s, folder, archive)
                    for s in sorted(scene_items, key=lambda s: s.number)],
-        "strip": archive.image(cartoon.strip_key, f"{folder}/strip"),
+        **_composed(cartoon, folder, archive),
     }
+
+
+def _composed(cartoon, folder, archive):
+    """The pages, PDF and CBZ; an older cartoon has only its strip. Page 1 is the strip: it
+    goes in once."""
+    pages = [archive.image(key, f"{folder}/pages/page-{n}")
+             for n, key in enumerate(cartoon.page_keys or [], start=1)]
+    return {"strip": pages[0] if pages else archive.image(cartoon.strip_key, f"{folder}/strip"),
+            "pages": pages, "pdf": archive.image(cartoon.pdf_key, f"{folder}/comic"),
+            "cbz": archive.image(cartoon.cbz_key, f"{folder}/comic")}
 
 
 def scene_document(scene, folder, archive):
     number = int(scene.number)
     return {"number": number, "action": scene.action,
             "characters": list(scene.characters or []), "caption": scene.caption,
-            "dialogue": scene.dialogue, "speaker": scene.speaker, "state": scene.state,
+            "dialogue": scene.dialogue, "speaker": scene.speaker,
+            "elements": elements_of(scene), "staging": scene.staging or {},
+            "state": scene.state,
             "attempt": int(scene.attempt), "credits": int(scene.credits),
             "failure": scene.failure, "reason": scene.reason,
             "refunded": int(scene.refunded) if scene.refunded is not None else None,

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from chalicelib.adapters import images
+from chalicelib.comic import layouts, lettering
 from chalicelib.core.models import Cartoon, LedgerEntry, Scene
 from chalicelib.money import credits
 from chalicelib.worker import entry
@@ -76,10 +77,19 @@ def test_references_come_first_then_each_scene_is_an_edit_with_exactly_its_chara
             assert next(c["description"] for c in CHARACTERS if c["name"] == name) in call.prompt
         assert "sleepy seaside town" in call.prompt and "Ligne claire" not in call.prompt
         assert "Franco-Belgian ligne claire" in call.prompt
-        assert call.fields["model"] == "gpt-image-2" and call.fields["size"] == "1024x1024"
+        # Drawn at its page cell's shape, staged as its balloons will point.
+        width, height = layouts.drawing_sizes("auto", 8)[number - 1]
+        assert call.fields["model"] == "gpt-image-2"
+        assert call.fields["size"] == f"{width}x{height}"
+        staged = ", ".join(f"{name} on the {side}" for name, side in
+                           lettering.default_staging(cast).items())
+        assert f"Stage the characters: {staged}." in call.prompt
         assert call.fields["quality"] == "low" and call.fields["n"] == "1"
         assert account_id not in json.dumps(call.fields)  # a keyed hash, never the account
         assert call.fields["safety_identifier"]
+    sheets = [call for call in references if " alone, full body" in call.prompt]
+    assert len(sheets) == 3 and {call.fields["size"] for call in sheets} == {"1024x1024"}
+    assert {call.fields["size"] for call in edits} == {"1008x960"}  # rows of two
     # Each reference was drawn before any scene needed it.
     first_edit = openai_fake.calls.index(edits[0])
     assert all(openai_fake.calls.index(call) < first_edit for call in references[:3])

@@ -24,7 +24,7 @@ def test_the_options_offer_a_dozen_styles_and_the_price_of_each_quality(client):
     assert {"key": "ligne-claire", "label": "Ligne claire"} in options["styles"]
     assert [(q["key"], q["credits_per_scene"]) for q in options["qualities"]] == [
         ("low", 1), ("medium", 2), ("high", 4)]
-    assert options["limits"]["scenes"] == 8 and options["limits"]["context"] == 1000
+    assert options["limits"]["scenes"] == 24 and options["limits"]["context"] == 1000
 
 
 def test_a_quote_prices_the_scenes_by_quality(signed_in):
@@ -33,7 +33,7 @@ def test_a_quote_prices_the_scenes_by_quality(signed_in):
     assert quote == {"quality": "medium", "credits_per_scene": 2, "scenes": 3, "total": 6,
                      "balance": 5, "shortfall": 1}
     for body, field in (({"quality": "ultra", "scenes": 3}, "quality"),
-                        ({"quality": "low", "scenes": 9}, "scenes"),
+                        ({"quality": "low", "scenes": 25}, "scenes"),
                         ({"quality": "low", "scenes": "3"}, "scenes")):
         response = signed_in.post("/api/cartoons/quote", body)
         assert response.status == 400 and response.json["error"]["details"]["field"] == field

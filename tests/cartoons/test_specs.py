@@ -65,7 +65,7 @@ CASES = [
     (set_field(("characters", 0, "description"), None), "characters[0].description",
      "missing_field"),
     (set_field(("scenes",), []), "scenes", "wrong_count"),
-    (set_field(("scenes",), [{"action": f"Scene {i}"} for i in range(9)]), "scenes",
+    (set_field(("scenes",), [{"action": f"Scene {i}"} for i in range(25)]), "scenes",
      "wrong_count"),
     (set_field(("scenes", 1), ["not", "an", "object"]), "scenes[1]", "wrong_type"),
     (set_field(("scenes", 1, "mood"), "sad"), "scenes[1].mood", "unknown_field"),
@@ -125,15 +125,16 @@ def test_a_free_text_style_is_kept_as_written(signed_in):
 
 
 def test_the_largest_cartoon_is_accepted(signed_in):
-    give(signed_in, 50)
+    give(signed_in, 100)
     body = cartoon_body(8, quality="high", title="t" * 120, context="c" * 1000)
+    body["scenes"] *= 3
     body["characters"] = [{"name": f"{'n' * 58}{i:02d}", "description": "d" * 500}
                           for i in range(6)]
     for scene in body["scenes"]:
         scene.update({"action": "a" * 600, "characters": [c["name"] for c in
                                                          body["characters"]],
-                      "caption": "c" * 200, "dialogue": "d" * 200,
+                      "caption": "Meanwhile, far away. " * 3, "dialogue": "Look at that! " * 3,
                       "speaker": body["characters"][5]["name"]})
     response = signed_in.post("/api/cartoons", body)
     assert response.status == 202, response
-    assert response.json["balance"] == 50 - 8 * 4
+    assert response.json["balance"] == 100 - 24 * 4

@@ -134,7 +134,8 @@ def test_export_contents_match_what_was_stored(app, signed_in, aws):
             f"{cartoon.cartoon_id}#")), key=lambda s: s.number)
         assert len(described["scenes"]) == len(scene_items) == int(cartoon.scene_count)
         for scene, item in zip(described["scenes"], scene_items, strict=True):
-            for name in ("action", "caption", "dialogue", "speaker", "state"):
+            for name in ("action", "caption", "dialogue", "speaker", "state", "elements",
+                         "staging"):
                 assert scene[name] == getattr(item, name), name
             assert (scene["number"], scene["characters"], scene["attempt"]) == (
                 int(item.number), list(item.characters), int(item.attempt))
@@ -144,9 +145,19 @@ def test_export_contents_match_what_was_stored(app, signed_in, aws):
             assert archive.read(scene["image"]) == storage.read(item.image_key)
             assert archive.getinfo(scene["image"]).compress_type == zipfile.ZIP_STORED
             images += 1
-        assert archive.read(described["strip"]) == storage.read(cartoon.strip_key)
-        images += 1
+        assert described["layout"] == "auto" and described["strip"] == described["pages"][0]
+        assert len(described["pages"]) == len(cartoon.page_keys) == 1
+        for path, key in [(described["pages"][0], cartoon.strip_key),
+                          (described["pdf"], cartoon.pdf_key),
+                          (described["cbz"], cartoon.cbz_key)]:
+            assert path.startswith(f"cartoons/{cartoon.cartoon_id}/")
+            assert archive.read(path) == storage.read(key)
+            images += 1
+        assert described["pdf"].endswith(".pdf") and described["cbz"].endswith(".cbz")
     assert document["cartoons"][0]["scenes"][1]["caption"] == "Later, a new caption"
+    assert document["cartoons"][0]["scenes"][1]["elements"] == [
+        {"kind": "caption", "text": "Later, a new caption", "speaker": ""}]
+    assert document["cartoons"][0]["scenes"][0]["staging"] == {"Ada": "centre"}
     assert document["cartoons"][1]["title"] == "Été à la plage"
     assert document["cartoons"][1]["scenes"][0]["attempt"] == 1  # the redrawn panel
     assert [c["image"] is None for c in document["cartoons"][0]["characters"]] == [

@@ -137,6 +137,10 @@ def test_the_privacy_policy_is_built_from_settings_and_code(client, lang, title)
     assert "15 minutes" in text and ("30 days" in text or "30 jours" in text)
     assert "eu-west-3" in text and "OpenAI" in text and "Stripe" in text and "Resend" in text
     assert links.LINK_TTL == 15 * 60
+    stored = {"en": ("speech and thought balloons", "where you placed them", "its pages, a PDF"),
+              "fr": ("bulles de dialogue et de pensée", "où vous les avez placés",
+                     "ses pages, un PDF")}[lang]
+    assert all(words in text for words in stored)
 
 
 def test_the_privacy_policy_follows_a_changed_setting(client, override_settings):

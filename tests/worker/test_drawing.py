@@ -196,22 +196,22 @@ def test_a_malformed_job_is_dropped_without_retry(aws):
 
 def test_a_strip_that_failed_to_compose_is_composed_when_the_job_is_retried(
         signed_in, aws, monkeypatch):
-    from chalicelib.comic import strip
+    from chalicelib.comic import pages
 
     give(signed_in, 5)
     cartoon_id = signed_in.post("/api/cartoons", cartoon_body(1)).json["cartoon_id"]
     deliver(aws["queue_url"], *take_messages(aws["queue_url"]))
     scene_job = take_messages(aws["queue_url"])
-    compose = strip.compose_strip
+    compose = pages.compose_cartoon
 
     def broken(*args, **kwargs):
         raise OSError("the bucket hiccuped")
 
-    monkeypatch.setattr(strip, "compose_strip", broken)
+    monkeypatch.setattr(pages, "compose_cartoon", broken)
     with pytest.raises(OSError):  # so that SQS delivers the job again
         deliver(aws["queue_url"], *scene_job)
     assert signed_in.get(f"/api/cartoons/{cartoon_id}").json["status"] == "composing"
-    monkeypatch.setattr(strip, "compose_strip", compose)
+    monkeypatch.setattr(pages, "compose_cartoon", compose)
     deliver(aws["queue_url"], *scene_job)  # SQS delivers it again
     state = signed_in.get(f"/api/cartoons/{cartoon_id}").json
     assert state["status"] == "done" and state["strip"] is not None
