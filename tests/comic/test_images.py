@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from chalicelib.adapters.images import Character, ReferenceRequest, SceneRequest
-from chalicelib.comic import offline_art, raster, strip
+from chalicelib.comic import offline_art, raster
 from chalicelib.comic.raster import FONTS
 
 
@@ -19,30 +19,6 @@ def png(colour=(120, 160, 200), size=(256, 256)):
 
 def opened(data):
     return Image.open(io.BytesIO(data))
-
-
-@pytest.mark.parametrize(("count", "grid"), [(1, (1, 1)), (2, (2, 1)), (3, (3, 1)),
-                                             (4, (2, 2)), (5, (3, 2)), (6, (3, 2)),
-                                             (7, (4, 2)), (8, (4, 2))])
-def test_the_strip_lays_panels_in_a_grid(count, grid):
-    assert strip.grid(count) == grid
-    composed = opened(strip.compose_strip("Title", [{"image": png()}] * count))
-    columns, rows = grid
-    assert composed.width == 2 * strip.MARGIN + columns * 512 + (columns - 1) * strip.GUTTER
-    assert composed.height == strip.TITLE_BAND + strip.MARGIN + rows * 512 + (rows - 1) * 16
-
-
-def test_captions_and_dialogue_are_drawn_on_the_panels():
-    plain = opened(strip.compose_strip("T", [{"image": png()}])).convert("RGB")
-    captioned = opened(strip.compose_strip("T", [{"image": png(), "caption": "Once upon a "
-                                                   "time", "dialogue": "Hello!",
-                                                   "speaker": "Ada"}])).convert("RGB")
-    diff = ImageChops.difference(plain, captioned).getbbox()
-    assert diff is not None
-    top, bottom = strip.TITLE_BAND, strip.TITLE_BAND + 512
-    assert diff[1] < top + 120 and diff[3] > bottom - 150  # a caption box and a bubble
-    ink = [captioned.getpixel((x, y)) for x in range(40, 300) for y in range(top + 20, top + 50)]
-    assert (29, 27, 38) in ink  # letters in the text colour
 
 
 def test_long_text_is_wrapped_and_cut_with_an_ellipsis():
