@@ -179,6 +179,14 @@ def cartoon_quote():
     return submission.quote(session, app.read_body())
 
 
+@app.route("/api/cartoons/lettering-check", methods=["POST"], body=specs.LETTERING_CHECK_SPEC)
+def lettering_check():
+    """Which texts would not fit their panels, by field: free, nothing stored."""
+    session = signed_in()
+    limits.hit("lettering-account-minute", session.account_id)
+    return specs.check_draft_lettering(app.read_body())
+
+
 @app.route("/api/cartoons", methods=["POST"], body=specs.CARTOON_SPEC)
 def create_cartoon():
     session = signed_in()

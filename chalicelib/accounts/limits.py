@@ -25,6 +25,9 @@ RULES = {
     # confirm calls Stripe.
     "edit-account-hour": (120, HOUR),
     "confirm-account-hour": (60, HOUR),
+    # The create page's lettering check, debounced as the person types: free, but each one
+    # fits up to 24 panels' texts (about 0.1 s of CPU). One a second is more than typing needs.
+    "lettering-account-minute": (60, 60),
 }
 
 

@@ -119,9 +119,7 @@ def parse_cartoon(body):
     count(data["scenes"], "scenes", 1, MAX_SCENES, "scenes")
     cartoon["characters"] = _parse_characters(data["characters"])
     names = {c["name"].casefold(): c["name"] for c in cartoon["characters"]}
-    cartoon["layout"] = data.get("layout") or "auto"
-    if cartoon["layout"] not in LAYOUTS:
-        raise bad("layout", f"The field layout must be one of: {', '.join(LAYOUTS)}.")
+    cartoon["layout"] = _layout(data.get("layout"))
     cartoon["scenes"] = [_parse_scene(raw, f"scenes[{i}]", names)
                          for i, raw in enumerate(data["scenes"])]
     check_lettering(cartoon["layout"], cartoon["scenes"])
@@ -250,13 +248,26 @@ def _staging(given, field, cast):
     return {**default_staging(cast), **given}
 
 
-def check_lettering(layout, scenes):
-    """400 naming the first element whose text cannot be lettered legibly in its panel.
-    `scenes` holds every scene's {"elements", "staging"}, in order (a panel's size depends on
-    the layout and the count); one left without elements is not checked."""
+# What each lettering problem means to the person typing, next to the field it names.
+PLAIN_PROBLEMS = {
+    "does_not_fit": "This text is too long for its panel: shorten it or split it into two "
+                    "balloons.",
+    "overlaps": "This text sits on top of another one: move one of them.",
+    "too_many": f"A panel holds at most {MAX_ELEMENTS} texts: move one to another scene.",
+    "invalid": "This text cannot be lettered: change it.",
+}
+
+
+def lettering_problems(layout, scenes):
+    """Every element whose text cannot be lettered legibly in its panel, as
+    `{"field", "code", "message", "plain"}`, in reading order; [] when all fit. `scenes` holds
+    every scene's {"elements", "staging"}, in order (a panel's size depends on the layout and
+    the count); one left without elements is not checked. A scene's optional `positions` maps
+    its elements back to the indices they were sent at (the check skips blank ones)."""
     # pages loads Pillow, which an API cold start must not (tests/test_cold_start.py)
     from chalicelib.comic.pages import fit_problems
 
+    out = []
     for problem in fit_problems(layout, scenes):
         scene, index = scenes[problem["scene"]], problem["index"]
         field = f"scenes[{problem['scene']}].elements"
@@ -264,8 +275,79 @@ def check_lettering(layout, scenes):
             kind = scene["elements"][min(index, len(scene["elements"]) - 1)]["kind"]
             field = f"scenes[{problem['scene']}].{'caption' if kind == 'caption' else 'dialogue'}"
         elif problem["code"] != "too_many":
+            index = scene.get("positions", range(len(scene["elements"])))[index]
             field += f"[{index}].{'at' if problem['code'] == 'overlaps' else 'text'}"
-        raise bad(field, f"{field}: {problem['message']}.", code="text_does_not_fit")
+        out.append({"field": field, "code": problem["code"],
+                    "message": f"{field}: {problem['message']}.",
+                    "plain": PLAIN_PROBLEMS.get(problem["code"], PLAIN_PROBLEMS["invalid"])})
+    return out
+
+
+def check_lettering(layout, scenes):
+    """400 naming the first element whose text cannot be lettered legibly in its panel (see
+    `lettering_problems`, the one definition the submission, the edits and the check share)."""
+    problems = lettering_problems(layout, scenes)
+    if problems:
+        raise bad(problems[0]["field"], problems[0]["message"], code="text_does_not_fit")
+
+
+# The check the create page runs as the person types: the scenes as they stand, where an action
+# may still be empty and a blank text is skipped (it is not lettered yet).
+CHECK_SCENE_SPEC = {**SCENE_SPEC, "action": Field(str, required=False,
+                                                  max_length=LIMITS["action"])}
+LETTERING_CHECK_SPEC = {"layout": Field(str, required=False, max_length=20),
+                        "scenes": Field(list, items=CHECK_SCENE_SPEC)}
+
+
+def check_draft_lettering(body):
+    """`{"fits", "problems"}` for a draft's scenes at its layout: what `check_lettering` would
+    refuse on submit, every problem by field path. Bad input (wrong types, an unknown layout
+    or speaker, too many scenes or texts) is a 400 naming the field, as on submit."""
+    data = check_object(body, LETTERING_CHECK_SPEC)
+    layout = _layout(data.get("layout"))
+    count(data["scenes"], "scenes", 1, MAX_SCENES, "scenes")
+    scenes = [_draft_scene(raw, f"scenes[{i}]") for i, raw in enumerate(data["scenes"])]
+    problems = [{"field": p["field"], "code": p["code"], "message": p["plain"]}
+                for p in lettering_problems(layout, scenes)]
+    return {"fits": not problems, "problems": problems}
+
+
+def _draft_scene(raw, path):
+    item = check_object(raw, CHECK_SCENE_SPEC, f"{path}.")
+    cast = []
+    for j, name in enumerate(item.get("characters") or []):
+        field = f"{path}.characters[{j}]"
+        if not isinstance(name, str):
+            raise bad(field, f"The field {field} must be a character's name.", "wrong_type")
+        name = text(name, field)
+        if name.casefold() in {c.casefold() for c in cast}:
+            raise bad(field, f"{field} lists {name} twice.", code="duplicate_name")
+        cast.append(name)
+    staging = _staging(item.get("staging"), f"{path}.staging", cast)
+    if item.get("elements") is None:
+        if any(item.get(name) is not None for name in SHORTHAND):
+            texts = parse_texts(item, path, cast)
+            return {"elements": shorthand_elements(**texts), "staging": staging,
+                    "shorthand": True}
+        return {"elements": [], "staging": staging, "positions": []}
+    raw_elements = item["elements"]
+    if len(raw_elements) > MAX_ELEMENTS:
+        parse_elements(raw_elements, f"{path}.elements", cast)  # the 400 it gives
+    elements, positions = [], []
+    for j, raw_element in enumerate(raw_elements):
+        if (isinstance(raw_element, dict) and isinstance(raw_element.get("text"), str)
+                and not raw_element["text"].strip()):
+            continue  # not typed yet
+        elements.append(_parse_element(raw_element, f"{path}.elements[{j}]", cast))
+        positions.append(j)
+    return {"elements": elements, "staging": staging, "positions": positions}
+
+
+def _layout(value):
+    layout = value or "auto"
+    if layout not in LAYOUTS:
+        raise bad("layout", f"The field layout must be one of: {', '.join(LAYOUTS)}.")
+    return layout
 
 
 def parse_texts(item, path, cast):
