@@ -1,9 +1,55 @@
-// The create page: context, style, characters and scenes (rows added and removed), the cost
-// before submitting, then POST /api/cartoons with an Idempotency-Key so a double click or a
-// retry after a network error never pays twice.
+// The create page: context, style, layout, characters and scenes (each with who stands where and
+// its texts: captions, speech and thought balloons), the cost before submitting, a warning as
+// you type when a text will not fit its panel (POST /api/cartoons/lettering-check, the check the
+// submission runs), then POST /api/cartoons with an Idempotency-Key so a double click or a retry
+// after a network error never pays twice.
+//
+// Characters are known by a key of their row, not by their name: renaming one keeps it ticked in
+// its scenes, on its side and as the speaker of its balloons. The body names them as typed.
+//
+// window.CreateForm lets other scripts of this page fill and extend the form:
+//   ready                  a Promise, resolved once the form is built
+//   fill(draft)            replaces the form with a POST /api/cartoons body
+//   addCharacter({name, description, saved_id})  a character row (reusing an empty one)
+//   registerExtra(fn)      fn() returns an object merged into the body sent
+//   changed()              call after changing what an extra returns: re-quotes, re-checks
+//   current()              the body as it would be sent now
 let options = null;
 let me = null;
 let idempotencyKey = null;
+let nextKey = 1;
+const extras = [];
+
+const SIDES = [["left", "Left"], ["centre", "Centre"], ["right", "Right"]];
+const KINDS = {
+  caption: { label: "Caption", add: "Add a caption", placeholder: "Meanwhile, in the attic…" },
+  speech: { label: "Speech balloon", add: "Add a speech balloon", placeholder: "What is this?" },
+  thought: { label: "Thought balloon", add: "Add a thought balloon",
+             placeholder: "I shouldn't touch it…" },
+};
+// The layouts the engine offers (comic/layouts.py), each with a pictogram: cells as
+// [x, y, w, h] on a 40 x 48 page.
+const LAYOUTS = {
+  auto: { label: "Automatic", hint: "Chosen from the number of scenes",
+          cells: [[3, 3, 34, 12], [3, 18, 16, 12], [21, 18, 16, 12], [3, 33, 34, 12]] },
+  strip: { label: "Strip", hint: "A row of up to 4 panels",
+           cells: [[2, 17, 8, 14], [11.3, 17, 8, 14], [20.6, 17, 8, 14], [30, 17, 8, 14]] },
+  grid: { label: "2 × 2 grid", hint: "Four square panels a page",
+          cells: [[3, 6, 16, 16], [21, 6, 16, 16], [3, 26, 16, 16], [21, 26, 16, 16]] },
+  tiers: { label: "Three tiers", hint: "A wide opening panel, then rows of two",
+           cells: [[3, 3, 34, 12], [3, 18, 16, 12], [21, 18, 16, 12], [3, 33, 16, 12],
+                   [21, 33, 16, 12]] },
+  webtoon: { label: "Webtoon", hint: "One tall column to scroll on a phone",
+             cells: [[10, 2, 20, 10], [10, 14, 20, 10], [10, 26, 20, 10], [10, 38, 20, 8]] },
+};
+const PLAIN = {
+  text_does_not_fit: "This text is too long for its panel: shorten it or split it into two " +
+                     "balloons.",
+  missing_field: "Please fill this in.",
+  too_long: "This is longer than allowed: please shorten it.",
+  duplicate_name: "Two characters have this name: give each a different one.",
+  content_flagged: "Our content check refused this text: please rephrase it. Nothing was charged.",
+};
 
 function newKey() {
   if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -11,22 +57,94 @@ function newKey() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+function plural(n, word) { return `${n} ${word}${n === 1 ? "" : "s"}`; }
+
+// --- the layout choice ----------------------------------------------------------------------
+
+function pictogram(cells, key) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 40 48");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("class", `layout-picture ${key}`);
+  const page = document.createElementNS(ns, "rect");
+  Object.entries({ x: 0.5, y: 0.5, width: 39, height: 47, rx: 2, class: "page" })
+    .forEach(([k, v]) => page.setAttribute(k, v));
+  svg.append(page);
+  for (const [x, y, width, height] of cells) {
+    const rect = document.createElementNS(ns, "rect");
+    Object.entries({ x, y, width, height, rx: 1, class: "cell" })
+      .forEach(([k, v]) => rect.setAttribute(k, v));
+    svg.append(rect);
+  }
+  return svg;
+}
+
+function buildLayouts() {
+  const keys = (options.layouts || Object.keys(LAYOUTS)).filter((key) => LAYOUTS[key]);
+  $("#layout-options").replaceChildren(...keys.map((key) => {
+    const layout = LAYOUTS[key];
+    return el("label", { class: "layout-option" },
+      el("input", { type: "radio", name: "layout", value: key, checked: key === "auto",
+                    "aria-describedby": `layout-hint-${key}` }),
+      pictogram(layout.cells, key),
+      el("span", { class: "layout-label" }, layout.label),
+      el("span", { class: "layout-hint", id: `layout-hint-${key}` }, layout.hint));
+  }));
+}
+
+function layoutValue() {
+  const checked = $("input[name=layout]:checked");
+  return checked ? checked.value : "auto";
+}
+
+function setLayout(value) {
+  const radio = $(`input[name=layout][value="${CSS.escape(value || "auto")}"]`) ||
+                $("input[name=layout][value=auto]");
+  if (radio) radio.checked = true;
+}
+
+// --- characters -----------------------------------------------------------------------------
+
 function characterRow(character) {
-  const row = el("div", { class: "row-card character" },
+  character = character || {};
+  const key = `c${nextKey++}`;
+  const row = el("div", { class: "row-card character", "data-key": key },
     el("div", { class: "row-head" },
       el("strong", { class: "row-title" }, "Character"),
       el("button", { type: "button", class: "button ghost small remove",
                      onclick: () => { row.remove(); changed(); } }, "Remove")),
     el("label", {}, "Name",
       el("input", { class: "character-name", maxlength: options.limits.name, required: true,
-                    placeholder: "Ada", value: (character && character.name) || "" })),
+                    placeholder: "Ada", value: character.name || "" })),
     el("label", {}, "Description",
       el("textarea", { class: "character-description", maxlength: options.limits.description,
                        required: true, rows: 2,
                        placeholder: "A tall inventor with round glasses and a green coat." },
-        (character && character.description) || "")));
+        character.description || "")));
+  if (character.saved_id) row.dataset.savedId = character.saved_id;
   return row;
 }
+
+// [{key, name}] of the characters with a name, in order.
+function characters() {
+  return Array.from(document.querySelectorAll(".character"), (row) => ({
+    key: row.dataset.key, name: $(".character-name", row).value.trim(),
+  })).filter((c) => c.name);
+}
+
+function nameOf(key) {
+  const found = characters().find((c) => c.key === key);
+  return found ? found.name : "";
+}
+
+function keyOf(name) {
+  const wanted = String(name || "").trim().toLocaleLowerCase();
+  const found = characters().find((c) => c.name.toLocaleLowerCase() === wanted);
+  return found ? found.key : "";
+}
+
+// --- scenes ---------------------------------------------------------------------------------
 
 function sceneRow(scene) {
   const row = el("div", { class: "row-card scene" },
@@ -39,65 +157,213 @@ function sceneRow(scene) {
                        rows: 2, placeholder: "Ada finds a strange machine in the attic." },
         (scene && scene.action) || "")),
     el("fieldset", { class: "scene-cast" }, el("legend", {}, "Who appears")),
-    el("div", { class: "two-columns" },
-      el("label", {}, "Caption (optional)",
-        el("input", { class: "scene-caption", maxlength: options.limits.caption,
-                      placeholder: "Meanwhile, in the attic…" })),
-      el("label", {}, "Dialogue (optional)",
-        el("input", { class: "scene-dialogue", maxlength: options.limits.caption,
-                      placeholder: "What is this?" }))),
-    el("label", {}, "Who says it",
-      el("select", { class: "scene-speaker" }, el("option", { value: "" }, "Nobody in particular"))));
-  row.dataset.cast = JSON.stringify((scene && scene.characters) || []);
+    el("fieldset", { class: "scene-staging", hidden: true },
+      el("legend", {}, "Where they stand"),
+      el("div", { class: "staging-list" })),
+    el("fieldset", { class: "scene-elements" },
+      el("legend", {}, "Texts on the panel, in reading order"),
+      el("ol", { class: "element-list" }),
+      el("p", { class: "hint elements-hint" }),
+      el("div", { class: "actions element-add" },
+        ...Object.entries(KINDS).map(([kind, about]) => el("button", {
+          type: "button", class: "button ghost small", "data-kind": kind,
+          onclick: () => {
+            const item = elementRow(row, { kind });
+            $(".element-list", row).append(item);
+            changed();
+            $(".element-text", item).focus();
+          } }, about.add)))));
+  row.dataset.cast = JSON.stringify([]);
+  row.dataset.staging = JSON.stringify({});
   return row;
-}
-
-function characterNames() {
-  return Array.from(document.querySelectorAll(".character-name"))
-    .map((input) => input.value.trim()).filter(Boolean);
-}
-
-// Keep each scene's checkboxes and speaker list in step with the characters' names.
-function refreshScenes() {
-  const names = characterNames();
-  document.querySelectorAll(".scene").forEach((row, index) => {
-    $(".row-title", row).textContent = `Scene ${index + 1}`;
-    const fieldset = $(".scene-cast", row);
-    const checked = new Set(JSON.parse(row.dataset.cast || "[]"));
-    fieldset.querySelectorAll("input:checked").forEach((box) => checked.add(box.value));
-    fieldset.querySelectorAll("input:not(:checked)").forEach((box) => checked.delete(box.value));
-    fieldset.querySelectorAll("label").forEach((label) => label.remove());
-    names.forEach((name) => {
-      fieldset.append(el("label", { class: "check" },
-        el("input", { type: "checkbox", value: name, checked: checked.has(name),
-                      onchange: () => { row.dataset.cast = JSON.stringify(cast(row)); changed(); } }),
-        " ", name));
-    });
-    row.dataset.cast = JSON.stringify(cast(row));
-    const speaker = $(".scene-speaker", row);
-    const current = speaker.value;
-    speaker.replaceChildren(el("option", { value: "" }, "Nobody in particular"),
-      ...cast(row).map((name) => el("option", { value: name, selected: name === current }, name)));
-  });
-  document.querySelectorAll(".character").forEach((row, index) => {
-    $(".row-title", row).textContent = `Character ${index + 1}`;
-  });
 }
 
 function cast(row) {
   return Array.from(row.querySelectorAll(".scene-cast input:checked"), (box) => box.value);
 }
 
+function staging(row) {
+  return JSON.parse(row.dataset.staging || "{}");
+}
+
+// Where each of the scene's characters stands: as the person chose, otherwise as the engine
+// would (lettering.default_staging: one in the centre, two left and right, three across), and
+// a newcomer on a free side when there is one.
+function arrange(keys, chosen, touched) {
+  const spots = { 1: ["centre"], 2: ["left", "right"] }[keys.length] || ["left", "centre", "right"];
+  if (!touched) return Object.fromEntries(keys.map((key, i) => [key, spots[i % spots.length]]));
+  const out = {};
+  keys.filter((key) => chosen[key]).forEach((key) => { out[key] = chosen[key]; });
+  keys.filter((key) => !chosen[key]).forEach((key, i) => {
+    const used = new Set(Object.values(out));
+    out[key] = spots.find((side) => !used.has(side)) ||
+               SIDES.map(([side]) => side).find((side) => !used.has(side)) ||
+               spots[i % spots.length];
+  });
+  return out;
+}
+
+// One character moved: whoever stood there takes its old place, so no two share a side while
+// there are sides enough.
+function moveCharacter(row, key, side) {
+  const current = staging(row);
+  const old = current[key];
+  const other = Object.keys(current).find((k) => k !== key && current[k] === side);
+  current[key] = side;
+  if (other && old) current[other] = old;
+  row.dataset.staging = JSON.stringify(current);
+  row.dataset.stagingTouched = "1";
+  changed();
+}
+
+function refreshStaging(row) {
+  const keys = cast(row);
+  const place = arrange(keys, staging(row), row.dataset.stagingTouched === "1");
+  row.dataset.staging = JSON.stringify(place);
+  const fieldset = $(".scene-staging", row);
+  show(fieldset, keys.length > 0);
+  const selects = Array.from(row.querySelectorAll(".staging-side"));
+  if (selects.map((s) => s.dataset.key).join() === keys.join()) {
+    // the same people: update in place, so a select being changed keeps the focus
+    selects.forEach((select) => {
+      const name = nameOf(select.dataset.key);
+      select.value = place[select.dataset.key];
+      select.setAttribute("aria-label", `Where ${name} stands`);
+      select.previousElementSibling.textContent = name;
+    });
+    return;
+  }
+  $(".staging-list", row).replaceChildren(...keys.map((key) => {
+    const name = nameOf(key);
+    return el("label", { class: "staging-row" },
+      el("span", { class: "staging-name" }, name),
+      el("select", { class: "staging-side", "data-key": key,
+                     "aria-label": `Where ${name} stands`,
+                     onchange: (event) => moveCharacter(row, key, event.target.value) },
+        ...SIDES.map(([side, label]) => el("option", { value: side,
+                                                      selected: place[key] === side }, label))));
+  }));
+}
+
+// --- a scene's texts ------------------------------------------------------------------------
+
+function elementRow(sceneRowNode, element) {
+  const kind = KINDS[element.kind] ? element.kind : "caption";
+  const id = `text-${nextKey++}`;
+  const item = el("li", { class: `element ${kind}`, "data-kind": kind },
+    el("div", { class: "element-head" },
+      el("label", { class: "element-kind", for: id }, KINDS[kind].label),
+      kind === "caption" ? null : el("label", { class: "element-speaker-label" }, "said by",
+        el("select", { class: "element-speaker", "data-key": element.speakerKey || "",
+                       onchange: (event) => { event.target.dataset.key = event.target.value; } })),
+      el("span", { class: "element-tools" },
+        el("button", { type: "button", class: "button ghost small icon move-up",
+                       "aria-label": "Move this text up", title: "Move up",
+                       onclick: () => moveElement(item, -1) }, "↑"),
+        el("button", { type: "button", class: "button ghost small icon move-down",
+                       "aria-label": "Move this text down", title: "Move down",
+                       onclick: () => moveElement(item, 1) }, "↓"),
+        el("button", { type: "button", class: "button ghost small icon remove-element",
+                       "aria-label": "Remove this text", title: "Remove",
+                       onclick: () => { removeElement(item); } }, "✕"))),
+    el("textarea", { class: "element-text", id, rows: 2, maxlength: options.limits.text,
+                     placeholder: KINDS[kind].placeholder }, element.text || ""));
+  return item;
+}
+
+function moveElement(item, step) {
+  const sibling = step < 0 ? item.previousElementSibling : item.nextElementSibling;
+  if (!sibling) return;
+  if (step < 0) sibling.before(item); else sibling.after(item);
+  changed();
+  const button = $(step < 0 ? ".move-up" : ".move-down", item);
+  (button.disabled ? $(".element-text", item) : button).focus();
+}
+
+function removeElement(item) {
+  const next = item.nextElementSibling || item.previousElementSibling;
+  const scene = item.closest(".scene");
+  item.remove();
+  changed();
+  const focus = next ? $(".element-text", next) : $(".element-add button", scene);
+  if (focus) focus.focus();
+}
+
+function refreshElements(row, index) {
+  const keys = cast(row);
+  const items = Array.from(row.querySelectorAll(".element"));
+  items.forEach((item, i) => {
+    const label = KINDS[item.dataset.kind].label;
+    $(".element-kind", item).textContent = `${i + 1}. ${label}`;
+    $(".element-text", item).setAttribute("aria-label", `Scene ${index + 1}, text ${i + 1}: ${label}`);
+    $(".move-up", item).disabled = i === 0;
+    $(".move-down", item).disabled = i === items.length - 1;
+    const speaker = $(".element-speaker", item);
+    if (speaker) {
+      // a new balloon goes to the only one there; one whose speaker left waits for a choice
+      // (and gets them back if they are ticked again)
+      const wanted = keys.includes(speaker.dataset.key) ? speaker.dataset.key
+        : (!speaker.dataset.key && keys.length === 1 ? keys[0] : "");
+      if (wanted) speaker.dataset.key = wanted;
+      speaker.replaceChildren(
+        ...(wanted ? [] : [el("option", { value: "" }, "Who says it?")]),
+        ...keys.map((key) => el("option", { value: key, selected: key === wanted }, nameOf(key))));
+      speaker.value = wanted;
+    }
+  });
+  const full = items.length >= options.limits.elements;
+  row.querySelectorAll(".element-add button").forEach((button) => {
+    button.disabled = full || (button.dataset.kind !== "caption" && !keys.length);
+  });
+  $(".elements-hint", row).textContent = full
+    ? `A panel holds at most ${options.limits.elements} texts.`
+    : (keys.length ? "" : "Tick who appears to give them a balloon.");
+  show($(".elements-hint", row), Boolean($(".elements-hint", row).textContent));
+}
+
+// Keep each scene's checkboxes, sides and speakers in step with the characters' names.
+function refreshScenes() {
+  const named = characters();
+  document.querySelectorAll(".scene").forEach((row, index) => {
+    $(".row-title", row).textContent = `Scene ${index + 1}`;
+    const fieldset = $(".scene-cast", row);
+    const known = new Set(named.map((c) => c.key));
+    const ticked = new Set(JSON.parse(row.dataset.cast || "[]").filter((k) => known.has(k)));
+    const boxes = Array.from(fieldset.querySelectorAll("input"));
+    const same = boxes.map((box) => box.value).join() === named.map((c) => c.key).join();
+    if (same && named.length) {
+      // the same characters: rename in place, so a box being ticked keeps the focus
+      boxes.forEach((box, i) => {
+        box.checked = ticked.has(box.value);
+        box.nextSibling.textContent = ` ${named[i].name}`;
+      });
+    } else fieldset.querySelectorAll("label").forEach((label) => label.remove());
+    if (!same || !named.length) named.forEach(({ key, name }) => {
+      fieldset.append(el("label", { class: "check" },
+        el("input", { type: "checkbox", value: key, checked: ticked.has(key),
+                      onchange: () => { row.dataset.cast = JSON.stringify(cast(row)); changed(); } }),
+        ` ${name}`));
+    });
+    if (!named.length) fieldset.append(el("label", { class: "hint" }, "Name a character first."));
+    row.dataset.cast = JSON.stringify(cast(row));
+    refreshStaging(row);
+    refreshElements(row, index);
+  });
+  document.querySelectorAll(".character").forEach((row, index) => {
+    $(".row-title", row).textContent = `Character ${index + 1}`;
+  });
+}
+
 function counts() {
-  const characters = document.querySelectorAll(".character").length;
+  const characterCount = document.querySelectorAll(".character").length;
   const scenes = document.querySelectorAll(".scene").length;
-  $("#character-count").textContent = `(${characters} of ${options.limits.characters})`;
+  $("#character-count").textContent = `(${characterCount} of ${options.limits.characters})`;
   $("#scene-count").textContent = `(${scenes} of ${options.limits.scenes})`;
-  $("#add-character").disabled = characters >= options.limits.characters;
+  $("#add-character").disabled = characterCount >= options.limits.characters;
   $("#add-scene").disabled = scenes >= options.limits.scenes;
-  document.querySelectorAll(".character .remove").forEach((b) => { b.disabled = characters <= 1; });
+  document.querySelectorAll(".character .remove").forEach((b) => { b.disabled = characterCount <= 1; });
   document.querySelectorAll(".scene .remove").forEach((b) => { b.disabled = scenes <= 1; });
-  return { characters, scenes };
+  return { characters: characterCount, scenes };
 }
 
 function showCost() {
@@ -105,72 +371,206 @@ function showCost() {
   const quality = options.qualities.find((q) => q.key === $("#quality").value);
   const total = quality.credits_per_scene * scenes;
   const balance = me ? me.balance : 0;
-  const plural = (n) => `${n} credit${n === 1 ? "" : "s"}`;
-  $("#cost").textContent = `${scenes} scene${scenes === 1 ? "" : "s"} × ` +
-    `${plural(quality.credits_per_scene)} = ${plural(total)}. You have ${plural(balance)}.`;
+  $("#cost").textContent = `${plural(scenes, "scene")} × ` +
+    `${plural(quality.credits_per_scene, "credit")} = ${plural(total, "credit")}. ` +
+    `You have ${plural(balance, "credit")}.`;
   $("#cost").dataset.total = total;
   const short = total > balance;
   $("#cost").classList.toggle("short", short);
   show($("#buy-credits"), short);
-  $("#create-submit").textContent = `Draw my cartoon (${plural(total)})`;
+  $("#create-submit").textContent = `Draw my cartoon (${plural(total, "credit")})`;
 }
 
 function changed() {
   idempotencyKey = null; // a different cartoon is a different submission
   refreshScenes();
   showCost();
+  scheduleCheck();
 }
 
 function styleValue() {
   return $("#style").value === "custom" ? $("#style-custom").value : $("#style").value;
 }
 
-function collect() {
+// A scene's texts as the API takes them; `forCheck` blanks a balloon that has no speaker yet
+// (the check skips blank texts, and the page says "Who says it?" itself).
+function sceneElements(row, forCheck) {
+  return Array.from(row.querySelectorAll(".element"), (item) => {
+    const element = { kind: item.dataset.kind, text: $(".element-text", item).value };
+    const speaker = $(".element-speaker", item);
+    if (speaker) {
+      element.speaker = nameOf(speaker.value);
+      if (forCheck && !element.speaker) element.text = "";
+    }
+    return element;
+  });
+}
+
+function sceneBody(row, forCheck) {
+  const keys = cast(row);
+  const place = staging(row);
   return {
+    action: $(".scene-action", row).value,
+    characters: keys.map(nameOf),
+    staging: Object.fromEntries(keys.map((key) => [nameOf(key), place[key]])),
+    elements: sceneElements(row, forCheck),
+  };
+}
+
+function collect() {
+  const body = {
     title: $("#title").value,
     context: $("#context").value,
     style: styleValue(),
     quality: $("#quality").value,
-    characters: Array.from(document.querySelectorAll(".character"), (row) => ({
-      name: $(".character-name", row).value,
-      description: $(".character-description", row).value,
-    })),
-    scenes: Array.from(document.querySelectorAll(".scene"), (row) => {
-      const scene = { action: $(".scene-action", row).value, characters: cast(row) };
-      const caption = $(".scene-caption", row).value.trim();
-      const dialogue = $(".scene-dialogue", row).value.trim();
-      const speaker = $(".scene-speaker", row).value;
-      if (caption) scene.caption = caption;
-      if (dialogue) scene.dialogue = dialogue;
-      if (dialogue && speaker) scene.speaker = speaker;
-      return scene;
+    layout: layoutValue(),
+    characters: Array.from(document.querySelectorAll(".character"), (row) => {
+      const character = { name: $(".character-name", row).value,
+                          description: $(".character-description", row).value };
+      if (row.dataset.savedId) character.saved_id = row.dataset.savedId;
+      return character;
     }),
+    scenes: Array.from(document.querySelectorAll(".scene"), (row) => sceneBody(row, false)),
   };
+  for (const extra of extras) Object.assign(body, extra() || {});
+  return body;
 }
 
-// "scenes[2].action" -> the input that holds it, to point the person at it.
+// --- problems shown next to their field -------------------------------------------------------
+
+// "scenes[2].elements[1].text" -> the input that holds it, to point the person at it.
 function inputFor(field) {
   if (!field) return null;
-  const match = field.match(/^(characters|scenes)\[(\d+)\](?:\.(\w+))?/);
+  if (field === "layout") return $("input[name=layout]:checked") || $("input[name=layout]");
+  const match = field.match(/^(characters|scenes)\[(\d+)\](?:\.(\w+))?(?:\[(\d+)\])?(?:\.(.+))?/);
   if (!match) {
     return { title: $("#title"), context: $("#context"), quality: $("#quality"),
              style: $("#style").value === "custom" ? $("#style-custom") : $("#style") }[field];
   }
-  const rows = document.querySelectorAll(match[1] === "characters" ? ".character" : ".scene");
-  const row = rows[Number(match[2])];
+  const [, group, index, name, sub, rest] = match;
+  const rows = document.querySelectorAll(group === "characters" ? ".character" : ".scene");
+  const row = rows[Number(index)];
   if (!row) return null;
+  if (name === "elements") {
+    const item = sub === undefined ? null : row.querySelectorAll(".element")[Number(sub)];
+    if (!item) return $(".element-add button", row);
+    return $(rest === "speaker" ? ".element-speaker" : ".element-text", item) ||
+           $(".element-text", item);
+  }
+  if (name === "staging") {
+    const key = keyOf(sub === undefined ? rest : "");
+    return (key && $(`.staging-side[data-key="${key}"]`, row)) || $(".staging-side", row);
+  }
+  if (name === "characters") return $(".scene-cast input", row);
   const classes = { name: ".character-name", description: ".character-description",
-                    action: ".scene-action", caption: ".scene-caption",
-                    dialogue: ".scene-dialogue", speaker: ".scene-speaker",
-                    characters: ".scene-cast input" };
-  return $(classes[match[3]] || "input, textarea", row);
+                    action: ".scene-action", caption: ".element-text", dialogue: ".element-text",
+                    speaker: ".element-speaker" };
+  return $(classes[name] || "input, textarea", row);
 }
+
+function plainMessage(error, input) {
+  if (error.code === "unknown_character" && input && input.classList.contains("element-speaker")) {
+    return "Pick who says this from the characters in this scene.";
+  }
+  return PLAIN[error.code] || error.message;
+}
+
+// A message under `input` (its element's box for a text), tagged with where it came from so a
+// newer check or submission replaces only its own.
+function showProblem(input, text, source) {
+  const id = inputId(input);
+  let note = document.querySelector(`.field-problem[data-for="${CSS.escape(id)}"]`);
+  if (!note) {
+    note = el("p", { class: "field-problem", "data-for": id, id: `${id}-problem` });
+    const item = input.closest(".element");
+    if (item) item.append(note);
+    else if (input.name === "layout") $("#layout-options").after(note);
+    else (input.closest("label") || input).after(note);
+  }
+  note.dataset.source = source;
+  note.textContent = text;
+  input.setAttribute("aria-invalid", "true");
+  input.setAttribute("aria-describedby", note.id);
+}
+
+function inputId(input) {
+  if (!input.id) input.id = `field-${nextKey++}`;
+  return input.id;
+}
+
+function clearProblems(source) {
+  document.querySelectorAll(`.field-problem[data-source="${source}"]`).forEach((note) => {
+    const input = document.getElementById(note.dataset.for);
+    if (input) {
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+    }
+    note.remove();
+  });
+}
+
+// Speech and thought balloons without a speaker, said on the page before any request.
+function showMissingSpeakers() {
+  clearProblems("speaker");
+  document.querySelectorAll(".element-speaker").forEach((select) => {
+    const text = $(".element-text", select.closest(".element"));
+    if (!select.value && text.value.trim()) {
+      showProblem(select, "Pick who says this: tick them in “Who appears” first if needed.",
+                  "speaker");
+    }
+  });
+}
+
+// --- the lettering check, as the person types -------------------------------------------------
+
+let checkTimer = null;
+let checkRound = 0;
+
+function scheduleCheck(delay) {
+  clearTimeout(checkTimer);
+  checkTimer = setTimeout(runCheck, delay === undefined ? 400 : delay);
+}
+
+async function runCheck() {
+  const round = ++checkRound;
+  showMissingSpeakers();
+  const scenes = Array.from(document.querySelectorAll(".scene"), (row) => {
+    const scene = sceneBody(row, true);
+    delete scene.action;
+    return scene;
+  });
+  if (!scenes.some((scene) => scene.elements.some((e) => e.text.trim()))) {
+    clearProblems("check");
+    return;
+  }
+  try {
+    const answer = await Api.post("/api/cartoons/lettering-check", { layout: layoutValue(), scenes });
+    if (round !== checkRound) return; // a newer check is on its way
+    clearProblems("check");
+    for (const problem of answer.problems) {
+      const input = inputFor(problem.field);
+      if (input) showProblem(input, problem.message, "check");
+    }
+  } catch (error) {
+    if (round !== checkRound) return;
+    clearProblems("check");
+    if (error.status === 429) {
+      scheduleCheck(1000 * (Number(error.retryAfter) || 5));
+    } else if (error.status === 400 && error.details && error.details.field) {
+      const input = inputFor(error.details.field);
+      if (input) showProblem(input, plainMessage(error, input), "check");
+    }
+    // Anything else (offline, a hiccup): the submission checks the same again.
+  }
+}
+
+// --- submitting ---------------------------------------------------------------------------------
 
 async function submit(event) {
   event.preventDefault();
   const notice = $("#create-notice");
   const button = $("#create-submit");
-  document.querySelectorAll("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));
+  clearProblems("submit");
   message(notice, "", "info");
   button.disabled = true;
   idempotencyKey = idempotencyKey || newKey();
@@ -182,18 +582,84 @@ async function submit(event) {
     // The key stays: if the answer was lost on the way, sending again must not pay twice.
     if (error.status === 402) {
       const short = error.details ? error.details.shortfall : "";
-      message(notice, `You need ${short} more credit${short === 1 ? "" : "s"} to draw this cartoon.`, "error");
+      message(notice, `You need ${short} more credit${short === 1 ? "" : "s"} to draw this ` +
+                      "cartoon.", "error");
       show($("#buy-credits"), true);
       return;
     }
-    message(notice, error.message, "error");
     const input = inputFor(error.details && error.details.field);
     if (input) {
-      input.setAttribute("aria-invalid", "true");
+      clearProblems("check");
+      showProblem(input, plainMessage(error, input), "submit");
+      message(notice, "Please fix the field marked in red, then draw again. Nothing was charged.",
+              "error");
       input.focus();
+    } else {
+      message(notice, error.message, "error");
     }
   }
 }
+
+// --- filling the form from outside --------------------------------------------------------------
+
+function addCharacter(character) {
+  const blank = Array.from(document.querySelectorAll(".character")).find((row) =>
+    !$(".character-name", row).value.trim() && !$(".character-description", row).value.trim());
+  if (!blank && document.querySelectorAll(".character").length >= options.limits.characters) {
+    return null;
+  }
+  const row = characterRow(character);
+  if (blank) blank.replaceWith(row); else $("#character-list").append(row);
+  changed();
+  return row;
+}
+
+function fill(draft) {
+  draft = draft || {};
+  $("#title").value = draft.title || "";
+  $("#context").value = draft.context || "";
+  const preset = options.styles.some((s) => s.key === draft.style);
+  $("#style").value = preset ? draft.style : (draft.style ? "custom" : options.styles[0].key);
+  $("#style-custom").value = preset ? "" : (draft.style || "");
+  show($("#style-custom"), $("#style").value === "custom");
+  if (options.qualities.some((q) => q.key === draft.quality)) $("#quality").value = draft.quality;
+  setLayout(draft.layout);
+  const people = (draft.characters || []).slice(0, options.limits.characters);
+  $("#character-list").replaceChildren(...(people.length ? people : [{}]).map(characterRow));
+  const scenes = (draft.scenes || []).slice(0, options.limits.scenes);
+  $("#scene-list").replaceChildren(...(scenes.length ? scenes : [{}]).map(sceneRow));
+  refreshScenes(); // names are known now: map the draft's names onto rows
+  Array.from(document.querySelectorAll(".scene")).forEach((row, i) => {
+    const scene = scenes[i] || {};
+    const keys = (scene.characters || []).map(keyOf).filter(Boolean);
+    row.dataset.cast = JSON.stringify([...new Set(keys)]);
+    const given = Object.entries(scene.staging || {})
+      .map(([name, side]) => [keyOf(name), side]).filter(([key]) => key);
+    row.dataset.staging = JSON.stringify(Object.fromEntries(given));
+    if (given.length) row.dataset.stagingTouched = "1"; else delete row.dataset.stagingTouched;
+    let elements = scene.elements;
+    if (!elements) {
+      elements = [];
+      if (scene.caption) elements.push({ kind: "caption", text: scene.caption });
+      if (scene.dialogue) elements.push({ kind: "speech", text: scene.dialogue, speaker: scene.speaker });
+    }
+    $(".element-list", row).replaceChildren(...elements.slice(0, options.limits.elements).map(
+      (e) => elementRow(row, { kind: e.kind, text: e.text, speakerKey: keyOf(e.speaker) })));
+  });
+  clearProblems("check");
+  clearProblems("submit");
+  changed();
+}
+
+const whenReady = {};
+window.CreateForm = {
+  ready: new Promise((resolve) => { whenReady.resolve = resolve; }),
+  fill: (draft) => fill(draft),
+  addCharacter: (character) => addCharacter(character || {}),
+  registerExtra: (fn) => { extras.push(fn); if (options) changed(); },
+  changed: () => changed(),
+  current: () => collect(),
+};
 
 document.addEventListener("DOMContentLoaded", async () => {
   me = await requireAccount();
@@ -202,10 +668,13 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("#style").append(...options.styles.map((s) => el("option", { value: s.key }, s.label)),
     el("option", { value: "custom" }, "Something else…"));
   $("#quality").append(...options.qualities.map((q) => el("option", { value: q.key },
-    `${q.label} (${q.credits_per_scene} credit${q.credits_per_scene === 1 ? "" : "s"} a scene)`)));
+    `${q.label} (${plural(q.credits_per_scene, "credit")} a scene)`)));
   $("#style").addEventListener("change", () => {
     show($("#style-custom"), $("#style").value === "custom");
   });
+  buildLayouts();
+  $("#layout-hint").textContent = `Up to ${options.limits.scenes} scenes, laid out over as ` +
+    "many pages as they need.";
   $("#character-list").append(characterRow());
   $("#scene-list").append(sceneRow());
   $("#add-character").addEventListener("click", () => {
@@ -220,10 +689,21 @@ document.addEventListener("DOMContentLoaded", async () => {
   });
   const form = $("#create-form");
   form.addEventListener("input", (event) => {
-    if (event.target.classList.contains("character-name")) refreshScenes();
+    const target = event.target;
     idempotencyKey = null;
+    if (target.classList.contains("character-name")) refreshScenes();
+    const own = document.querySelector(
+      `.field-problem[data-source="submit"][data-for="${CSS.escape(target.id || "")}"]`);
+    if (own) clearProblems("submit");
+    if (target.closest(".scene") || target.name === "layout") scheduleCheck();
   });
-  form.addEventListener("change", showCost);
+  form.addEventListener("change", (event) => {
+    if (event.target.classList.contains("element-speaker") ||
+        event.target.name === "layout") scheduleCheck();
+    showCost();
+  });
   form.addEventListener("submit", submit);
   changed();
+  whenReady.resolve(window.CreateForm);
+  document.dispatchEvent(new CustomEvent("createform:ready"));
 });

@@ -47,6 +47,16 @@ def fill_cartoon(page):
         scene.locator(".scene-action").fill(action)
         for name in cast:
             scene.get_by_label(name, exact=True).check()
-    scenes.nth(0).locator(".scene-caption").fill("Meanwhile, in the attic…")
-    scenes.nth(0).locator(".scene-dialogue").fill("What is this?")
-    scenes.nth(0).locator(".scene-speaker").select_option("Ada")
+    add_text(scenes.nth(0), "caption", "Meanwhile, in the attic…")
+    add_text(scenes.nth(0), "speech", "What is this?", speaker="Ada")
+
+
+def add_text(scene, kind, text, speaker=None):
+    """Add a caption, speech or thought balloon to a scene of the create page, as a person does:
+    the add button, the words, and who says them."""
+    scene.locator(f".element-add button[data-kind={kind}]").click()
+    element = scene.locator(".element").last
+    element.locator(".element-text").fill(text)
+    if speaker:
+        element.locator(".element-speaker").select_option(label=speaker)
+    return element
