@@ -1,12 +1,14 @@
-// The gallery: a grid of the account's cartoons, newest first, a page at a time.
-const STATUS_LABELS = { done: "Finished", drawing: "Drawing…", composing: "Composing the strip…",
+// The gallery: a grid of the account's cartoons, newest first, a page at a time; each card shows
+// the cartoon's first page as its cover.
+const STATUS_LABELS = { done: "Finished", drawing: "Drawing…", composing: "Composing the pages…",
                         incomplete: "Some scenes failed" };
 let nextCursor = null;
 
 function card(cartoon) {
   const picture = cartoon.thumbnail_url
-    ? el("img", { src: cartoon.thumbnail_url, alt: `Strip of ${cartoon.title}`, class: "panel-image",
-                  loading: "lazy" })
+    // the cover: page 1 (the API's thumbnail), whole, whatever its shape
+    ? el("img", { src: cartoon.thumbnail_url, alt: `Page 1 of ${cartoon.title}`,
+                  class: "panel-image cover", loading: "lazy" })
     : el("span", { class: "placeholder" }, STATUS_LABELS[cartoon.status] || "In progress");
   const badge = cartoon.status === "done" ? "done" : cartoon.status === "incomplete" ? "failed" : "drawing";
   const node = el("article", { class: "panel gallery-card", "data-id": cartoon.id },

@@ -6,6 +6,7 @@ page's API for the scripts beside it."""
 
 import json
 import re
+import time
 
 from playwright.sync_api import expect
 
@@ -172,3 +173,44 @@ def test_create_form_fill_replaces_the_form_and_a_refusal_is_shown_by_its_field(
     expect(page.locator(".scene")).to_have_count(24)
     expect(page.locator("#add-scene")).to_be_disabled()
     expect(page.locator("#cost")).to_contain_text("24 scenes × 1 credit = 24 credits")
+
+
+def test_a_gallery_card_shows_the_whole_first_page_as_its_cover(page, stack, tmp_path):
+    sign_in(page, stack, "cover@example.com")
+    buy_pack(page, stack, "small")
+    page.goto(stack.url + "/gallery.html")
+    body = {**DRAFT, "layout": "tiers", "scenes": [
+        {"action": f"Scene {i + 1}: tea in the garden.", "characters": ["Ada"],
+         "elements": [{"kind": "caption", "text": f"Part {i + 1}"}]} for i in range(6)]}
+    cartoon_id = page.evaluate("body => Api.post('/api/cartoons', body).then(a => a.cartoon_id)",
+                               body)
+    deadline = time.time() + 60
+    while (cartoon := _cartoon(page, cartoon_id))["status"] != "done":
+        assert time.time() < deadline, cartoon["status"]
+        time.sleep(0.5)
+    assert len(cartoon["pages"]) == 2  # 5 cells a page of tiers
+
+    page.reload()
+    cover = page.locator(".gallery-card img")
+    expect(cover).to_have_attribute("alt", "Page 1 of Tea at sunset")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                           arg=cover.element_handle())
+    # The thumbnail has page 1's shape (a tall page of tiers, not a panel nor page 2)...
+    shapes = page.evaluate("""async ([thumb, pages]) => {
+        const size = (src) => new Promise((ok) => { const i = new Image();
+            i.onload = () => ok(i.naturalHeight / i.naturalWidth); i.src = src; });
+        return [await size(thumb), await size(pages[0]), await size(pages[1])];
+    }""", [cover.get_attribute("src"), [p["url"] for p in cartoon["pages"]]])
+    assert abs(shapes[0] - shapes[1]) < 0.02 and shapes[0] > 1.2, shapes
+    assert abs(shapes[1] - shapes[2]) > 0.1, shapes  # the pages differ, so the test could fail
+    # ...and is shown whole inside its frame, not cropped to its middle.
+    fits = page.evaluate("""img => {
+        const frame = img.parentElement.getBoundingClientRect();
+        const box = img.getBoundingClientRect();
+        const scale = Math.min(box.width / img.naturalWidth, box.height / img.naturalHeight);
+        const shown = getComputedStyle(img).objectFit === 'contain'
+            ? [img.naturalWidth * scale, img.naturalHeight * scale] : [box.width, box.height];
+        return shown[0] <= frame.width + 1 && shown[1] <= frame.height + 1;
+    }""", cover.element_handle())
+    assert fits
+    page.screenshot(path=str(tmp_path / "gallery-1280.png"))
