@@ -72,9 +72,12 @@ def test_the_create_page_explains_a_refused_field_and_a_shortfall(page, drawing_
     fill_cartoon(page)
     page.locator(".scene").nth(1).locator(".scene-action").fill("")
     page.click("#create-submit")
-    expect(page.locator("#create-notice")).to_contain_text("scenes[1].action")
-    assert page.locator(".scene").nth(1).locator(".scene-action").get_attribute(
-        "aria-invalid") == "true"
+    expect(page.locator("#create-notice")).to_contain_text("fix the field marked in red")
+    action = page.locator(".scene").nth(1).locator(".scene-action")
+    assert action.get_attribute("aria-invalid") == "true"
+    # the refusal in plain words, beside the field it names (scenes[1].action)
+    expect(page.locator(f"#{action.get_attribute('id')}-problem")).to_have_text(
+        "Please fill this in.")
     page.locator(".scene").nth(1).locator(".scene-action").fill("Bram sleeps.")
     page.select_option("#quality", "high")
     for _ in range(3):
