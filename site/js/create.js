@@ -345,8 +345,16 @@ function refreshScenes() {
         ` ${name}`));
     });
     if (!named.length) fieldset.append(el("label", { class: "hint" }, "Name a character first."));
+    // One whose name is being retyped (blank for a moment) keeps its tick, side and balloons.
+    const rows = new Set(Array.from(document.querySelectorAll(".character"), (r) => r.dataset.key));
+    const waiting = JSON.parse(row.dataset.cast || "[]").filter((k) => rows.has(k) && !known.has(k));
+    const sides = staging(row);
     row.dataset.cast = JSON.stringify(cast(row));
     refreshStaging(row);
+    row.dataset.cast = JSON.stringify([...cast(row), ...waiting]);
+    row.dataset.staging = JSON.stringify({
+      ...Object.fromEntries(waiting.filter((k) => sides[k]).map((k) => [k, sides[k]])),
+      ...staging(row) });
     refreshElements(row, index);
   });
   document.querySelectorAll(".character").forEach((row, index) => {
@@ -652,14 +660,17 @@ function fill(draft) {
 }
 
 const whenReady = {};
-window.CreateForm = {
+const CreateForm = {
   ready: new Promise((resolve) => { whenReady.resolve = resolve; }),
-  fill: (draft) => fill(draft),
-  addCharacter: (character) => addCharacter(character || {}),
+  // Before the form is built, a call waits for it (and answers through a Promise).
+  fill: (draft) => (options ? fill(draft) : CreateForm.ready.then(() => fill(draft))),
+  addCharacter: (character) => (options ? addCharacter(character || {})
+    : CreateForm.ready.then(() => addCharacter(character || {}))),
   registerExtra: (fn) => { extras.push(fn); if (options) changed(); },
-  changed: () => changed(),
-  current: () => collect(),
+  changed: () => { if (options) changed(); },
+  current: () => (options ? collect() : null),
 };
+window.CreateForm = CreateForm;
 
 document.addEventListener("DOMContentLoaded", async () => {
   me = await requireAccount();

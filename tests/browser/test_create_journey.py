@@ -86,6 +86,7 @@ def test_a_scene_staged_and_lettered_is_created_as_shown(page, stack, tmp_path):
     expect(speech.locator(".element-text")).not_to_have_attribute("aria-invalid", "true")
 
     # A rename follows the character into the scene: ticked, staged and speaking as before.
+    characters.nth(1).locator(".character-name").fill("")  # retyped from scratch
     characters.nth(1).locator(".character-name").fill("Bramble")
     expect(scene.get_by_label("Bramble", exact=True)).to_be_checked()
     expect(scene.get_by_label("Where Bramble stands")).to_have_value("left")
@@ -138,7 +139,7 @@ def test_create_form_fill_replaces_the_form_and_a_refusal_is_shown_by_its_field(
     expect(first.locator(".element").first.locator(".element-speaker option:checked")
            ).to_have_text("Cleo")
     expect(first.get_by_label("Where Cleo stands")).to_have_value("right")
-    expect(page.locator("#cost")).to_contain_text("2 scenes × 1 credit = 2 credits")
+    expect(page.locator("#cost")).to_contain_text("2 scenes \u00d7 1 credit = 2 credits")
 
     # What the page would send is the draft, with the extras other scripts register.
     page.evaluate("""() => {
@@ -172,7 +173,7 @@ def test_create_form_fill_replaces_the_form_and_a_refusal_is_shown_by_its_field(
                                                        characters: [] })) })""", DRAFT)
     expect(page.locator(".scene")).to_have_count(24)
     expect(page.locator("#add-scene")).to_be_disabled()
-    expect(page.locator("#cost")).to_contain_text("24 scenes × 1 credit = 24 credits")
+    expect(page.locator("#cost")).to_contain_text("24 scenes \u00d7 1 credit = 24 credits")
 
 
 def test_a_gallery_card_shows_the_whole_first_page_as_its_cover(page, stack, tmp_path):
