@@ -25,6 +25,9 @@ RULES = {
     # confirm calls Stripe.
     "edit-account-hour": (120, HOUR),
     "confirm-account-hour": (60, HOUR),
+    # Share links: making them (each replaces the last), and viewing them, which is public.
+    "share-account-hour": (30, HOUR),
+    "share-view-ip-hour": (300, HOUR),
 }
 
 
