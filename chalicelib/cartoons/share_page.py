@@ -39,7 +39,7 @@ def headers():
     images = " ".join(web.images_origins())
     return {"Content-Type": "text/html; charset=utf-8",
             "Content-Security-Policy": (
-                f"default-src 'none'; img-src {images}; style-src 'self'; base-uri 'none'; "
+                f"default-src 'none'; img-src 'self' {images}; style-src 'self'; base-uri 'none'; "
                 "form-action 'none'; frame-ancestors 'none'"),
             "X-Robots-Tag": "noindex, nofollow", "Cache-Control": "no-store",
             "Referrer-Policy": "no-referrer"}
