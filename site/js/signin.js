@@ -10,6 +10,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   show($("#welcome"), Boolean(me));
   show($("#signin"), !me);
   if (me) welcome(me);
+  else showcase();
   if (params.get("deleted")) message($("#signin-notice"), I18n.t("index.deleted"), "ok");
   const form = $("#signin-form");
   form.addEventListener("submit", async (event) => {
@@ -49,4 +50,27 @@ function welcome(me) {
     : [["/create.html", "index.create", "button"], ["/gallery.html", "index.gallery", "button ghost"],
        ["/credits.html", "index.buy", "button ghost"]])
     .map(([href, key, cls]) => el("a", { href, class: cls }, I18n.t(key))));
+}
+
+// Signed out: the example in the reader's language, and what credits buy.
+async function showcase() {
+  $("#example-cartoon").src = `/img/example-cartoon.${I18n.lang}.webp`;
+  try {
+    const [packs, options] = await Promise.all([Api.get("/api/packs"), Api.get("/api/cartoons/options")]);
+    $("#prices").replaceChildren(...packs.packs.map((pack) => priceCard(pack, options.qualities)));
+  } catch (error) {
+    $("#prices").replaceChildren();  // the rest of the page stands without the prices
+  }
+}
+
+function priceCard(pack, qualities) {
+  return el("div", { class: "pack" },
+    el("p", { class: "price" }, I18n.money(pack.amount, pack.currency)),
+    el("h3", {}, I18n.t("credits.count", { n: pack.credits })),
+    el("ul", { class: "buys" }, ...qualities.map((quality) => {
+      const n = Math.floor(pack.credits / quality.credits_per_scene);
+      const named = STRINGS.en[`index.panels_${quality.key}`] !== undefined;
+      return el("li", {}, named ? I18n.t(`index.panels_${quality.key}`, { n })
+        : I18n.t("index.panels", { n, label: quality.label }));
+    })));
 }

@@ -69,7 +69,7 @@ def test_signed_out_pages_speak_the_browsers_language(browser, stack, lang):
                                       viewport=viewport or {"width": 1280, "height": 900})
         page = context.new_page()
         errors = []
-        page.on("console", errors.append)
+        page.on("console", lambda msg, seen=errors: seen.append(msg))
         check_pages(page, stack, SIGNED_OUT, lang)
         assert [m.text for m in errors if m.type == "error" and "i18n" in m.text] == []
         # The checks can fail: an image without alt text, and a string from nowhere.
