@@ -43,7 +43,8 @@ def anonymous_csrf():
 @app.route("/api/auth/link", methods=["POST"], body=links.EMAIL_SPEC)
 def request_link():
     body = app.read_body()
-    links.request_link(body["email"], client_ip(app.current_request))
+    request = app.current_request
+    links.request_link(body["email"], client_ip(request), lang=web.preferred_language(request))
     return json_response({"status": "sent", "message": (
         "If the address can receive mail, a sign-in link is on its way. "
         "It works once, within 15 minutes.")}, status=202)
@@ -79,7 +80,9 @@ def me():
 def change_email():
     session = signed_in()
     body = app.read_body()
-    links.request_email_change(session, body["email"], client_ip(app.current_request))
+    request = app.current_request
+    links.request_email_change(session, body["email"], client_ip(request),
+                               lang=web.preferred_language(request))
     return json_response({"status": "sent", "message": (
         "Open the link we sent to the new address to confirm it.")}, status=202)
 
@@ -233,7 +236,7 @@ def stop_sharing(cartoon_id):
 def shared_page(share_id):
     request = app.current_request
     status, html, extra = share_page.page(share_id, client_ip(request),
-                                          request.headers.get("accept-language"))
+                                          web.preferred_language(request))
     return Response(body=html, status_code=status, headers={**share_page.headers(), **extra})
 
 

@@ -24,17 +24,6 @@ TEXTS = {
 }
 
 
-def language(accept_language):
-    """French when the browser puts it before English, else English."""
-    for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip().lower()
-        if tag.startswith("fr"):
-            return "fr"
-        if tag.startswith("en"):
-            return "en"
-    return "en"
-
-
 def headers():
     images = " ".join(web.images_origins())
     return {"Content-Type": "text/html; charset=utf-8",
@@ -93,10 +82,9 @@ def render_error(lang, busy=False):
             f"<p><a href=\"/\">Caaartoons</a></p>\n</main>\n</body>\n</html>\n")
 
 
-def page(share_id, ip, accept_language):
+def page(share_id, ip, lang):
     """(status, HTML, extra headers) for a request of the public page: a dead link or a busy
     viewer gets a page a person can read, not JSON."""
-    lang = language(accept_language)
     try:
         return 200, render(sharing.public_view(share_id, ip), lang), {}
     except NotFound:
