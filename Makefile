@@ -23,10 +23,19 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-dejavu-core; }
 
+# axe-core, the accessibility checker the browser tests load into each page (package-lock.json).
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nodejs npm; }
+	npm ci --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-test: $(STAMP) browser lint package
+test: $(STAMP) browser $(NODE_STAMP) lint package
 	$(PY) -m pytest
 
 # The fuzz suite of `make test` (tests/test_fuzz.py), with many more examples: FUZZ_EXAMPLES

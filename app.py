@@ -4,10 +4,12 @@ Each route reads the signed-in session in one call (`signed_in()`), passes that 
 its service, and lets domain errors through: core/web.py maps them to statuses and codes.
 """
 
+from chalice import Response
+
 from chalicelib import cleanup
 from chalicelib.accounts import cookies, limits, links, sessions
 from chalicelib.accounts.csrf import anonymous_token
-from chalicelib.cartoons import changes, gallery, specs, submission, view
+from chalicelib.cartoons import changes, gallery, share_page, sharing, specs, submission, view
 from chalicelib.core import logs, openapi, paging, web
 from chalicelib.core.settings import CLEANUP_EVERY_MINUTES, get_settings
 from chalicelib.core.web import ThreadSafeChalice, client_ip, json_response
@@ -41,7 +43,8 @@ def anonymous_csrf():
 @app.route("/api/auth/link", methods=["POST"], body=links.EMAIL_SPEC)
 def request_link():
     body = app.read_body()
-    links.request_link(body["email"], client_ip(app.current_request))
+    request = app.current_request
+    links.request_link(body["email"], client_ip(request), lang=web.preferred_language(request))
     return json_response({"status": "sent", "message": (
         "If the address can receive mail, a sign-in link is on its way. "
         "It works once, within 15 minutes.")}, status=202)
@@ -77,7 +80,9 @@ def me():
 def change_email():
     session = signed_in()
     body = app.read_body()
-    links.request_email_change(session, body["email"], client_ip(app.current_request))
+    request = app.current_request
+    links.request_email_change(session, body["email"], client_ip(request),
+                               lang=web.preferred_language(request))
     return json_response({"status": "sent", "message": (
         "Open the link we sent to the new address to confirm it.")}, status=202)
 
@@ -221,6 +226,32 @@ def redraw_scene(cartoon_id, number):
 def delete_cartoon(cartoon_id):
     changes.delete(signed_in(), cartoon_id)
     return {"status": "deleted"}
+
+
+@app.route("/api/cartoons/{cartoon_id}/share", methods=["POST"], body=sharing.SHARE_SPEC)
+def share_cartoon(cartoon_id):
+    session = signed_in()
+    body = app.read_body() if app.current_request.raw_body else {}  # a body is optional
+    return json_response({"share": sharing.create(session, cartoon_id, body)}, status=201)
+
+
+@app.route("/api/cartoons/{cartoon_id}/share", methods=["DELETE"])
+def stop_sharing(cartoon_id):
+    return sharing.revoke(signed_in(), cartoon_id)
+
+
+@app.route("/api/shared/{share_id}", methods=["GET"])
+def shared_page(share_id):
+    request = app.current_request
+    status, html, extra = share_page.page(share_id, client_ip(request),
+                                          web.preferred_language(request))
+    return Response(body=html, status_code=status, headers={**share_page.headers(), **extra})
+
+
+@app.route("/api/shared/{share_id}/preview", methods=["GET"])
+def shared_preview(share_id):
+    location = sharing.preview_location(share_id, client_ip(app.current_request))
+    return Response(body="", status_code=302, headers={"Location": location})
 
 
 @app.route("/api/gallery", methods=["GET"], query=paging.QUERY)

@@ -105,7 +105,8 @@ CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 # What CloudFront forwards to the API: the viewer headers the API reads (never Host: API Gateway
 # needs its own), and the viewer's address. tests/infra checks the code reads no other header.
 API_REQUEST_HEADERS = ("Content-Type", "Origin", "Sec-Fetch-Site", "X-CSRF-Token",
-                       "Idempotency-Key", "Stripe-Signature", "CloudFront-Viewer-Address")
+                       "Idempotency-Key", "Stripe-Signature", "CloudFront-Viewer-Address",
+                       "Accept-Language")
 CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"
 
 # The local server's URL rules (local/server.py) for CloudFront: /x/ -> /x/index.html, /x -> x.html.

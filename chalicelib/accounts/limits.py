@@ -28,6 +28,9 @@ RULES = {
     # The create page's lettering check, debounced as the person types: free, but each one
     # fits up to 24 panels' texts (about 0.1 s of CPU). One a second is more than typing needs.
     "lettering-account-minute": (60, 60),
+    # Share links: making them (each replaces the last), and viewing them, which is public.
+    "share-account-hour": (30, HOUR),
+    "share-view-ip-hour": (300, HOUR),
 }
 
 

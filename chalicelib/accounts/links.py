@@ -103,8 +103,9 @@ def move_to_canonical_key(account):
 
 # --- links ---------------------------------------------------------------------------------
 
-def request_link(raw_email, ip, *, purpose="signin", account_id=None):
-    """Mail a fresh single-use link. Answers alike whether or not the address has an account."""
+def request_link(raw_email, ip, *, purpose="signin", account_id=None, lang="en"):
+    """Mail a fresh single-use link, in `lang` (en or fr). Answers alike whether or not the
+    address has an account."""
     email = normalise_email(raw_email)
     limits.hit("link-ip-hour", ip)
     wait = "A link was just sent to this address. Please check your inbox or wait a moment."
@@ -116,19 +117,32 @@ def request_link(raw_email, ip, *, purpose="signin", account_id=None):
     link.set_expiry(clock.now() + LINK_TTL)
     link.save(condition=SignInLink.token_hash.does_not_exist())
     url = f"{get_settings().site_url}{LINK_PAGES[purpose]}#token={token}"
-    mail.send(to=email, link=url, **_link_message(purpose, url))
+    mail.send(to=email, link=url, **_link_message(purpose, url, lang))
     logs.event("link_requested", purpose=purpose, email_key=email_key(email)[:16])
 
 
-def _link_message(purpose, url):
-    action = "sign in to" if purpose == "signin" else "confirm your new address for"
-    text = (f"Open this link to {action} Caaartoons:\n\n{url}\n\n"
-            "It works once, within 15 minutes. If you did not ask for it, ignore this mail.")
-    html = (f"<p>Open this link to {action} Caaartoons:</p><p><a href=\"{url}\">{url}</a></p>"
-            "<p>It works once, within 15 minutes. If you did not ask for it, ignore this "
-            "mail.</p>")
-    subject = "Your Caaartoons sign-in link" if purpose == "signin" else \
-        "Confirm your new Caaartoons address"
+MESSAGES = {
+    "en": {"signin": ("Your Caaartoons sign-in link", "sign in to"),
+           "email-change": ("Confirm your new Caaartoons address",
+                            "confirm your new address for"),
+           "open": "Open this link to {action} Caaartoons:",
+           "once": "It works once, within 15 minutes. If you did not ask for it, ignore this "
+                   "mail."},
+    "fr": {"signin": ("Votre lien de connexion Caaartoons", "vous connecter à"),
+           "email-change": ("Confirmez votre nouvelle adresse Caaartoons",
+                            "confirmer votre nouvelle adresse pour"),
+           "open": "Ouvrez ce lien pour {action} Caaartoons :",
+           "once": "Il fonctionne une fois, pendant 15 minutes. Si vous ne l'avez pas demandé, "
+                   "ignorez ce message."},
+}
+
+
+def _link_message(purpose, url, lang="en"):
+    words = MESSAGES.get(lang, MESSAGES["en"])
+    subject, action = words[purpose]
+    opening = words["open"].format(action=action)
+    text = f"{opening}\n\n{url}\n\n{words['once']}"
+    html = (f"<p>{opening}</p><p><a href=\"{url}\">{url}</a></p><p>{words['once']}</p>")
     return {"subject": subject, "text": text, "html": html}
 
 
@@ -199,12 +213,12 @@ def get_or_create_account(email):
 
 # --- changing the address (rectification) ---------------------------------------------------
 
-def request_email_change(session, raw_email, ip):
+def request_email_change(session, raw_email, ip, lang="en"):
     """Mail a confirmation link to the new address; nothing changes until it is opened."""
     email = normalise_email(raw_email)
     if canonical_email(email) == canonical_email(session.account.email):
         raise Invalid("That is already your address.", code="same_email")
-    request_link(email, ip, purpose="email-change", account_id=session.account_id)
+    request_link(email, ip, purpose="email-change", account_id=session.account_id, lang=lang)
 
 
 def confirm_email_change(token, ip, *, confirming=None):

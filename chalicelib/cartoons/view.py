@@ -6,6 +6,7 @@ import unicodedata
 
 from chalicelib.adapters import storage
 from chalicelib.cartoons import scenes, specs, strips
+from chalicelib.core import clock
 from chalicelib.core.errors import NotFound
 from chalicelib.core.models import CARTOON_ID, Cartoon
 from chalicelib.core.settings import get_settings
@@ -72,6 +73,7 @@ def describe(cartoon, scene_items):
         if strip_ready else None,
         **_takeaways(cartoon, slug, strip_ready),
         "links_expire_in": get_settings().image_url_seconds,
+        "share": describe_share(cartoon),
     }
 
 
@@ -108,3 +110,20 @@ def _describe_scene(scene, slug):
 def view(session, cartoon_id):
     cartoon = get_cartoon(session.account_id, cartoon_id)
     return describe(cartoon, scenes.for_cartoon(session.account_id, cartoon.cartoon_id))
+
+
+def share_url(share_id):
+    return f"{get_settings().site_url}/api/shared/{share_id}"
+
+
+def expired_share(cartoon, now=None):
+    now = clock.now() if now is None else now
+    return cartoon.share_expires_at is not None and now >= cartoon.share_expires_at
+
+
+def describe_share(cartoon, now=None):
+    """The owner's view of the cartoon's share link (cartoons/sharing.py), or None."""
+    if not cartoon.share_id or expired_share(cartoon, now):
+        return None
+    return {"url": share_url(cartoon.share_id), "created_at": int(cartoon.share_created_at),
+            "expires_at": int(cartoon.share_expires_at) if cartoon.share_expires_at else None}

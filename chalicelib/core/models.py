@@ -261,6 +261,17 @@ class CharacterSpec(MapAttribute):
 CARTOON_ID = re.compile(r"[0-9]{13}[0-9a-f]{8}")  # epoch ms, then 8 random hex digits
 
 
+class ShareIndex(GlobalSecondaryIndex):
+    """Cartoons by their share link's id. Sparse: only a shared cartoon has a `share_id`.
+    Eventually consistent, so a lookup reads the cartoon again before trusting it."""
+
+    class Meta:
+        index_name = "by-share"
+        projection = KeysOnlyProjection()
+
+    share_id = UnicodeAttribute(hash_key=True)
+
+
 class Cartoon(Model):
     """What a person asked for. Keyed by account, newest last by its time-sortable id, so a
     gallery page is one query and erasure deletes by account."""
@@ -297,6 +308,11 @@ class Cartoon(Model):
     summary_version = NumberAttribute(default=0)
     # Set when its deletion starts (before its objects go): the worker stops writing for it.
     deleting_since = NumberAttribute(null=True)
+    # Its read-only share link (cartoons/sharing.py), off unless the owner made one.
+    share_id = UnicodeAttribute(null=True)
+    share_created_at = NumberAttribute(null=True)
+    share_expires_at = NumberAttribute(null=True)  # None: until revoked
+    by_share = ShareIndex()
 
 
 class InFlightIndex(GlobalSecondaryIndex):

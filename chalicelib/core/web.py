@@ -212,6 +212,16 @@ def _viewer_ip(value):
         return None
 
 
+def preferred_language(request, languages=("en", "fr")):
+    """The first of `languages` the request's Accept-Language names (the site sends the
+    visitor's choice), else the first of them."""
+    for part in (request.headers.get("accept-language") or "").split(","):
+        tag = part.split(";")[0].strip().lower().split("-")[0]
+        if tag in languages:
+            return tag
+    return languages[0]
+
+
 def json_response(body, status=200, headers=None):
     return Response(body=body, status_code=status,
                     headers={"Content-Type": "application/json", **(headers or {})})

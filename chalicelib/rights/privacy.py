@@ -59,6 +59,24 @@ def policy(lang="en"):
               "personal gallery. Legal basis: performance of the contract.",
               "Images générées et la bande dessinée qui en est faite (ses pages, un PDF et un "
               "CBZ) — votre galerie personnelle. Base légale : exécution du contrat."),
+            t("Share links — only when you make one: a cartoon's link, its creation date and "
+              "its expiry. Anyone holding the link sees that cartoon's title, pages and texts "
+              "(the image addresses carry an opaque account number, never your email address, "
+              "credits or other cartoons); search engines are asked not to index it. It stops "
+              "working at once when you revoke it, when it expires, when you delete the "
+              f"cartoon or your account. Viewing a shared cartoon is limited to "
+              f"{limits.RULES['share-view-ip-hour'][0]} views an hour per IP address, counted "
+              "as described below. Legal basis: your consent, given by making the link.",
+              "Liens de partage — seulement si vous en créez un : le lien d'une bande "
+              "dessinée, sa date de création et son expiration. Toute personne qui a le lien "
+              "voit le titre, les pages et les textes de cette bande dessinée (les adresses des "
+              "images portent un numéro de compte opaque, jamais votre adresse e-mail, vos "
+              "crédits ni vos autres bandes dessinées) ; les moteurs de recherche sont priés "
+              "de ne pas l'indexer. Il cesse de fonctionner dès que vous le révoquez, qu'il "
+              "expire, ou que vous supprimez la bande dessinée ou votre compte. La consultation "
+              f"est limitée à {limits.RULES['share-view-ip-hour'][0]} vues par heure et par "
+              "adresse IP, comptées comme décrit ci-dessous. Base légale : votre consentement, "
+              "donné en créant le lien."),
             t("IP address — anti-abuse limits only, never stored as such: a keyed hash that "
               "cannot be linked from one window to the next. Legal basis: legitimate interest.",
               "Adresse IP — limites anti-abus uniquement, jamais conservée telle quelle : une "
@@ -77,6 +95,13 @@ def policy(lang="en"):
               f"Un seul cookie de session ({s.cookie_name}), strictement nécessaire (connexion "
               "et protection des formulaires), signé, inaccessible à JavaScript, valable "
               f"{d(SESSION_TTL)}. Aucun cookie publicitaire ou de mesure d'audience."),
+            t("Your browser also keeps, on your device only and never sent to us as such: the "
+              "language you chose for the site, and the page to return to after signing in "
+              "(removed once you are back). Clearing the site's data removes them.",
+              "Votre navigateur garde aussi, sur votre appareil seulement et sans nous les "
+              "envoyer tels quels : la langue choisie pour le site, et la page où revenir après "
+              "la connexion (effacée une fois revenu). Effacer les données du site les "
+              "supprime."),
         ]),
         (t("Recipients and processors", "Destinataires et sous-traitants"), [
             t(f"Amazon Web Services (AWS) — hosting of the application, data and images, in the "

@@ -24,6 +24,7 @@ from chalicelib.adapters import storage
 from chalicelib.adapters.jobs import WORKER_TIMEOUT_SECONDS
 from chalicelib.adapters.multipart import PART_SIZE, MultipartWriter
 from chalicelib.cartoons.scenes import elements_of
+from chalicelib.cartoons.view import describe_share
 from chalicelib.core import clock, logs
 from chalicelib.core.models import Account, Cartoon, Export, LedgerEntry, Purchase, Scene
 from chalicelib.core.settings import get_settings
@@ -169,6 +170,7 @@ def cartoon_document(cartoon, scene_items, archive):
         "quality": cartoon.quality, "credits_per_scene": int(cartoon.credits_per_scene),
         "cost": int(cartoon.cost), "created_at": cartoon.created_at.isoformat(),
         "layout": cartoon.layout or "auto", "characters": characters,
+        "share_link": describe_share(cartoon),
         "scenes": [scene_document(s, folder, archive)
                    for s in sorted(scene_items, key=lambda s: s.number)],
         **_composed(cartoon, folder, archive),

@@ -2,14 +2,18 @@
 document.addEventListener("DOMContentLoaded", async () => {
   const me = await requireAccount();
   if (!me) return;
-  $("#account-email").textContent = me.email;
-  $("#account-since").textContent = new Date(me.created_at).toLocaleDateString();
+  $("#account-who").replaceChildren(...I18n.parts("account.signed_in", {
+    email: el("strong", { id: "account-email", translate: "no" }, me.email),
+    date: el("span", { id: "account-since" }, I18n.date(me.created_at)) }));
+  // Unspent credits are lost with the account: say so before anyone types their address.
+  show($("#delete-credits"), me.balance > 0);
+  if (me.balance > 0) $("#delete-credits").textContent = I18n.t("account.delete_credits", { n: me.balance });
 
   $("#email-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
       await Api.post("/api/me/email", { email: $("#new-email").value.trim() });
-      message($("#account-notice"), "Check the new address: open the link we sent to confirm it.", "ok");
+      message($("#account-notice"), I18n.t("account.check_new"), "ok");
     } catch (error) {
       message($("#account-notice"), error.message, "error");
     }
@@ -23,7 +27,9 @@ document.addEventListener("DOMContentLoaded", async () => {
 
   $("#delete-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (!window.confirm("Delete your account, your gallery and every image now?")) return;
+    const ask = me.balance > 0 ? I18n.t("account.delete_ask_credits", { n: me.balance })
+      : I18n.t("account.delete_ask");
+    if (!window.confirm(ask)) return;
     try {
       await Api.del("/api/me", { confirm: $("#delete-confirm").value.trim() });
       Api.forget();

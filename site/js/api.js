@@ -6,6 +6,8 @@ const Api = (() => {
 
   async function call(method, path, body, extraHeaders) {
     const headers = { "Accept": "application/json", ...(extraHeaders || {}) };
+    // The chosen language, so that what the API sends (a sign-in mail) is in it too.
+    if (typeof I18n !== "undefined") headers["Accept-Language"] = I18n.lang;
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (method !== "GET") headers["X-CSRF-Token"] = await csrfToken();
     const response = await fetch(path, {
@@ -17,7 +19,10 @@ const Api = (() => {
     if (!response.ok) {
       const error = (data && data.error) || { code: "http_" + response.status,
                                               message: "Something went wrong." };
-      throw Object.assign(new Error(error.message), {
+      // People read the error in their language (js/i18n.js); the API's own words stay at hand.
+      const words = typeof I18n === "undefined" ? error.message : I18n.error({
+        ...error, status: response.status, retryAfter: response.headers.get("Retry-After") });
+      throw Object.assign(new Error(words), { apiMessage: error.message,
         status: response.status, code: error.code, details: error.details,
         retryAfter: response.headers.get("Retry-After") });
     }
@@ -78,4 +83,10 @@ function message(target, text, kind) {
   target.textContent = text;
   target.className = "notice " + (kind || "info");
   target.hidden = !text;
+}
+
+// Where to go back to after signing in: a path of this site only, never another origin.
+const RETURN_KEY = "caaartoons.return";
+function safeReturnPath(value) {
+  return typeof value === "string" && /^\/(?!\/)[\w\-./?=&%]*$/.test(value) ? value : null;
 }

@@ -57,6 +57,7 @@ function render() {
   document.body.dataset.status = cartoon.status;
   if ($("#cartoon-notice").textContent.startsWith("Lost touch")) message($("#cartoon-notice"), "");
   renderStrip();
+  if (window.Share) Share.render(cartoon, $("#share"), { onChange: load });
   cartoon.scenes.forEach(renderScene);
 }
 

@@ -4,7 +4,7 @@ document.addEventListener("DOMContentLoaded", () => {
   history.replaceState(null, "", window.location.pathname);
   const notice = $("#confirm-notice");
   if (!token) {
-    message(notice, "This link is incomplete. Ask for a new one from your account page.", "error");
+    message(notice, I18n.t("confirm_email.incomplete"), "error");
     show($("#confirm-form"), false);
     show($("#next"), true);
     return;
@@ -15,7 +15,7 @@ document.addEventListener("DOMContentLoaded", () => {
     try {
       await Api.post("/api/me/email/confirm", { token });
       Api.forget();
-      message(notice, "Your address is changed.", "ok");
+      message(notice, I18n.t("confirm_email.done"), "ok");
     } catch (error) {
       message(notice, error.message, "error");
     }

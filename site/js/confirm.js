@@ -6,7 +6,7 @@ document.addEventListener("DOMContentLoaded", () => {
   history.replaceState(null, "", window.location.pathname);
   const notice = $("#confirm-notice");
   if (!token) {
-    message(notice, "This link is incomplete. Please ask for a new link.", "error");
+    message(notice, I18n.t("confirm.incomplete"), "error");
     show($("#confirm-form"), false);
     return;
   }
@@ -16,7 +16,13 @@ document.addEventListener("DOMContentLoaded", () => {
     try {
       await Api.post("/api/auth/verify", { token });
       Api.forget();
-      window.location.assign("/");
+      // Back where the visitor was when asked to sign in (remembered on this device).
+      let back = null;
+      try {
+        back = localStorage.getItem(RETURN_KEY);
+        localStorage.removeItem(RETURN_KEY);
+      } catch (error) { /* not kept on this device */ }
+      window.location.assign(safeReturnPath(back) || "/");
     } catch (error) {
       message(notice, error.message, "error");
       show($("#confirm-form"), false);

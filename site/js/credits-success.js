@@ -7,31 +7,30 @@ document.addEventListener("DOMContentLoaded", async () => {
   const notice = $("#success-notice");
   const sessionId = new URLSearchParams(window.location.search).get("session_id");
   if (!sessionId) {
-    title.textContent = "Nothing to confirm";
-    message(notice, "This page is where checkout returns. Your credits page shows your " +
-                    "purchases.", "info");
+    title.textContent = I18n.t("success.nothing");
+    message(notice, I18n.t("success.nothing_text"), "info");
     return;
   }
   try {
     const answer = await Api.post("/api/checkout/confirm", { session_id: sessionId });
     const purchase = answer.purchase;
     if (purchase.status === "paid" || purchase.status.endsWith("refunded")) {
-      title.textContent = "Thank you!";
-      message(notice, `${plural(purchase.credits, "credit")} added. Your balance is ` +
-                      `${plural(answer.balance, "credit")}.`, "ok");
+      title.textContent = I18n.t("success.thanks");
+      message(notice, I18n.t("success.added", {
+        added: I18n.t("credits.count", { n: purchase.credits }),
+        balance: I18n.t("credits.count", { n: answer.balance }) }), "ok");
     } else if (purchase.status === "pending") {
-      title.textContent = "Payment processing";
-      message(notice, "Your payment is on its way. Your credits are added as soon as it " +
-                      "clears; you can leave this page.", "info");
+      title.textContent = I18n.t("success.processing");
+      message(notice, I18n.t("success.processing_text"), "info");
     } else {
-      title.textContent = "Checkout not completed";
-      message(notice, `This checkout is ${purchaseState(purchase).toLowerCase()}: nothing ` +
-                      "was charged.", "error");
+      title.textContent = I18n.t("success.not_completed");
+      message(notice, I18n.t("success.not_completed_text",
+                             { state: purchaseState(purchase).toLowerCase() }), "error");
     }
     await Api.account(true);
     await renderHeader();
   } catch (error) {
-    title.textContent = "We could not confirm this checkout";
+    title.textContent = I18n.t("success.failed");
     message(notice, error.message, "error");
   }
 });

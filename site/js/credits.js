@@ -7,7 +7,7 @@ document.addEventListener("DOMContentLoaded", async () => {
                           $("#more-purchases"), purchaseRow);
   const ledger = pager("/api/credits", "entries", $("#ledger"), $("#no-entries"),
                        $("#more-entries"), entryRow, (page) => {
-                         $("#credits-balance").textContent = plural(page.balance, "credit");
+                         $("#credits-balance").textContent = I18n.t("credits.count", { n: page.balance });
                        });
   await Promise.all([purchases(), ledger()]);
 });
@@ -18,12 +18,13 @@ async function showPacks() {
     const data = await Api.get("/api/packs");
     show($("#local-note"), data.checkout === "local");
     $("#packs").replaceChildren(...data.packs.map((pack) => el("div", { class: "pack" },
-      el("h3", {}, plural(pack.credits, "credit")),
+      el("h3", {}, I18n.t("credits.count", { n: pack.credits })),
       el("p", { class: "price" }, formatMoney(pack.amount, pack.currency)),
       el("p", { class: "per-credit" },
-        `${formatMoney(Math.round(pack.amount / pack.credits), pack.currency)} a credit`),
+        I18n.t("credits.per_credit",
+               { price: formatMoney(Math.round(pack.amount / pack.credits), pack.currency) })),
       el("button", { type: "button", class: "button buy", "data-pack": pack.id,
-                     onclick: (event) => buy(pack, event.currentTarget) }, "Buy"))));
+                     onclick: (event) => buy(pack, event.currentTarget) }, I18n.t("credits.buy")))));
   } catch (error) {
     message(notice, error.message, "error");
   }
@@ -33,14 +34,14 @@ async function buy(pack, button) {
   const notice = $("#buy-notice");
   message(notice, "", "info");
   for (const other of document.querySelectorAll("button.buy")) other.disabled = true;
-  button.textContent = "Opening checkout…";
+  button.textContent = I18n.t("credits.opening");
   try {
     const checkout = await Api.post("/api/checkout", { pack: pack.id });
     window.location.assign(checkout.url);
   } catch (error) {
     message(notice, error.message, "error");
     for (const other of document.querySelectorAll("button.buy")) other.disabled = false;
-    button.textContent = "Buy";
+    button.textContent = I18n.t("credits.buy");
   }
 }
 
@@ -69,7 +70,7 @@ function pager(path, key, table, empty, more, row, onPage) {
 function purchaseRow(purchase) {
   return el("tr", { class: "purchase", "data-status": purchase.status },
     el("td", {}, formatDate(purchase.created_at)),
-    el("td", {}, plural(purchase.credits, "credit")),
+    el("td", {}, I18n.t("credits.count", { n: purchase.credits })),
     el("td", {}, formatMoney(purchase.amount, purchase.currency)),
     el("td", {}, el("span", { class: `status ${purchase.status}` }, purchaseState(purchase))));
 }
@@ -77,10 +78,11 @@ function purchaseRow(purchase) {
 function entryRow(entry) {
   const sign = entry.delta > 0 ? "plus" : entry.delta < 0 ? "minus" : "";
   const details = [entry.note];
-  if (entry.unrecovered) details.push(`(${plural(entry.unrecovered, "credit")} already spent)`);
+  if (entry.unrecovered) details.push(I18n.t("credits.already_spent", { n: entry.unrecovered }));
   return el("tr", { class: "entry" },
     el("td", {}, formatDate(entry.created_at)),
-    el("td", { class: `delta ${sign}` }, (entry.delta > 0 ? "+" : "") + entry.delta),
-    el("td", {}, LEDGER_REASONS[entry.reason] || entry.reason),
+    el("td", { class: `delta ${sign}` }, (entry.delta > 0 ? "+" : "") +
+      new Intl.NumberFormat(I18n.locale).format(entry.delta)),
+    el("td", {}, ledgerReason(entry.reason)),
     el("td", {}, details.filter(Boolean).join(" ")));
 }

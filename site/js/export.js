@@ -17,13 +17,13 @@ function setupExport() {
     show(link, state.state === "ready");
     if (state.state === "ready") {
       link.href = state.download_url;
-      const size = (state.size / (1024 * 1024)).toFixed(1);
-      const until = new Date(state.expires_at).toLocaleString();
-      message(notice, `Your export is ready (${state.files} files, ${size} MB). ` +
-              `You can download it until ${until}.`, "ok");
+      const size = new Intl.NumberFormat(I18n.locale, { maximumFractionDigits: 1 })
+        .format(state.size / (1024 * 1024));
+      message(notice, I18n.t("account.export_ready", {
+        files: state.files, size, until: I18n.dateTime(state.expires_at) }), "ok");
       follow(Math.max(30, state.link_expires_in - 60));  // a fresh link before this one lapses
     } else if (inFlight) {
-      message(notice, "Preparing your export… This page shows the link when it is ready.", "info");
+      message(notice, I18n.t("account.export_preparing"), "info");
       follow(2);
     } else if (state.state === "failed") {
       message(notice, state.reason, "error");

@@ -1,35 +1,36 @@
 // The gallery: a grid of the account's cartoons, newest first, a page at a time; each card shows
 // the cartoon's first page as its cover.
-const STATUS_LABELS = { done: "Finished", drawing: "Drawing…", composing: "Composing the pages…",
-                        incomplete: "Some scenes failed" };
+const statusLabel = (status) => I18n.t(
+  ["done", "drawing", "composing", "incomplete"].includes(status) ? `status.${status}` : "status.other");
 let nextCursor = null;
 
 function card(cartoon) {
   const picture = cartoon.thumbnail_url
     // the cover: page 1 (the API's thumbnail), whole, whatever its shape
-    ? el("img", { src: cartoon.thumbnail_url, alt: `Page 1 of ${cartoon.title}`,
+    ? el("img", { src: cartoon.thumbnail_url, alt: I18n.t("gallery.cover_alt", { title: cartoon.title }),
                   class: "panel-image cover", loading: "lazy" })
-    : el("span", { class: "placeholder" }, STATUS_LABELS[cartoon.status] || "In progress");
+    : el("span", { class: "placeholder" }, statusLabel(cartoon.status));
   const badge = cartoon.status === "done" ? "done" : cartoon.status === "incomplete" ? "failed" : "drawing";
   const node = el("article", { class: "panel gallery-card", "data-id": cartoon.id },
-    el("a", { href: cartoon.url, class: "panel-frame", "aria-label": `Open ${cartoon.title}` }, picture),
-    el("h2", { class: "gallery-title" }, el("a", { href: cartoon.url }, cartoon.title)),
-    el("p", { class: "hint" }, new Date(cartoon.created_at).toLocaleDateString(), " · ",
-      `${cartoon.scene_count} scene${cartoon.scene_count === 1 ? "" : "s"}`, " ",
-      el("span", { class: `badge ${badge}` }, STATUS_LABELS[cartoon.status] || cartoon.status)),
+    el("a", { href: cartoon.url, class: "panel-frame",
+              "aria-label": I18n.t("gallery.open_label", { title: cartoon.title }) }, picture),
+    el("h2", { class: "gallery-title" }, el("a", { href: cartoon.url, translate: "no" }, cartoon.title)),
+    el("p", { class: "hint" }, I18n.date(cartoon.created_at), " · ",
+      I18n.t("scenes.count", { n: cartoon.scene_count }), " ",
+      el("span", { class: `badge ${badge}` }, statusLabel(cartoon.status))),
     el("div", { class: "actions" },
-      el("a", { href: cartoon.url, class: "button small" }, "Open"),
+      el("a", { href: cartoon.url, class: "button small" }, I18n.t("gallery.open")),
       el("button", { type: "button", class: "button small ghost delete",
-                     onclick: () => remove(cartoon, node) }, "Delete")));
+                     onclick: () => remove(cartoon, node) }, I18n.t("gallery.delete"))));
   return node;
 }
 
 async function remove(cartoon, node) {
-  if (!window.confirm(`Delete “${cartoon.title}” and all its images? This cannot be undone.`)) return;
+  if (!window.confirm(I18n.t("gallery.delete_ask", { title: cartoon.title }))) return;
   try {
     await Api.del(`/api/cartoons/${cartoon.id}`);
     node.remove();
-    message($("#gallery-notice"), `“${cartoon.title}” was deleted.`, "ok");
+    message($("#gallery-notice"), I18n.t("gallery.deleted", { title: cartoon.title }), "ok");
     show($("#gallery-empty"), !$("#gallery").children.length);
   } catch (error) {
     message($("#gallery-notice"), error.message, "error");

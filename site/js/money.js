@@ -1,27 +1,17 @@
-// Formatting shared by the credits pages: prices, dates, purchase states, ledger reasons.
-function formatMoney(amount, currency) {
-  return new Intl.NumberFormat("en-IE", { style: "currency", currency: currency.toUpperCase() })
-    .format(amount / 100);
-}
-
-function formatDate(iso) {
-  return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
-}
-
-function plural(n, word) { return `${n} ${word}${Math.abs(n) === 1 ? "" : "s"}`; }
-
-const PURCHASE_STATES = {
-  open: "Not completed", pending: "Processing", paid: "Paid", failed: "Payment failed",
-  expired: "Expired", partially_refunded: "Partly refunded", refunded: "Refunded",
-};
+// Formatting shared by the credits pages: prices, dates, purchase states, ledger reasons, in
+// the chosen language (js/i18n.js).
+const formatMoney = (amount, currency) => I18n.money(amount, currency);
+const formatDate = (iso) => I18n.dateTime(iso);
 
 function purchaseState(purchase) {
-  let text = PURCHASE_STATES[purchase.status] || purchase.status;
-  if (purchase.dispute_status) text += ` · dispute ${purchase.dispute_status.replace(/_/g, " ")}`;
+  const known = STRINGS.en[`purchase.${purchase.status}`] !== undefined;
+  let text = known ? I18n.t(`purchase.${purchase.status}`) : purchase.status;
+  if (purchase.dispute_status) {
+    text += " · " + I18n.t("purchase.dispute", { state: purchase.dispute_status.replace(/_/g, " ") });
+  }
   return text;
 }
 
-const LEDGER_REASONS = {
-  purchase: "Purchase", spend: "Cartoon", refund: "Credits back", clawback: "Refund taken back",
-  adjustment: "Adjustment",
-};
+function ledgerReason(reason) {
+  return STRINGS.en[`ledger.${reason}`] !== undefined ? I18n.t(`ledger.${reason}`) : reason;
+}

@@ -1,7 +1,9 @@
 // The privacy policy, rendered from what the API says the service does (settings and code).
 document.addEventListener("DOMContentLoaded", async () => {
   renderHeader();
-  const lang = new URLSearchParams(window.location.search).get("lang") === "fr" ? "fr" : "en";
+  // The site's language, unless the address asks for the other one (the links on the page).
+  const asked = new URLSearchParams(window.location.search).get("lang");
+  const lang = I18n.LANGS.includes(asked) ? asked : I18n.lang;
   document.documentElement.lang = lang;
   const policy = await Api.get("/api/privacy?lang=" + lang);
   $("#policy-title").textContent = policy.title;

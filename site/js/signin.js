@@ -1,12 +1,17 @@
 // The sign-in page: ask for a link; the answer is the same whether or not an account exists.
+// A signed-in visitor gets their next step: buy credits first when they have none.
 document.addEventListener("DOMContentLoaded", async () => {
+  const params = new URLSearchParams(window.location.search);
+  const next = safeReturnPath(params.get("next"));
+  if (next) {
+    try { localStorage.setItem(RETURN_KEY, next); } catch (error) { /* not kept */ }
+  }
   const me = await renderHeader();
   show($("#welcome"), Boolean(me));
   show($("#signin"), !me);
-  if (me) $("#welcome-email").textContent = me.email;
-  if (new URLSearchParams(window.location.search).get("deleted")) {
-    message($("#signin-notice"), "Your account and everything in it have been deleted.", "ok");
-  }
+  if (me) welcome(me);
+  else showcase();
+  if (params.get("deleted")) message($("#signin-notice"), I18n.t("index.deleted"), "ok");
   const form = $("#signin-form");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -17,9 +22,11 @@ document.addEventListener("DOMContentLoaded", async () => {
       await Api.post("/api/auth/link", { email: $("#email").value.trim() });
       show(form, false);
       show($("#check-email"), true);
-      $("#sent-to").textContent = $("#email").value.trim();
+      $("#sent-text").replaceChildren(...I18n.parts("index.sent", {
+        email: el("strong", { id: "sent-to", translate: "no" }, $("#email").value.trim()) }));
     } catch (error) {
-      const wait = error.retryAfter ? ` (try again in ${error.retryAfter} s)` : "";
+      const wait = error.retryAfter
+        ? " " + I18n.t("index.try_again_in", { seconds: Number(error.retryAfter) }) : "";
       message(notice, error.message + wait, "error");
     } finally {
       button.disabled = false;
@@ -30,3 +37,40 @@ document.addEventListener("DOMContentLoaded", async () => {
     show(form, true);
   });
 });
+
+function welcome(me) {
+  const fresh = me.balance === 0;
+  $("#welcome-heading").textContent = I18n.t(fresh ? "index.welcome_new" : "index.welcome");
+  $("#welcome-text").replaceChildren(...I18n.parts("index.signed_in_as", {
+    email: el("strong", { id: "welcome-email", translate: "no" }, me.email) }));
+  show($("#first-step"), fresh);
+  // The first step first: with no credits, buying them; otherwise, creating.
+  $("#welcome-actions").replaceChildren(...(fresh
+    ? [["/credits.html", "index.buy", "button"], ["/create.html", "index.create", "button ghost"]]
+    : [["/create.html", "index.create", "button"], ["/gallery.html", "index.gallery", "button ghost"],
+       ["/credits.html", "index.buy", "button ghost"]])
+    .map(([href, key, cls]) => el("a", { href, class: cls }, I18n.t(key))));
+}
+
+// Signed out: the example in the reader's language, and what credits buy.
+async function showcase() {
+  $("#example-cartoon").src = `/img/example-cartoon.${I18n.lang}.webp`;
+  try {
+    const [packs, options] = await Promise.all([Api.get("/api/packs"), Api.get("/api/cartoons/options")]);
+    $("#prices").replaceChildren(...packs.packs.map((pack) => priceCard(pack, options.qualities)));
+  } catch (error) {
+    $("#prices").replaceChildren();  // the rest of the page stands without the prices
+  }
+}
+
+function priceCard(pack, qualities) {
+  return el("div", { class: "pack" },
+    el("p", { class: "price" }, I18n.money(pack.amount, pack.currency)),
+    el("h3", {}, I18n.t("credits.count", { n: pack.credits })),
+    el("ul", { class: "buys" }, ...qualities.map((quality) => {
+      const n = Math.floor(pack.credits / quality.credits_per_scene);
+      const named = STRINGS.en[`index.panels_${quality.key}`] !== undefined;
+      return el("li", {}, named ? I18n.t(`index.panels_${quality.key}`, { n })
+        : I18n.t("index.panels", { n, label: quality.label }));
+    })));
+}

@@ -134,3 +134,18 @@ def test_known_and_unknown_addresses_get_identical_answers(app):
     strip = {"date"}
     assert {k: v for k, v in known.headers.items() if k not in strip} == \
         {k: v for k, v in unknown.headers.items() if k not in strip}
+
+
+def test_the_mail_speaks_the_language_the_site_asks_for(app, signed_in):
+    ApiClient(app).request_link("lea@example.com", headers={"accept-language": "fr"})
+    french = outbox_mails("lea@example.com")[-1]
+    assert french["subject"] == "Votre lien de connexion Caaartoons"
+    assert "Ouvrez ce lien pour vous connecter" in french["text"]
+    assert french["link"] in french["text"] and french["link"] in french["html"]
+    ApiClient(app, ip="192.0.2.77").request_link("sam@example.com",
+                                                 headers={"accept-language": "de-DE, en;q=0.5"})
+    assert outbox_mails("sam@example.com")[-1]["subject"] == "Your Caaartoons sign-in link"
+    assert signed_in.post("/api/me/email", {"email": "ada.new@example.com"},
+                          headers={"accept-language": "fr-FR,fr;q=0.9"}).status == 202
+    change = outbox_mails("ada.new@example.com")[-1]
+    assert change["subject"] == "Confirmez votre nouvelle adresse Caaartoons"

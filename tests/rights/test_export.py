@@ -86,6 +86,7 @@ def test_export_contents_match_what_was_stored(app, signed_in, aws):
     signed_in.patch(f"/api/cartoons/{first}/scenes/2", {"caption": "Later, a new caption"})
     signed_in.post(f"/api/cartoons/{second}/scenes/1/redraw")
     drain(aws["queue_url"])
+    shared = signed_in.post(f"/api/cartoons/{first}/share", {"expires_in_days": 3}).json
     me = signed_in.get("/api/me").json
     account_id = me["account_id"]
 
@@ -112,6 +113,8 @@ def test_export_contents_match_what_was_stored(app, signed_in, aws):
         purchase.purchase_id, "medium", 30, int(purchase.amount), purchase.currency, "paid")
 
     assert [c["cartoon_id"] for c in document["cartoons"]] == [first, second]
+    assert document["cartoons"][0]["share_link"] == shared["share"]
+    assert document["cartoons"][1]["share_link"] is None
     images = 0
     for described in document["cartoons"]:
         cartoon = Cartoon.get(account_id, described["cartoon_id"])

@@ -1,0 +1,93 @@
+"""The public page of a share link, rendered on the server so that link previews (Open Graph)
+work without JavaScript: the title, the pages with alt text made of their panels, and the whole
+story as a text transcript. `noindex`, never cached, no script."""
+
+from html import escape
+
+from chalicelib.cartoons import sharing
+from chalicelib.core import web
+from chalicelib.core.errors import NotFound, RateLimited
+
+TEXTS = {
+    "en": {"page": "Page {n} of {total}", "transcript": "Read it as text",
+           "panel": "Panel {n}", "made": "Made with Caaartoons.", "own": "Make your own",
+           "gone_title": "This link does not work",
+           "gone": "Its owner may have stopped sharing this cartoon, or the link has expired.",
+           "busy": "Too many views from here just now. Please try again in a little while."},
+    "fr": {"page": "Page {n} sur {total}", "transcript": "La lire en texte",
+           "panel": "Case {n}", "made": "Réalisée avec Caaartoons.", "own": "Créer la vôtre",
+           "gone_title": "Ce lien ne fonctionne pas",
+           "gone": "Son auteur a peut-être arrêté de partager cette bande dessinée, ou le lien "
+                   "a expiré.",
+           "busy": "Trop de consultations depuis ici pour le moment. Réessayez un peu plus "
+                   "tard."},
+}
+
+
+def headers():
+    images = " ".join(web.images_origins())
+    return {"Content-Type": "text/html; charset=utf-8",
+            "Content-Security-Policy": (
+                f"default-src 'none'; img-src 'self' {images}; style-src 'self'; base-uri 'none'; "
+                "form-action 'none'; frame-ancestors 'none'"),
+            "X-Robots-Tag": "noindex, nofollow", "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer"}
+
+
+def _head(title, lang, extra=""):
+    return (f'<!doctype html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            '<meta name="robots" content="noindex, nofollow">\n'
+            f"<title>{escape(title)} · Caaartoons</title>\n"
+            '<link rel="stylesheet" href="/css/site.css">\n'
+            '<link rel="icon" href="/favicon.svg" type="image/svg+xml">\n'
+            f"{extra}</head>\n")
+
+
+def _alt(lines, t, n, total):
+    panels = "; ".join(f"{t['panel'].format(n=line['number'])}: {line['action']}"
+                       + "".join(f" — {text}" for text in line["text"]) for line in lines)
+    return f"{t['page'].format(n=n, total=total)}. {panels}"
+
+
+def render(shared, lang="en"):
+    t = TEXTS[lang]
+    title = shared["title"]
+    og = "".join(f'<meta property="{name}" content="{escape(value)}">\n' for name, value in (
+        ("og:title", title), ("og:type", "article"), ("og:site_name", "Caaartoons"),
+        ("og:image", shared["preview_url"]), ("og:url", shared["preview_url"][:-8])))
+    og += '<meta name="twitter:card" content="summary_large_image">\n'
+    lines, total, start, figures = shared["transcript"], len(shared["pages"]), 0, []
+    pages = zip(shared["pages"], shared["panels_per_page"], strict=True)
+    for n, (url, count) in enumerate(pages, 1):
+        alt = _alt(lines[start:start + count], t, n, total)
+        start += count
+        figures.append(f'<img class="shared-page" src="{escape(url)}" alt="{escape(alt)}">')
+    story = "".join(
+        f"<li><p>{escape(line['action'])}</p>"
+        + "".join(f"<p>{escape(text)}</p>" for text in line["text"]) + "</li>"
+        for line in lines)
+    return (_head(title, lang, og) + '<body class="shared">\n<main class="shared-main">\n'
+            f"<h1>{escape(title)}</h1>\n" + "\n".join(figures) +
+            f"\n<details class=\"transcript\"><summary>{t['transcript']}</summary>"
+            f"<ol>{story}</ol></details>\n"
+            f"<p class=\"hint\">{t['made']} <a href=\"/\">{t['own']}</a></p>\n"
+            "</main>\n</body>\n</html>\n")
+
+
+def render_error(lang, busy=False):
+    t = TEXTS[lang]
+    return (_head(t["gone_title"], lang) + '<body class="shared">\n<main class="shared-main">\n'
+            f"<h1>{t['gone_title']}</h1>\n<p>{t['busy'] if busy else t['gone']}</p>\n"
+            f"<p><a href=\"/\">Caaartoons</a></p>\n</main>\n</body>\n</html>\n")
+
+
+def page(share_id, ip, lang):
+    """(status, HTML, extra headers) for a request of the public page: a dead link or a busy
+    viewer gets a page a person can read, not JSON."""
+    try:
+        return 200, render(sharing.public_view(share_id, ip), lang), {}
+    except NotFound:
+        return 404, render_error(lang), {}
+    except RateLimited as error:
+        return 429, render_error(lang, busy=True), {"Retry-After": str(error.retry_after)}

@@ -1,0 +1,137 @@
+"""Share links: a read-only view of one cartoon, made by its owner, off by default.
+
+A link is `<site>/api/shared/<id>`, the id 128 random bits. It lives on the cartoon item
+(`share_id`, found through the sparse `by-share` index), so deleting the cartoon or erasing the
+account removes it with the rest, and nothing else needs cleaning. The index is eventually
+consistent: a lookup reads the cartoon again (consistently) and trusts the link only if the
+cartoon still carries that id, is not being deleted, has not expired, and its account is not
+being erased. Revoking clears the id: the next request finds nothing.
+
+The public view holds the title, the pages and their text (for alt text and a transcript):
+never the account's address, credits or other cartoons.
+"""
+
+import re
+import secrets
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.accounts import limits
+from chalicelib.adapters import storage
+from chalicelib.cartoons import scenes, view
+from chalicelib.cartoons.view import describe_share, expired_share, share_url
+from chalicelib.core import clock, logs
+from chalicelib.core.errors import Conflict, Invalid, NotFound
+from chalicelib.core.fields import Field, check_object
+from chalicelib.core.models import Account, Cartoon
+
+SHARE_ID = re.compile(r"[A-Za-z0-9_-]{22}")  # 16 random bytes, base64url without padding
+MAX_DAYS = 365
+DAY = 86400
+SHARE_SPEC = {"expires_in_days": Field(int, required=False)}
+
+
+def _days(body):
+    days = check_object(body or {}, SHARE_SPEC).get("expires_in_days")
+    if days is not None and not 1 <= days <= MAX_DAYS:
+        raise Invalid(f"A link lasts from 1 to {MAX_DAYS} days, or until you revoke it.",
+                      code="invalid_field", details={"field": "expires_in_days"})
+    return days
+
+
+def create(session, cartoon_id, body):
+    """A new link for a finished cartoon, replacing any earlier one (which stops working)."""
+    days = _days(body)
+    limits.hit("share-account-hour", session.account_id)
+    cartoon = view.get_cartoon(session.account_id, cartoon_id)
+    if not cartoon.page_keys:
+        raise Conflict("A cartoon can be shared once its pages are composed.",
+                       code="cartoon_not_ready")
+    now = int(clock.now())
+    share_id = secrets.token_urlsafe(16)
+    actions = [Cartoon.share_id.set(share_id), Cartoon.share_created_at.set(now),
+               Cartoon.share_expires_at.set(now + days * DAY) if days else
+               Cartoon.share_expires_at.remove()]
+    _update(cartoon, actions)
+    logs.event("share_created", cartoon_id=cartoon.cartoon_id, days=days or 0)
+    return describe_share(cartoon, now)
+
+
+def revoke(session, cartoon_id):
+    cartoon = view.get_cartoon(session.account_id, cartoon_id)
+    _update(cartoon, [Cartoon.share_id.remove(), Cartoon.share_created_at.remove(),
+                      Cartoon.share_expires_at.remove()])
+    logs.event("share_revoked", cartoon_id=cartoon.cartoon_id)
+    return {"share": None}
+
+
+def _update(cartoon, actions):
+    try:
+        cartoon.update(actions=actions, condition=Cartoon.cartoon_id.exists()
+                       & Cartoon.deleting_since.does_not_exist())
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        raise NotFound("No such cartoon.") from None
+
+
+def find(share_id):
+    """The shared cartoon behind a live link, or NotFound."""
+    if not isinstance(share_id, str) or not SHARE_ID.fullmatch(share_id):
+        raise NotFound("This link does not work.")
+    for hit in Cartoon.by_share.query(share_id, limit=2):
+        cartoon = view.find_cartoon(hit.account_id, hit.cartoon_id)
+        if (cartoon is not None and cartoon.share_id == share_id and not expired_share(cartoon)
+                and cartoon.deleting_since is None and cartoon.page_keys
+                and _account_alive(cartoon.account_id)):
+            return cartoon
+    raise NotFound("This link does not work.")
+
+
+def _account_alive(account_id):
+    try:
+        account = Account.get(account_id, consistent_read=True)
+    except Account.DoesNotExist:
+        return False
+    return account.deleting_since is None
+
+
+def public_view(share_id, ip):
+    """What anyone holding the link sees: the title, the pages and their text."""
+    limits.hit("share-view-ip-hour", ip or "unknown")
+    cartoon = find(share_id)
+    scene_items = scenes.for_cartoon(cartoon.account_id, cartoon.cartoon_id)
+    return {"title": cartoon.title, "share_id": share_id,
+            "pages": [storage.presign(key) for key in cartoon.page_keys],
+            "panels_per_page": _panels_per_page(cartoon.layout or "auto", len(scene_items)),
+            "transcript": [transcript_line(s) for s in scene_items],
+            "preview_url": f"{share_url(share_id)}/preview"}
+
+
+def _panels_per_page(template, count):
+    from chalicelib.comic import layouts  # pure arithmetic; comic/ stays out of a cold start
+
+    return [len(page.cells) for page in layouts.pages(template, count)]
+
+
+def preview_location(share_id, ip):
+    """A fresh short link to the first page's thumbnail: the page's preview image (Open
+    Graph) must outlive any one presigned URL."""
+    limits.hit("share-view-ip-hour", ip or "unknown")
+    cartoon = find(share_id)
+    key = (cartoon.page_thumb_keys or [None])[0] or cartoon.page_keys[0]
+    return storage.presign(key)
+
+
+def transcript_line(scene):
+    """A panel in words: what happens, then what is written, in reading order."""
+    said = []
+    for element in scenes.elements_of(scene):
+        text = element.get("text", "")
+        speaker = element.get("speaker") or ""
+        if element.get("kind") == "caption" or not speaker:
+            said.append(text)
+        else:
+            verb = "thinks" if element.get("kind") == "thought" else "says"
+            said.append(f"{speaker} {verb}: {text}")
+    return {"number": int(scene.number), "action": scene.action, "text": said}

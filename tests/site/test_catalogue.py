@@ -1,0 +1,61 @@
+"""The site's words: both languages hold the same keys with the same placeholders, and every key
+a page or script asks for exists. (tests/browser/test_languages.py checks what pages show.)"""
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+SITE = Path(__file__).resolve().parents[2] / "site"
+KEY_IN_HTML = re.compile(r'data-i18n="([\w.]+)"|=([\w.]+)[,"]')
+KEY_IN_JS = re.compile(r'I18n\.(?:t|parts)\(\s*"([\w.]+)"')
+
+
+def catalogue():
+    source = (SITE / "js" / "strings.js").read_text()
+    script = f"{source}\nprocess.stdout.write(JSON.stringify(STRINGS));"
+    return json.loads(subprocess.run(["node", "-e", script], capture_output=True, text=True,
+                                     check=True).stdout)
+
+
+def placeholders(value):
+    texts = value.values() if isinstance(value, dict) else [value]
+    return {name for text in texts for name in re.findall(r"\{(\w+)\}", text)}
+
+
+def used_keys():
+    keys = set()
+    for page in SITE.glob("*.html"):
+        html = page.read_text()
+        keys |= set(re.findall(r'data-i18n="([\w.]+)"', html))
+        for attrs in re.findall(r'data-i18n-attrs="([^"]+)"', html):
+            keys |= {pair.split("=")[1].strip() for pair in attrs.split(",")}
+    for script in (SITE / "js").glob("*.js"):
+        keys |= set(KEY_IN_JS.findall(script.read_text()))
+    return keys
+
+
+def test_both_languages_have_the_same_keys_and_placeholders():
+    strings = catalogue()
+    assert set(strings) == {"en", "fr"}
+    assert set(strings["en"]) == set(strings["fr"])
+    for key, english in strings["en"].items():
+        french = strings["fr"][key]
+        assert type(english) is type(french), key
+        if isinstance(english, dict):
+            assert {"one", "other"} <= set(english) and {"one", "other"} <= set(french), key
+        assert placeholders(english) == placeholders(french) or key.startswith(
+            "account.delete_ask_credits"), key  # French says "your last credit", without n
+        assert (english.strip() if isinstance(english, str) else english), key
+
+
+def test_every_key_the_pages_use_is_in_the_catalogue():
+    strings = catalogue()
+    missing = sorted(used_keys() - set(strings["en"]))
+    assert missing == []
+
+
+def test_every_script_parses():
+    for script in sorted((SITE / "js").glob("*.js")):
+        checked = subprocess.run(["node", "--check", str(script)], capture_output=True, text=True)
+        assert checked.returncode == 0, (script.name, checked.stderr[-400:])
