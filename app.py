@@ -7,7 +7,7 @@ its service, and lets domain errors through: core/web.py maps them to statuses a
 from chalicelib import cleanup
 from chalicelib.accounts import cookies, limits, links, sessions
 from chalicelib.accounts.csrf import anonymous_token
-from chalicelib.cartoons import changes, gallery, specs, submission, view
+from chalicelib.cartoons import changes, drafting, gallery, specs, submission, view
 from chalicelib.core import logs, openapi, paging, web
 from chalicelib.core.settings import CLEANUP_EVERY_MINUTES, get_settings
 from chalicelib.core.web import ThreadSafeChalice, client_ip, json_response
@@ -177,6 +177,13 @@ def cartoon_options():
 def cartoon_quote():
     session = signed_in()
     return submission.quote(session, app.read_body())
+
+
+@app.route("/api/cartoons/draft", methods=["POST"], body=drafting.DRAFT_REQUEST_SPEC)
+def draft_cartoon():
+    """Draft a whole cartoon from an idea, for the person to edit before submitting it."""
+    session = signed_in()
+    return drafting.draft(session, app.read_body(), client_ip(app.current_request))
 
 
 @app.route("/api/cartoons", methods=["POST"], body=specs.CARTOON_SPEC)

@@ -25,6 +25,9 @@ RULES = {
     # confirm calls Stripe.
     "edit-account-hour": (120, HOUR),
     "confirm-account-hour": (60, HOUR),
+    # Drafting is free for the caller (cartoons/drafting.py) but each one is a model call.
+    "draft-account-hour": (20, HOUR),
+    "draft-ip-hour": (60, HOUR),
 }
 
 
