@@ -98,9 +98,10 @@ def draft(session, body, ip):
             result = checked(answer.data, wish)
         except Invalid as error:
             problem = error
-            logs.event("draft_invalid", attempt=attempt, code=error.code,
-                       field=(error.details or {}).get("field"))
-            request = dataclasses.replace(request, previous=answer.text, problem=error.message)
+            field = (error.details or {}).get("field")
+            logs.event("draft_invalid", attempt=attempt, code=error.code, field=field)
+            reason = f"{error.message} (field {field})" if field else error.message
+            request = dataclasses.replace(request, previous=answer.text, problem=reason)
             continue
         logs.event("draft_made", model=answer.model, attempts=attempt, scenes=len(
             result["scenes"]), ms=int((time.monotonic() - started) * 1000), **usage)
