@@ -151,19 +151,43 @@ def _json(text):
 
 NAMES = ("Ada", "Basil", "Clara", "Dmitri", "Esme", "Felix", "Greta", "Hugo", "Iris", "Jules",
          "Kenji", "Lena", "Milo", "Nina", "Oscar", "Pia")
-LOOKS = ("a tall woman with round glasses, a green coat and a red scarf",
-         "a short round man with a grey beard, a yellow raincoat and rubber boots",
-         "a wiry teenager with curly black hair, a striped blue jumper and big trainers",
-         "an elderly lady with a silver bun, a purple cardigan and a walking stick",
-         "a broad-shouldered man with a shaved head, an orange boiler suit and a tool belt",
-         "a small girl with two brown plaits, a red dress and a yellow backpack")
+LOOKS = ("tall, with round glasses, a green coat and a red scarf",
+         "short and round, with a grey beard, a yellow raincoat and rubber boots",
+         "wiry, with curly black hair, a striped blue jumper and big trainers",
+         "elderly, with a silver bun, a purple cardigan and a walking stick",
+         "broad-shouldered, with a shaved head, an orange boiler suit and a tool belt",
+         "small, with two brown plaits, a red dress and a yellow backpack")
+ARTICLES = frozenset(re.findall(r"\w+", "a an the this that my his her their our un une le la "
+                                       "les des du mon ma ce cette"))
 STOPWORDS = frozenset(re.findall(r"\w+", """
 a an the and or but of in on at to for with from by as is are was were be been
 it its this that these those who whom which what when where why how into onto over under about
 after before then than so very too not no yes his her their our your my we you they he she them
 him us i me one two some any all each every just only also has have had do does did can could
-will would should may might must there here up down out off again once"""))
+will would should may might must there here up down out off again once during while until
+un une le la les des du de et ou où à au aux en dans sur sous avec pour par contre qui que est
+sont ce cette
+"""))
 LAYOUT_FOR = {4: "grid", 5: "tiers", 6: "grid"}
+
+
+def things(idea):
+    """What the idea is about, from its own words: the one or two words after each article
+    ("a lonely whale" -> "lonely whale"), else its longer words."""
+    words = re.findall(r"[^\W\d_][\w'-]*", idea)
+    found = []
+    for i, word in enumerate(words[:-1]):
+        if word.casefold() in ARTICLES:
+            phrase = []
+            for nxt in words[i + 1:i + 3]:
+                if nxt.casefold() in STOPWORDS or len(nxt) > 20:
+                    break
+                phrase.append(nxt)
+            if phrase and " ".join(phrase) not in found:
+                found.append(" ".join(phrase))
+    if not found:
+        found = [w for w in words if w.casefold() not in STOPWORDS and 2 < len(w) <= 20]
+    return found[:6] or ["idea"]
 
 
 class OfflineDrafter:
@@ -174,19 +198,19 @@ class OfflineDrafter:
 
     def draft(self, request):
         seed = hashlib.sha256(f"{request.idea}|{request.scenes}|{request.style}".encode()).digest()
-        words = [w for w in re.findall(r"[^\W\d_][\w'-]*", request.idea)
-                 if w.casefold() not in STOPWORDS and 2 < len(w) <= 20] or ["idea"]
-        topic = " ".join(words[:3])
+        about = things(request.idea)
         cast_size = 2 + seed[0] % 2
         first = seed[1] % len(NAMES)
         names = [NAMES[(first + 5 * i) % len(NAMES)] for i in range(cast_size)]
-        characters = [{"name": name, "description": f"{name}: "
+        characters = [{"name": name, "description": f"{name} is "
                        f"{LOOKS[(seed[2] + i) % len(LOOKS)]}."}
                       for i, name in enumerate(names)]
         count = request.scenes or 4 + seed[3] % 3
-        scenes = [self._scene(i, count, names, words, topic) for i in range(count)]
+        scenes = [self._scene(i, count, names, about) for i in range(count)]
+        title = " and ".join(" ".join(w[:1].upper() + w[1:] for w in phrase.split())
+                             for phrase in about[:2])
         data = {
-            "title": _clip(" ".join(w.capitalize() for w in words[:5]), 120),
+            "title": _clip(f"The {title}" if not title.startswith("The ") else title, 120),
             "context": _clip(f"{request.idea.strip().rstrip('.!?')}. Told as a short, warm "
                              "and funny comic.", 1000),
             "style": request.style or "newspaper",
@@ -199,28 +223,27 @@ class OfflineDrafter:
                            {"input_tokens": 0, "output_tokens": 0})
 
     @staticmethod
-    def _scene(i, count, names, words, topic):
-        a, b = names[0], names[1]
-        word = words[i % len(words)]
+    def _scene(i, count, names, about):
+        thing = about[i % len(about)]
+        a, b = names[i % len(names)], names[(i + 1) % len(names)]
         if i == 0:
-            action = f"Wide shot: {a} and {b} discover {topic}."
-            elements = [("caption", f"It all starts with {topic}.", None),
-                        ("speech", f"{b}, look at this {word}!", a)]
+            action = f"Wide shot: {a} and {b} come upon the {thing}."
+            elements = [("caption", f"It all starts with the {thing}.", None),
+                        ("speech", f"{b}, look at the {thing}!", a)]
             present = [a, b]
         elif i == count - 1:
-            action = f"Close-up of {a} and {b} laughing about the {word}."
+            action = f"Close-up of {a} and {b} laughing together, the {thing} behind them."
             elements = [("speech", "Same time tomorrow?", b),
-                        ("speech", f"Only if you bring the {word}.", a)]
+                        ("speech", f"Only if the {thing} comes too.", a)]
             present = [a, b]
         elif i % 2:
-            other = names[i % len(names)] if len(names) > 2 else b
-            action = f"{other} tries something new with the {word}, and it goes wrong."
-            elements = [("thought", f"How hard can a {word} be?", other)]
-            present = [other]
+            action = f"{a} tries to deal with the {thing} alone, and it goes wrong."
+            elements = [("thought", f"How hard can the {thing} be?", a)]
+            present = [a]
         else:
-            action = f"{a} explains the {word} to {b}, who is not convinced."
+            action = f"{a} explains the {thing} to {b}, who is not convinced."
             elements = [("caption", "A little later.", None),
-                        ("speech", f"Trust me, the {word} is the key.", a)]
+                        ("speech", f"Trust me, the {thing} is the key.", a)]
             present = [a, b]
         sides = ("left", "right") if len(present) > 1 else ("centre",)
         return {
