@@ -229,3 +229,12 @@ def test_drafting_stores_nothing_of_one_account_that_another_could_see(app, aws)
     assert bo.get("/api/gallery").json["cartoons"] == []
     assert draft(bo).json == mine  # offline, the same idea gives the same draft to anyone
     assert [e for e in LedgerEntry.scan()] == []
+
+
+@pytest.mark.parametrize("lang, words", [("en", "the idea you ask a draft from"),
+                                         ("fr", "l'idée dont vous demandez un brouillon")])
+def test_the_privacy_page_says_where_the_idea_goes_and_follows_the_model_setting(
+        client, override_settings, lang, words):
+    override_settings(draft_model="gpt-5.5-2026-04-23")
+    text = str(client.get("/api/privacy", query={"lang": lang}).json)
+    assert words in text and "gpt-5.5-2026-04-23" in text
