@@ -3,6 +3,7 @@ stand-in of the Responses API (or the offline drafter): what is sent, the draft'
 retry of an answer that does not validate, refusals, moderation, limits, sign-in and CSRF."""
 
 import json
+import threading
 
 import pytest
 from freezegun import freeze_time
@@ -165,6 +166,22 @@ def test_twenty_drafts_an_hour_per_account_then_429(app):
         assert draft(second).status == 200  # another account is not held back
     with freeze_time("2026-11-28 11:00:00"):
         assert draft(first).status == 200
+
+
+def test_twenty_five_drafts_at_once_get_exactly_twenty_through(signed_in):
+    statuses, barrier = [], threading.Barrier(25)
+
+    def send():
+        barrier.wait()
+        statuses.append(draft(signed_in).status)
+
+    with freeze_time("2026-11-28 10:00:00"):
+        threads = [threading.Thread(target=send) for _ in range(25)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert statuses.count(200) == 20 and statuses.count(429) == 5
 
 
 def test_sixty_drafts_an_hour_per_ip_across_accounts(app):
