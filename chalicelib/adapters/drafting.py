@@ -104,6 +104,7 @@ class OpenAIDrafter:
             messages += [{"role": "assistant", "content": request.previous},
                          {"role": "user", "content": "That draft was refused: "
                           f"{request.problem} Send the whole draft again, corrected."}]
+        who = {"safety_identifier": request.user} if request.user else {}
         started = time.monotonic()
         try:
             response = self.client.responses.create(
@@ -111,7 +112,7 @@ class OpenAIDrafter:
                 text={"format": {"type": "json_schema", "name": "cartoon_draft", "strict": True,
                                  "schema": request.schema}},
                 reasoning={"effort": "low"}, max_output_tokens=MAX_OUTPUT_TOKENS, store=False,
-                safety_identifier=request.user or None, timeout=request.timeout)
+                timeout=request.timeout, **who)
         except openai.APITimeoutError:
             raise DraftFailed("timeout") from None
         except openai.RateLimitError:

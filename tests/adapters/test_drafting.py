@@ -3,6 +3,7 @@ idea's words), and the OpenAI one speaks the Responses API through the real SDK 
 as strict about schemas as the real endpoint."""
 
 import dataclasses
+import re
 
 import pytest
 
@@ -89,3 +90,15 @@ def test_the_derived_schema_is_one_the_stand_in_accepts():
 
     for scenes in (None, 1, 12):
         assert _strict_problem(drafting.draft_schema(scenes), "") is None
+
+
+def test_the_drafting_model_is_a_dated_snapshot_overridable_from_the_environment():
+    from chalicelib.core import settings as settings_module
+
+    assert re.fullmatch(r"gpt-[\w.-]+-\d{4}-\d{2}-\d{2}", settings_module.DEFAULT_DRAFT_MODEL)
+    changed = settings_module.load({"OPENAI_DRAFT_MODEL": "gpt-5.5-2026-04-23",
+                                    "OPENAI_DRAFT_TIMEOUT_SECONDS": "12"})
+    assert (changed.draft_model, changed.draft_timeout_seconds) == ("gpt-5.5-2026-04-23", 12.0)
+    assert isinstance(adapter.drafter_for(changed), adapter.OfflineDrafter)  # no key: offline
+    keyed = dataclasses.replace(changed, openai_api_key=API_KEY)
+    assert adapter.drafter_for(keyed).model == "gpt-5.5-2026-04-23"
