@@ -9,7 +9,16 @@ from chalice import Response
 from chalicelib import cleanup
 from chalicelib.accounts import cookies, limits, links, sessions
 from chalicelib.accounts.csrf import anonymous_token
-from chalicelib.cartoons import changes, gallery, share_page, sharing, specs, submission, view
+from chalicelib.cartoons import (
+    changes,
+    drafting,
+    gallery,
+    share_page,
+    sharing,
+    specs,
+    submission,
+    view,
+)
 from chalicelib.core import logs, openapi, paging, web
 from chalicelib.core.settings import CLEANUP_EVERY_MINUTES, get_settings
 from chalicelib.core.web import ThreadSafeChalice, client_ip, json_response
@@ -190,6 +199,13 @@ def lettering_check():
     session = signed_in()
     limits.hit("lettering-account-minute", session.account_id)
     return specs.check_draft_lettering(app.read_body())
+
+
+@app.route("/api/cartoons/draft", methods=["POST"], body=drafting.DRAFT_REQUEST_SPEC)
+def draft_cartoon():
+    """Draft a whole cartoon from an idea, for the person to edit before submitting it."""
+    session = signed_in()
+    return drafting.draft(session, app.read_body(), client_ip(app.current_request))
 
 
 @app.route("/api/cartoons", methods=["POST"], body=specs.CARTOON_SPEC)

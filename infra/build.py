@@ -93,6 +93,7 @@ NOT_IN_PROD = {
     "OPENAI_IMAGE_MODEL": "the default in chalicelib/core/settings.py",
     "OPENAI_IMAGE_SIZE": "the default in chalicelib/core/settings.py",
     "OPENAI_MODERATION_MODEL": "the default in chalicelib/core/settings.py",
+    "OPENAI_DRAFT_MODEL": "the default in chalicelib/core/settings.py",
     "QUALITY_CREDITS": "the default in chalicelib/core/settings.py",
 }
 # Said explicitly for what a teardown may delete: jobs in flight, logs (GDPR: they expire anyway).

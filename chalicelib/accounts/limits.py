@@ -31,6 +31,9 @@ RULES = {
     # Share links: making them (each replaces the last), and viewing them, which is public.
     "share-account-hour": (30, HOUR),
     "share-view-ip-hour": (300, HOUR),
+    # Drafting is free for the caller (cartoons/drafting.py) but each one is a model call.
+    "draft-account-hour": (20, HOUR),
+    "draft-ip-hour": (60, HOUR),
 }
 
 

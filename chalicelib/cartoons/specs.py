@@ -43,33 +43,52 @@ LIMITS = {"title": 120, "context": 1000, "style": 300, "name": 60, "description"
 QUALITY_LABELS = {"low": "Draft", "medium": "Standard", "high": "Fine"}
 ALLOWED_CONTROLS = {"\n", "\t"}
 
-CHARACTER_SPEC = {"name": Field(str, max_length=LIMITS["name"]),
-                  "description": Field(str, max_length=LIMITS["description"])}
+# One definition of a cartoon's fields: it checks submissions (parse_cartoon), documents the
+# API (core/openapi.py) and is the JSON schema a drafting model must fill (cartoons/drafting.py,
+# through core/structured.py). `doc` tells the model what each field is for.
+CHARACTER_SPEC = {
+    "name": Field(str, max_length=LIMITS["name"], doc="A short first name, unique in the cast."),
+    "description": Field(str, max_length=LIMITS["description"],
+                         doc="What the character looks like, for the artist: build, face, hair, "
+                             "clothes and colours, so every panel draws the same person."),
+}
 ELEMENT_SPEC = {
-    "kind": Field(str, max_length=20),
-    "text": Field(str, max_length=LIMITS["text"]),
-    "speaker": Field(str, required=False, max_length=LIMITS["name"]),
+    "kind": Field(str, max_length=20, choices=KINDS,
+                  doc="caption: narration in a box; speech: a balloon; thought: a cloud."),
+    "text": Field(str, max_length=LIMITS["text"], doc="The words, short enough for a panel."),
+    "speaker": Field(str, required=False, max_length=LIMITS["name"],
+                     doc="Who speaks or thinks: one of the scene's characters; none for a "
+                         "caption."),
     "at": Field(list, required=False),  # [x, y], 0..1: where the owner put the balloon
     "tail": Field(list, required=False),  # [x, y], 0..1: its tail's tip
 }
 SHORTHAND = ("caption", "dialogue", "speaker")
 SCENE_SPEC = {
-    "action": Field(str, max_length=LIMITS["action"]),
-    "characters": Field(list, required=False),
+    "action": Field(str, max_length=LIMITS["action"],
+                    doc="What the panel shows: who does what, where, and the framing."),
+    "characters": Field(list, required=False, max_length=MAX_CHARACTERS,
+                        items=Field(str, max_length=LIMITS["name"]),
+                        doc="The names of the characters seen in this panel."),
     "caption": Field(str, required=False, max_length=LIMITS["caption"]),
     "dialogue": Field(str, required=False, max_length=LIMITS["caption"]),
     "speaker": Field(str, required=False, max_length=LIMITS["name"]),
-    "elements": Field(list, required=False, items=ELEMENT_SPEC),
-    "staging": Field(dict, required=False),
+    "elements": Field(list, required=False, max_length=MAX_ELEMENTS, items=ELEMENT_SPEC,
+                      doc="The panel's texts in reading order."),
+    "staging": Field(dict, required=False, values=Field(str, choices=SIDES),
+                     doc="Where each character of the panel stands, by name."),
 }
 CARTOON_SPEC = {
-    "title": Field(str, max_length=LIMITS["title"]),
-    "context": Field(str, max_length=LIMITS["context"]),
-    "style": Field(str, max_length=LIMITS["style"]),
+    "title": Field(str, max_length=LIMITS["title"], doc="The cartoon's title."),
+    "context": Field(str, max_length=LIMITS["context"],
+                     doc="The setting, the era and the mood shared by every panel."),
+    "style": Field(str, max_length=LIMITS["style"], doc="The drawing style."),
     "quality": Field(str, max_length=20),
-    "characters": Field(list, items=CHARACTER_SPEC),
-    "scenes": Field(list, items=SCENE_SPEC),
-    "layout": Field(str, required=False, max_length=20),
+    "characters": Field(list, min_length=1, max_length=MAX_CHARACTERS, items=CHARACTER_SPEC,
+                        doc="The cast."),
+    "scenes": Field(list, min_length=1, max_length=MAX_SCENES, items=SCENE_SPEC,
+                    doc="The panels, in reading order."),
+    "layout": Field(str, required=False, max_length=20, choices=LAYOUTS,
+                    doc="How the panels are laid out; auto lets the page choose."),
 }
 TEXT_EDIT_SPEC = {name: SCENE_SPEC[name] for name in (*SHORTHAND, "elements")}
 QUOTE_SPEC = {"quality": Field(str, max_length=20), "scenes": Field(int)}
@@ -103,20 +122,12 @@ def style_prompt(style):
     return style
 
 
-def count(items, field, low, high, noun):
-    if not low <= len(items) <= high:
-        raise bad(field, f"A cartoon has {low} to {high} {noun} ({field} has {len(items)}).",
-                   code="wrong_count")
-
-
 def parse_cartoon(body):
     """The request as clean data, or a 400 naming the first wrong field."""
     data = check_object(body, CARTOON_SPEC)
     cartoon = {name: text(data[name], name) for name in ("title", "context", "style")}
     cartoon["quality"] = data["quality"]
     quality_credits(data["quality"])
-    count(data["characters"], "characters", 1, MAX_CHARACTERS, "characters")
-    count(data["scenes"], "scenes", 1, MAX_SCENES, "scenes")
     cartoon["characters"] = _parse_characters(data["characters"])
     names = {c["name"].casefold(): c["name"] for c in cartoon["characters"]}
     cartoon["layout"] = _layout(data.get("layout"))
@@ -296,7 +307,8 @@ def check_lettering(layout, scenes):
 CHECK_SCENE_SPEC = {**SCENE_SPEC, "action": Field(str, required=False,
                                                   max_length=LIMITS["action"])}
 LETTERING_CHECK_SPEC = {"layout": Field(str, required=False, max_length=20),
-                        "scenes": Field(list, items=CHECK_SCENE_SPEC)}
+                        "scenes": Field(list, min_length=1, max_length=MAX_SCENES,
+                                        items=CHECK_SCENE_SPEC)}
 
 
 def check_draft_lettering(body):
@@ -305,7 +317,6 @@ def check_draft_lettering(body):
     or speaker, too many scenes or texts) is a 400 naming the field, as on submit."""
     data = check_object(body, LETTERING_CHECK_SPEC)
     layout = _layout(data.get("layout"))
-    count(data["scenes"], "scenes", 1, MAX_SCENES, "scenes")
     scenes = [_draft_scene(raw, f"scenes[{i}]") for i, raw in enumerate(data["scenes"])]
     problems = [{"field": p["field"], "code": p["code"], "message": p["plain"]}
                 for p in lettering_problems(layout, scenes)]

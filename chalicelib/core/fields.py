@@ -3,7 +3,10 @@ nested objects go through. Specs live with the feature that owns them; errors na
 field (`scenes[2].action`) in the message and in `details.field`.
 
 Text is normalised to NFC before its length is checked, so a limit applies to what is stored
-(some characters, such as U+FB2C, become three under NFC)."""
+(some characters, such as U+FB2C, become three under NFC).
+
+The same specs describe the API (core/openapi.py) and the drafts a model writes
+(core/structured.py), so a limit changed here changes all three."""
 
 import unicodedata
 from dataclasses import dataclass
@@ -15,9 +18,13 @@ from chalicelib.core.errors import Invalid
 class Field:
     kind: type
     required: bool = True
-    max_length: int | None = None
+    max_length: int | None = None  # a text's characters, a list's items
     min_length: int = 0
-    items: dict | None = None  # a list's items: the spec its owner checks each against
+    # A list's items: an object spec, or a Field for plain values; its owner checks each.
+    items: "dict | Field | None" = None
+    choices: tuple | None = None  # the values a text may take (its owner checks them)
+    values: "Field | None" = None  # a dict's values, keyed by free text (its owner checks them)
+    doc: str = ""  # what the field holds, in a sentence (for the API document and the model)
 
 
 def check_object(data, spec, path=""):
@@ -48,9 +55,14 @@ def _check_field(name, field, data, path=""):
                       details=where)
     if isinstance(value, str):
         value = unicodedata.normalize("NFC", value)
+    if isinstance(value, list) and not (field.min_length <= len(value)
+                                        <= (field.max_length or len(value))):
+        most = f" to {field.max_length}" if field.max_length is not None else " or more"
+        raise Invalid(f"The field {name} holds {field.min_length}{most} items "
+                      f"(it has {len(value)}).", code="wrong_count", details=where)
     if field.max_length is not None and len(value) > field.max_length:
         raise Invalid(f"The field {name} is longer than {field.max_length}.",
                       code="too_long", details=where)
-    if isinstance(value, (str, list)) and len(value) < field.min_length:
+    if isinstance(value, str) and len(value) < field.min_length:
         raise Invalid(f"The field {name} is too short.", code="too_short", details=where)
     return value

@@ -61,6 +61,14 @@ def _field_schema(field: Field):
         schema[bounds[0]] = field.max_length
     if field.min_length:
         schema[bounds[1]] = field.min_length
-    if field.items is not None:
+    if field.choices is not None:
+        schema["enum"] = list(field.choices)
+    if isinstance(field.items, Field):
+        schema["items"] = _field_schema(field.items)
+    elif field.items is not None:
         schema["items"] = object_schema(field.items)
+    if field.values is not None:
+        schema["additionalProperties"] = _field_schema(field.values)
+    if field.doc:
+        schema["description"] = field.doc
     return schema

@@ -28,6 +28,8 @@ PACK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,23}$")
 STRIPE_MIN_AMOUNT = 50  # Stripe refuses card payments under 0.50 EUR
 # Quality levels: the provider's quality name -> credits per scene (QUALITY_CREDITS overrides).
 DEFAULT_QUALITY_CREDITS = "low=1,medium=2,high=4"
+# The text model that drafts a cartoon from an idea: a dated snapshot, so answers do not drift.
+DEFAULT_DRAFT_MODEL = "gpt-5.4-mini-2026-03-17"
 MAX_IMAGE_URL_SECONDS = 15 * 60
 # How often the scheduled cleanup runs (app.py); the privacy page states it.
 CLEANUP_EVERY_MINUTES = 15
@@ -121,6 +123,9 @@ class Settings:
     image_model: str = "gpt-image-2"
     image_size: str = "1024x1024"
     moderation_model: str = "omni-moderation-latest"
+    # Drafting a cartoon from an idea (cartoons/drafting.py): a dated text model snapshot.
+    draft_model: str = DEFAULT_DRAFT_MODEL
+    draft_timeout_seconds: float = 20.0
     image_timeout_seconds: float = 240.0
     image_attempts: int = 3
     retry_backoff_seconds: float = 2.0
@@ -302,6 +307,8 @@ def _generation_settings(env):
         "image_model": env.get("OPENAI_IMAGE_MODEL", "gpt-image-2"),
         "image_size": env.get("OPENAI_IMAGE_SIZE", "1024x1024"),
         "moderation_model": env.get("OPENAI_MODERATION_MODEL", "omni-moderation-latest"),
+        "draft_model": env.get("OPENAI_DRAFT_MODEL", DEFAULT_DRAFT_MODEL),
+        "draft_timeout_seconds": _number(env, "OPENAI_DRAFT_TIMEOUT_SECONDS", 20, float),
         "image_timeout_seconds": _number(env, "OPENAI_IMAGE_TIMEOUT_SECONDS", 240, float),
         "image_attempts": _number(env, "OPENAI_IMAGE_ATTEMPTS", 3),
         "retry_backoff_seconds": _number(env, "OPENAI_RETRY_BACKOFF_SECONDS", 2, float),

@@ -55,6 +55,15 @@ def policy(lang="en"):
               "(récitatifs, bulles de dialogue et de pensée, qui les dit, où vous les avez "
               "placés, où se tient chaque personnage) et mise en page choisie — génération et "
               "lettrage de la bande dessinée demandée. Base légale : exécution du contrat."),
+            t("An idea you ask us to draft a cartoon from (and the style, number of scenes and "
+              "language you chose) — writing a draft for you to edit. It is not stored: it is "
+              "checked by the moderation service, sent to the drafting model, and the draft "
+              "comes back to your browser only. Legal basis: performance of the contract.",
+              "Idée à partir de laquelle vous nous demandez un brouillon (et le style, le "
+              "nombre de scènes et la langue choisis) — rédaction d'un brouillon que vous "
+              "modifiez. Elle n'est pas conservée : elle est vérifiée par le service de "
+              "modération, envoyée au modèle de rédaction, et le brouillon ne revient qu'à "
+              "votre navigateur. Base légale : exécution du contrat."),
             t("Generated images and the comic made of them (its pages, a PDF and a CBZ) — your "
               "personal gallery. Legal basis: performance of the contract.",
               "Images générées et la bande dessinée qui en est faite (ses pages, un PDF et un "
@@ -109,9 +118,14 @@ def policy(lang="en"):
               f"Amazon Web Services (AWS) — hébergement de l'application, des données et des "
               f"images, dans la région {s.region} ({region})."),
             t("OpenAI (United States) — image generation: the descriptions you enter are sent "
-              "to it to draw your cartoons.",
+              "to it to draw your cartoons; drafting: the idea you ask a draft from is sent to "
+              f"its text model ({s.draft_model}), with a request not to store it; moderation: "
+              "the texts you enter are checked by its moderation service.",
               "OpenAI (États-Unis) — génération d'images : les descriptions saisies lui sont "
-              "envoyées pour dessiner vos cartoons."),
+              "envoyées pour dessiner vos cartoons ; rédaction : l'idée dont vous demandez un "
+              f"brouillon est envoyée à son modèle de texte ({s.draft_model}), avec la demande "
+              "de ne pas la conserver ; modération : les textes saisis sont vérifiés par son "
+              "service de modération."),
             t("Resend — sending sign-in emails.", "Resend — envoi des e-mails de connexion."),
             t("Stripe — payment processing.", "Stripe — traitement des paiements."),
             t("Transfers to the United States rely on standard contractual clauses and/or the "

@@ -1,11 +1,19 @@
-"""A stand-in that speaks OpenAI's Images API (generations, and edits as multipart) and the
-Moderations API, for the real `openai` SDK pointed at it with `base_url`.
+"""A stand-in that speaks OpenAI's Images API (generations, and edits as multipart), the
+Moderations API and the Responses API (`POST /v1/responses`, with Structured Outputs), for the
+real `openai` SDK pointed at it with `base_url`.
 
 It answers with real base64 PNGs, each unique, and remembers which request made which image,
 so a test can tell whose reference images an edit request carried. Rules script failures:
 `fake.on("edits", contains="Scene text", behaviours=[429, 500, "ok"])` makes the matching
 requests answer in that order (then normally): 429, 500, "timeout" (answers too late),
 "moderation_blocked", "bad_image", or "ok".
+
+For `responses`, a behaviour may also be "refusal" (the model declines, as a `refusal` content
+part), "content_filter" (an incomplete response), a dict (the JSON the model answers) or
+"text:..." (that raw text). "ok" answers a small valid cartoon draft made from the request's
+idea. Like the real API, it refuses a `json_schema` format in strict mode whose objects do not
+list every property as required with `additionalProperties: false`, or that uses a keyword
+strict mode does not support, and it refuses parameters the endpoint does not have.
 """
 
 import base64
@@ -13,6 +21,7 @@ import email.parser
 import email.policy
 import io
 import itertools
+import json
 import threading
 import time
 import uuid
@@ -22,6 +31,17 @@ from PIL import Image
 from tests.support.fakes.http import FakeServer
 
 API_KEY = "sk-test-local-openai-key"
+RESPONSES_PARAMETERS = {
+    "model", "input", "instructions", "text", "reasoning", "max_output_tokens", "store",
+    "safety_identifier", "metadata", "temperature", "top_p", "previous_response_id", "tools",
+    "tool_choice", "stream", "user", "prompt_cache_key", "service_tier", "truncation", "include",
+    "parallel_tool_calls", "background", "max_tool_calls", "top_logprobs", "conversation"}
+# The JSON Schema keywords strict Structured Outputs accept (OpenAI's guide, "Supported schemas").
+STRICT_KEYWORDS = {
+    "type", "properties", "required", "additionalProperties", "items", "enum", "const",
+    "description", "anyOf", "$ref", "$defs", "definitions", "title", "pattern", "format",
+    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minItems",
+    "maxItems"}
 CATEGORIES = ["harassment", "harassment/threatening", "hate", "hate/threatening", "illicit",
               "illicit/violent", "self-harm", "self-harm/intent", "self-harm/instructions",
               "sexual", "sexual/minors", "violence", "violence/graphic"]
@@ -33,6 +53,8 @@ class Call:
 
     @property
     def prompt(self):
+        if self.endpoint == "responses":
+            return "\n".join(_texts(self.fields.get("input")))
         return self.fields.get("prompt", "")
 
 
@@ -95,6 +117,8 @@ class FakeOpenAI:
         path = request.path.split("?", 1)[0]
         if request.method == "POST" and path == "/v1/moderations":
             return self._moderations(request)
+        if request.method == "POST" and path == "/v1/responses":
+            return self._responses(request)
         if request.method == "POST" and path == "/v1/images/generations":
             call = Call("generations", request.json or {}, [], request.headers)
         elif request.method == "POST" and path == "/v1/images/edits":
@@ -177,6 +201,157 @@ class FakeOpenAI:
         return 200, {}, {"id": f"modr-{uuid.uuid4().hex[:12]}",
                          "model": body.get("model") or "omni-moderation-latest",
                          "results": results}
+
+
+    # --- the Responses API --------------------------------------------------------------------
+
+    def _responses(self, request):
+        body = request.json or {}
+        problem = _responses_problem(body)
+        if problem:
+            return 400, {}, {"error": {"message": problem[0], "type": "invalid_request_error",
+                                       "param": problem[1], "code": problem[2]}}
+        call = Call("responses", body, [], request.headers)
+        with self._lock:
+            self.calls.append(call)
+            behaviour = self._behaviour(call)
+        if behaviour in (429, 500):
+            return self._answer(call, behaviour)
+        if behaviour == "timeout":
+            time.sleep(self.slow_seconds)
+        status, details = "completed", None
+        if behaviour == "refusal":
+            content = [{"type": "refusal",
+                        "refusal": "I'm sorry, but I can't help with that request."}]
+        elif behaviour == "content_filter":
+            status, details = "incomplete", {"reason": "content_filter"}
+            content = [{"type": "output_text", "text": "{\"title\": ", "annotations": [],
+                        "logprobs": []}]
+        else:
+            if isinstance(behaviour, dict):
+                text = json.dumps(behaviour)
+            elif isinstance(behaviour, str) and behaviour.startswith("text:"):
+                text = behaviour[5:]
+            else:
+                text = json.dumps(sample_draft(call.prompt, _format(body).get("schema") or {}))
+            content = [{"type": "output_text", "text": text, "annotations": [], "logprobs": []}]
+        usage_in = 400 + len(call.prompt) // 4
+        return 200, {}, {
+            "id": f"resp_{uuid.uuid4().hex}", "object": "response",
+            "created_at": int(time.time()), "status": status, "background": False,
+            "error": None, "incomplete_details": details,
+            "instructions": body.get("instructions"),
+            "max_output_tokens": body.get("max_output_tokens"), "model": body["model"],
+            "output": [
+                {"id": f"rs_{uuid.uuid4().hex}", "type": "reasoning", "summary": []},
+                {"id": f"msg_{uuid.uuid4().hex}", "type": "message", "status": status,
+                 "role": "assistant", "content": content}],
+            "parallel_tool_calls": True, "previous_response_id": None,
+            "reasoning": {"effort": (body.get("reasoning") or {}).get("effort"),
+                          "summary": None},
+            "store": body.get("store", True), "temperature": 1.0,
+            "text": body.get("text") or {"format": {"type": "text"}},
+            "tool_choice": "auto", "tools": [], "top_p": 1.0, "truncation": "disabled",
+            "usage": {"input_tokens": usage_in,
+                      "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+                      "output_tokens": 900,
+                      "output_tokens_details": {"reasoning_tokens": 320},
+                      "total_tokens": usage_in + 900},
+            "user": None, "metadata": {}}
+
+
+def _texts(value):
+    """The text of a Responses `input`: a string, or messages with string or part contents."""
+    if isinstance(value, str):
+        return [value]
+    out = []
+    for item in value or []:
+        content = item.get("content") if isinstance(item, dict) else None
+        if isinstance(content, str):
+            out.append(content)
+        elif isinstance(content, list):
+            out += [part.get("text", "") for part in content if isinstance(part, dict)]
+    return out
+
+
+def _format(body):
+    return ((body.get("text") or {}).get("format")) or {}
+
+
+def _responses_problem(body):
+    """(message, param, code) of what the real endpoint would refuse in this body, or None."""
+    unknown = sorted(set(body) - RESPONSES_PARAMETERS)
+    if unknown:
+        return f"Unknown parameter: '{unknown[0]}'.", unknown[0], "unknown_parameter"
+    if not isinstance(body.get("model"), str) or not body["model"]:
+        return "Missing required parameter: 'model'.", "model", "missing_required_parameter"
+    if body.get("input") is None:
+        return "Missing required parameter: 'input'.", "input", "missing_required_parameter"
+    form = _format(body)
+    if form.get("type") == "json_schema":
+        if not form.get("name") or not isinstance(form.get("schema"), dict):
+            return ("Missing required parameter: 'text.format.name' or 'text.format.schema'.",
+                    "text.format", "missing_required_parameter")
+        if form.get("strict"):
+            problem = _strict_problem(form["schema"], "")
+            if problem:
+                return (f"Invalid schema for response_format '{form['name']}': In context="
+                        f"{problem[0]}, {problem[1]}", "text.format.schema",
+                        "invalid_json_schema")
+    return None
+
+
+def _strict_problem(schema, where):
+    for keyword in schema:
+        if keyword not in STRICT_KEYWORDS:
+            return where or "()", f"'{keyword}' is not permitted."
+    types = schema.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "object" in types:
+        properties = schema.get("properties") or {}
+        if schema.get("additionalProperties") is not False:
+            return (where or "()",
+                    "'additionalProperties' is required to be supplied and to be false.")
+        missing = [name for name in properties if name not in (schema.get("required") or [])]
+        if missing:
+            return (where or "()", "'required' is required to be supplied and to be an array "
+                    f"including every key in properties. Missing '{missing[0]}'.")
+        for name, sub in properties.items():
+            problem = _strict_problem(sub, f"{where}.{name}" if where else name)
+            if problem:
+                return problem
+    if "array" in types and isinstance(schema.get("items"), dict):
+        return _strict_problem(schema["items"], f"{where}.items")
+    return None
+
+
+def sample_draft(prompt, schema):
+    """What a helpful model answers to the drafting schema: a small cartoon about the idea, in
+    the strict shape (staging as key/value pairs), with as many scenes as the schema demands."""
+    idea = prompt.split("\n", 1)[0].removeprefix("The idea: ").strip() or "an idea"
+    scenes_schema = (schema.get("properties") or {}).get("scenes") or {}
+    count = scenes_schema.get("minItems") or 3
+    if scenes_schema.get("maxItems") != count:
+        count = 4
+    words = idea.split()
+    scenes = []
+    for i in range(count):
+        scenes.append({
+            "action": f"Panel {i + 1}: Mara and Tom deal with {' '.join(words[:6])}.",
+            "characters": ["Mara", "Tom"],
+            "staging": [{"key": "Mara", "value": "left"}, {"key": "Tom", "value": "right"}],
+            "elements": [
+                {"kind": "caption", "text": f"Part {i + 1}.", "speaker": None},
+                {"kind": "speech", "text": f"Look, {words[0] if words else 'this'}!",
+                 "speaker": "Mara"},
+                {"kind": "speech", "text": "I see it.", "speaker": "Tom"}]})
+    return {"title": " ".join(words[:6])[:120] or "A draft",
+            "context": f"{idea[:900]}. A sunny afternoon, gentle humour.",
+            "style": "a classic newspaper comic strip", "layout": "auto",
+            "characters": [
+                {"name": "Mara", "description": "A tall woman with a red bob and a blue coat."},
+                {"name": "Tom", "description": "A small boy with freckles and a green cap."}],
+            "scenes": scenes}
 
 
 def _error(message, kind, code):

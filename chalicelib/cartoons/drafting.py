@@ -1,0 +1,184 @@
+"""Drafting a cartoon from an idea: `POST /api/cartoons/draft` answers with a whole cartoon in
+the very shape `POST /api/cartoons` accepts, for the person to edit before paying anything.
+
+One definition, not two: the JSON schema the model must fill is derived from the cartoon's own
+spec (`specs.CARTOON_SPEC`, through core/structured.py), and the answer is checked by the same
+`specs.parse_cartoon` as a submission, lettering included. An answer that does not pass is sent
+back once with the reason; a second failure is a 502 `draft_invalid`.
+
+Cost policy: a draft is free, and limited per account and per IP address each hour
+(accounts/limits.py `draft-account-hour`, `draft-ip-hour`). Nothing is stored: the idea goes
+to the moderation check and to the drafting model, the draft comes back to the browser.
+"""
+
+import dataclasses
+import re
+import time
+
+from chalicelib.accounts import limits
+from chalicelib.adapters import drafting
+from chalicelib.cartoons import specs
+from chalicelib.cartoons.submission import moderate
+from chalicelib.core import logs
+from chalicelib.core.crypto import keyed_hash
+from chalicelib.core.errors import Invalid, ProviderFailed, Refused, Unavailable
+from chalicelib.core.fields import Field, check_object
+from chalicelib.core.settings import get_settings
+from chalicelib.core.structured import from_strict, strict_schema
+
+MAX_IDEA = 1000
+MAX_DRAFT_SCENES = 12  # more would not be written within API Gateway's 29 s
+# The whole request must end before API Gateway gives up (~29 s): moderation, then at most two
+# calls to the model, a second one only if enough time is left for it to finish.
+BUDGET_SECONDS = 25.0
+MIN_CALL_SECONDS = 6.0
+LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")  # a BCP 47 tag: en, fr-CA
+
+DRAFT_REQUEST_SPEC = {
+    "idea": Field(str, max_length=MAX_IDEA, doc="The idea, in a sentence or a few."),
+    "style": Field(str, required=False, max_length=specs.LIMITS["style"],
+                   doc="A style preset's key or your own words; the model chooses if absent."),
+    "scenes": Field(int, required=False, doc=f"How many scenes, 1 to {MAX_DRAFT_SCENES}."),
+    "language": Field(str, required=False, max_length=35,
+                      doc="The language of the texts, a BCP 47 tag (default en)."),
+    "layout": Field(str, required=False, max_length=20, choices=specs.LAYOUTS),
+}
+
+# What the model fills is the cartoon's spec, less what is not the model's to choose:
+OMIT = (
+    "quality",  # the price: the person chooses it on the create page
+    # the shorthand texts: a draft writes elements, the one form that says everything
+    "scenes.caption", "scenes.dialogue", "scenes.speaker",
+    # where a balloon sits: the lettering engine places it; the person may move it later
+    "scenes.elements.at", "scenes.elements.tail",
+)
+# Optional in a submission, but a complete draft has them (a caption's speaker stays nullable).
+REQUIRE = ("layout", "scenes.characters", "scenes.elements", "scenes.staging")
+
+
+def draft_schema(scenes=None):
+    """The strict JSON schema of a draft: the cartoon's spec less OMIT, with exactly `scenes`
+    scenes when the person asked for a number."""
+    schema = strict_schema(specs.CARTOON_SPEC, omit=OMIT, require=REQUIRE)
+    if scenes is not None:
+        schema["properties"]["scenes"].update(minItems=scenes, maxItems=scenes)
+    return schema
+
+
+def draft(session, body, ip):
+    """A checked draft for the signed-in account, or a 4xx/5xx saying why not."""
+    wish = _parse_request(body)
+    hits = [limits.hit("draft-account-hour", session.account_id,
+                       message="You have asked for many drafts this hour. Please wait a little "
+                               "or write the cartoon yourself."),
+            limits.hit("draft-ip-hour", ip)]
+    try:
+        moderate([(name, wish[name]) for name in ("idea", "style") if wish[name]])
+    except Unavailable:
+        _give_back(hits)
+        raise
+    started = time.monotonic()
+    settings = get_settings()
+    drafter = drafting.get_drafter()
+    request = drafting.DraftRequest(
+        idea=wish["idea"], schema=draft_schema(wish["scenes"]), language=wish["language"],
+        style=wish["style"], style_prompt=specs.style_prompt(wish["style"]),
+        scenes=wish["scenes"], layout=wish["layout"],
+        user=keyed_hash("openai-user", session.account_id)[:32])
+    usage, problem = {"input_tokens": 0, "output_tokens": 0}, None
+    for attempt in (1, 2):
+        left = BUDGET_SECONDS - (time.monotonic() - started)
+        if attempt == 2 and left < MIN_CALL_SECONDS:
+            break
+        request = dataclasses.replace(request, timeout=min(settings.draft_timeout_seconds, left))
+        answer = _ask(drafter, request, hits if attempt == 1 else [])
+        for name in usage:
+            usage[name] += int(answer.usage.get(name) or 0)
+        try:
+            result = checked(answer.data, wish)
+        except Invalid as error:
+            problem = error
+            field = (error.details or {}).get("field")
+            logs.event("draft_invalid", attempt=attempt, code=error.code, field=field)
+            reason = f"{error.message} (field {field})" if field else error.message
+            request = dataclasses.replace(request, previous=answer.text, problem=reason)
+            continue
+        logs.event("draft_made", model=answer.model, attempts=attempt, scenes=len(
+            result["scenes"]), ms=int((time.monotonic() - started) * 1000), **usage)
+        return result
+    field = (problem.details or {}).get("field") if problem else None
+    raise ProviderFailed("The drafting service sent back a draft that did not hold together, "
+                         "even after a second try. Please try again, or write it yourself.",
+                         code="draft_invalid", details={"field": field} if field else None)
+
+
+def _parse_request(body):
+    data = check_object(body, DRAFT_REQUEST_SPEC)
+    wish = {"idea": specs.text(data["idea"], "idea"),
+            "style": specs.text(data.get("style"), "style", required=False),
+            "scenes": data.get("scenes"), "language": data.get("language") or "en",
+            "layout": data.get("layout") or ""}
+    if wish["scenes"] is not None and not 1 <= wish["scenes"] <= MAX_DRAFT_SCENES:
+        raise specs.bad("scenes", f"A draft has 1 to {MAX_DRAFT_SCENES} scenes.",
+                        code="wrong_count")
+    if not LANGUAGE.match(wish["language"]):
+        raise specs.bad("language", "The field language must be a language tag such as en "
+                                    "or fr.")
+    if wish["layout"] and wish["layout"] not in specs.LAYOUTS:
+        raise specs.bad("layout", f"The field layout must be one of: {', '.join(specs.LAYOUTS)}.")
+    return wish
+
+
+def _ask(drafter, request, hits):
+    try:
+        return drafter.draft(request)
+    except drafting.DraftRefused:
+        raise Refused("The drafting service declined this idea. Try putting it differently.",
+                      code="draft_refused", details={"field": "idea"}) from None
+    except drafting.DraftFailed as failed:
+        _give_back(hits)  # nothing came back: the attempt does not count against the limit
+        logs.event("draft_failed", reason=failed.code)
+        raise Unavailable("The drafting service did not answer just now. Please try again in a "
+                          "moment.", code="drafting_unavailable") from None
+
+
+def checked(data, wish):
+    """The model's answer as a submission body, checked like one (400-style `Invalid` naming
+    the field otherwise), with the person's own choices of style and layout kept."""
+    if not isinstance(data, dict):
+        raise Invalid("The answer was not a JSON object following the schema.",
+                      code="invalid_json")
+    body = from_strict(data, specs.CARTOON_SPEC)
+    if wish["style"]:
+        body["style"] = wish["style"]
+    if wish["layout"]:
+        body["layout"] = wish["layout"]
+    if "quality" in body:
+        raise specs.bad("quality", "A draft does not choose the quality.", "unknown_field")
+    quality = next(iter(get_settings().quality_credits))  # any: the person picks it later
+    cartoon = specs.parse_cartoon({**body, "quality": quality})
+    if wish["scenes"] is not None and len(cartoon["scenes"]) != wish["scenes"]:
+        raise specs.bad("scenes", f"The draft must have exactly {wish['scenes']} scenes.",
+                        code="wrong_count")
+    return as_body(cartoon)
+
+
+def as_body(cartoon):
+    """A parsed cartoon back in the shape POST /api/cartoons accepts (without the quality)."""
+    return {
+        "title": cartoon["title"], "context": cartoon["context"], "style": cartoon["style"],
+        "layout": cartoon["layout"],
+        "characters": [{"name": c["name"], "description": c["description"]}
+                       for c in cartoon["characters"]],
+        "scenes": [{"action": s["action"], "characters": s["characters"],
+                    "staging": s["staging"],
+                    "elements": [{"kind": e["kind"], "text": e["text"],
+                                  **({"speaker": e["speaker"]} if e["speaker"] else {})}
+                                 for e in s["elements"]]}
+                   for s in cartoon["scenes"]],
+    }
+
+
+def _give_back(hits):
+    for key in hits:
+        limits.give_back(key)
