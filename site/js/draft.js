@@ -81,37 +81,8 @@
   }
 
   function fill(draft) {
-    if (window.CreateForm && window.CreateForm.fill) window.CreateForm.fill(draft);
-    else fallbackFill(draft);
+    return window.CreateForm.fill(draft);
   }
-
-  // ---------------------------------------------------------------------------------------
-  // FALLBACK, for this branch only: create.js here does not define window.CreateForm yet
-  // (another change adds it with fill(draft)). Until then, fill the current form through
-  // create.js's own globals. Remove once window.CreateForm exists everywhere.
-  function fallbackFill(draft) {
-    const set = (id, value) => { const node = document.getElementById(id); if (node) node.value = value || ""; };
-    set("title", draft.title);
-    set("context", draft.context);
-    const style = document.getElementById("style");
-    const preset = Array.from(style.options).some((o) => o.value === draft.style && o.value !== "custom");
-    style.value = preset ? draft.style : "custom";
-    set("style-custom", preset ? "" : draft.style);
-    show(document.getElementById("style-custom"), !preset);
-    $("#character-list").replaceChildren(...draft.characters.map((c) => characterRow(c)));
-    $("#scene-list").replaceChildren(...draft.scenes.map((s) => sceneRow(s)));
-    changed();  // builds each scene's cast boxes and speaker list
-    document.querySelectorAll(".scene").forEach((row, i) => {
-      const elements = draft.scenes[i].elements || [];
-      const caption = elements.find((e) => e.kind === "caption");
-      const line = elements.find((e) => e.kind !== "caption");
-      $(".scene-caption", row).value = caption ? caption.text : "";
-      $(".scene-dialogue", row).value = line ? line.text : "";
-      $(".scene-speaker", row).value = line ? line.speaker : "";
-    });
-    changed();
-  }
-  // --------------------------------------------------------------------------------------
 
   document.addEventListener("DOMContentLoaded", () => {
     const root = document.getElementById("draft-tools");

@@ -125,7 +125,7 @@ DRAFT = {
 
 
 def test_create_form_fill_replaces_the_form_and_a_refusal_is_shown_by_its_field(page, stack):
-    sign_in(page, stack, "drafter@example.com")
+    sign_in(page, stack, "filler@example.com")
     buy_pack(page, stack, "small")
     page.goto(stack.url + "/create.html")
     page.evaluate("async draft => { await CreateForm.ready; CreateForm.fill(draft); }", DRAFT)
