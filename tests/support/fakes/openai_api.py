@@ -52,6 +52,7 @@ CATEGORIES = ["harassment", "harassment/threatening", "hate", "hate/threatening"
 class Call:
     def __init__(self, endpoint, fields, images, headers):
         self.endpoint, self.fields, self.images, self.headers = endpoint, fields, images, headers
+        self.usage = None  # the token counts its answer reported, if it drew an image
 
     @property
     def prompt(self):
@@ -203,6 +204,7 @@ class FakeOpenAI:
         output = round(OUTPUT_TOKENS[quality] * int(width) * int(height) / (1024 * 1024))
         text = max(1, len(call.prompt) // 4)
         image = 323 * len(call.images)
+        call.usage = {"text": text, "image": image, "output": output}
         return 200, {}, {
             "created": int(time.time()), "data": [{"b64_json": data}], "output_format": "png",
             "quality": quality, "size": size,
