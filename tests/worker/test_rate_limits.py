@@ -212,3 +212,17 @@ def test_the_wait_is_at_least_the_retry_after_and_within_sqs_limits():
         assert drawing.requeue_delay(Failure(5000), 0) == jobs.MAX_DELAY_SECONDS
         assert 15 <= drawing.requeue_delay(Failure(None), 0) <= 19  # no header: backoff
         assert 60 <= drawing.requeue_delay(Failure(None), 2) <= 75
+
+
+def test_content_policy_and_null_code_errors_fail_at_once_with_their_reasons(
+        signed_in, aws, openai_fake):
+    account_id = give(signed_in, 5)
+    openai_fake.on("edits", contains=ACTIONS[0], behaviours=["content_policy"])
+    openai_fake.on("edits", contains=ACTIONS[1], behaviours=["null_code"])
+    cartoon_id = submit(signed_in, cartoon_body(2))
+    drain(aws["queue_url"])
+    first, second = signed_in.get(f"/api/cartoons/{cartoon_id}").json["scenes"]
+    assert first["state"] == second["state"] == "failed"
+    assert "safety system" in first["reason"] and "refused" in second["reason"]
+    assert len(openai_fake.calls_to("edits")) == 2  # neither is retried
+    assert len(refunds(account_id)) == 2 and assert_ledger(account_id) == 5
