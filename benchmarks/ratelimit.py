@@ -2,9 +2,10 @@
 
 1. Rate limit: the stand-in allows IPM images a minute (default 20) and answers 429 beyond,
    with the `retry-after-ms` that frees a slot. CARTOONS cartoons of 8 scenes (default 5) are
-   submitted at once; WORKERS threads (default: OPENAI_TIER 2's concurrency) play the worker
-   Lambdas, one message an invocation. Every scene must finish with 0 refunds, and the images
-   answered per minute, from the first to the last, should be at least 90 % of IPM.
+   submitted at once; WORKERS threads (default: OPENAI_TIER's concurrency, tier 2) play the
+   worker Lambdas, one message an invocation. Every scene must finish with 0 refunds, and the images
+   answered per minute (over the time from the first to the last, plus the minute the last
+   one holds) should be at least 90 % of IPM.
 2. Makespan: no limit, each image takes T seconds (default 2); one 8-scene cartoon's wall time
    over T. The ideal is about 2: the references, then every scene at once.
 
@@ -31,6 +32,7 @@ os.environ.update({
     "SESSION_KEYS": "bench-session-key-0123456789abcdef0123456789",
     "HASH_KEY": "bench-hash-key-0123456789abcdef0123456789",
 })
+os.environ.setdefault("OPENAI_TIER", "2")  # 20 images a minute: 10 workers, 4 references at once
 for name in ("AWS_ENDPOINT_URL", "OPENAI_API_KEY", "AWS_PROFILE", "SSM_PARAMETER_PREFIX"):
     os.environ.pop(name, None)
 
@@ -129,20 +131,21 @@ def main():
             provider = images.image_provider_for(settings)
             images.get_image_provider = lambda: provider
 
-        workers = int(os.environ.get("WORKERS", OPENAI_TIERS[2][1]))
+        workers = int(os.environ.get("WORKERS", OPENAI_TIERS[get_settings().openai_tier][1]))
         with FakeOpenAI(images_per_minute=IPM) as fake:
             provider_for(fake)
             seconds, states, refunds = run(fake, workers, CARTOONS, SCENES, stack)
-            drawn = sorted(t for t in fake.served)
+            drawn = sorted(fake.served_all)
             limited = sum(1 for c in fake.calls if c.usage is None)
-        span = drawn[-1] - drawn[0] if len(drawn) > 1 else 0
-        rate = (len(drawn) - 1) / span * 60 if span else 0
+        # Each image holds a slot of the sliding minute: the limit allows at most IPM images in
+        # (last - first + 60 s), so this is the share of the limit used.
+        rate = len(drawn) / ((drawn[-1] - drawn[0] + 60) / 60)
         print(f"rate limit: {IPM} images/min, {CARTOONS} cartoons x {SCENES} scenes, "
               f"{workers} workers")
         print(f"  scenes done {states.count('done')}/{len(states)}, refunds {len(refunds)}, "
               f"images {len(drawn)}, 429s answered {limited}")
-        print(f"  wall {seconds:.0f} s; throughput first to last image {rate:.1f}/min = "
-              f"{rate / IPM:.0%} of the limit")
+        print(f"  wall {seconds:.0f} s; throughput {rate:.1f}/min = {rate / IPM:.0%} of the "
+              f"limit (images over first-to-last + 60 s: what a sliding minute allows)")
 
         with FakeOpenAI(draw_seconds=SECONDS_PER_IMAGE) as fake:
             provider_for(fake)

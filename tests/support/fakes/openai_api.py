@@ -82,6 +82,7 @@ class FakeOpenAI:
         self.retry_after = retry_after
         self.images_per_minute, self.draw_seconds = images_per_minute, draw_seconds
         self.served = []  # monotonic times of the images answered (the per-minute limit)
+        self.served_all = []  # and all of them, for the benchmark's throughput
         self.calls = []
         self.made = {}  # png bytes -> the Call that produced them
         self.rules = []
@@ -153,6 +154,7 @@ class FakeOpenAI:
             wait = 60 - (now - self.served[0])
             return ("429", {"retry-after-ms": str(max(1, round(wait * 1000)))})
         self.served.append(now)
+        self.served_all.append(now)
         return "ok"
 
     def _behaviour(self, call):
