@@ -140,12 +140,15 @@ def main():
         # Each image holds a slot of the sliding minute: the limit allows at most IPM images in
         # (last - first + 60 s), so this is the share of the limit used.
         rate = len(drawn) / ((drawn[-1] - drawn[0] + 60) / 60)
+        # The best a sliding minute allows for this many images: N at once, N a minute later...
+        best = len(drawn) / ((len(drawn) - 1) // IPM + 1)
         print(f"rate limit: {IPM} images/min, {CARTOONS} cartoons x {SCENES} scenes, "
               f"{workers} workers")
         print(f"  scenes done {states.count('done')}/{len(states)}, refunds {len(refunds)}, "
               f"images {len(drawn)}, 429s answered {limited}")
         print(f"  wall {seconds:.0f} s; throughput {rate:.1f}/min = {rate / IPM:.0%} of the "
-              f"limit (images over first-to-last + 60 s: what a sliding minute allows)")
+              f"limit (images over first-to-last + 60 s), {rate / best:.0%} of the best "
+              f"{best:.1f}/min a sliding minute allows for {len(drawn)} images")
 
         with FakeOpenAI(draw_seconds=SECONDS_PER_IMAGE) as fake:
             provider_for(fake)

@@ -48,7 +48,7 @@ def _user(account_id):
 
 
 FIRST_WAIT_SECONDS = 15  # a 429 without Retry-After: 15 s, doubled each time, at most 900 s
-WAIT_JITTER = (1.0, 1.25)  # Retry-After is a minimum: jitter only adds
+WAIT_JITTER = (1.0, 1.1)  # Retry-After is a minimum: jitter only adds
 
 
 def requeue_delay(failure, requeues):
