@@ -53,8 +53,13 @@ FUNCTION_SECRETS = {
     "cleanup": ("HASH_KEY",),
 }
 
+# OpenAI's usage tier of the operator's organisation (1..5, chalicelib/core/settings.py
+# OPENAI_TIERS): it sets the worker's SQS MaximumConcurrency in the template and the reference
+# draws in parallel. Given when building: `OPENAI_TIER=3 make package`.
+OPENAI_TIER = os.environ.get("OPENAI_TIER", "1")
 # Literal values every function gets, and the build imports the app with.
 PROD_CONFIG = {
+    "OPENAI_TIER": OPENAI_TIER,
     "STAGE": STAGE,
     "TABLE_PREFIX": NAME_PREFIX,
     "GENERATION_QUEUE": f"{NAME_PREFIX}generation",
@@ -90,7 +95,9 @@ NOT_IN_PROD = {
     "CHECKOUT_CANCEL_URL": "derived from SITE_URL",
     "OPENAI_BASE_URL": "tests only: points the OpenAI SDK at a local server",
     "OFFLINE_DRAW_SECONDS": "local stack only: the offline renderer's pause",
-    "OPENAI_IMAGE_MODEL": "the default in chalicelib/core/settings.py",
+    "SCENE_MODELS": "the defaults in chalicelib/core/settings.py (dated snapshots)",
+    "REFERENCE_MODEL": "the default in chalicelib/core/settings.py (a dated snapshot)",
+    "IMAGE_PRICES": "the defaults in chalicelib/core/settings.py",
     "OPENAI_IMAGE_SIZE": "the default in chalicelib/core/settings.py",
     "OPENAI_MODERATION_MODEL": "the default in chalicelib/core/settings.py",
     "OPENAI_DRAFT_MODEL": "the default in chalicelib/core/settings.py",
@@ -513,6 +520,9 @@ def api_overrides(api_stage):
 
 # ---- alarms -------------------------------------------------------------------------------
 
+WORKER = "generation_worker"
+METRICS_NAMESPACE = "Caaartoons"
+
 
 def _alarm(description, **properties):
     return {"Type": "AWS::CloudWatch::Alarm", "Properties": {
@@ -535,6 +545,21 @@ def alarm_resources(app, models, api_stage):
                                    "Properties": {"TopicArn": {"Ref": "AlarmTopic"},
                                                   "Protocol": "email",
                                                   "Endpoint": {"Ref": "AlarmEmail"}}},
+        # A 429 for an exhausted quota needs the operator (billing): the worker logs it as
+        # `provider_quota_exhausted` and fails the scene with a refund rather than retry.
+        "QuotaExhaustedMetricFilter": {
+            "Type": "AWS::Logs::MetricFilter", "DependsOn": [f"{function_id(WORKER)}LogGroup"],
+            "Properties": {
+                "LogGroupName": f"/aws/lambda/{NAME_PREFIX}{WORKER}",
+                "FilterPattern": '{ $.event = "provider_quota_exhausted" }',
+                "MetricTransformations": [{"MetricNamespace": METRICS_NAMESPACE,
+                                           "MetricName": "ProviderQuotaExhausted",
+                                           "MetricValue": "1", "DefaultValue": 0}]}},
+        "QuotaExhaustedAlarm": _alarm(
+            "OpenAI answered 429 insufficient_quota: images fail until billing is fixed.",
+            Namespace=METRICS_NAMESPACE, MetricName="ProviderQuotaExhausted",
+            Statistic="Sum", Period=300,
+            ComparisonOperator="GreaterThanOrEqualToThreshold", Threshold=1),
         "DeadLetterQueueAlarm": _alarm(
             "Generation jobs failed every attempt and wait in the dead-letter queue.",
             **_metric("AWS/SQS", "ApproximateNumberOfMessagesVisible",

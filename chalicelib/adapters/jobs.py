@@ -1,13 +1,15 @@
 """Generation jobs on the SQS queue: what the API sends and the worker reads.
 
-Three kinds: `references` (draw a cartoon's character references, then fan its scenes out),
-`scene` (draw one scene's attempt) and `export` (build an account's data export). A job names
+Kinds: `references` (draw a cartoon's character references, then fan its scenes out), `scene`
+(draw one scene's attempt), `recompose` and `export` (build an account's data export). A job
+that met a 429 goes back on the queue with a delay (`send_later`). A job names
 ids only; the worker reads the rest from DynamoDB, so a job never carries a person's text and a
 stale job finds nothing to do.
 """
 
 import functools
 import json
+import math
 import re
 
 from chalicelib.adapters import aws
@@ -17,6 +19,7 @@ from chalicelib.core.settings import get_settings
 WORKER_TIMEOUT_SECONDS = 900
 QUEUE_VISIBILITY_SECONDS = WORKER_TIMEOUT_SECONDS + 60
 MAX_RECEIVES = 3  # deliveries before a job goes to the dead-letter queue
+MAX_DELAY_SECONDS = 900  # SQS's limit on a message's DelaySeconds
 
 KINDS = ("references", "scene", "recompose", "export")
 ID_FIELDS = {"references": ("account_id", "cartoon_id"), "scene": ("account_id", "cartoon_id"),
@@ -42,9 +45,13 @@ def references_job(account_id, cartoon_id):
     return {"kind": "references", "account_id": account_id, "cartoon_id": cartoon_id}
 
 
-def scene_job(account_id, cartoon_id, number, attempt):
-    return {"kind": "scene", "account_id": account_id, "cartoon_id": cartoon_id,
-            "scene": int(number), "attempt": int(attempt)}
+def scene_job(account_id, cartoon_id, number, attempt, requeues=0):
+    """`requeues`: how many 429 waits the attempt had when this job was sent (0: none)."""
+    job = {"kind": "scene", "account_id": account_id, "cartoon_id": cartoon_id,
+           "scene": int(number), "attempt": int(attempt)}
+    if requeues:
+        job["requeues"] = int(requeues)
+    return job
 
 
 def recompose_job(account_id, cartoon_id):
@@ -66,6 +73,14 @@ def send(*jobs):
             raise RuntimeError(f"SQS refused {len(answer['Failed'])} job(s)")
 
 
+def send_later(job, delay_seconds):
+    """Put one job on the queue, hidden for `delay_seconds` (SQS's DelaySeconds, 0..900)."""
+    delay = max(0, min(MAX_DELAY_SECONDS, math.ceil(delay_seconds)))
+    get_sqs().send_message(QueueUrl=queue_url(), MessageBody=json.dumps(job),
+                           DelaySeconds=delay)
+    return delay
+
+
 def parse(body):
     try:
         job = json.loads(body)
@@ -77,7 +92,8 @@ def parse(body):
         if not isinstance(job.get(name), str) or not _ID.match(job[name]):
             raise BadJob(f"bad {name}")
     if job["kind"] == "scene":
-        for name in ("scene", "attempt"):
+        job.setdefault("requeues", 0)
+        for name in ("scene", "attempt", "requeues"):
             value = job.get(name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise BadJob(f"bad {name}")

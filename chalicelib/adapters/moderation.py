@@ -5,12 +5,17 @@ OPENAI_API_KEY). The moderator is built lazily by `get_moderator`.
 """
 
 import functools
+import time
 
 from chalicelib.adapters.openai_client import openai_client
 from chalicelib.core.settings import get_settings
 
-# Moderation runs inside an API request, and API Gateway gives up after ~29 s.
+# Moderation runs inside an API request, and API Gateway gives up after ~29 s: two tries of
+# at most 8 s and one short wait between them always end well inside that. The SDK's own
+# retries are off (it would honour a Retry-After of up to 120 s).
 MODERATION_TIMEOUT_SECONDS = 8
+MODERATION_ATTEMPTS = 2
+MAX_MODERATION_WAIT_SECONDS = 3
 
 
 class ModerationUnavailable(Exception):
@@ -18,19 +23,57 @@ class ModerationUnavailable(Exception):
 
 
 class OpenAIModeration:
-    def __init__(self, client, *, model):
-        self.client, self.model = client, model
+    def __init__(self, client, *, model, sleep=time.sleep):
+        self.client, self.model, self.sleep = client, model, sleep
 
     def flagged(self, texts):
-        """Indexes of the texts the moderation endpoint flags."""
+        """Indexes of the texts the moderation endpoint flags. One more try after a 429 or a
+        5xx only if the server's wait (Retry-After, retry-after-ms) is short; never past
+        MODERATION_ATTEMPTS x MODERATION_TIMEOUT_SECONDS + MAX_MODERATION_WAIT_SECONDS."""
         import openai  # the API's cold start skips the SDK until a text is moderated
 
+        for attempt in range(1, MODERATION_ATTEMPTS + 1):
+            try:
+                answer = self.client.with_options(max_retries=0).moderations.create(
+                    model=self.model, input=list(texts), timeout=MODERATION_TIMEOUT_SECONDS)
+            except openai.OpenAIError as error:
+                wait = _short_wait(error)
+                if wait is None or attempt == MODERATION_ATTEMPTS:
+                    raise ModerationUnavailable(type(error).__name__) from None
+                self.sleep(wait)
+            else:
+                return [i for i, result in enumerate(answer.results) if result.flagged]
+        raise ModerationUnavailable("unreachable")  # the loop returns or raises
+
+
+def _short_wait(error):
+    """How long to wait before another try, or None when another try is not worth it."""
+    import openai  # loaded by flagged() already
+
+    response = getattr(error, "response", None)
+    if isinstance(error, openai.APITimeoutError):
+        return None  # one slow answer already took a third of the request's time
+    if isinstance(error, openai.RateLimitError) and error.code == "insufficient_quota":
+        return None
+    if not isinstance(error, (openai.RateLimitError, openai.InternalServerError,
+                              openai.APIConnectionError)):
+        return None
+    headers = getattr(response, "headers", None) or {}
+    if headers.get("x-should-retry") == "false":
+        return None
+    wait = _retry_after(headers)
+    if wait is None:  # no wait asked for: a short pause; a date we do not read: give up
+        return None if headers.get("retry-after") else 0.5
+    return wait if wait <= MAX_MODERATION_WAIT_SECONDS else None
+
+
+def _retry_after(headers):
+    for name, divisor in (("retry-after-ms", 1000), ("retry-after", 1)):
         try:
-            answer = self.client.with_options(max_retries=1).moderations.create(
-                model=self.model, input=list(texts), timeout=MODERATION_TIMEOUT_SECONDS)
-        except openai.OpenAIError as error:
-            raise ModerationUnavailable(type(error).__name__) from None
-        return [i for i, result in enumerate(answer.results) if result.flagged]
+            return max(0.0, float(headers.get(name, "")) / divisor)
+        except ValueError:
+            continue
+    return None
 
 
 class OfflineModeration:

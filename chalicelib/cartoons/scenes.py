@@ -60,7 +60,7 @@ def new(account_id, cartoon_id, number, spec, credits_each, now=None):
                  elements=spec["elements"], staging=spec["staging"],
                  state=QUEUED, attempt=0, credits=credits_each,
                  charge_key=charge_key(cartoon_id, number, 0), inflight_hour=expiry_hour(now),
-                 inflight_since=int(now), updated_at=int(now))
+                 inflight_since=int(now), queued_since=int(now), updated_at=int(now))
 
 
 def elements_of(scene):
@@ -82,15 +82,28 @@ def for_cartoon(account_id, cartoon_id):
                               consistent_read=True), key=lambda scene: scene.number)
 
 
-def start_drawing(scene, attempt, *, takeover_after, now=None):
+def _requeues_are(count):
+    if count == 0:
+        return Scene.requeues.does_not_exist() | (Scene.requeues == 0)
+    return Scene.requeues == count
+
+
+def queued_since(scene):
+    """When the current attempt was charged and queued: its deadline counts from here."""
+    return int(scene.queued_since if scene.queued_since is not None else
+               scene.inflight_since if scene.inflight_since is not None else scene.updated_at)
+
+
+def start_drawing(scene, attempt, *, takeover_after, requeues=0, now=None):
     """Claim an attempt for drawing. A drawing claimed more than `takeover_after` seconds ago
-    belongs to a worker that died (the queue redelivers only after its timeout): take it over."""
+    belongs to a worker that died (the queue redelivers only after its timeout): take it over.
+    `requeues` is the job's count of 429 waits: a job that does not match is stale."""
     now = clock.now() if now is None else now
     claimable = (Scene.state == QUEUED) | ((Scene.state == DRAWING) & (
         Scene.inflight_since < int(now - takeover_after)))
     try:
         scene.update(actions=[Scene.state.set(DRAWING), *_in_flight_actions(now)],
-                     condition=(Scene.attempt == attempt) & claimable)
+                     condition=(Scene.attempt == attempt) & claimable & _requeues_are(requeues))
     except UpdateError as error:
         if not _landed(error):
             raise
@@ -106,6 +119,22 @@ def finish(scene, attempt, *, image_key, thumb_key, now=None):
                               Scene.reason.remove(), Scene.inflight_hour.remove(),
                               Scene.inflight_since.remove(), Scene.updated_at.set(int(now))],
                      condition=(Scene.state == DRAWING) & (Scene.attempt == attempt))
+    except UpdateError as error:
+        if not _landed(error):
+            raise
+        return False
+    return True
+
+
+def wait_for_provider(scene, attempt, requeues, now=None):
+    """Put a drawing attempt back to queued after a 429, counting the wait: drawing -> queued,
+    nothing charged or refunded (the attempt keeps its one charge). False if it moved."""
+    now = clock.now() if now is None else now
+    try:
+        scene.update(actions=[Scene.state.set(QUEUED), Scene.requeues.set(requeues + 1),
+                              Scene.updated_at.set(int(now))],
+                     condition=(Scene.state == DRAWING) & (Scene.attempt == attempt)
+                     & _requeues_are(requeues))
     except UpdateError as error:
         if not _landed(error):
             raise
@@ -152,6 +181,7 @@ def requeue_for_redraw(scene, credits_each, now=None):
                Scene.credits.set(credits_each),
                Scene.charge_key.set(charge_key(scene.cartoon_id, scene.number, attempt)),
                Scene.failure.remove(), Scene.reason.remove(), Scene.refunded.remove(),
+               Scene.queued_since.set(int(now)), Scene.requeues.remove(),
                *_in_flight_actions(now)]
     try:
         credits.debit(scene.account_id, credits_each, reason="spend",

@@ -313,6 +313,11 @@ class Cartoon(Model):
     share_created_at = NumberAttribute(null=True)
     share_expires_at = NumberAttribute(null=True)  # None: until revoked
     by_share = ShareIndex()
+    # What its images cost at the provider, added (ADD) by every image call (cartoons/costs.py):
+    # millionths of the site's currency, tokens, and calls.
+    provider_cost = NumberAttribute(null=True)
+    provider_tokens = NumberAttribute(null=True)
+    image_calls = NumberAttribute(null=True)
 
 
 class InFlightIndex(GlobalSecondaryIndex):
@@ -359,6 +364,12 @@ class Scene(Model):
     thumb_key = UnicodeAttribute(null=True)
     inflight_hour = UnicodeAttribute(null=True)
     inflight_since = NumberAttribute(null=True)
+    # When the current attempt was charged and queued: its deadline counts from here, however
+    # often a 429 puts it back on the queue (None on older scenes: inflight_since stands in).
+    queued_since = NumberAttribute(null=True)
+    # How many times a 429 put the current attempt back on the queue: a job carries the count
+    # it was sent with, so a stale or repeated message finds it moved on and does nothing.
+    requeues = NumberAttribute(null=True)
     updated_at = NumberAttribute()
     by_inflight = InFlightIndex()
 

@@ -12,6 +12,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from chalicelib.core import image_models
+
 DEV_SECRET_MARKER = "dev-insecure"  # noqa: S105  (marks keys prod refuses)
 STAGES = ("local", "test", "prod")
 SECRET_NAMES = ("SESSION_KEYS", "HASH_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
@@ -31,6 +33,25 @@ DEFAULT_QUALITY_CREDITS = "low=1,medium=2,high=4"
 # The text model that drafts a cartoon from an idea: a dated snapshot, so answers do not drift.
 DEFAULT_DRAFT_MODEL = "gpt-5.4-mini-2026-03-17"
 MAX_IMAGE_URL_SECONDS = 15 * 60
+# Image models by quality level: level=model:quality (SCENE_MODELS overrides any of them).
+# Dated snapshots, so a model never changes under us; for scenes the Sunburst variant, which
+# OpenAI recommends where reference subjects must stay the same from image to image. The SDK
+# lists no dated snapshot of 2.6 yet: 2.5's 2026-09-08 snapshot is the newest pinned one.
+DEFAULT_IMAGE_MODEL = "gpt-image-2.5-sunburst-2026-09-08"
+DEFAULT_SCENE_MODELS = (f"low={DEFAULT_IMAGE_MODEL}:low,medium={DEFAULT_IMAGE_MODEL}:medium,"
+                        f"high={DEFAULT_IMAGE_MODEL}:high")
+# References are always drawn at the best tier, whatever the scenes' (REFERENCE_MODEL).
+DEFAULT_REFERENCE_MODEL = f"{DEFAULT_IMAGE_MODEL}:high"
+# Provider prices per million tokens, in the site's currency (CURRENCY), by model:
+# model=text input/image input/output (IMAGE_PRICES overrides any of them). The defaults are
+# OpenAI's published GPT Image per-token prices ($5, $8, $32) taken one for one: set yours.
+DEFAULT_IMAGE_PRICE = (5.0, 8.0, 32.0)
+# OpenAI's usage tier (OPENAI_TIER, 1..5) -> images a minute the tier allows, most worker
+# Lambdas at once (the SQS event source's MaximumConcurrency, 2..1000), and reference draws in
+# parallel in one job. An image takes 30 to 60 s, so n workers ask for about n images a minute;
+# a 429 beyond that waits its turn on the queue (README: rate limits).
+OPENAI_TIERS = {1: (5, 3, 2), 2: (20, 10, 4), 3: (50, 25, 6), 4: (150, 75, 6),
+                5: (250, 125, 6)}
 # How often the scheduled cleanup runs (app.py); the privacy page states it.
 CLEANUP_EVERY_MINUTES = 15
 
@@ -84,6 +105,47 @@ def _credits_by_quality(value):
     return levels
 
 
+def _model_pair(value, name):
+    model, _, quality = value.strip().rpartition(":")
+    known = image_models.get(model)
+    if known is None:
+        raise SettingsError(f"{name}: {model!r} is not an image model of the pinned SDK")
+    if quality not in known.qualities:
+        raise SettingsError(f"{name}: {model} takes quality {', '.join(known.qualities)}, "
+                            f"not {quality!r}")
+    return model, quality
+
+
+def _scene_models(value):
+    """level -> (model, quality): the defaults, with any level SCENE_MODELS names replaced."""
+    pairs = {}
+    for source in (DEFAULT_SCENE_MODELS, value):
+        for part in _split(source):
+            level, _, pair = part.partition("=")
+            if not level.strip() or not pair:
+                raise SettingsError("SCENE_MODELS is like high=model:quality,low=model:quality")
+            pairs[level.strip()] = _model_pair(pair, "SCENE_MODELS")
+    return pairs
+
+
+def _prices(value):
+    """model -> (text input, image input, output) per million tokens."""
+    prices = {name: DEFAULT_IMAGE_PRICE for name in image_models.MODELS}
+    for part in _split(value):
+        model, _, numbers = part.partition("=")
+        pieces = numbers.split("/")
+        try:
+            amounts = tuple(float(p) for p in pieces)
+        except ValueError:
+            amounts = ()
+        if (model.strip() not in image_models.MODELS or len(amounts) != 3
+                or any(not 0 <= a < 10_000 for a in amounts)):
+            raise SettingsError("IMAGE_PRICES is like model=5/8/32 (text input/image input/"
+                                "output per million tokens)")
+        prices[model.strip()] = amounts
+    return prices
+
+
 def _bool(value):
     return value.strip().lower() in ("1", "true", "yes", "on")
 
@@ -120,7 +182,11 @@ class Settings:
     # Generation (issue 4).
     openai_api_key: str = field(default="", repr=False)
     openai_base_url: str = ""
-    image_model: str = "gpt-image-2"
+    # Quality level -> (model, quality) for scenes; references use one pair, the best tier.
+    scene_models: dict = field(default_factory=lambda: _scene_models(""))
+    reference_model: str = DEFAULT_IMAGE_MODEL
+    reference_quality: str = "high"
+    image_prices: dict = field(default_factory=lambda: _prices(""))
     image_size: str = "1024x1024"
     moderation_model: str = "omni-moderation-latest"
     # Drafting a cartoon from an idea (cartoons/drafting.py): a dated text model snapshot.
@@ -133,7 +199,9 @@ class Settings:
         DEFAULT_QUALITY_CREDITS))
     image_url_seconds: int = 600
     stuck_scene_seconds: int = 3600
-    worker_concurrency: int = 20
+    openai_tier: int = 1
+    worker_concurrency: int = OPENAI_TIERS[1][1]
+    reference_parallelism: int = OPENAI_TIERS[1][2]
     # The secret CloudFront adds to every API request: the current value first, then the
     # previous one during a rotation (core/web.origin_middleware).
     origin_secrets: tuple = field(default=(), repr=False)
@@ -177,6 +245,7 @@ class Settings:
             raise SettingsError("IMAGE_URL_SECONDS is between 1 and 900")
         if self.image_attempts < 1 or self.image_timeout_seconds <= 0:
             raise SettingsError("OPENAI_IMAGE_ATTEMPTS >= 1 and a positive timeout")
+        self._validate_models()
         if self.stage != "prod":
             return self
         self._validate_secrets()
@@ -188,6 +257,32 @@ class Settings:
         if self.openai_base_url and not self.openai_base_url.startswith("https://"):
             raise SettingsError("prod needs OPENAI_BASE_URL on https (or unset)")
         return self
+
+    def _validate_models(self):
+        """Every quality level has a scene model that takes any cell's size (pages ask for
+        each cell's own WIDTHxHEIGHT), and the reference model takes OPENAI_IMAGE_SIZE."""
+        missing = sorted(set(self.quality_credits) - set(self.scene_models))
+        if missing:
+            raise SettingsError(f"SCENE_MODELS has no model for quality {', '.join(missing)}")
+        for level, (model, _) in self.scene_models.items():
+            if not image_models.get(model).arbitrary_sizes:
+                raise SettingsError(f"SCENE_MODELS: {model} ({level}) takes only the sizes "
+                                    f"{', '.join(image_models.STANDARD_SIZES)}; scenes are "
+                                    "drawn at each page cell's size")
+        if not image_models.get(self.reference_model).accepts_size(self.image_size):
+            raise SettingsError(f"OPENAI_IMAGE_SIZE {self.image_size!r} is not a size "
+                                f"{self.reference_model} accepts")
+        if self.openai_tier not in OPENAI_TIERS:
+            raise SettingsError(f"OPENAI_TIER is one of {', '.join(map(str, OPENAI_TIERS))}")
+        if not 2 <= self.worker_concurrency <= 1000 or self.reference_parallelism < 1:
+            raise SettingsError("WORKER_CONCURRENCY is between 2 and 1000 (SQS's limits)")
+
+    def scene_model(self, level):
+        """(model, quality) that draws a scene of this quality level."""
+        return self.scene_models[level]
+
+    def reference_pair(self):
+        return self.reference_model, self.reference_quality
 
     def _validate_secrets(self):
         """Each secret this function was given: strong keys, and live provider keys."""
@@ -304,7 +399,9 @@ def _generation_settings(env):
     return {
         "openai_api_key": env.get("OPENAI_API_KEY", ""),
         "openai_base_url": env.get("OPENAI_BASE_URL", ""),
-        "image_model": env.get("OPENAI_IMAGE_MODEL", "gpt-image-2"),
+        "scene_models": _scene_models(env.get("SCENE_MODELS", "")),
+        **_reference(env),
+        "image_prices": _prices(env.get("IMAGE_PRICES", "")),
         "image_size": env.get("OPENAI_IMAGE_SIZE", "1024x1024"),
         "moderation_model": env.get("OPENAI_MODERATION_MODEL", "omni-moderation-latest"),
         "draft_model": env.get("OPENAI_DRAFT_MODEL", DEFAULT_DRAFT_MODEL),
@@ -316,8 +413,22 @@ def _generation_settings(env):
                                                        DEFAULT_QUALITY_CREDITS)),
         "image_url_seconds": _number(env, "IMAGE_URL_SECONDS", 600),
         "stuck_scene_seconds": _number(env, "STUCK_SCENE_SECONDS", 3600),
-        "worker_concurrency": _number(env, "WORKER_CONCURRENCY", 20),
+        **_tier(env),
     }
+
+
+def _reference(env):
+    model, quality = _model_pair(env.get("REFERENCE_MODEL", DEFAULT_REFERENCE_MODEL),
+                                 "REFERENCE_MODEL")
+    return {"reference_model": model, "reference_quality": quality}
+
+
+def _tier(env):
+    tier = _number(env, "OPENAI_TIER", 1)
+    _, workers, parallel = OPENAI_TIERS.get(tier, OPENAI_TIERS[1])
+    return {"openai_tier": tier,
+            "worker_concurrency": _number(env, "WORKER_CONCURRENCY", workers),
+            "reference_parallelism": parallel}
 
 
 @functools.lru_cache(maxsize=1)

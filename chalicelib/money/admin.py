@@ -5,10 +5,18 @@ removed with a reason, through the same ledger transactions as everything else.
     python -m chalicelib.money.admin add ada@example.com 10 --reason "Goodwill after the outage"
     python -m chalicelib.money.admin remove 3f2a...e9 5 --reason "Granted twice by mistake"
     python -m chalicelib.money.admin emails
+    python -m chalicelib.money.admin costs        (or: python -m chalicelib.admin costs)
 
 `emails` indexes every account made before addresses were compared without regard to case
 under its address's lower-case form, and lists the accounts it could not move because another
 account has the same address in other capitals (README: addresses that differ only by case).
+
+`costs` sets, for each quality level, what the cartoons cost at the provider (the tokens every
+image call reported, priced with IMAGE_PRICES, added to each cartoon as it was drawn) against
+what they brought in: the credits they kept (charges less refunds, from the ledger) at the
+average price a credit was sold for (paid purchases, less refunds; the packs' lowest price per
+credit while nothing was sold). The difference is the margin. It scans the cartoons, the ledger
+and the purchases: an operator's report, never a request's path.
 
 It uses the stage's settings and AWS credentials from the environment, like the Lambdas.
 The reason is stored on the ledger entry, which the account holder sees in their history.
@@ -21,7 +29,8 @@ import sys
 from chalicelib.accounts import links
 from chalicelib.core import logs
 from chalicelib.core.errors import DomainError
-from chalicelib.core.models import Account, Purchase
+from chalicelib.core.models import Account, Cartoon, LedgerEntry, Purchase
+from chalicelib.core.settings import CURRENCY, get_settings
 from chalicelib.money import credits
 
 ACCOUNT_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -96,6 +105,78 @@ def canonical_emails(out):
     return clashes
 
 
+PAID = ("paid", "partially_refunded", "refunded")
+CARTOON_CAUSES = ("cartoon:", "redraw:", "refund:")
+
+
+def price_per_credit():
+    """Revenue per credit, in cents: what paid purchases kept over the credits they sold."""
+    amount = sold = 0
+    for purchase in Purchase.scan(Purchase.status.is_in(*PAID)):
+        amount += int(purchase.amount) - int(purchase.amount_refunded or 0)
+        sold += int(purchase.credits)
+    if sold:
+        return amount / sold
+    return min(pack.amount / pack.credits for pack in get_settings().credit_packs)
+
+
+def credits_kept():
+    """cartoon id -> credits charged for it less credits refunded (the ledger's own word)."""
+    kept = {}
+    for entry in LedgerEntry.scan(attributes_to_get=["cause_key", "delta", "reason"]):
+        if entry.reason in ("spend", "refund") and entry.cause_key.startswith(CARTOON_CAUSES):
+            cartoon_id = entry.cause_key.split(":")[1]
+            kept[cartoon_id] = kept.get(cartoon_id, 0) - int(entry.delta)
+    return kept
+
+
+def cost_report():
+    """{quality: {cartoons, calls, tokens, credits, revenue, cost, margin}}, money in cents."""
+    per_credit, kept = price_per_credit(), credits_kept()
+    report = {}
+    for cartoon in Cartoon.scan(attributes_to_get=[
+            "cartoon_id", "quality", "provider_cost", "provider_tokens", "image_calls"]):
+        row = report.setdefault(cartoon.quality, {"cartoons": 0, "calls": 0, "tokens": 0,
+                                                  "credits": 0, "cost_micros": 0})
+        row["cartoons"] += 1
+        row["calls"] += int(cartoon.image_calls or 0)
+        row["tokens"] += int(cartoon.provider_tokens or 0)
+        row["credits"] += kept.get(cartoon.cartoon_id, 0)
+        row["cost_micros"] += int(cartoon.provider_cost or 0)
+    for row in report.values():
+        row["revenue"] = row["credits"] * per_credit
+        row["cost"] = row["cost_micros"] / 10_000  # millionths of a euro -> cents
+        row["margin"] = row["revenue"] - row["cost"]
+    return report, per_credit
+
+
+def costs(out):
+    report, per_credit = cost_report()
+    unit = CURRENCY.upper()
+    print(f"revenue per credit: {per_credit / 100:.4f} {unit}", file=out)
+    print(f"{'quality':<10}{'cartoons':>9}{'calls':>7}{'tokens':>11}{'credits':>9}"
+          f"{'revenue':>11}{'cost':>11}{'margin':>11}{'margin %':>10}", file=out)
+    levels = list(get_settings().quality_credits)
+    total = {"cartoons": 0, "calls": 0, "tokens": 0, "credits": 0, "revenue": 0.0,
+             "cost": 0.0, "margin": 0.0}
+    for quality in levels + sorted(set(report) - set(levels)):
+        row = report.get(quality)
+        if row is None:
+            continue
+        _cost_line(quality, row, out)
+        for name in total:
+            total[name] += row[name]
+    _cost_line("all", total, out)
+    return report
+
+
+def _cost_line(quality, row, out):
+    share = f"{row['margin'] / row['revenue']:.0%}" if row["revenue"] else "-"
+    print(f"{quality:<10}{row['cartoons']:>9}{row['calls']:>7}{row['tokens']:>11}"
+          f"{row['credits']:>9}{row['revenue'] / 100:>11.2f}{row['cost'] / 100:>11.2f}"
+          f"{row['margin'] / 100:>11.2f}{share:>10}", file=out)
+
+
 def parser():
     root = argparse.ArgumentParser(prog="python -m chalicelib.money.admin",
                                    description="Look at and adjust credit balances.")
@@ -109,6 +190,7 @@ def parser():
         command.add_argument("credits", type=int)
         command.add_argument("--reason", required=True)
     commands.add_parser("emails", help="index older accounts under the lower-case address")
+    commands.add_parser("costs", help="provider cost, revenue and margin per quality level")
     return root
 
 
@@ -117,6 +199,9 @@ def main(argv=None, out=sys.stdout):
     try:
         if args.command == "emails":
             canonical_emails(out)
+            return 0
+        if args.command == "costs":
+            costs(out)
             return 0
         account = find_account(args.account)
         if args.command == "show":

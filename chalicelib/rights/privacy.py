@@ -148,6 +148,14 @@ def policy(lang="en"):
               f"{d(s.log_retention_days * 86400)}.",
               f"Journaux techniques (sans e-mail, adresse IP ni jeton) : "
               f"{d(s.log_retention_days * 86400)}."),
+            t(f"Usage records of the drawing service (for each cartoon, the number of images "
+              f"and the tokens OpenAI counted; for each image call, the model, size, quality and "
+              f"time taken, never your text): with the cartoon, and in the technical logs for "
+              f"{d(s.log_retention_days * 86400)}.",
+              f"Relevés d'utilisation du service de dessin (pour chaque cartoon, le nombre "
+              f"d'images et les jetons comptés par OpenAI ; pour chaque appel, le modèle, la "
+              f"taille, la qualité et la durée, jamais vos textes) : avec le cartoon, et dans "
+              f"les journaux techniques pendant {d(s.log_retention_days * 86400)}."),
             t(f"Encrypted database backups (point-in-time recovery): "
               f"{d(s.backup_retention_days * 86400)}; a deleted account leaves them by then.",
               f"Sauvegardes chiffrées de la base (restauration à un instant donné) : "

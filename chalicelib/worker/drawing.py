@@ -16,23 +16,53 @@ So an eight-scene cartoon takes about two image times, and no invocation waits o
 one image (plus retries, which stop while the deadline still leaves time to record a failure).
 A failure marks the scene failed and refunds it in one transaction; a redelivered job finds
 the scene already claimed or finished and does nothing.
+
+A 429 from the provider is not a failure: the scene goes back to queued (still charged once,
+nothing refunded) and its job back on the queue with a delay of at least the server's
+Retry-After (plus jitter, at most SQS's 900 s), counting the wait in the job and on the scene
+so a stale or repeated message does nothing. It waits like that until the scene's deadline
+(`STUCK_SCENE_SECONDS` after it was charged, less one worker timeout), then fails and is
+refunded once, as any failure. A references job that meets a 429 fans out the scenes whose
+references exist and comes back later for the rest. Every image call adds its provider cost
+to the cartoon (cartoons/costs.py).
 """
 
+import math
+import random
 from concurrent.futures import ThreadPoolExecutor
 
 from chalicelib.adapters import images, jobs, storage
-from chalicelib.adapters.jobs import WORKER_TIMEOUT_SECONDS
-from chalicelib.cartoons import scenes
+from chalicelib.adapters.jobs import MAX_DELAY_SECONDS, WORKER_TIMEOUT_SECONDS
+from chalicelib.cartoons import costs, scenes
 from chalicelib.cartoons.view import find_cartoon
 from chalicelib.comic import layouts, raster
-from chalicelib.core import logs
+from chalicelib.core import clock, logs
 from chalicelib.core.crypto import keyed_hash
+from chalicelib.core.settings import get_settings
 from chalicelib.worker import guard
 from chalicelib.worker.compose import compose_if_complete, staging_of
 
 
 def _user(account_id):
     return keyed_hash("openai-user", account_id)[:32]
+
+
+FIRST_WAIT_SECONDS = 15  # a 429 without Retry-After: 15 s, doubled each time, at most 900 s
+WAIT_JITTER = (1.0, 1.1)  # Retry-After is a minimum: jitter only adds
+
+
+def requeue_delay(failure, requeues):
+    """Seconds to wait after a 429: at least what the server asked, jittered, within SQS's
+    limit."""
+    base = failure.retry_after or FIRST_WAIT_SECONDS * 2 ** min(requeues, 10)
+    return min(MAX_DELAY_SECONDS, math.ceil(base * random.uniform(*WAIT_JITTER)))  # noqa: S311
+
+
+def scene_deadline(scene):
+    """The epoch after which a scene waiting for the provider fails (and is refunded): a job
+    started before it still ends before the cleanup's limit."""
+    return (scenes.queued_since(scene) + get_settings().stuck_scene_seconds
+            - WORKER_TIMEOUT_SECONDS)
 
 
 def _reference_key(cartoon, index):
@@ -63,11 +93,13 @@ def ensure_references(cartoon, names, deadline):
             data = images.get_image_provider().reference(request, deadline)
         except images.DrawingFailed as failure:
             return name, None, failure
+        costs.add(cartoon.account_id, cartoon.cartoon_id, data)
         guard.put_all(guard.for_cartoon(cartoon.account_id, cartoon.cartoon_id),
                       [(_reference_key(cartoon, index[name]), data, "image/png")])
         return name, data, None
 
-    with ThreadPoolExecutor(max_workers=len(missing)) as pool:
+    parallel = min(len(missing), get_settings().reference_parallelism)  # OPENAI_TIER's
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
         for name, data, failure in pool.map(draw, missing):
             if failure is None:
                 found[name] = data
@@ -91,13 +123,25 @@ def draw_references(job, deadline):
                if s.state == scenes.QUEUED]
     names = sorted({name for scene in waiting for name in scene.characters or []})
     _, failures = ensure_references(cartoon, names, deadline)
+    waits = [f for f in failures.values() if f.requeue]
+    later = None
+    if waits:
+        requeues = int(job.get("requeues", 0))
+        delay = max(requeue_delay(f, requeues) for f in waits)
+        if clock.now() + delay < min(scene_deadline(s) for s in waiting):
+            later = delay
+            jobs.send_later({**jobs.references_job(cartoon.account_id, cartoon.cartoon_id),
+                             "requeues": requeues + 1}, delay)
+            logs.event("references_requeued", cartoon_id=cartoon.cartoon_id, delay=delay,
+                       requeues=requeues + 1)
     ready = []
     for scene in waiting:
         failed = {n: failures[n] for n in scene.characters or [] if n in failures}
-        if failed:
+        waits_its_turn = later is not None and all(f.requeue for f in failed.values())
+        if failed and not waits_its_turn:
             scenes.fail(scene, int(scene.attempt), code="reference_failed",
                         reason=_reference_reason(failed))
-        else:
+        elif not failed:
             ready.append(jobs.scene_job(cartoon.account_id, cartoon.cartoon_id, scene.number,
                                         int(scene.attempt)))
     jobs.send(*ready)
@@ -105,19 +149,21 @@ def draw_references(job, deadline):
 
 def draw_scene(job, deadline):
     scene = scenes.load(job["account_id"], job["cartoon_id"], job["scene"])
-    attempt = job["attempt"]
+    attempt, requeues = job["attempt"], job.get("requeues", 0)
     if scene is None or int(scene.attempt) != attempt:
         return
-    if not scenes.start_drawing(scene, attempt, takeover_after=WORKER_TIMEOUT_SECONDS):
+    if not scenes.start_drawing(scene, attempt, takeover_after=WORKER_TIMEOUT_SECONDS,
+                                requeues=requeues):
         logs.event("scene_job_skipped", cartoon_id=scene.cartoon_id, scene=scene.number,
-                   attempt=attempt, state=scene.state)
+                   attempt=attempt, state=scene.state, requeues=requeues)
         if scene.state == scenes.DONE:  # a retry after the strip failed: compose it now
             compose_if_complete(scene.account_id, scene.cartoon_id)
         return
     try:
         keys = _draw_and_store(scene, attempt, deadline)
     except images.DrawingFailed as failure:
-        scenes.fail(scene, attempt, code=failure.code, reason=failure.reason)
+        if not (failure.requeue and _wait_for_provider(scene, attempt, requeues, failure)):
+            scenes.fail(scene, attempt, code=failure.code, reason=failure.reason)
         return
     except guard.Gone:
         # Erased or deleted meanwhile: nothing was kept; an attempt still charged is refunded.
@@ -138,12 +184,38 @@ def draw_scene(job, deadline):
     compose_if_complete(scene.account_id, scene.cartoon_id)
 
 
+def _wait_for_provider(scene, attempt, requeues, failure):
+    """After a 429: back to queued and the job back on the queue with a delay, if the scene's
+    deadline allows. False when it does not (the caller fails and refunds the scene)."""
+    delay = requeue_delay(failure, requeues)
+    if clock.now() + delay >= scene_deadline(scene):
+        logs.event("scene_wait_past_deadline", cartoon_id=scene.cartoon_id,
+                   scene=int(scene.number), attempt=attempt, requeues=requeues)
+        return False
+    if not scenes.wait_for_provider(scene, attempt, requeues):
+        return True  # it moved meanwhile (a deletion, the cleanup): nothing more to do
+    job = jobs.scene_job(scene.account_id, scene.cartoon_id, scene.number, attempt,
+                         requeues + 1)
+    try:
+        jobs.send_later(job, delay)
+    except Exception as error:
+        logs.event("scene_requeue_failed", cartoon_id=scene.cartoon_id,
+                   scene=int(scene.number), error=type(error).__name__)
+        return False  # queued but without a job: the caller fails and refunds it now
+    logs.event("scene_requeued", cartoon_id=scene.cartoon_id, scene=int(scene.number),
+               attempt=attempt, requeues=requeues + 1, delay=delay)
+    return True
+
+
 def _draw_and_store(scene, attempt, deadline):
     cartoon = find_cartoon(scene.account_id, scene.cartoon_id)
     if cartoon is None:
         return None
     cast = list(scene.characters or [])
     references, failures = ensure_references(cartoon, cast, deadline)
+    waits = [failure for failure in failures.values() if failure.requeue]
+    if failures and len(waits) == len(failures):
+        raise waits[0]  # a 429 on a reference: the scene waits its turn like its own 429
     if failures:
         scenes.fail(scene, attempt, code="reference_failed", reason=_reference_reason(failures))
         return None
@@ -156,6 +228,7 @@ def _draw_and_store(scene, attempt, deadline):
         context=cartoon.context, quality=cartoon.quality, user=_user(scene.account_id),
         staging=staging_of(scene), size=sizes[int(scene.number) - 1])
     png = images.get_image_provider().scene(request, deadline)
+    costs.add(scene.account_id, scene.cartoon_id, png)
     base = f"scenes/{int(scene.number):02d}-{attempt}"
     image_key = storage.cartoon_key(scene.account_id, scene.cartoon_id, f"{base}.png")
     thumb_key = storage.cartoon_key(scene.account_id, scene.cartoon_id, f"{base}.webp")

@@ -171,6 +171,8 @@ def cartoon_document(cartoon, scene_items, archive):
         "cost": int(cartoon.cost), "created_at": cartoon.created_at.isoformat(),
         "layout": cartoon.layout or "auto", "characters": characters,
         "share_link": describe_share(cartoon),
+        "image_usage": {"images": int(cartoon.image_calls or 0),
+                        "tokens": int(cartoon.provider_tokens or 0)},
         "scenes": [scene_document(s, folder, archive)
                    for s in sorted(scene_items, key=lambda s: s.number)],
         **_composed(cartoon, folder, archive),

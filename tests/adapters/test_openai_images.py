@@ -79,7 +79,8 @@ def test_references_come_first_then_each_scene_is_an_edit_with_exactly_its_chara
         assert "Franco-Belgian ligne claire" in call.prompt
         # Drawn at its page cell's shape, staged as its balloons will point.
         width, height = layouts.drawing_sizes("auto", 8)[number - 1]
-        assert call.fields["model"] == "gpt-image-2"
+        assert call.fields["model"] == "gpt-image-2.5-sunburst-2026-09-08"
+        assert "input_fidelity" not in call.fields  # the model takes none
         assert call.fields["size"] == f"{width}x{height}"
         staged = ", ".join(f"{name} on the {side}" for name, side in
                            lettering.default_staging(cast).items())
@@ -96,10 +97,9 @@ def test_references_come_first_then_each_scene_is_an_edit_with_exactly_its_chara
     assert assert_ledger(account_id) == 12
 
 
-def test_a_rate_limit_and_a_server_error_are_retried_then_the_scene_is_done(
-        signed_in, aws, openai_fake):
+def test_server_errors_are_retried_then_the_scene_is_done(signed_in, aws, openai_fake):
     account_id = give(signed_in, 5)
-    openai_fake.on("edits", contains=ACTIONS[1], behaviours=[429, 500])
+    openai_fake.on("edits", contains=ACTIONS[1], behaviours=[500, 500])
     cartoon_id = submit(signed_in, cartoon_body(2))
     drain(aws["queue_url"])
     assert [s["state"] for s in view(signed_in, cartoon_id)["scenes"]] == ["done", "done"]

@@ -80,18 +80,58 @@ def test_the_local_checkout_exists_only_off_prod_and_without_a_stripe_key():
 
 def test_generation_defaults_and_overrides():
     settings = load({"STAGE": "local"})
-    assert settings.image_model == "gpt-image-2" and settings.image_size == "1024x1024"
+    assert settings.scene_models == {
+        level: ("gpt-image-2.5-sunburst-2026-09-08", level) for level in ("low", "medium", "high")}
+    assert settings.reference_pair() == ("gpt-image-2.5-sunburst-2026-09-08", "high")
+    assert settings.image_size == "1024x1024"
     assert settings.quality_credits == {"low": 1, "medium": 2, "high": 4}
     assert settings.image_url_seconds <= 900 and settings.image_timeout_seconds == 240
     custom = load({"STAGE": "local", "QUALITY_CREDITS": "low=3,high=9",
-                   "OPENAI_IMAGE_MODEL": "gpt-image-2.5-flare"})
+                   "SCENE_MODELS": "low=gpt-image-2.5-flare-2026-09-08:medium",
+                   "REFERENCE_MODEL": "gpt-image-2.5-sunburst-2026-09-08:xhigh",
+                   "IMAGE_PRICES": "gpt-image-2.5-flare-2026-09-08=1/2/3"})
     assert custom.quality_credits == {"low": 3, "high": 9}
-    assert custom.image_model == "gpt-image-2.5-flare"
+    assert custom.scene_model("low") == ("gpt-image-2.5-flare-2026-09-08", "medium")
+    assert custom.scene_model("high") == ("gpt-image-2.5-sunburst-2026-09-08", "high")
+    assert custom.reference_pair() == ("gpt-image-2.5-sunburst-2026-09-08", "xhigh")
+    assert custom.image_prices["gpt-image-2.5-flare-2026-09-08"] == (1.0, 2.0, 3.0)
+
+
+def test_the_default_models_are_dated_snapshots_the_sdk_lists():
+    import typing
+
+    from openai.types import ImageModel
+
+    from chalicelib.core import image_models
+
+    listed = set(typing.get_args(ImageModel))
+    settings = load({"STAGE": "local"})
+    for model in [m for m, _ in settings.scene_models.values()] + [settings.reference_model]:
+        assert model in listed and image_models.is_snapshot(model)
+        assert "sunburst" in model
+    assert set(image_models.MODELS) <= listed  # nothing the SDK does not list
+
+
+def test_the_openai_tier_sets_the_concurrency():
+    assert [load({"STAGE": "local", "OPENAI_TIER": str(t)}).worker_concurrency
+            for t in range(1, 6)] == [3, 10, 25, 75, 125]
+    assert load({"STAGE": "local", "OPENAI_TIER": "1"}).reference_parallelism == 2
+    assert load({"STAGE": "local", "OPENAI_TIER": "5", "WORKER_CONCURRENCY": "7"}) \
+        .worker_concurrency == 7
 
 
 @pytest.mark.parametrize("env", [
     {"QUALITY_CREDITS": "low=0"}, {"QUALITY_CREDITS": "low"}, {"QUALITY_CREDITS": ""},
     {"OPENAI_IMAGE_ATTEMPTS": "0"}, {"OPENAI_IMAGE_TIMEOUT_SECONDS": "soon"},
+    {"SCENE_MODELS": "low=gpt-image-9:low"}, {"SCENE_MODELS": "low=gpt-image-2:xhigh"},
+    {"SCENE_MODELS": "high=gpt-image-1.5:high"},  # standard sizes only: cells are not
+    {"SCENE_MODELS": "low=gpt-image-1:low"},  # shut down: not in the table
+    {"QUALITY_CREDITS": "low=1,ultra=9"},  # a level without a scene model
+    {"REFERENCE_MODEL": "gpt-image-2.5-flare-2026-09-08:ultra"},
+    {"OPENAI_IMAGE_SIZE": "1000x1000"}, {"OPENAI_IMAGE_SIZE": "4096x512"},
+    {"REFERENCE_MODEL": "gpt-image-1.5:high", "OPENAI_IMAGE_SIZE": "1008x960"},
+    {"OPENAI_TIER": "6"}, {"OPENAI_TIER": "0"}, {"WORKER_CONCURRENCY": "1"},
+    {"IMAGE_PRICES": "gpt-image-2=1/2"}, {"IMAGE_PRICES": "nope=1/2/3"},
 ])
 def test_unsafe_generation_settings_are_refused(env):
     with pytest.raises(SettingsError):

@@ -325,3 +325,23 @@ def test_alarms_watch_the_dead_letter_queue_5xx_and_throttles(resources):
     assert tables == set(of_type(resources, "AWS::DynamoDB::Table"))
     assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms)
 
+
+
+def test_the_openai_tier_sets_the_workers_concurrency(resources):
+    from chalicelib.core.settings import OPENAI_TIERS
+
+    (worker,) = [f for f in functions(resources).values()
+                 if any(e["Type"] == "SQS" for e in f["Properties"].get("Events", {}).values())]
+    (event,) = worker["Properties"]["Events"].values()
+    tier = int(worker["Properties"]["Environment"]["Variables"]["OPENAI_TIER"])
+    assert event["Properties"]["ScalingConfig"]["MaximumConcurrency"] == OPENAI_TIERS[tier][1]
+    assert event["Properties"]["BatchSize"] == 1
+
+
+def test_an_exhausted_quota_raises_an_alarm(resources):
+    metric = resources["QuotaExhaustedMetricFilter"]["Properties"]
+    assert metric["LogGroupName"] == "/aws/lambda/caaartoons-prod-generation_worker"
+    assert "provider_quota_exhausted" in metric["FilterPattern"]
+    name = metric["MetricTransformations"][0]["MetricName"]
+    (alarm,) = [a for a in _alarms(resources) if a.get("MetricName") == name]
+    assert alarm["Threshold"] == 1 and alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]

@@ -99,6 +99,11 @@ def test_export_contents_match_what_was_stored(app, signed_in, aws):
                                    "created_at": account.created_at.isoformat(),
                                    "balance": me["balance"]}
     assert me["balance"] == 30 - 3 - 2 - 1
+    for cartoon in document["cartoons"]:  # the usage records the privacy page describes
+        stored = Cartoon.get(account_id, cartoon["cartoon_id"])
+        assert cartoon["image_usage"] == {"images": int(stored.image_calls),
+                                          "tokens": int(stored.provider_tokens)}
+        assert cartoon["image_usage"]["images"] > 0
     ledger = {e.entry_id: e for e in LedgerEntry.query(account_id)}
     assert [e["id"] for e in document["ledger"]] == sorted(ledger)
     for entry in document["ledger"]:
