@@ -46,6 +46,13 @@ def as_png(data):
     return data if image.format == "PNG" else to_png(image.convert("RGB"))
 
 
+def to_webp(image, quality=90):
+    """A Pillow image as WebP bytes (a reader's panel: small to send, crisp enough to read)."""
+    out = io.BytesIO()
+    image.save(out, "WEBP", quality=quality, method=4)
+    return out.getvalue()
+
+
 def thumbnail_webp(data, side=THUMB_SIDE):
     image = open_image(data).convert("RGB")
     image.thumbnail((side, side), Image.Resampling.LANCZOS)

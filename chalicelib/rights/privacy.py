@@ -55,10 +55,14 @@ def policy(lang="en"):
               "(récitatifs, bulles de dialogue et de pensée, qui les dit, où vous les avez "
               "placés, où se tient chaque personnage) et mise en page choisie — génération et "
               "lettrage de la bande dessinée demandée. Base légale : exécution du contrat."),
-            t("Generated images and the comic made of them (its pages, a PDF and a CBZ) — your "
-              "personal gallery. Legal basis: performance of the contract.",
-              "Images générées et la bande dessinée qui en est faite (ses pages, un PDF et un "
-              "CBZ) — votre galerie personnelle. Base légale : exécution du contrat."),
+            t("Generated images and the comic made of them (its pages, PDFs for A4 and US "
+              "Letter paper, a CBZ, each panel lettered on its own for reading on a phone, and "
+              "where each panel and balloon sits on the pages) — your personal gallery. Legal "
+              "basis: performance of the contract.",
+              "Images générées et la bande dessinée qui en est faite (ses pages, des PDF aux "
+              "formats A4 et US Letter, un CBZ, chaque case lettrée seule pour la lecture sur "
+              "téléphone, et la place de chaque case et de chaque bulle sur les pages) — votre "
+              "galerie personnelle. Base légale : exécution du contrat."),
             t("IP address — anti-abuse limits only, never stored as such: a keyed hash that "
               "cannot be linked from one window to the next. Legal basis: legitimate interest.",
               "Adresse IP — limites anti-abus uniquement, jamais conservée telle quelle : une "
