@@ -108,10 +108,10 @@ def test_the_geometry_says_where_each_cell_and_balloon_landed():
         assert scene["rect"] == [round(left / page["width"], 4), round(top / page["height"], 4),
                                  round(right / page["width"], 4),
                                  round(bottom / page["height"], 4)]
-        fresh = lettering.layout((right - left, bottom - top), scene["elements"] and [
-            {k: v for k, v in e.items() if k in ("kind", "text", "speaker")}
-            for e in scenes[scene["number"] - 1]["elements"]] or [],
-            STAGING, geometry["fraction"], layouts.basis("tiers", 7) * page["width"])
+        given = [{k: v for k, v in e.items() if k in ("kind", "text", "speaker")}
+                 for e in scenes[scene["number"] - 1]["elements"]]
+        fresh = lettering.layout((right - left, bottom - top), given,
+                                 STAGING, geometry["fraction"], layouts.basis("tiers", 7) * page["width"])
         if scene["number"] != 3:  # the same layout the page was lettered with
             assert [e["at"] for e in scene["elements"]] == [p["at"] for p in fresh.positions()]
             assert scene["text_px"] == fresh.size
