@@ -111,7 +111,8 @@ def test_the_geometry_says_where_each_cell_and_balloon_landed():
         given = [{k: v for k, v in e.items() if k in ("kind", "text", "speaker")}
                  for e in scenes[scene["number"] - 1]["elements"]]
         fresh = lettering.layout((right - left, bottom - top), given,
-                                 STAGING, geometry["fraction"], layouts.basis("tiers", 7) * page["width"])
+                                 STAGING, geometry["fraction"],
+                                 layouts.basis("tiers", 7) * page["width"])
         if scene["number"] != 3:  # the same layout the page was lettered with
             assert [e["at"] for e in scene["elements"]] == [p["at"] for p in fresh.positions()]
             assert scene["text_px"] == fresh.size
