@@ -145,7 +145,8 @@ def test_a_balloon_moved_with_the_mouse_is_recomposed_there(page, stack):
     page.mouse.up()
     expect(page.locator("#recomposing")).to_be_visible()
     after = settled(page, cartoon_id, before["pages"][0]["url"])
-    assert_moved_on_the_page(page, before, old_image, after, 1, 1, [start[0] + 0.3, start[1] + 0.35])
+    assert_moved_on_the_page(page, before, old_image, after, 1, 1,
+                             [start[0] + 0.3, start[1] + 0.35])
     # The caption, not moved, stays where the lettering put it; the move cost nothing.
     assert "at" not in after["scenes"][0]["elements"][0]
     expect(page.locator("#who-balance")).to_have_text("23 credits")  # 30 - 7 scenes
@@ -171,7 +172,8 @@ def test_a_balloon_and_its_tail_moved_with_the_keyboard(page, stack):
     page.keyboard.press("Enter")
     expect(page.locator("#recomposing")).to_be_visible()
     after = settled(page, cartoon_id, before["pages"][0]["url"])
-    assert_moved_on_the_page(page, before, old_image, after, 2, 0, [start[0] + 0.03, start[1] + 0.30])
+    assert_moved_on_the_page(page, before, old_image, after, 2, 0,
+                             [start[0] + 0.03, start[1] + 0.30])
     # The tail's tip on its own: the balloon stays, the tip goes where it was sent.
     tip = after["panels"][1]["elements"][0]["tail"]
     at = after["panels"][1]["elements"][0]["at"]
