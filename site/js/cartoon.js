@@ -518,7 +518,9 @@ async function saveTexts(event, scene, form) {
     const found = field && /elements\[(\d+)\]/.exec(field);
     if (found && rows[Number(found[1])]) {
       const row = rows[Number(found[1])];
-      message($("[data-element-notice]", row), error.message, "error");
+      // The field's path is for programs; the person sees the reason next to the text.
+      message($("[data-element-notice]", row), error.message.replace(/^scenes\[\d+\]\.\S+: /, ""),
+              "error");
       $(".edit-text", row).setAttribute("aria-invalid", "true");
       $(".edit-text", row).focus();
     } else {

@@ -295,3 +295,28 @@ def test_the_desktop_shows_the_pages_and_every_download_works(page, stack, tmp_p
     assert body.startswith(b"PK\x03\x04")
     archive = zipfile.ZipFile(io.BytesIO(body))
     assert [archive.read(n) for n in ("page-001.png", "page-002.png")] == pngs
+    # The texts are edited on the scene's card: up to four, and one that cannot be lettered
+    # legibly is refused with the reason shown next to it.
+    card = page.locator("#scene-5")
+    for _ in range(3):
+        card.locator(".add-element").click()
+    expect(card.locator(".element-row")).to_have_count(4)
+    expect(card.locator(".add-element")).to_be_disabled()
+    long_text = " ".join(["sunflowers"] * 36)
+    for row in range(1, 4):
+        card.locator(".edit-text").nth(row).fill(long_text)
+    card.locator("button[type=submit]").click()
+    refused = card.locator(".element-row").nth(3).locator("[data-element-notice]")
+    expect(refused).to_have_text("text 4 does not fit in the panel at a legible size: shorten "
+                                 "it or move it to another panel.")
+    expect(card.locator(".edit-text").nth(3)).to_have_attribute("aria-invalid", "true")
+    expect(card.locator(".element-row").nth(2).locator("[data-element-notice]")).to_be_hidden()
+    card.locator(".remove-element").nth(3).click()
+    card.locator(".remove-element").nth(2).click()
+    expect(card.locator(".add-element")).to_be_enabled()
+    card.locator("button[type=submit]").click()
+    expect(card.locator("[data-notice]").last).to_contain_text("Saved", timeout=10000)
+    expect(page.locator("#progress-text")).to_have_text("Finished: 7 scenes on 2 pages.",
+                                                        timeout=30000)
+    texts = [e["text"] for e in state(page, cartoon_id)["scenes"][4]["elements"]]
+    assert texts == ["They landed softly among the sunflowers.", long_text]
