@@ -169,6 +169,9 @@ def test_a_balloon_and_its_tail_moved_with_the_keyboard(page, stack):
     # Shift+arrows move by 5 % of the panel, arrows by 1 %; Enter saves.
     for key in ["Shift+ArrowDown"] * 6 + ["ArrowRight"] * 3:
         page.keyboard.press(key)
+    if SHOTS:  # the handle, focused and moved, before it is saved
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.locator("#page-1").screenshot(path=str(Path(SHOTS) / "desktop-moving.png"))
     page.keyboard.press("Enter")
     expect(page.locator("#recomposing")).to_be_visible()
     after = settled(page, cartoon_id, before["pages"][0]["url"])
