@@ -196,7 +196,8 @@ def compose(title, template, panels):
 
 def reader_panels(template, panels, fraction=None):
     """Each scene as its own lettered picture for a phone, which shows one panel at a time at
-    full width: `[(Pillow image, {"width", "height", "text_px", "lettered"})]`.
+    full width: yields `(Pillow image, {"width", "height", "text_px", "lettered"})` in order,
+    one at a time (encode each and let it go: 24 panels at once would hold 75 MB).
 
     On a page, text is sized to the page's smallest panel, so a wide establishing panel shown
     alone at a phone's width would letter below 14 CSS px. Here each panel is lettered relative
@@ -209,7 +210,6 @@ def reader_panels(template, panels, fraction=None):
         [(size, p.get("elements", []), p.get("staging"), size[0])
          for size, p in zip(sizes, panels, strict=True)])
     page_fraction = fraction or cartoon_fraction(template, panels, sizes)
-    out = []
     for panel, size, (_, page_unit) in zip(panels, sizes, _geometry(template, sizes),
                                            strict=True):
         image = _fitted(panel, size)
@@ -219,9 +219,9 @@ def reader_panels(template, panels, fraction=None):
         except lettering.DoesNotFit:
             drawn = lettering.letter(image, elements, staging, page_fraction, page_unit)
             how = "page"
-        out.append((image, {"width": size[0], "height": size[1],
-                            "text_px": drawn.size if drawn.placed else None, "lettered": how}))
-    return out
+        yield image, {"width": size[0], "height": size[1],
+                      "text_px": drawn.size if drawn.placed else None, "lettered": how}
+        del image
 
 
 def to_png(image):

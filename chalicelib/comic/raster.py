@@ -47,9 +47,11 @@ def as_png(data):
 
 
 def to_webp(image, quality=90):
-    """A Pillow image as WebP bytes (a reader's panel: small to send, crisp enough to read)."""
+    """A Pillow image as WebP bytes (a reader's panel: small to send, crisp enough to read).
+    Method 2: as small as method 4 on panels, in a third of the time (a recomposition after a
+    balloon move waits for it)."""
     out = io.BytesIO()
-    image.save(out, "WEBP", quality=quality, method=4)
+    image.save(out, "WEBP", quality=quality, method=2)
     return out.getvalue()
 
 

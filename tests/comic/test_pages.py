@@ -132,7 +132,7 @@ def test_a_wide_panel_is_lettered_for_a_phone_on_its_own():
     geometry = pages.compose("Title", "tiers", scenes).geometry
     on_page = [s["text_px"] * 390 / (s["box"][2] - s["box"][0]) for s in geometry["scenes"]]
     assert min(on_page) < 13.5  # the problem: the wide panel cropped from the page
-    readers = pages.reader_panels("tiers", scenes, geometry["fraction"])
+    readers = list(pages.reader_panels("tiers", scenes, geometry["fraction"]))
     for (image, info), size in zip(readers, layouts.drawing_sizes("tiers", 7), strict=True):
         assert image.size == size == (info["width"], info["height"])
         assert info["lettered"] == "own"
@@ -147,7 +147,7 @@ def test_a_reader_panel_too_full_for_its_own_size_keeps_the_pages_lettering():
             {"kind": "caption", "text": "and still more " * 12}]
     scenes = panels("tiers", 3, talk)
     geometry = pages.compose("Title", "tiers", scenes).geometry
-    readers = pages.reader_panels("tiers", scenes, geometry["fraction"])
+    readers = list(pages.reader_panels("tiers", scenes, geometry["fraction"]))
     wide, on_page = readers[0][1], geometry["scenes"][0]
     assert wide["lettered"] == "page"
     # The same lettering as the page's, relative to the panel: what a crop of the page shows.
