@@ -21,7 +21,7 @@ CHILD = r"""
 import io, json, resource, statistics, sys, time
 RUNS = 6
 from PIL import Image, ImageDraw
-from chalicelib.comic import exports, layouts, pages
+from chalicelib.comic import exports, layouts, pages, raster
 
 def art(seed, size):
     noise = Image.effect_noise(size, 60).convert("RGB")
@@ -73,6 +73,10 @@ else:
         data = make()
         result[name + "_s"] = time.perf_counter() - started
         result[name + "_mb"] = len(data) / 1e6
+    started = time.perf_counter()  # each scene lettered alone for the phone reader, as WebP
+    webps = [raster.to_webp(image) for image, _ in pages.reader_panels("auto", panels)]
+    result["readers_s"] = time.perf_counter() - started
+    result["readers_mb"] = sum(len(w) for w in webps) / 1e6
     result["peak_mb"] = rss_mb()
 print(json.dumps(result))
 """
@@ -96,6 +100,7 @@ def main():
     print(f"24-scene cartoon: {book['pages']} pages composed in {book['compose_s']:.2f} s")
     print(f"  PDF: {book['pdf_s']:.2f} s, {book['pdf_mb']:.1f} MB; "
           f"CBZ: {book['cbz_s']:.2f} s, {book['cbz_mb']:.1f} MB; "
+          f"reader pictures: {book['readers_s']:.2f} s, {book['readers_mb']:.1f} MB; "
           f"peak memory {book['peak_mb']:.0f} MB")
     over = page["warm_s"] > BUDGET_SECONDS or page["peak_mb"] > BUDGET_MB
     if over:

@@ -77,18 +77,40 @@ def describe(cartoon, scene_items):
     }
 
 
+def _pdf(key, download_name):
+    if not key:
+        return None
+    return {"url": storage.presign(key),
+            "download_url": storage.presign(key, download_name=download_name)}
+
+
 def _takeaways(cartoon, slug, ready):
-    """The pages (page 1 is the `strip`), the PDF and the CBZ, once composed and current."""
+    """The pages (page 1 is the `strip`), the PDFs (A4 and US Letter) and the CBZ, once
+    composed and current; with where each scene sits on its page, its lettering's positions
+    and text size, and its reader panel (the scene alone, lettered for a phone's width)."""
     if not ready or not cartoon.page_keys:
-        return {"pages": [], "pdf": None, "cbz": None}
-    pages = [_links(key, thumb, f"{slug}-page-{n}.png") for n, (key, thumb) in enumerate(
-        zip(cartoon.page_keys, cartoon.page_thumb_keys or [], strict=True), start=1)]
+        return {"pages": [], "pdf": None, "pdf_letter": None, "cbz": None, "panels": []}
+    geometry = cartoon.geometry or {}
+    sizes = geometry.get("pages") or [{}] * len(cartoon.page_keys)
+    pages = [{**_links(key, thumb, f"{slug}-page-{n}.png"), "number": n,
+              "width": size.get("width"), "height": size.get("height")}
+             for n, (key, thumb, size) in enumerate(
+                 zip(cartoon.page_keys, cartoon.page_thumb_keys or [], sizes, strict=True),
+                 start=1)]
+    readers = cartoon.reader_keys or []
+    panels = []
+    for index, scene in enumerate(geometry.get("scenes") or []):
+        reader = dict(scene.get("reader") or {})
+        if index < len(readers):
+            reader["url"] = storage.presign(readers[index])
+        panels.append({**{k: scene[k] for k in ("number", "page", "box", "rect", "text_px",
+                                               "elements")}, "reader": reader or None})
     return {"pages": pages,
-            "pdf": {"url": storage.presign(cartoon.pdf_key),
-                    "download_url": storage.presign(cartoon.pdf_key,
-                                                    download_name=f"{slug}.pdf")},
+            "pdf": _pdf(cartoon.pdf_key, f"{slug}.pdf"),
+            "pdf_letter": _pdf(cartoon.pdf_letter_key, f"{slug}-letter.pdf"),
             "cbz": {"download_url": storage.presign(cartoon.cbz_key,
-                                                    download_name=f"{slug}.cbz")}}
+                                                    download_name=f"{slug}.cbz")},
+            "panels": panels}
 
 
 def _describe_scene(scene, slug):

@@ -16,6 +16,7 @@ cartoon's `fraction` so its lettering matches the other pages.
 import io
 import itertools
 import math
+from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageOps
 
@@ -68,10 +69,11 @@ def _fitted(panel, size):
 
 
 def compose_page(page, panels, *, title="", fraction=lettering.PREFERRED, basis=None,
-                 sizes=None, scale=None):
+                 sizes=None, scale=None, record=None):
     """One page (a layouts.Page) with its panels, as a Pillow image. `basis` is
     layouts.basis() of the cartoon (this page's smallest cell when None); `scale`, the page's
-    width in px, is the one its panels need when None, and no less when given."""
+    width in px, is the one its panels need when None, and no less when given. When `record`
+    is a list, each panel's `(cell rectangle in page px, Lettering drawn)` is appended to it."""
     sizes = sizes or [_panel_pixels(p) for p in panels]
     scale = max(scale or 0, _scale(page, sizes))
     unit = (basis or min(math.sqrt(c.w * c.h) for c in page.cells)) * scale
@@ -85,8 +87,10 @@ def compose_page(page, panels, *, title="", fraction=lettering.PREFERRED, basis=
     for cell, panel in zip(page.cells, panels, strict=True):
         left, top, right, bottom = _rect(cell, scale, band)
         image = _fitted(panel, (right - left, bottom - top))
-        lettering.letter(image, panel.get("elements", []), panel.get("staging"), fraction,
-                         unit)
+        drawn = lettering.letter(image, panel.get("elements", []), panel.get("staging"),
+                                 fraction, unit)
+        if record is not None:
+            record.append(((left, top, right, bottom), drawn))
         canvas.paste(image, (left, top))
         del image
         draw.rectangle((left - border, top - border, right + border - 1, bottom + border - 1),
@@ -130,6 +134,41 @@ def fit_problems(template, scenes):
 
 def compose_cartoon(title, template, panels):
     """PNG bytes of each page of the cartoon, in order."""
+    return compose(title, template, panels).pngs
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A composed cartoon: the pages' PNGs, and where everything landed (`geometry`, plain
+    JSON-friendly data, see `_geometry_of`)."""
+    pngs: list
+    geometry: dict
+
+
+def _box(box, size):
+    """A (left, top, right, bottom) px box as fractions of `size`, 4 decimals."""
+    return [round(box[0] / size[0], 4), round(box[1] / size[1], 4),
+            round(box[2] / size[0], 4), round(box[3] / size[1], 4)]
+
+
+def _scene_geometry(number, page_number, rect, page_size, drawn):
+    """One scene on its page: its cell in page px and as fractions of the page, its text size
+    in page px (None without texts), and each element's resolved `at`, `tail` and box
+    (fractions of the panel)."""
+    panel_size = (rect[2] - rect[0], rect[3] - rect[1])
+    elements = []
+    for placed, position in zip(drawn.placed, drawn.positions(), strict=True):
+        elements.append({**position, "kind": placed.element.kind,
+                         "box": _box(placed.box, panel_size)})
+    return {"number": number, "page": page_number, "box": list(rect),
+            "rect": _box(rect, page_size), "text_px": drawn.size if drawn.placed else None,
+            "elements": elements}
+
+
+def compose(title, template, panels):
+    """The cartoon's pages (PNG) and its geometry: `{"pages": [{"width", "height"}],
+    "scenes": [_scene_geometry...], "fraction": the text size as a fraction of the lettering
+    unit}`, what a reader needs to crop a panel or put a handle on a balloon."""
     sizes = [_panel_pixels(p) for p in panels]
     fraction = cartoon_fraction(template, panels, sizes)
     unit = layouts.basis(template, len(panels))
@@ -138,17 +177,51 @@ def compose_cartoon(title, template, panels):
     own = [_scale(page, sizes[start:end])
            for page, start, end in zip(book, bounds, bounds[1:], strict=False)]
     widest = max(own)
-    out = []
+    out, geometry = [], {"pages": [], "scenes": [], "fraction": round(fraction, 5)}
     for number, (page, start, end) in enumerate(zip(book, bounds, bounds[1:], strict=False)):
         # One width for all pages, so they print alike; but a short page of big cells (a
         # strip's last panel alone) is not blown up past MAX_UPSCALE for it.
         scale = min(widest, math.floor(own[number] * MAX_UPSCALE))
+        record = []
         image = compose_page(page, panels[start:end], title=title if number == 0 else "",
                              fraction=fraction, basis=unit, sizes=sizes[start:end],
-                             scale=scale)
+                             scale=scale, record=record)
+        geometry["pages"].append({"width": image.width, "height": image.height})
+        geometry["scenes"] += [_scene_geometry(start + k + 1, number + 1, rect, image.size, drawn)
+                               for k, (rect, drawn) in enumerate(record)]
         out.append(to_png(image))
         del image
-    return out
+    return Composed(out, geometry)
+
+
+def reader_panels(template, panels, fraction=None):
+    """Each scene as its own lettered picture for a phone, which shows one panel at a time at
+    full width: yields `(Pillow image, {"width", "height", "text_px", "lettered"})` in order,
+    one at a time (encode each and let it go: 24 panels at once would hold 75 MB).
+
+    On a page, text is sized to the page's smallest panel, so a wide establishing panel shown
+    alone at a phone's width would letter below 14 CSS px. Here each panel is lettered relative
+    to its own width (one fraction for the whole cartoon, at least `lettering.MINIMUM`), so
+    its text is at least 3.6 % of the width it is shown at: 14 CSS px on a 390 px screen.
+    A panel whose texts do not fit that way (a short wide panel with much to say) falls back
+    to the page's lettering ("lettered": "page"), smaller but never cut."""
+    sizes = [_panel_pixels(p) for p in panels]
+    own = lettering.cartoon_fraction(
+        [(size, p.get("elements", []), p.get("staging"), size[0])
+         for size, p in zip(sizes, panels, strict=True)])
+    page_fraction = fraction or cartoon_fraction(template, panels, sizes)
+    for panel, size, (_, page_unit) in zip(panels, sizes, _geometry(template, sizes),
+                                           strict=True):
+        image = _fitted(panel, size)
+        elements, staging = panel.get("elements", []), panel.get("staging")
+        try:
+            drawn, how = lettering.letter(image, elements, staging, own, size[0]), "own"
+        except lettering.DoesNotFit:
+            drawn = lettering.letter(image, elements, staging, page_fraction, page_unit)
+            how = "page"
+        yield image, {"width": size[0], "height": size[1],
+                      "text_px": drawn.size if drawn.placed else None, "lettered": how}
+        del image
 
 
 def to_png(image):

@@ -46,6 +46,15 @@ def as_png(data):
     return data if image.format == "PNG" else to_png(image.convert("RGB"))
 
 
+def to_webp(image, quality=90):
+    """A Pillow image as WebP bytes (a reader's panel: small to send, crisp enough to read).
+    Method 2: as small as method 4 on panels, in a third of the time (a recomposition after a
+    balloon move waits for it)."""
+    out = io.BytesIO()
+    image.save(out, "WEBP", quality=quality, method=2)
+    return out.getvalue()
+
+
 def thumbnail_webp(data, side=THUMB_SIDE):
     image = open_image(data).convert("RGB")
     image.thumbnail((side, side), Image.Resampling.LANCZOS)

@@ -298,8 +298,14 @@ class Cartoon(Model):
     # The composed pages (strip_key and strip_thumb_key are page 1's), the PDF and the CBZ.
     page_keys = ListAttribute(of=UnicodeAttribute, null=True)
     page_thumb_keys = ListAttribute(of=UnicodeAttribute, null=True)
-    pdf_key = UnicodeAttribute(null=True)
+    pdf_key = UnicodeAttribute(null=True)  # A4
+    pdf_letter_key = UnicodeAttribute(null=True)  # US Letter
     cbz_key = UnicodeAttribute(null=True)
+    # Each scene alone, lettered for a phone's full width (comic/pages.reader_panels), in order.
+    reader_keys = ListAttribute(of=UnicodeAttribute, null=True)
+    # Where everything landed on the pages: each page's size, each scene's cell, text size and
+    # lettering positions, and its reader panel's size and text size (pages.compose).
+    geometry = JSONAttribute(null=True)
     # The gallery's summary, so a page is one query: refreshed after every scene moves, under
     # an optimistic version so a stale refresh never overwrites a newer one.
     status = UnicodeAttribute(default="drawing")

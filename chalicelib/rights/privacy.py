@@ -64,10 +64,14 @@ def policy(lang="en"):
               "modifiez. Elle n'est pas conservée : elle est vérifiée par le service de "
               "modération, envoyée au modèle de rédaction, et le brouillon ne revient qu'à "
               "votre navigateur. Base légale : exécution du contrat."),
-            t("Generated images and the comic made of them (its pages, a PDF and a CBZ) — your "
-              "personal gallery. Legal basis: performance of the contract.",
-              "Images générées et la bande dessinée qui en est faite (ses pages, un PDF et un "
-              "CBZ) — votre galerie personnelle. Base légale : exécution du contrat."),
+            t("Generated images and the comic made of them (its pages, PDFs for A4 and US "
+              "Letter paper, a CBZ, each panel lettered on its own for reading on a phone, and "
+              "where each panel and balloon sits on the pages) — your personal gallery. Legal "
+              "basis: performance of the contract.",
+              "Images générées et la bande dessinée qui en est faite (ses pages, des PDF aux "
+              "formats A4 et US Letter, un CBZ, chaque case lettrée seule pour la lecture sur "
+              "téléphone, et la place de chaque case et de chaque bulle sur les pages) — votre "
+              "galerie personnelle. Base légale : exécution du contrat."),
             t("Share links — only when you make one: a cartoon's link, its creation date and "
               "its expiry. Anyone holding the link sees that cartoon's title, pages and texts "
               "(the image addresses carry an opaque account number, never your email address, "

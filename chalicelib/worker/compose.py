@@ -1,9 +1,11 @@
 """The pages: composed by the scene that completes a cartoon, and by the `recompose` job that a
 text edit queues. Each page is composed at the panels' full resolution with their lettering
-(comic/pages.py) and stored with a thumbnail, beside a PDF (A4) and a CBZ of all the pages;
-page 1 is also the cartoon's `strip` (what older clients show) and its gallery cover. The
-stored pages are current when their fingerprint (cartoons/strips.py) matches what the scenes
-show now."""
+(comic/pages.py) and stored with a thumbnail, beside a PDF for A4 paper, one for US Letter
+and a CBZ of all the pages; page 1 is also the cartoon's `strip` (what older clients show) and
+its gallery cover. Each scene is also stored alone, lettered for a phone's full width (the
+reader's panels), and the pages' geometry (cells, text sizes, balloon positions) is kept on the
+cartoon for the site. The stored pages are current when their fingerprint
+(cartoons/strips.py) matches what the scenes show now."""
 
 from pynamodb.exceptions import UpdateError
 
@@ -44,8 +46,9 @@ def compose_if_complete(account_id, cartoon_id, rounds=3):
     return False
 
 
-def _files(cartoon, inputs, pngs):
-    """(key, bytes, content type) of every page, its thumbnail, the PDF and the CBZ."""
+def _files(cartoon, inputs, pngs, readers=()):
+    """(key, bytes, content type) of every page, its thumbnail, the PDFs (A4, Letter), the CBZ
+    and each scene's reader panel (WebP), in that order."""
     def key(name):
         return storage.cartoon_key(cartoon.account_id, cartoon.cartoon_id,
                                    f"pages/{inputs[:16]}/{name}")
@@ -56,8 +59,12 @@ def _files(cartoon, inputs, pngs):
                   (key(f"page-{number}.webp"), raster.thumbnail_webp(png, side=480),
                    "image/webp")]
     files += [(key("cartoon.pdf"), exports.pdf(cartoon.title, pngs, "A4"), "application/pdf"),
+              (key("cartoon-letter.pdf"), exports.pdf(cartoon.title, pngs, "Letter"),
+               "application/pdf"),
               (key("cartoon.cbz"), exports.cbz(cartoon.title, pngs),
                "application/vnd.comicbook+zip")]
+    files += [(key(f"reader-{number:02d}.webp"), webp, "image/webp")
+              for number, webp in enumerate(readers, start=1)]
     return files
 
 
@@ -68,20 +75,34 @@ def _compose(cartoon, scene_items, inputs):
     if any(panel["image"] is None for panel in panels):
         guard.check(alive)  # its deletion took the panels: Gone, nothing to retry
         raise RuntimeError("a finished panel is missing from the bucket")
-    pngs = pages.compose_cartoon(cartoon.title, cartoon.layout or "auto", panels)
+    template = cartoon.layout or "auto"
+    composed = pages.compose(cartoon.title, template, panels)
+    pngs, geometry = composed.pngs, composed.geometry
+    readers = []
+    for scene, (image, info) in zip(geometry["scenes"],
+                                    pages.reader_panels(template, panels, geometry["fraction"]),
+                                    strict=True):
+        scene["reader"] = info
+        readers.append(raster.to_webp(image))
+        del image
     del panels
-    files = _files(cartoon, inputs, pngs)
+    files = _files(cartoon, inputs, pngs, readers)
     guard.put_all(alive, files)
     keys = [key for key, _, _ in files]
-    page_keys, thumb_keys = keys[0:-2:2], keys[1:-2:2]
-    previous = [cartoon.strip_key, cartoon.strip_thumb_key, cartoon.pdf_key, cartoon.cbz_key,
-                *(cartoon.page_keys or []), *(cartoon.page_thumb_keys or [])]
+    count = len(pngs)
+    page_keys, thumb_keys = keys[0:2 * count:2], keys[1:2 * count:2]
+    pdf_key, letter_key, cbz_key = keys[2 * count:2 * count + 3]
+    reader_keys = keys[2 * count + 3:]
+    previous = [cartoon.strip_key, cartoon.strip_thumb_key, cartoon.pdf_key,
+                cartoon.pdf_letter_key, cartoon.cbz_key, *(cartoon.page_keys or []),
+                *(cartoon.page_thumb_keys or []), *(cartoon.reader_keys or [])]
     try:
         cartoon.update(actions=[
             Cartoon.strip_key.set(page_keys[0]), Cartoon.strip_thumb_key.set(thumb_keys[0]),
             Cartoon.page_keys.set(page_keys), Cartoon.page_thumb_keys.set(thumb_keys),
-            Cartoon.pdf_key.set(keys[-2]), Cartoon.cbz_key.set(keys[-1]),
-            Cartoon.strip_inputs.set(inputs)],
+            Cartoon.pdf_key.set(pdf_key), Cartoon.pdf_letter_key.set(letter_key),
+            Cartoon.cbz_key.set(cbz_key), Cartoon.reader_keys.set(reader_keys),
+            Cartoon.geometry.set(geometry), Cartoon.strip_inputs.set(inputs)],
             condition=Cartoon.cartoon_id.exists() & Cartoon.deleting_since.does_not_exist())
     except UpdateError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":

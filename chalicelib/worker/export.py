@@ -180,13 +180,18 @@ def cartoon_document(cartoon, scene_items, archive):
 
 
 def _composed(cartoon, folder, archive):
-    """The pages, PDF and CBZ; an older cartoon has only its strip. Page 1 is the strip: it
-    goes in once."""
+    """The pages, PDFs (A4, Letter), CBZ, each scene's reader panel and where everything sits
+    on the pages (cells, text sizes, balloon positions); an older cartoon has only its strip.
+    Page 1 is the strip: it goes in once."""
     pages = [archive.image(key, f"{folder}/pages/page-{n}")
              for n, key in enumerate(cartoon.page_keys or [], start=1)]
     return {"strip": pages[0] if pages else archive.image(cartoon.strip_key, f"{folder}/strip"),
             "pages": pages, "pdf": archive.image(cartoon.pdf_key, f"{folder}/comic"),
-            "cbz": archive.image(cartoon.cbz_key, f"{folder}/comic")}
+            "pdf_letter": archive.image(cartoon.pdf_letter_key, f"{folder}/comic-letter"),
+            "cbz": archive.image(cartoon.cbz_key, f"{folder}/comic"),
+            "reader_panels": [archive.image(key, f"{folder}/reader/scene-{n:02d}")
+                              for n, key in enumerate(cartoon.reader_keys or [], start=1)],
+            "geometry": cartoon.geometry}
 
 
 def scene_document(scene, folder, archive):

@@ -72,7 +72,11 @@ def start_stack(tmp_path_factory, **extra_env):
 
 def stop_stack(stack):
     stack.process.terminate()
-    stack.process.wait(timeout=10)
+    try:
+        stack.process.wait(timeout=30)
+    except subprocess.TimeoutExpired:  # a loaded machine: moto's shutdown can stall
+        stack.process.kill()
+        stack.process.wait(timeout=10)
     stack.log.close()
 
 

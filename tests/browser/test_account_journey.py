@@ -54,7 +54,7 @@ def test_export_my_data_and_download_the_zip(page, stack):
     page.click("#create-submit")
     page.wait_for_url(re.compile(r"/cartoon\.html\?id=\d{13}[0-9a-f]{8}$"))
     cartoon_id = page.url.rsplit("=", 1)[1]
-    expect(page.locator("#strip-card")).to_be_visible(timeout=60000)
+    expect(page.locator("#pages-card")).to_be_visible(timeout=60000)
 
     page.click("text=Account")
     expect(page.locator("#account-email")).to_have_text("exporter@example.com")
@@ -80,6 +80,10 @@ def test_export_my_data_and_download_the_zip(page, stack):
     assert cartoon["scenes"][0]["caption"] == "Meanwhile, in the attic…"
     for path in [s["image"] for s in cartoon["scenes"]] + [cartoon["strip"]]:
         assert archive.read(path).startswith(b"\x89PNG")
+    assert archive.read(cartoon["pdf_letter"]).startswith(b"%PDF-")
+    for path in cartoon["reader_panels"]:  # each scene lettered for a phone
+        assert archive.read(path)[8:12] == b"WEBP"
+    assert [s["number"] for s in cartoon["geometry"]["scenes"]] == [1, 2, 3]
 
     # Coming back later, the page offers the ready export again.
     page.reload()

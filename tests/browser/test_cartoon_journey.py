@@ -33,35 +33,35 @@ def test_create_a_cartoon_watch_it_finish_and_see_the_strip(page, drawing_stack)
     expect(page.locator(".panel")).to_have_count(3)
 
     expect(page.locator(".panel[data-state=done]")).to_have_count(3, timeout=60000)
-    expect(page.locator("#strip-card")).to_be_visible(timeout=30000)
-    expect(page.locator("#progress-text")).to_have_text("Finished: 3 scenes and the strip.")
+    expect(page.locator("#pages-card")).to_be_visible(timeout=30000)
+    expect(page.locator("#progress-text")).to_have_text("Finished: 3 scenes on 1 page.")
     assert page.locator("#progress").evaluate("p => p.value === p.max")
     page.wait_for_function("img => img.complete && img.naturalWidth > 1000",
-                           arg=page.locator("#strip-image").element_handle())
+                           arg=page.locator(".page-image").first.element_handle())
     for image in page.locator(".panel-image").element_handles():
         page.wait_for_function(LOADED, arg=image)
-    strip_src = page.locator("#strip-image").get_attribute("src")
+    strip_src = page.locator(".page-image").first.get_attribute("src")
     assert strip_src.startswith("http://127.0.0.1:")  # moto's S3, through a presigned URL
     assert "X-Amz-Signature=" in strip_src
     assert "response-content-disposition=attachment" in page.locator(
-        "#strip-download").get_attribute("href")
+        ".download-page").first.get_attribute("href")
 
-    # A caption edit is free and redraws the strip.
+    # A caption edit is free and composes the page again.
     first = page.locator("#scene-1")
-    first.locator(".edit-caption").fill("Much later, in the attic…")
+    first.locator(".edit-text").first.fill("Much later, in the attic…")
     first.locator("button[type=submit]").click()
     expect(page.locator("#scene-1 [data-notice]")).to_contain_text("Saved", timeout=20000)
-    # The worker lays the strip out again; the page follows it until it is back.
-    expect(page.locator("#progress-text")).to_have_text("Finished: 3 scenes and the strip.",
+    # The worker lays the page out again; the page follows it until it is back.
+    expect(page.locator("#progress-text")).to_have_text("Finished: 3 scenes on 1 page.",
                                                         timeout=20000)
-    expect(page.locator("#strip-image")).not_to_have_attribute("src", strip_src)
+    expect(page.locator(".page-image").first).not_to_have_attribute("src", strip_src)
     expect(page.locator("#who-balance")).to_have_text("27 credits")
 
     # A redraw costs the scene's credit and the scene comes back drawn.
     page.locator("#scene-2 .redraw").click()
     expect(page.locator("#who-balance")).to_have_text("26 credits", timeout=15000)
     expect(page.locator("#scene-2")).to_have_attribute("data-state", "done", timeout=30000)
-    expect(page.locator("#strip-card")).to_be_visible(timeout=30000)
+    expect(page.locator("#pages-card")).to_be_visible(timeout=30000)
     assert blocked == []
 
 

@@ -15,7 +15,7 @@ def test_open_and_delete_a_cartoon_from_the_gallery(page, stack):
     page.select_option("#quality", "low")
     page.click("#create-submit")
     page.wait_for_url(re.compile(r"/cartoon\.html\?id="))
-    expect(page.locator("#strip-card")).to_be_visible(timeout=60000)
+    expect(page.locator("#pages-card")).to_be_visible(timeout=60000)
 
     page.click("nav >> text=Gallery")
     card = page.locator(".gallery-card")

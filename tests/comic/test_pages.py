@@ -87,3 +87,71 @@ def test_every_page_of_a_cartoon_has_one_width_so_they_print_alike():
     strip = [opened(p) for p in pages.compose_cartoon("T", "strip", panels("strip", 5, []))]
     assert strip[1].width <= 1.5 * (1024 / layouts.pages("strip", 5)[1].cells[0].w + 1)
     assert all(p.width * p.height <= raster.MAX_PIXELS for p in strip)  # readable again
+
+
+def test_the_geometry_says_where_each_cell_and_balloon_landed():
+    scenes = panels("tiers", 7)
+    moved = [{**TALK[0]}, {**TALK[1], "at": [0.5, 0.6], "tail": [0.3, 0.9]}, {**TALK[2]}]
+    scenes[2] = {**scenes[2], "elements": moved}
+    composed = pages.compose("Title", "tiers", scenes)
+    geometry = composed.geometry
+    images = [opened(p) for p in composed.pngs]
+    assert [(p["width"], p["height"]) for p in geometry["pages"]] == [i.size for i in images]
+    assert [s["number"] for s in geometry["scenes"]] == list(range(1, 8))
+    for scene, (page_index, cell) in zip(geometry["scenes"], layouts.cells("tiers", 7),
+                                         strict=True):
+        page = geometry["pages"][page_index]
+        left, top, right, bottom = scene["box"]
+        assert scene["page"] == page_index + 1
+        assert abs(left - cell.x * page["width"]) <= 1 and abs(right - left - cell.w *
+                                                                page["width"]) <= 2
+        assert scene["rect"] == [round(left / page["width"], 4), round(top / page["height"], 4),
+                                 round(right / page["width"], 4),
+                                 round(bottom / page["height"], 4)]
+        given = [{k: v for k, v in e.items() if k in ("kind", "text", "speaker")}
+                 for e in scenes[scene["number"] - 1]["elements"]]
+        fresh = lettering.layout((right - left, bottom - top), given,
+                                 STAGING, geometry["fraction"],
+                                 layouts.basis("tiers", 7) * page["width"])
+        if scene["number"] != 3:  # the same layout the page was lettered with
+            assert [e["at"] for e in scene["elements"]] == [p["at"] for p in fresh.positions()]
+            assert scene["text_px"] == fresh.size
+        for element in scene["elements"]:
+            box = element["box"]
+            assert 0 <= box[0] < box[2] <= 1 and 0 <= box[1] < box[3] <= 1
+            assert box[0] <= element["at"][0] <= box[2] and box[1] <= element["at"][1] <= box[3]
+    placed = geometry["scenes"][2]["elements"][1]
+    assert placed["at"] == [0.5, 0.6] and placed["tail"] == [0.3, 0.9]  # kept where it was put
+
+
+def test_a_wide_panel_is_lettered_for_a_phone_on_its_own():
+    """On the page a tiers cartoon's wide panel letters at the small panels' size: shown alone
+    at a 390 px phone's width, its text would be about 8 px. Its reader panel letters relative
+    to its own width: 14 CSS px or more on every panel."""
+    scenes = panels("tiers", 7)
+    geometry = pages.compose("Title", "tiers", scenes).geometry
+    on_page = [s["text_px"] * 390 / (s["box"][2] - s["box"][0]) for s in geometry["scenes"]]
+    assert min(on_page) < 13.5  # the problem: the wide panel cropped from the page
+    readers = list(pages.reader_panels("tiers", scenes, geometry["fraction"]))
+    for (image, info), size in zip(readers, layouts.drawing_sizes("tiers", 7), strict=True):
+        assert image.size == size == (info["width"], info["height"])
+        assert info["lettered"] == "own"
+        assert info["text_px"] * 390 / info["width"] >= 390 * lettering.MINIMUM - 0.5 >= 13.5
+    untouched = opened(scenes[0]["image"]).convert("RGB")
+    assert ImageChops.difference(readers[0][0], untouched).getbbox()  # it is lettered
+
+
+def test_a_reader_panel_too_full_for_its_own_size_keeps_the_pages_lettering():
+    talk = [{"kind": "speech", "speaker": "Ada", "text": "word " * 40},
+            {"kind": "speech", "speaker": "Bob", "text": "more " * 40},
+            {"kind": "caption", "text": "and still more " * 12}]
+    scenes = panels("tiers", 3, talk)
+    geometry = pages.compose("Title", "tiers", scenes).geometry
+    readers = list(pages.reader_panels("tiers", scenes, geometry["fraction"]))
+    wide, on_page = readers[0][1], geometry["scenes"][0]
+    assert wide["lettered"] == "page"
+    # The same lettering as the page's, relative to the panel: what a crop of the page shows.
+    page_width = on_page["box"][2] - on_page["box"][0]
+    assert abs(wide["text_px"] / wide["width"] - on_page["text_px"] / page_width) < 1.5 / wide[
+        "width"]
+    assert [info["lettered"] for _, info in readers[1:]] == ["own", "own"]

@@ -157,11 +157,19 @@ def test_export_contents_match_what_was_stored(app, signed_in, aws):
         assert len(described["pages"]) == len(cartoon.page_keys) == 1
         for path, key in [(described["pages"][0], cartoon.strip_key),
                           (described["pdf"], cartoon.pdf_key),
-                          (described["cbz"], cartoon.cbz_key)]:
+                          (described["pdf_letter"], cartoon.pdf_letter_key),
+                          (described["cbz"], cartoon.cbz_key),
+                          *zip(described["reader_panels"], cartoon.reader_keys, strict=True)]:
             assert path.startswith(f"cartoons/{cartoon.cartoon_id}/")
             assert archive.read(path) == storage.read(key)
             images += 1
         assert described["pdf"].endswith(".pdf") and described["cbz"].endswith(".cbz")
+        assert described["pdf_letter"].endswith("comic-letter.pdf")
+        assert len(described["reader_panels"]) == len(scene_items)
+        # Where each panel and balloon sits on the pages (the owner's moves included).
+        assert described["geometry"] == cartoon.geometry
+        assert [s["number"] for s in described["geometry"]["scenes"]] == [
+            int(s.number) for s in scene_items]
     assert document["cartoons"][0]["scenes"][1]["caption"] == "Later, a new caption"
     assert document["cartoons"][0]["scenes"][1]["elements"] == [
         {"kind": "caption", "text": "Later, a new caption", "speaker": ""}]

@@ -137,9 +137,11 @@ def test_the_privacy_policy_is_built_from_settings_and_code(client, lang, title)
     assert "15 minutes" in text and ("30 days" in text or "30 jours" in text)
     assert "eu-west-3" in text and "OpenAI" in text and "Stripe" in text and "Resend" in text
     assert links.LINK_TTL == 15 * 60
-    stored = {"en": ("speech and thought balloons", "where you placed them", "its pages, a PDF"),
+    stored = {"en": ("speech and thought balloons", "where you placed them", "its pages, PDFs",
+                     "US Letter", "where each panel and balloon sits on the pages"),
               "fr": ("bulles de dialogue et de pensée", "où vous les avez placés",
-                     "ses pages, un PDF")}[lang]
+                     "ses pages, des PDF", "US Letter",
+                     "la place de chaque case et de chaque bulle")}[lang]
     assert all(words in text for words in stored)
 
 

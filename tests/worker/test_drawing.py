@@ -202,16 +202,16 @@ def test_a_strip_that_failed_to_compose_is_composed_when_the_job_is_retried(
     cartoon_id = signed_in.post("/api/cartoons", cartoon_body(1)).json["cartoon_id"]
     deliver(aws["queue_url"], *take_messages(aws["queue_url"]))
     scene_job = take_messages(aws["queue_url"])
-    compose = pages.compose_cartoon
+    compose = pages.compose
 
     def broken(*args, **kwargs):
         raise OSError("the bucket hiccuped")
 
-    monkeypatch.setattr(pages, "compose_cartoon", broken)
+    monkeypatch.setattr(pages, "compose", broken)
     with pytest.raises(OSError):  # so that SQS delivers the job again
         deliver(aws["queue_url"], *scene_job)
     assert signed_in.get(f"/api/cartoons/{cartoon_id}").json["status"] == "composing"
-    monkeypatch.setattr(pages, "compose_cartoon", compose)
+    monkeypatch.setattr(pages, "compose", compose)
     deliver(aws["queue_url"], *scene_job)  # SQS delivers it again
     state = signed_in.get(f"/api/cartoons/{cartoon_id}").json
     assert state["status"] == "done" and state["strip"] is not None

@@ -55,8 +55,8 @@ def test_pages_a_pdf_and_a_cbz_are_stored_and_presigned(signed_in, aws):
     state = signed_in.get(f"/api/cartoons/{cartoon_id}").json
     assert state["status"] == "done" and len(state["pages"]) == 2  # 4 + 2 on a grid
     prefix = f"users/{account_id}/cartoons/{cartoon_id}/pages/"
-    assert state["strip"] == {**state["pages"][0], "download_url": state["strip"][
-        "download_url"]}  # the strip is page 1
+    assert [state["strip"][k] for k in ("url", "thumbnail_url")] == [
+        state["pages"][0][k] for k in ("url", "thumbnail_url")]  # the strip is page 1
     pngs = []
     for number, page in enumerate(state["pages"], start=1):
         kind, png = stored(key_of(page["url"]))
@@ -71,6 +71,16 @@ def test_pages_a_pdf_and_a_cbz_are_stored_and_presigned(signed_in, aws):
     assert kind == "application/pdf" and key_of(state["pdf"]["url"]).startswith(prefix)
     document = pypdf.PdfReader(io.BytesIO(data))
     assert len(document.pages) == 2 and document.metadata.title == "The attic machine"
+    assert {tuple(sorted(round(float(v)) for v in p.mediabox[2:])) for p in document.pages} == {
+        (595, 842)}  # A4, whichever way round
+    kind, data = stored(key_of(state["pdf_letter"]["download_url"]))
+    assert kind == "application/pdf" and key_of(state["pdf_letter"]["url"]).startswith(prefix)
+    assert parse_qs(urlsplit(state["pdf_letter"]["download_url"]).query)[
+        "response-content-disposition"] == ['attachment; filename="the-attic-machine-letter.pdf"']
+    letter = pypdf.PdfReader(io.BytesIO(data))
+    assert len(letter.pages) == 2 and letter.metadata.title == "The attic machine"
+    assert {tuple(sorted(round(float(v)) for v in p.mediabox[2:])) for p in letter.pages} == {
+        (612, 792)}  # US Letter
     kind, data = stored(key_of(state["cbz"]["download_url"]))
     archive = zipfile.ZipFile(io.BytesIO(data))
     assert archive.namelist() == ["page-001.png", "page-002.png", "ComicInfo.xml"]
@@ -142,3 +152,40 @@ def test_a_cartoon_composed_before_pages_keeps_its_strip_until_an_edit(signed_in
     after = signed_in.get(f"/api/cartoons/{cartoon_id}").json
     assert after["status"] == "done" and len(after["pages"]) == 1 and after["pdf"]
     assert key_of(after["strip"]["url"]) != cartoon.strip_key
+
+
+def test_the_view_gives_each_panels_geometry_and_its_reader_picture(signed_in, aws):
+    account_id = give(signed_in, 20)
+    cartoon_id = signed_in.post("/api/cartoons", cartoon_body(6, layout="tiers")).json[
+        "cartoon_id"]
+    drain(aws["queue_url"])
+    state = signed_in.get(f"/api/cartoons/{cartoon_id}").json
+    prefix = f"users/{account_id}/cartoons/{cartoon_id}/pages/"
+    assert [p["number"] for p in state["panels"]] == list(range(1, 7))
+    for panel, scene in zip(state["panels"], state["scenes"], strict=True):
+        page = state["pages"][panel["page"] - 1]
+        png = Image.open(io.BytesIO(stored(key_of(page["url"]))[1]))
+        assert png.size == (page["width"], page["height"])
+        left, top, right, bottom = panel["box"]
+        assert 0 < left < right < page["width"] and 0 < top < bottom < page["height"]
+        assert len(panel["elements"]) == len(scene["elements"])
+        kind, data = stored(key_of(panel["reader"]["url"]))
+        assert kind == "image/webp" and key_of(panel["reader"]["url"]).startswith(prefix)
+        picture = Image.open(io.BytesIO(data))
+        assert picture.size == (panel["reader"]["width"], panel["reader"]["height"])
+        if scene["elements"]:  # legible at a 390 px phone's width
+            assert panel["reader"]["text_px"] * 390 / picture.width >= 13.5
+    # A balloon moved by its owner: the next composition says where it now is.
+    before = {key_of(p["reader"]["url"]) for p in state["panels"]}
+    elements = [{"kind": "speech", "speaker": "Ada", "text": "Over here!",
+                 "at": [0.7, 0.55], "tail": [0.8, 0.85]}]
+    assert signed_in.patch(f"/api/cartoons/{cartoon_id}/scenes/3",
+                           {"elements": elements}).status == 200
+    drain(aws["queue_url"])
+    after = signed_in.get(f"/api/cartoons/{cartoon_id}").json
+    moved = after["panels"][2]["elements"][0]
+    assert moved["at"] == [0.7, 0.55] and moved["tail"] == [0.8, 0.85]
+    keys = {k["Key"] for k in boto3.client("s3", region_name="eu-west-3").list_objects_v2(
+        Bucket=get_settings().images_bucket, Prefix=prefix)["Contents"]}
+    assert not before & keys  # the old reader pictures went with the old pages
+    assert {key_of(p["reader"]["url"]) for p in after["panels"]} <= keys

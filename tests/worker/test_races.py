@@ -214,13 +214,13 @@ def test_a_strip_composed_after_the_deletion_is_withdrawn(app, aws, monkeypatch)
     cartoon_id = drawn(client, aws, 2)
     assert client.patch(f"/api/cartoons/{cartoon_id}/scenes/1", {"caption": "Later"}).status \
         == 200
-    real = compose.pages.compose_cartoon
+    real = compose.pages.compose
 
     def composing(*args):
         assert client.delete(f"/api/cartoons/{cartoon_id}").status == 200
         return real(*args)
 
-    monkeypatch.setattr(compose.pages, "compose_cartoon", composing)
+    monkeypatch.setattr(compose.pages, "compose", composing)
     deliver(aws["queue_url"], *take_messages(aws["queue_url"]))  # the recompose job
     assert objects_of_cartoon(account_id, cartoon_id) == []
     assert_no_lost_credit(account_id)
