@@ -74,6 +74,8 @@ class SceneRequest:
     user: str
     staging: dict = None  # {name: "left"|"centre"|"right"}: where each character stands
     size: tuple = None  # (width, height) px: its cell's drawing size (comic/layouts.py)
+    previous: bytes = None  # a redraw: the version shown, edited rather than drawn afresh
+    note: str = ""  # a redraw: what the owner asked to change
 
 
 def _png(data):
@@ -101,12 +103,16 @@ class OpenAIImages:
             deadline)
 
     def scene(self, request, deadline):
+        """A new panel, or (a redraw) an edit of the previous one: that image goes first, then
+        the references of the characters in it."""
         prompt = prompts.scene(request)
-        if not request.references:
+        if not request.references and not request.previous:
             return self._call(lambda timeout: self.client.images.generate(
                 prompt=prompt, timeout=timeout, **self._common(request)), deadline)
         files = [(f"character-{i}.png", data, "image/png")
                  for i, data in enumerate(request.references, start=1)]
+        if request.previous:
+            files.insert(0, ("previous-panel.png", request.previous, "image/png"))
         extra = {"input_fidelity": "high"} if self.model.startswith("gpt-image-1.5") else {}
         return self._call(lambda timeout: self.client.images.edit(
             image=files, prompt=prompt, timeout=timeout, **extra, **self._common(request)),

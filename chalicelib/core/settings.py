@@ -29,6 +29,7 @@ STRIPE_MIN_AMOUNT = 50  # Stripe refuses card payments under 0.50 EUR
 # Quality levels: the provider's quality name -> credits per scene (QUALITY_CREDITS overrides).
 DEFAULT_QUALITY_CREDITS = "low=1,medium=2,high=4"
 MAX_IMAGE_URL_SECONDS = 15 * 60
+MAX_SCENE_VERSIONS = 20  # each is a few hundred bytes of the scene's item (DynamoDB: 400 KB)
 # How often the scheduled cleanup runs (app.py); the privacy page states it.
 CLEANUP_EVERY_MINUTES = 15
 
@@ -128,6 +129,7 @@ class Settings:
         DEFAULT_QUALITY_CREDITS))
     image_url_seconds: int = 600
     stuck_scene_seconds: int = 3600
+    scene_versions_kept: int = 5  # drawings kept per scene; the oldest not shown goes beyond
     worker_concurrency: int = 20
     # The secret CloudFront adds to every API request: the current value first, then the
     # previous one during a rotation (core/web.origin_middleware).
@@ -172,6 +174,8 @@ class Settings:
             raise SettingsError("IMAGE_URL_SECONDS is between 1 and 900")
         if self.image_attempts < 1 or self.image_timeout_seconds <= 0:
             raise SettingsError("OPENAI_IMAGE_ATTEMPTS >= 1 and a positive timeout")
+        if not 1 <= self.scene_versions_kept <= MAX_SCENE_VERSIONS:
+            raise SettingsError(f"SCENE_VERSIONS_KEPT is between 1 and {MAX_SCENE_VERSIONS}")
         if self.stage != "prod":
             return self
         self._validate_secrets()
@@ -309,6 +313,7 @@ def _generation_settings(env):
                                                        DEFAULT_QUALITY_CREDITS)),
         "image_url_seconds": _number(env, "IMAGE_URL_SECONDS", 600),
         "stuck_scene_seconds": _number(env, "STUCK_SCENE_SECONDS", 3600),
+        "scene_versions_kept": _number(env, "SCENE_VERSIONS_KEPT", 5),
         "worker_concurrency": _number(env, "WORKER_CONCURRENCY", 20),
     }
 

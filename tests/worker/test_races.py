@@ -105,7 +105,7 @@ def assert_no_lost_credit(account_id):
     for scene in Scene.query(account_id):
         assert scene.charge_key in causes
         refunded = scenes.refund_key(scene.cartoon_id, scene.number, scene.attempt) in causes
-        assert refunded == (scene.state == scenes.FAILED), (scene.scene_key, scene.state)
+        assert refunded == (scene.failure is not None), (scene.scene_key, scene.state)
 
 
 def redraw_charges(account_id, cartoon_id):
