@@ -123,9 +123,11 @@ def chosen_of(scene):
 
 
 def with_new_version(scene, attempt, image_key, thumb_key, now, keep):
-    """(versions, dropped) once a new drawing is added and chosen: beyond `keep`, the oldest
-    versions not chosen are dropped (their keys are returned so their objects go)."""
+    """(versions, number, dropped) once a new drawing is added and chosen: beyond `keep`, the
+    oldest versions are dropped (their keys are returned so their objects go), but never the
+    new one, nor (while another can go) the one shown until now, which the redraw edited."""
     versions = versions_of(scene)
+    shown = chosen_of(scene)
     number = max((int(v["version"]) for v in versions), default=0) + 1
     versions.append({"version": number, "attempt": int(attempt), "image_key": image_key,
                      "thumb_key": thumb_key, "action": scene.action,
@@ -133,7 +135,8 @@ def with_new_version(scene, attempt, image_key, thumb_key, now, keep):
                      "created_at": int(now)})
     dropped = []
     while len(versions) > keep:
-        oldest = next(v for v in versions if v["version"] != number)
+        others = [v for v in versions if v["version"] != number]
+        oldest = next((v for v in others if v["version"] != shown), others[0])
         versions.remove(oldest)
         dropped.append(oldest)
     return versions, number, dropped
