@@ -45,5 +45,7 @@ def scene(request):
         lines.append(f"What to change from image 1: {request.note}")
     elif request.previous:
         lines.append("Draw it again, better, matching what happens in the panel.")
+    elif request.note:
+        lines.append(f"Also: {request.note}")
     lines += ["Keep the palette and drawing style of the references.", NO_TEXT]
     return "\n".join(lines)

@@ -159,7 +159,7 @@ def _draw_and_store(scene, attempt, deadline):
         references=tuple(references[n] for n in cast), style_prompt=cartoon.style_prompt,
         context=cartoon.context, quality=cartoon.quality, user=_user(scene.account_id),
         staging=staging_of(scene), size=sizes[int(scene.number) - 1],
-        previous=previous, note=(scene.redraw_note or "") if previous else "")
+        previous=previous, note=(scene.redraw_note or "") if attempt else "")
     png = images.get_image_provider().scene(request, deadline)
     base = f"scenes/{int(scene.number):02d}-{attempt}"
     image_key = storage.cartoon_key(scene.account_id, scene.cartoon_id, f"{base}.png")
