@@ -4,7 +4,7 @@ keeps showing the chosen version, isolation and CSRF. Drawn offline through the 
 
 import pytest
 
-from chalicelib.core.models import LedgerEntry
+from chalicelib.core.models import LedgerEntry, PendingErasure
 from chalicelib.money import credits
 from tests.support.cartoons import (
     ACTIONS,
@@ -17,7 +17,7 @@ from tests.support.cartoons import (
     take_messages,
 )
 from tests.support.client import ApiClient
-from tests.support.leftovers import objects_of_cartoon
+from tests.support.leftovers import dump_everything, objects_of_account, objects_of_cartoon
 
 
 def made(client, aws, scenes=2, **changes):
@@ -255,3 +255,23 @@ def test_the_redraw_and_version_routes_need_the_csrf_token(signed_in, aws, metho
                               headers={"x-csrf-token": "0" * 64})
     assert wrong.status == 403 and wrong.error_code == "csrf_invalid"
     assert credits.balance(account_id) == 4 and take_messages(aws["queue_url"]) == []
+
+
+def test_deleting_the_cartoon_or_the_account_removes_every_version(signed_in, aws, app):
+    account_id = give(signed_in, 20)
+    doomed, kept = made(signed_in, aws, 1), made(signed_in, aws, 1)
+    for cartoon_id in (doomed, kept, kept):
+        assert redraw(signed_in, cartoon_id, 1, {"note": "again"}).status == 202
+        drain(aws["queue_url"])
+    assert len(scene_of(signed_in, kept)["versions"]) == 3
+    versions = [k for k in objects_of_cartoon(account_id, doomed) if "/scenes/" in k]
+    assert len(versions) == 4  # two versions, each a panel and a thumbnail
+    assert signed_in.delete(f"/api/cartoons/{doomed}").status == 200
+    assert objects_of_cartoon(account_id, doomed) == []
+    # A redraw in flight (its note stored) when the account is erased: nothing stays.
+    assert redraw(signed_in, kept, 1, {"note": "a note to erase"}).status == 202
+    assert signed_in.delete("/api/me", {"confirm": "ada@example.com"}).status == 200
+    drain(aws["queue_url"])
+    assert objects_of_account(account_id) == []
+    assert account_id not in dump_everything(but=[PendingErasure])
+    assert "a note to erase" not in dump_everything()
