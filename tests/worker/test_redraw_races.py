@@ -7,6 +7,7 @@ import threading
 from chalicelib.core.models import LedgerEntry, Scene
 from chalicelib.money import credits
 from tests.support.cartoons import drain, take_messages
+from tests.support.leftovers import objects_of_cartoon
 from tests.worker.test_races import (
     Interleave,
     assert_erased,
@@ -17,7 +18,6 @@ from tests.worker.test_races import (
     one_job_at_a_time,
     redraw_charges,
 )
-from tests.support.leftovers import objects_of_cartoon
 
 ROUNDS = 8
 
@@ -56,8 +56,8 @@ def test_two_redraws_of_a_scene_at_once_one_wins_the_other_is_409_and_free(app, 
         cartoon_id = drawn(client, aws)
         path = f"/api/cartoons/{cartoon_id}/scenes/1/redraw"
         answers = released_together(
-            lambda: client.post(path, {"note": "darker"}),
-            lambda: other.post(path, {"action": "Ada sleeps.", "note": "lighter"}))
+            lambda path=path: client.post(path, {"note": "darker"}),
+            lambda path=path: other.post(path, {"action": "Ada sleeps.", "note": "lighter"}))
         statuses = sorted(a.status for a in answers)
         assert statuses == [202, 409], (n, answers)
         loser = next(a for a in answers if a.status == 409)
@@ -79,9 +79,9 @@ def test_a_redraw_with_a_note_and_a_delete_at_once_leave_nothing(app, aws):
     for n in range(ROUNDS):
         cartoon_id = with_versions(client, aws)
         redraw, delete = released_together(
-            lambda: client.post(f"/api/cartoons/{cartoon_id}/scenes/1/redraw",
-                                {"note": "one more"}),
-            lambda: client.delete(f"/api/cartoons/{cartoon_id}"))
+            lambda cid=cartoon_id: client.post(f"/api/cartoons/{cid}/scenes/1/redraw",
+                                               {"note": "one more"}),
+            lambda cid=cartoon_id: client.delete(f"/api/cartoons/{cid}"))
         drain(aws["queue_url"])
         won = [name for name, a in (("redraw", redraw), ("delete", delete))
                if a.status in (200, 202)]
