@@ -188,6 +188,15 @@ def _composed(cartoon, folder, archive):
 
 def scene_document(scene, folder, archive):
     number = int(scene.number)
+    shown = scene.image_key if scene.state == "done" else None
+    image = archive.image(shown, f"{folder}/scenes/{number:02d}")
+    versions = []
+    for v in versions_of(scene):  # the version shown is the scene's image: written once
+        path = image if image and v["image_key"] == shown else archive.image(
+            v["image_key"], f"{folder}/scenes/{number:02d}-v{int(v['version'])}")
+        versions.append({"version": int(v["version"]), "attempt": int(v["attempt"]),
+                         "action": v.get("action") or "", "note": v.get("note") or "",
+                         "created_at": _iso(v["created_at"]), "image": path})
     return {"number": number, "action": scene.action,
             "characters": list(scene.characters or []), "caption": scene.caption,
             "dialogue": scene.dialogue, "speaker": scene.speaker,
@@ -196,13 +205,5 @@ def scene_document(scene, folder, archive):
             "attempt": int(scene.attempt), "credits": int(scene.credits),
             "failure": scene.failure, "reason": scene.reason,
             "refunded": int(scene.refunded) if scene.refunded is not None else None,
-            "redraw_note": scene.redraw_note,
-            "image": archive.image(scene.image_key if scene.state == "done" else None,
-                                   f"{folder}/scenes/{number:02d}"),
-            "chosen_version": chosen_of(scene),
-            "versions": [{"version": int(v["version"]), "attempt": int(v["attempt"]),
-                          "action": v.get("action") or "", "note": v.get("note") or "",
-                          "created_at": _iso(v["created_at"]),
-                          "image": archive.image(v["image_key"], f"{folder}/scenes/{number:02d}"
-                                                 f"-v{int(v['version'])}")}
-                         for v in versions_of(scene)]}
+            "redraw_note": scene.redraw_note, "image": image,
+            "chosen_version": chosen_of(scene), "versions": versions}
