@@ -231,11 +231,21 @@ def edit_scene(cartoon_id, number):
     return changes.edit_scene_text(session, cartoon_id, number, body)
 
 
-@app.route("/api/cartoons/{cartoon_id}/scenes/{number}/redraw", methods=["POST"], body={})
+@app.route("/api/cartoons/{cartoon_id}/scenes/{number}/redraw", methods=["POST"],
+           body=changes.REDRAW_SPEC)
 def redraw_scene(cartoon_id, number):
     session = signed_in()
     body = app.read_body() if app.current_request.raw_body else {}  # a body is optional
     return json_response(changes.redraw(session, cartoon_id, number, body), status=202)
+
+
+@app.route("/api/cartoons/{cartoon_id}/scenes/{number}/version", methods=["POST"],
+           body=changes.VERSION_SPEC)
+def choose_scene_version(cartoon_id, number):
+    session = signed_in()
+    limits.hit("edit-account-hour", session.account_id)  # each choice composes the pages
+    body = app.read_body()
+    return changes.choose_version(session, cartoon_id, number, body)
 
 
 @app.route("/api/cartoons/{cartoon_id}", methods=["DELETE"])

@@ -106,6 +106,8 @@ class SceneRequest:
     user: str
     staging: dict = None  # {name: "left"|"centre"|"right"}: where each character stands
     size: tuple = None  # (width, height) px: its cell's drawing size (comic/layouts.py)
+    previous: bytes = None  # a redraw: the version shown, edited rather than drawn afresh
+    note: str = ""  # a redraw: what the owner asked to change
 
 
 def _png(data):
@@ -166,13 +168,17 @@ class OpenAIImages:
             prompt=prompts.reference(request), timeout=timeout, **params), deadline)
 
     def scene(self, request, deadline):
+        """A new panel, or (a redraw) an edit of the previous one: that image goes first, then
+        the references of the characters in it."""
         prompt = prompts.scene(request)
         params = self._params(request, *self.scene_models[request.quality])
-        if not request.references:
+        if not request.references and not request.previous:
             return self._call("scene", params, lambda timeout: self.client.images.generate(
                 prompt=prompt, timeout=timeout, **params), deadline)
         files = [(f"character-{i}.png", data, "image/png")
                  for i, data in enumerate(request.references, start=1)]
+        if request.previous:  # a redraw edits the panel shown: it goes in first
+            files.insert(0, ("previous-panel.png", request.previous, "image/png"))
         model = image_models.get(params["model"])
         extra = {"input_fidelity": "high"} if "high" in model.input_fidelity else {}
         return self._call("scene", params, lambda timeout: self.client.images.edit(

@@ -21,18 +21,31 @@ def reference(request):
 
 
 def scene(request):
+    """A panel: drawn from the references, or (a redraw) edited from the previous version,
+    which is then image 1 and the references follow it."""
+    first = 2 if request.previous else 1
     lines = [
         f"One panel of a cartoon, drawn as {request.style_prompt}.",
         f"The world of the story: {request.context}",
     ]
+    if request.previous:
+        lines.append("Image 1 is the current version of this panel. Edit it: keep what is "
+                     "right (composition, characters, colours, drawing style) and change only "
+                     "what is asked below.")
     if request.characters:
         lines.append("The characters in this panel. Keep each exactly as in their reference "
                      "image (same face, hair, body, clothes and colours):")
         lines += [f"- Image {i}: {c.name}: {c.description}"
-                  for i, c in enumerate(request.characters, start=1)]
+                  for i, c in enumerate(request.characters, start=first)]
     else:
         lines.append("No named character appears in this panel.")
     lines += [f"What happens in panel {request.number}: {request.action}",
-              staging_prompt(request.staging or {}),
-              "Keep the palette and drawing style of the references.", NO_TEXT]
+              staging_prompt(request.staging or {})]
+    if request.previous and request.note:
+        lines.append(f"What to change from image 1: {request.note}")
+    elif request.previous:
+        lines.append("Draw it again, better, matching what happens in the panel.")
+    elif request.note:
+        lines.append(f"Also: {request.note}")
+    lines += ["Keep the palette and drawing style of the references.", NO_TEXT]
     return "\n".join(lines)

@@ -1,5 +1,7 @@
 """Changing a cartoon: its texts (free; the worker composes the pages again), a redraw of one
-scene (paid, refunded if it fails), or deleting it with all its images."""
+scene (paid, refunded if it fails; with a changed action and a note, as an edit of the version
+shown), choosing which kept version a scene shows (free; the pages are composed again), or
+deleting it with all its images."""
 
 from chalicelib.adapters import jobs
 from chalicelib.cartoons import gallery, scenes, specs
@@ -7,8 +9,13 @@ from chalicelib.cartoons.submission import moderate
 from chalicelib.cartoons.view import get_cartoon, get_scene, view
 from chalicelib.core import logs
 from chalicelib.core.errors import Conflict, NotFound, Unavailable
-from chalicelib.core.fields import check_object
+from chalicelib.core.fields import Field, check_object
 from chalicelib.money import credits
+
+NOTE_LIMIT = 300
+REDRAW_SPEC = {"action": Field(str, required=False, max_length=specs.LIMITS["action"]),
+               "note": Field(str, required=False, max_length=NOTE_LIMIT)}
+VERSION_SPEC = {"version": Field(int)}
 
 
 def edit_scene_text(session, cartoon_id, number, body):
@@ -55,19 +62,31 @@ def _recompose(account_id, cartoon_id):
 
 
 def redraw(session, cartoon_id, number, body):
-    """Draw one scene again, for that scene's credits (402 with the shortfall)."""
-    check_object(body, {})
+    """Draw one scene again, for that scene's credits (402 with the shortfall), optionally with
+    a changed action (stored on the scene) and a note of what to change; both are checked and
+    moderated before anything is charged. Two redraws of a scene at once: one wins, the other
+    is refused (409) and charged nothing."""
+    data = check_object(body, REDRAW_SPEC)
     cartoon = get_cartoon(session.account_id, cartoon_id)
     scene = get_scene(session.account_id, cartoon, number)
     if scene.state not in scenes.FINAL:
         raise Conflict("This scene is still being drawn.", code="scene_in_progress")
+    action = data.get("action")
+    if action is not None:
+        action = specs.text(action, "action")
+        if action == scene.action:
+            action = None
+    note = specs.text(data.get("note"), "note", required=False)
+    moderate([(field, value) for field, value in (("action", action), ("note", note))
+              if value])
     each = int(cartoon.credits_per_scene)
-    attempt = scenes.requeue_for_redraw(scene, each)
+    attempt = scenes.requeue_for_redraw(scene, each, action=action, note=note)
     if attempt is None:
         raise Conflict("This scene changed meanwhile. Reload the page.", code="scene_changed")
     gallery.refresh_summary(session.account_id, cartoon.cartoon_id)
     logs.event("scene_redraw", cartoon_id=cartoon.cartoon_id, scene=int(scene.number),
-               attempt=attempt, cost=each)
+               attempt=attempt, cost=each, changed_action=action is not None,
+               noted=bool(note))
     try:
         jobs.send(jobs.scene_job(session.account_id, cartoon.cartoon_id, scene.number,
                                  attempt))
@@ -81,6 +100,28 @@ def redraw(session, cartoon_id, number, body):
                           "back. Please try again.") from None
     return {"cartoon_id": cartoon.cartoon_id, "scene": int(scene.number), "attempt": attempt,
             "cost": each, "balance": credits.balance(session.account_id)}
+
+
+def choose_version(session, cartoon_id, number, body):
+    """Show another kept version of a scene (with the action it was drawn for). Free; the
+    pages are composed again. 404 for a version that is not kept, 409 while it is redrawn."""
+    data = check_object(body, VERSION_SPEC)
+    cartoon = get_cartoon(session.account_id, cartoon_id)
+    scene = get_scene(session.account_id, cartoon, number)
+    if scene.state in scenes.IN_FLIGHT:
+        raise Conflict("This scene is being drawn again. Choose a version when it has "
+                       "finished.", code="scene_in_progress")
+    kept = {int(v["version"]) for v in scenes.versions_of(scene)}
+    if data["version"] not in kept:
+        raise NotFound("This scene has no such version.", code="no_such_version")
+    if scenes.chosen_of(scene) != data["version"]:
+        if scenes.choose(scene, data["version"]) is None:
+            raise Conflict("This scene changed meanwhile. Reload the page.",
+                           code="scene_changed")
+        logs.event("scene_version_chosen", cartoon_id=cartoon.cartoon_id,
+                   scene=int(scene.number), version=data["version"])
+        _recompose(session.account_id, cartoon.cartoon_id)
+    return view(session, cartoon.cartoon_id)
 
 
 def delete(session, cartoon_id):

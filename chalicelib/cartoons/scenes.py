@@ -1,5 +1,10 @@
 """A scene's state machine and its money: queued -> drawing -> done | failed, redraw -> queued.
 
+A scene keeps its drawings as versions (up to SCENE_VERSIONS_KEPT; beyond it the oldest one
+not shown goes) and shows the chosen one. A finished drawing becomes the newest version and is
+chosen; a redraw that fails leaves the scene done, still showing its chosen version, with the
+failure and the refund recorded.
+
 Every move is one conditional write on (state, attempt); a move that loses a race returns
 False and changes nothing. Failing refunds the attempt's credits in the same transaction as
 the state change, under a cause key unique to that attempt's charge: a scene is refunded at
@@ -11,6 +16,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from chalicelib.cartoons import specs
 from chalicelib.core import clock, logs
 from chalicelib.core.models import Scene, expiry_hour
+from chalicelib.core.settings import get_settings
 from chalicelib.money import credits
 
 QUEUED, DRAWING, DONE, FAILED = "queued", "drawing", "done", "failed"
@@ -111,19 +117,87 @@ def start_drawing(scene, attempt, *, takeover_after, requeues=0, now=None):
     return True
 
 
+def versions_of(scene):
+    """The scene's kept drawings, oldest first; an older scene's one image is version 1."""
+    if scene.versions is not None:
+        return list(scene.versions)
+    if not scene.image_key:
+        return []
+    return [{"version": 1, "attempt": int(scene.attempt), "image_key": scene.image_key,
+             "thumb_key": scene.thumb_key, "action": scene.action, "note": "",
+             "created_at": int(scene.updated_at)}]
+
+
+def chosen_of(scene):
+    """The number of the version the page shows (None before anything is drawn)."""
+    if scene.chosen is not None:
+        return int(scene.chosen)
+    return 1 if scene.image_key else None
+
+
+def with_new_version(scene, attempt, image_key, thumb_key, now, keep):
+    """(versions, number, dropped) once a new drawing is added and chosen: beyond `keep`, the
+    oldest versions are dropped (their keys are returned so their objects go), but never the
+    new one, nor (while another can go) the one shown until now, which the redraw edited."""
+    versions = versions_of(scene)
+    shown = chosen_of(scene)
+    number = max((int(v["version"]) for v in versions), default=0) + 1
+    versions.append({"version": number, "attempt": int(attempt), "image_key": image_key,
+                     "thumb_key": thumb_key, "action": scene.action,
+                     "note": (scene.redraw_note or "") if attempt else "",
+                     "created_at": int(now)})
+    dropped = []
+    while len(versions) > keep:
+        others = [v for v in versions if v["version"] != number]
+        oldest = next((v for v in others if v["version"] != shown), others[0])
+        versions.remove(oldest)
+        dropped.append(oldest)
+    return versions, number, dropped
+
+
 def finish(scene, attempt, *, image_key, thumb_key, now=None):
+    """Record a drawing as the scene's newest version and show it. Returns the versions it
+    pushed out (whose objects the caller deletes), or None when the attempt was no longer the
+    scene's to finish (nothing written)."""
     now = clock.now() if now is None else now
+    versions, number, dropped = with_new_version(scene, attempt, image_key, thumb_key, now,
+                                                 get_settings().scene_versions_kept)
     try:
         scene.update(actions=[Scene.state.set(DONE), Scene.image_key.set(image_key),
-                              Scene.thumb_key.set(thumb_key), Scene.failure.remove(),
-                              Scene.reason.remove(), Scene.inflight_hour.remove(),
+                              Scene.thumb_key.set(thumb_key), Scene.versions.set(versions),
+                              Scene.chosen.set(number), Scene.failure.remove(),
+                              Scene.reason.remove(), Scene.refunded.remove(),
+                              Scene.inflight_hour.remove(),
                               Scene.inflight_since.remove(), Scene.updated_at.set(int(now))],
                      condition=(Scene.state == DRAWING) & (Scene.attempt == attempt))
     except UpdateError as error:
         if not _landed(error):
             raise
-        return False
-    return True
+        return None
+    return dropped
+
+
+def choose(scene, version, now=None):
+    """Show one of the kept versions (its action with it). Returns the version, or None when
+    the scene moved meanwhile (a redraw was queued, or the scene was deleted)."""
+    now = clock.now() if now is None else now
+    picked = next((v for v in versions_of(scene) if int(v["version"]) == version), None)
+    if picked is None:
+        return None
+    try:
+        scene.update(actions=[Scene.image_key.set(picked["image_key"]),
+                              Scene.thumb_key.set(picked["thumb_key"]),
+                              Scene.versions.set(versions_of(scene)), Scene.chosen.set(version),
+                              Scene.action.set(picked["action"]), Scene.failure.remove(),
+                              Scene.reason.remove(), Scene.refunded.remove(),
+                              Scene.updated_at.set(int(now))],
+                     condition=(Scene.state == DONE) & (Scene.attempt == scene.attempt)
+                     & (Scene.updated_at == scene.updated_at))
+    except UpdateError as error:
+        if not _landed(error):
+            raise
+        return None
+    return picked
 
 
 def wait_for_provider(scene, attempt, requeues, now=None):
@@ -144,13 +218,21 @@ def wait_for_provider(scene, attempt, requeues, now=None):
 
 def fail(scene, attempt, *, code, reason, now=None, extra_condition=None):
     """Mark an in-flight attempt failed and refund its credits, in one transaction. Returns
-    False (and changes nothing) when the attempt is no longer in flight or was refunded."""
+    False (and changes nothing) when the attempt is no longer in flight or was refunded.
+
+    A scene that already shows a drawing (a failed redraw) goes back to done, still showing
+    its chosen version, with the failure and the refund recorded beside it."""
     now = clock.now() if now is None else now
     condition = Scene.state.is_in(*IN_FLIGHT) & (Scene.attempt == attempt)
     if extra_condition is not None:
         condition &= extra_condition
+    # Whether a scene shows a drawing only ever changes from no to yes, by `finish`, which
+    # needs the attempt in flight: the condition holds it for this write.
+    shown = bool(scene.image_key)
+    condition &= Scene.image_key.exists() if shown else Scene.image_key.does_not_exist()
     amount = int(scene.credits)
-    actions = [Scene.state.set(FAILED), Scene.failure.set(code), Scene.reason.set(reason),
+    actions = [Scene.state.set(DONE if shown else FAILED), Scene.failure.set(code),
+               Scene.reason.set(reason),
                Scene.refunded.set(amount), Scene.inflight_hour.remove(),
                Scene.inflight_since.remove(), Scene.updated_at.set(int(now))]
     try:
@@ -172,12 +254,17 @@ def fail(scene, attempt, *, code, reason, now=None, extra_condition=None):
     return True
 
 
-def requeue_for_redraw(scene, credits_each, now=None):
-    """Charge a redraw and queue it as the next attempt, in one transaction. Raises
-    InsufficientCredits (402); returns the new attempt, or None if the scene moved meanwhile."""
+def requeue_for_redraw(scene, credits_each, *, action=None, note="", now=None):
+    """Charge a redraw and queue it as the next attempt, in one transaction, with its changed
+    action (stored on the scene) and its note. Raises InsufficientCredits (402); returns the
+    new attempt, or None if the scene moved meanwhile (another redraw won: nothing charged)."""
     now = clock.now() if now is None else now
     attempt = int(scene.attempt) + 1
-    actions = [Scene.state.set(QUEUED), Scene.attempt.set(attempt),
+    changes = [Scene.action.set(action)] if action is not None else []
+    changes.append(Scene.redraw_note.set(note) if note else Scene.redraw_note.remove())
+    if scene.versions is None and scene.image_key:  # an older scene: its image is version 1
+        changes += [Scene.versions.set(versions_of(scene)), Scene.chosen.set(1)]
+    actions = [*changes, Scene.state.set(QUEUED), Scene.attempt.set(attempt),
                Scene.credits.set(credits_each),
                Scene.charge_key.set(charge_key(scene.cartoon_id, scene.number, attempt)),
                Scene.failure.remove(), Scene.reason.remove(), Scene.refunded.remove(),

@@ -1,6 +1,7 @@
 """Reading a cartoon: the owner's own (another account's does not exist here), with each
 scene's state and short presigned URLs for what is drawn."""
 
+import datetime
 import re
 import unicodedata
 
@@ -8,7 +9,7 @@ from chalicelib.adapters import storage
 from chalicelib.cartoons import scenes, specs, strips
 from chalicelib.core import clock
 from chalicelib.core.errors import NotFound
-from chalicelib.core.models import CARTOON_ID, Cartoon
+from chalicelib.core.models import CARTOON_ID, Cartoon, LedgerEntry
 from chalicelib.core.settings import get_settings
 
 
@@ -62,6 +63,7 @@ def describe(cartoon, scene_items):
         "style": cartoon.style, "style_label": dict((k, v) for k, v, _ in specs.STYLE_PRESETS).get(
             cartoon.style), "quality": cartoon.quality,
         "credits_per_scene": int(cartoon.credits_per_scene), "cost": int(cartoon.cost),
+        "spent": spent(cartoon),
         "created_at": cartoon.created_at.isoformat(),
         "characters": [{"name": c.name, "description": c.description}
                        for c in cartoon.characters],
@@ -119,14 +121,42 @@ def _describe_scene(scene, slug):
            "dialogue": scene.dialogue, "speaker": scene.speaker,
            "elements": scenes.elements_of(scene), "staging": scene.staging or {},
            "state": scene.state,
-           "attempt": int(scene.attempt), "credits": int(scene.credits), "image": None}
-    if scene.state == scenes.FAILED:
+           "attempt": int(scene.attempt), "credits": int(scene.credits), "image": None,
+           "chosen_version": scenes.chosen_of(scene),
+           "versions": [_describe_version(v, scene, slug) for v in scenes.versions_of(scene)]}
+    if scene.failure:  # a failed drawing; a failed redraw still shows its chosen version
         out["reason"] = scene.reason
         out["refunded"] = int(scene.refunded or 0)
-    if scene.state == scenes.DONE and scene.image_key:
+        out["redraw_failed"] = scene.state == scenes.DONE
+    if scene.state in scenes.IN_FLIGHT and scene.redraw_note:
+        out["note"] = scene.redraw_note
+    # While it is drawn again, a scene goes on showing its chosen version.
+    if scene.state != scenes.FAILED and scene.image_key:
         out["image"] = _links(scene.image_key, scene.thumb_key,
                               f"{slug}-scene-{int(scene.number)}.png")
     return out
+
+
+def _describe_version(version, scene, slug):
+    number = int(version["version"])
+    return {"version": number, "chosen": number == scenes.chosen_of(scene),
+            "created_at": datetime.datetime.fromtimestamp(
+                int(version["created_at"]), datetime.UTC).isoformat(),
+            "action": version.get("action") or "", "note": version.get("note") or "",
+            **_links(version["image_key"], version["thumb_key"],
+                     f"{slug}-scene-{int(scene.number)}-v{number}.png")}
+
+
+def spent(cartoon):
+    """What the cartoon has cost so far: its own charge and its redraws, less every refund,
+    read from the ledger (entries of a cartoon come after its id's time)."""
+    cid = cartoon.cartoon_id
+    since = f"{max(int(cid[:13]) - 60_000, 0):013d}"
+    causes = (LedgerEntry.cause_key == f"cartoon:{cid}") | LedgerEntry.cause_key.startswith(
+        f"redraw:{cid}:") | LedgerEntry.cause_key.startswith(f"refund:{cid}:")
+    return -sum(int(e.delta) for e in LedgerEntry.query(
+        cartoon.account_id, LedgerEntry.entry_id >= since, filter_condition=causes,
+        consistent_read=True))
 
 
 def view(session, cartoon_id):

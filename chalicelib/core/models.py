@@ -366,8 +366,14 @@ class Scene(Model):
     failure = UnicodeAttribute(null=True)  # machine code of the failure
     reason = UnicodeAttribute(null=True)  # what a person reads
     refunded = NumberAttribute(null=True)  # credits given back for the current attempt
-    image_key = UnicodeAttribute(null=True)
+    image_key = UnicodeAttribute(null=True)  # the chosen version's panel: what the page shows
     thumb_key = UnicodeAttribute(null=True)
+    # Every kept drawing, oldest first (cartoons/scenes.py): [{version, attempt, image_key,
+    # thumb_key, action, note, created_at}]; `chosen` is the version the page shows. None on
+    # older scenes: their one image is version 1.
+    versions = JSONAttribute(null=True)
+    chosen = NumberAttribute(null=True)
+    redraw_note = UnicodeAttribute(null=True)  # what the attempt in flight was asked to change
     inflight_hour = UnicodeAttribute(null=True)
     inflight_since = NumberAttribute(null=True)
     # When the current attempt was charged and queued: its deadline counts from here, however

@@ -52,6 +52,7 @@ DEFAULT_IMAGE_PRICE = (5.0, 8.0, 32.0)
 # a 429 beyond that waits its turn on the queue (README: rate limits).
 OPENAI_TIERS = {1: (5, 3, 2), 2: (20, 10, 4), 3: (50, 25, 6), 4: (150, 75, 6),
                 5: (250, 125, 6)}
+MAX_SCENE_VERSIONS = 20  # each is a few hundred bytes of the scene's item (DynamoDB: 400 KB)
 # How often the scheduled cleanup runs (app.py); the privacy page states it.
 CLEANUP_EVERY_MINUTES = 15
 
@@ -202,6 +203,7 @@ class Settings:
     openai_tier: int = 1
     worker_concurrency: int = OPENAI_TIERS[1][1]
     reference_parallelism: int = OPENAI_TIERS[1][2]
+    scene_versions_kept: int = 5  # drawings kept per scene; the oldest not shown goes beyond
     # The secret CloudFront adds to every API request: the current value first, then the
     # previous one during a rotation (core/web.origin_middleware).
     origin_secrets: tuple = field(default=(), repr=False)
@@ -246,6 +248,8 @@ class Settings:
         if self.image_attempts < 1 or self.image_timeout_seconds <= 0:
             raise SettingsError("OPENAI_IMAGE_ATTEMPTS >= 1 and a positive timeout")
         self._validate_models()
+        if not 1 <= self.scene_versions_kept <= MAX_SCENE_VERSIONS:
+            raise SettingsError(f"SCENE_VERSIONS_KEPT is between 1 and {MAX_SCENE_VERSIONS}")
         if self.stage != "prod":
             return self
         self._validate_secrets()
@@ -414,6 +418,7 @@ def _generation_settings(env):
         "image_url_seconds": _number(env, "IMAGE_URL_SECONDS", 600),
         "stuck_scene_seconds": _number(env, "STUCK_SCENE_SECONDS", 3600),
         **_tier(env),
+        "scene_versions_kept": _number(env, "SCENE_VERSIONS_KEPT", 5),
     }
 
 

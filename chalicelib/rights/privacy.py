@@ -90,6 +90,16 @@ def policy(lang="en"):
               f"est limitée à {limits.RULES['share-view-ip-hour'][0]} vues par heure et par "
               "adresse IP, comptées comme décrit ci-dessous. Base légale : votre consentement, "
               "donné en créant le lien."),
+            t(f"Redraws: the changed description and the note you write when you ask for a "
+              f"scene to be drawn again (sent to OpenAI with the previous image), and up to "
+              f"{s.scene_versions_kept} versions of each scene, so you can choose the one your "
+              "page shows; beyond that the oldest version not shown is deleted. Legal basis: "
+              "performance of the contract.",
+              f"Nouveaux dessins : la description modifiée et la note que vous écrivez quand "
+              f"vous demandez à redessiner une scène (envoyées à OpenAI avec l'image "
+              f"précédente), et jusqu'à {s.scene_versions_kept} versions de chaque scène, pour "
+              "choisir celle que montre votre page ; au-delà, la plus ancienne version non "
+              "affichée est supprimée. Base légale : exécution du contrat."),
             t("IP address — anti-abuse limits only, never stored as such: a keyed hash that "
               "cannot be linked from one window to the next. Legal basis: legitimate interest.",
               "Adresse IP — limites anti-abus uniquement, jamais conservée telle quelle : une "
@@ -138,8 +148,12 @@ def policy(lang="en"):
               "et/ou le Data Privacy Framework UE-États-Unis."),
         ]),
         (t("Retention periods", "Durées de conservation"), [
-            t("Account, gallery and credit balance: as long as the account is active.",
-              "Compte, galerie et solde de crédits : tant que le compte est actif."),
+            t("Account, gallery (with the kept versions of each scene and your redraw notes) "
+              "and credit balance: as long as the account is active, or until you delete the "
+              "cartoon.",
+              "Compte, galerie (avec les versions conservées de chaque scène et vos notes de "
+              "nouveau dessin) et solde de crédits : tant que le compte est actif, ou jusqu'à "
+              "la suppression du cartoon."),
             t(f"Session cookie: {d(SESSION_TTL)}.",
               f"Cookie de session : {d(SESSION_TTL)}."),
             t(f"Sign-in link: {d(LINK_TTL)}; it works once.",

@@ -10,7 +10,9 @@ The job flow keeps every Lambda invocation to at most one image's worth of waiti
    request with the references of exactly the characters in the scene, staged as the
    lettering expects and at its page cell's drawing size, stores the panel and a
    WebP thumbnail, marks it done (conditional), and the scene that completes the cartoon
-   composes the pages.
+   composes the pages. A redraw of a scene already drawn is an edit of the version shown:
+   that image goes first, then the references, with the owner's note; the new drawing is
+   kept as a new version beside the others (cartoons/scenes.py).
 
 So an eight-scene cartoon takes about two image times, and no invocation waits on more than
 one image (plus retries, which stop while the deadline still leaves time to record a failure).
@@ -221,12 +223,15 @@ def _draw_and_store(scene, attempt, deadline):
         return None
     by_name = {c.name: c for c in cartoon.characters}
     sizes = layouts.drawing_sizes(cartoon.layout or "auto", int(cartoon.scene_count))
+    # A redraw edits the version shown (if its object is somehow gone: drawn afresh).
+    previous = storage.read(scene.image_key) if scene.image_key and attempt else None
     request = images.SceneRequest(
         number=int(scene.number), action=scene.action,
         characters=tuple(images.Character(n, by_name[n].description) for n in cast),
         references=tuple(references[n] for n in cast), style_prompt=cartoon.style_prompt,
         context=cartoon.context, quality=cartoon.quality, user=_user(scene.account_id),
-        staging=staging_of(scene), size=sizes[int(scene.number) - 1])
+        staging=staging_of(scene), size=sizes[int(scene.number) - 1],
+        previous=previous, note=(scene.redraw_note or "") if attempt else "")
     png = images.get_image_provider().scene(request, deadline)
     costs.add(scene.account_id, scene.cartoon_id, png)
     base = f"scenes/{int(scene.number):02d}-{attempt}"
@@ -235,11 +240,12 @@ def _draw_and_store(scene, attempt, deadline):
     guard.put_all(guard.for_cartoon(scene.account_id, scene.cartoon_id),
                   [(image_key, png, "image/png"),
                    (thumb_key, raster.thumbnail_webp(png), "image/webp")])
-    previous = (scene.image_key, scene.thumb_key)
-    if not scenes.finish(scene, attempt, image_key=image_key, thumb_key=thumb_key):
+    dropped = scenes.finish(scene, attempt, image_key=image_key, thumb_key=thumb_key)
+    if dropped is None:
         storage.delete(image_key, thumb_key)  # failed meanwhile (the cleanup): not shown
         return None
-    storage.delete(*[key for key in previous if key not in (image_key, thumb_key)])
+    storage.delete(*[key for v in dropped for key in (v["image_key"], v["thumb_key"])
+                     if key and key not in (image_key, thumb_key)])
     logs.event("scene_done", cartoon_id=scene.cartoon_id, scene=int(scene.number),
-               attempt=attempt)
+               attempt=attempt, edited=previous is not None, versions_dropped=len(dropped))
     return image_key, thumb_key

@@ -7,8 +7,9 @@ bounded whatever the size of the gallery, and marks it ready. A failure aborts t
 marks the export failed.
 
 The zip holds `account.json` (the account, its ledger, its purchases and every cartoon's texts
-with their lettering, layout and the zip paths of their files) and every panel, character
-reference, page, PDF and CBZ as stored.
+with their lettering, layout and the zip paths of their files) and every panel (each kept
+version of it, with the action it was drawn for and the note its redraw was asked with),
+character reference, page, PDF and CBZ as stored.
 """
 
 import datetime
@@ -23,7 +24,7 @@ from pynamodb.exceptions import UpdateError
 from chalicelib.adapters import storage
 from chalicelib.adapters.jobs import WORKER_TIMEOUT_SECONDS
 from chalicelib.adapters.multipart import PART_SIZE, MultipartWriter
-from chalicelib.cartoons.scenes import elements_of
+from chalicelib.cartoons.scenes import chosen_of, elements_of, versions_of
 from chalicelib.cartoons.view import describe_share
 from chalicelib.core import clock, logs
 from chalicelib.core.models import Account, Cartoon, Export, LedgerEntry, Purchase, Scene
@@ -196,6 +197,15 @@ def _composed(cartoon, folder, archive):
 
 def scene_document(scene, folder, archive):
     number = int(scene.number)
+    shown = scene.image_key if scene.state == "done" else None
+    image = archive.image(shown, f"{folder}/scenes/{number:02d}")
+    versions = []
+    for v in versions_of(scene):  # the version shown is the scene's image: written once
+        path = image if image and v["image_key"] == shown else archive.image(
+            v["image_key"], f"{folder}/scenes/{number:02d}-v{int(v['version'])}")
+        versions.append({"version": int(v["version"]), "attempt": int(v["attempt"]),
+                         "action": v.get("action") or "", "note": v.get("note") or "",
+                         "created_at": _iso(v["created_at"]), "image": path})
     return {"number": number, "action": scene.action,
             "characters": list(scene.characters or []), "caption": scene.caption,
             "dialogue": scene.dialogue, "speaker": scene.speaker,
@@ -204,5 +214,5 @@ def scene_document(scene, folder, archive):
             "attempt": int(scene.attempt), "credits": int(scene.credits),
             "failure": scene.failure, "reason": scene.reason,
             "refunded": int(scene.refunded) if scene.refunded is not None else None,
-            "image": archive.image(scene.image_key if scene.state == "done" else None,
-                                   f"{folder}/scenes/{number:02d}")}
+            "redraw_note": scene.redraw_note, "image": image,
+            "chosen_version": chosen_of(scene), "versions": versions}

@@ -64,7 +64,8 @@ function render() {
   document.title = `${cartoon.title} · Caaartoons`;
   $("#cartoon-title").textContent = cartoon.title;
   $("#cartoon-meta").textContent = `${cartoon.style_label || cartoon.style} · ` +
-    `${plural(cartoon.credits_per_scene, "credit")} a scene · ${plural(cartoon.cost, "credit")}`;
+    `${plural(cartoon.credits_per_scene, "credit")} a scene · ` +
+    `${plural(cartoon.spent ?? cartoon.cost, "credit")} spent`;
   const p = cartoon.progress;
   $("#progress").max = p.total;
   $("#progress").value = p.done + p.failed;
@@ -375,7 +376,8 @@ function setUpReader() {
 
 function signature(scene) {
   return JSON.stringify([scene.state, scene.attempt, scene.image && withoutQuery(scene.image.url),
-    scene.elements, scene.reason]);
+    scene.elements, scene.reason, scene.chosen_version, (scene.versions || []).length,
+    scene.action]);
 }
 
 function renderScene(scene) {
@@ -411,10 +413,12 @@ function buildPanel(scene) {
     frame,
     el("p", { class: "panel-action" }, scene.action),
     scene.characters.length ? el("p", { class: "hint" }, `With ${scene.characters.join(", ")}`) : null);
-  if (scene.state === "failed") {
-    panel.append(el("p", { class: "notice error panel-failure" }, `${scene.reason} `,
+  if (scene.reason) {  // a failed drawing, or a failed redraw (still showing its version)
+    panel.append(el("p", { class: "notice error panel-failure" },
+      scene.redraw_failed ? "The redraw failed: " : "", `${scene.reason} `,
       el("strong", {}, `${plural(scene.refunded, "credit")} given back.`)));
   }
+  if (window.Redraw) panel.append(Redraw.versions(cartoon, scene, { onDone: load }));
   panel.append(textsForm(scene), panelActions(scene),
     el("p", { class: "notice", "data-notice": "", role: "alert", hidden: true }));
   return panel;

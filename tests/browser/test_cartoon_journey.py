@@ -59,6 +59,7 @@ def test_create_a_cartoon_watch_it_finish_and_see_the_strip(page, drawing_stack)
 
     # A redraw costs the scene's credit and the scene comes back drawn.
     page.locator("#scene-2 .redraw").click()
+    page.locator("dialog.redraw-dialog .redraw-confirm").click()  # the cost, confirmed
     expect(page.locator("#who-balance")).to_have_text("26 credits", timeout=15000)
     expect(page.locator("#scene-2")).to_have_attribute("data-state", "done", timeout=30000)
     expect(page.locator("#pages-card")).to_be_visible(timeout=30000)

@@ -84,7 +84,8 @@ def test_export_contents_match_what_was_stored(app, signed_in, aws):
         2, title="Été à la plage", style="my own style, ink and watercolour")).json["cartoon_id"]
     drain(aws["queue_url"])
     signed_in.patch(f"/api/cartoons/{first}/scenes/2", {"caption": "Later, a new caption"})
-    signed_in.post(f"/api/cartoons/{second}/scenes/1/redraw")
+    signed_in.post(f"/api/cartoons/{second}/scenes/1/redraw",
+                   {"action": "Ada builds a sandcastle.", "note": "Add a lighthouse"})
     drain(aws["queue_url"])
     shared = signed_in.post(f"/api/cartoons/{first}/share", {"expires_in_days": 3}).json
     me = signed_in.get("/api/me").json
@@ -153,6 +154,19 @@ def test_export_contents_match_what_was_stored(app, signed_in, aws):
             assert archive.read(scene["image"]) == storage.read(item.image_key)
             assert archive.getinfo(scene["image"]).compress_type == zipfile.ZIP_STORED
             images += 1
+            # Every kept version, with the action it was drawn for and its note.
+            assert [v["version"] for v in scene["versions"]] == [
+                int(v["version"]) for v in item.versions]
+            assert scene["chosen_version"] == int(item.chosen)
+            for version, kept in zip(scene["versions"], item.versions, strict=True):
+                assert (version["action"], version["note"]) == (kept["action"], kept["note"])
+                assert archive.read(version["image"]) == storage.read(kept["image_key"])
+                if kept["image_key"] == item.image_key:  # the one shown is written once
+                    assert version["image"] == scene["image"]
+                    continue
+                assert version["image"] == f"cartoons/{cartoon.cartoon_id}/scenes/" \
+                                           f"{int(item.number):02d}-v{version['version']}.png"
+                images += 1
         assert described["layout"] == "auto" and described["strip"] == described["pages"][0]
         assert len(described["pages"]) == len(cartoon.page_keys) == 1
         for path, key in [(described["pages"][0], cartoon.strip_key),
@@ -175,7 +189,12 @@ def test_export_contents_match_what_was_stored(app, signed_in, aws):
         {"kind": "caption", "text": "Later, a new caption", "speaker": ""}]
     assert document["cartoons"][0]["scenes"][0]["staging"] == {"Ada": "centre"}
     assert document["cartoons"][1]["title"] == "Été à la plage"
-    assert document["cartoons"][1]["scenes"][0]["attempt"] == 1  # the redrawn panel
+    redrawn = document["cartoons"][1]["scenes"][0]
+    assert redrawn["attempt"] == 1 and redrawn["chosen_version"] == 2  # the redrawn panel
+    assert [(v["version"], v["note"]) for v in redrawn["versions"]] == [
+        (1, ""), (2, "Add a lighthouse")]
+    assert redrawn["action"] == redrawn["versions"][1]["action"] == "Ada builds a sandcastle."
+    assert archive.read(redrawn["versions"][1]["image"]) == archive.read(redrawn["image"])
     assert [c["image"] is None for c in document["cartoons"][0]["characters"]] == [
         False, False, True]  # Cleo is in none of the three scenes
     assert len(archive.namelist()) == images + 1  # every image, and account.json
