@@ -7,7 +7,7 @@ its service, and lets domain errors through: core/web.py maps them to statuses a
 from chalicelib import cleanup
 from chalicelib.accounts import cookies, limits, links, sessions
 from chalicelib.accounts.csrf import anonymous_token
-from chalicelib.cartoons import changes, gallery, specs, submission, view
+from chalicelib.cartoons import cast, changes, gallery, library, specs, submission, view
 from chalicelib.core import logs, openapi, paging, web
 from chalicelib.core.settings import CLEANUP_EVERY_MINUTES, get_settings
 from chalicelib.core.web import ThreadSafeChalice, client_ip, json_response
@@ -212,6 +212,42 @@ def redraw_scene(cartoon_id, number):
 @app.route("/api/cartoons/{cartoon_id}", methods=["DELETE"])
 def delete_cartoon(cartoon_id):
     changes.delete(signed_in(), cartoon_id)
+    return {"status": "deleted"}
+
+
+@app.route("/api/cartoons/{cartoon_id}/cast/approve", methods=["POST"], body={})
+def approve_cast(cartoon_id):
+    return cast.approve(signed_in(), cartoon_id)
+
+
+@app.route("/api/cartoons/{cartoon_id}/cast/{index}/redraw", methods=["POST"],
+           body=specs.REDRAW_REFERENCE_SPEC)
+def redraw_reference(cartoon_id, index):
+    session = signed_in()
+    body = app.read_body() if app.current_request.raw_body else {}  # a body is optional
+    return json_response(cast.redraw(session, cartoon_id, index, body), status=202)
+
+
+@app.route("/api/characters", methods=["POST"], body=specs.SAVE_CHARACTER_SPEC)
+def save_character():
+    session = signed_in()
+    return json_response(library.save(session, app.read_body()), status=201)
+
+
+@app.route("/api/characters", methods=["GET"], query=paging.QUERY)
+def list_characters():
+    session = signed_in()
+    return library.page(session, cursor=query().get("cursor"), limit=query().get("limit"))
+
+
+@app.route("/api/characters/{character_id}", methods=["GET"])
+def get_character(character_id):
+    return library.view(signed_in(), character_id)
+
+
+@app.route("/api/characters/{character_id}", methods=["DELETE"])
+def delete_character(character_id):
+    library.delete(signed_in(), character_id)
     return {"status": "deleted"}
 
 

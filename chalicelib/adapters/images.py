@@ -60,6 +60,8 @@ class ReferenceRequest:
     context: str
     quality: str
     user: str  # a keyed hash of the account: OpenAI's safety_identifier, never the address
+    size: tuple = None  # (width, height) px; None: the configured size
+    note: str = ""  # the owner's note when redrawing it
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 scene (paid, refunded if it fails), or deleting it with all its images."""
 
 from chalicelib.adapters import jobs
-from chalicelib.cartoons import gallery, scenes, specs
+from chalicelib.cartoons import cast, gallery, scenes, specs
 from chalicelib.cartoons.submission import moderate
 from chalicelib.cartoons.view import get_cartoon, get_scene, view
 from chalicelib.core import logs
@@ -84,5 +84,8 @@ def redraw(session, cartoon_id, number, body):
 
 
 def delete(session, cartoon_id):
-    """Delete the account's own cartoon (404 for anyone else's) with all its images."""
-    gallery.delete(get_cartoon(session.account_id, cartoon_id))
+    """Delete the account's own cartoon (404 for anyone else's) with all its images. A cartoon
+    whose cast waits for approval first gives back the credits of its undrawn scenes."""
+    cartoon = get_cartoon(session.account_id, cartoon_id)
+    cast.cancel(cartoon)
+    gallery.delete(cartoon)

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from chalicelib.adapters import images, jobs, storage
 from chalicelib.adapters.jobs import WORKER_TIMEOUT_SECONDS
-from chalicelib.cartoons import scenes
+from chalicelib.cartoons import cast, scenes, specs
 from chalicelib.cartoons.view import find_cartoon
 from chalicelib.comic import layouts, raster
 from chalicelib.core import logs
@@ -78,6 +78,21 @@ def ensure_references(cartoon, names, deadline):
     return found, failures
 
 
+def _stored_references(cartoon, names):
+    """The drawn references of the named characters (never drawn here: the cast is drawn,
+    paid and settled before any scene). Returns ({name: png}, {name: DrawingFailed})."""
+    by_name = {c.name: c for c in cartoon.characters}
+    found, failures = {}, {}
+    for name in names:
+        character = by_name[name]
+        data = storage.read(character.image_key) if character.image_key else None
+        if data is None:
+            failures[name] = images.DrawingFailed("bad_image")
+        else:
+            found[name] = data
+    return found, failures
+
+
 def _reference_reason(failures):
     name, failure = next(iter(failures.items()))
     return f"We could not draw {name}'s reference picture. {failure.reason}"
@@ -87,6 +102,70 @@ def draw_references(job, deadline):
     cartoon = find_cartoon(job["account_id"], job["cartoon_id"])
     if cartoon is None:
         return
+    if cartoon.cast_state is not None:
+        draw_cast(cartoon, deadline)
+        return
+    _draw_legacy_references(cartoon, deadline)
+
+
+def draw_cast(cartoon, deadline):
+    """Draw every reference queued (or whose worker died), each claimed by a conditional
+    write, in parallel; then settle the cast: wait for approval, or release the scenes."""
+    todo = [(i, int(c.attempt or 0)) for i, c in enumerate(cartoon.characters)
+            if c.state in scenes.IN_FLIGHT]
+    claimed = [(i, attempt) for i, attempt in todo
+               if cast.claim(cartoon, i, attempt, takeover_after=WORKER_TIMEOUT_SECONDS)]
+    if claimed:
+        with ThreadPoolExecutor(max_workers=len(claimed)) as pool:
+            outcomes = list(pool.map(lambda pair: _draw_reference(cartoon, *pair, deadline),
+                                     claimed))
+        if guard.Gone in outcomes:
+            raise guard.Gone()
+        logs.event("references_drawn", cartoon_id=cartoon.cartoon_id,
+                   drawn=outcomes.count(True), failed=outcomes.count(False))
+    cast.settle(cartoon.account_id, cartoon.cartoon_id)
+
+
+def _draw_reference(cartoon, index, attempt, deadline):
+    """One reference attempt, portrait, at the best tier. True when drawn, False when it
+    failed (refunded), guard.Gone when the account or cartoon went meanwhile."""
+    spec = cartoon.characters[index]
+    request = images.ReferenceRequest(
+        character=images.Character(spec.name, spec.description),
+        style_prompt=cartoon.style_prompt, context=cartoon.context,
+        quality=specs.reference_quality(), user=_user(cartoon.account_id),
+        size=specs.REFERENCE_SIZE, note=spec.note or "")
+    try:
+        png = images.get_image_provider().reference(request, deadline)
+        keys = [cast.reference_key(cartoon.account_id, cartoon.cartoon_id, index, attempt, ext)
+                for ext in ("png", "webp")]
+        guard.put_all(guard.for_cartoon(cartoon.account_id, cartoon.cartoon_id),
+                      [(keys[0], png, "image/png"),
+                       (keys[1], raster.thumbnail_webp(png), "image/webp")])
+    except images.DrawingFailed as failure:
+        cast.fail(cartoon, index, attempt, code=failure.code,
+                  reason=f"We could not draw {spec.name}'s reference picture. {failure.reason}")
+        return False
+    except guard.Gone:
+        return guard.Gone
+    except Exception as error:
+        logs.event("reference_error", cartoon_id=cartoon.cartoon_id, index=index,
+                   error=type(error).__name__)
+        if cast.fail(cartoon, index, attempt, code="internal_error",
+                     reason=f"Something went wrong on our side while drawing {spec.name}."):
+            return False
+        raise
+    if not cast.finish(cartoon, index, attempt, image_key=keys[0], thumb_key=keys[1]):
+        storage.delete(*keys)  # failed or taken over meanwhile: not shown
+        return False
+    storage.delete(*[key for key in (spec.image_key, spec.thumb_key)
+                     if key and key not in keys])
+    return True
+
+
+def _draw_legacy_references(cartoon, deadline):
+    """A cartoon made before references were shown: draw what its scenes need, then queue
+    them (references are read at `characters/<n>.png`)."""
     waiting = [s for s in scenes.for_cartoon(cartoon.account_id, cartoon.cartoon_id)
                if s.state == scenes.QUEUED]
     names = sorted({name for scene in waiting for name in scene.characters or []})
@@ -142,8 +221,11 @@ def _draw_and_store(scene, attempt, deadline):
     cartoon = find_cartoon(scene.account_id, scene.cartoon_id)
     if cartoon is None:
         return None
-    cast = list(scene.characters or [])
-    references, failures = ensure_references(cartoon, cast, deadline)
+    cast_names = list(scene.characters or [])
+    if cartoon.cast_state is None:
+        references, failures = ensure_references(cartoon, cast_names, deadline)
+    else:
+        references, failures = _stored_references(cartoon, cast_names)
     if failures:
         scenes.fail(scene, attempt, code="reference_failed", reason=_reference_reason(failures))
         return None
@@ -151,8 +233,8 @@ def _draw_and_store(scene, attempt, deadline):
     sizes = layouts.drawing_sizes(cartoon.layout or "auto", int(cartoon.scene_count))
     request = images.SceneRequest(
         number=int(scene.number), action=scene.action,
-        characters=tuple(images.Character(n, by_name[n].description) for n in cast),
-        references=tuple(references[n] for n in cast), style_prompt=cartoon.style_prompt,
+        characters=tuple(images.Character(n, by_name[n].description) for n in cast_names),
+        references=tuple(references[n] for n in cast_names), style_prompt=cartoon.style_prompt,
         context=cartoon.context, quality=cartoon.quality, user=_user(scene.account_id),
         staging=staging_of(scene), size=sizes[int(scene.number) - 1])
     png = images.get_image_provider().scene(request, deadline)
