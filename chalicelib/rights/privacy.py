@@ -59,6 +59,12 @@ def policy(lang="en"):
               "personal gallery. Legal basis: performance of the contract.",
               "Images générées et la bande dessinée qui en est faite (ses pages, un PDF et un "
               "CBZ) — votre galerie personnelle. Base légale : exécution du contrat."),
+            t("Your character library — the characters you choose to save (name, description "
+              "and reference picture), to reuse them in later cartoons. Legal basis: "
+              "performance of the contract.",
+              "Votre bibliothèque de personnages — les personnages que vous choisissez "
+              "d'enregistrer (nom, description et image de référence), pour les réutiliser "
+              "dans d'autres cartoons. Base légale : exécution du contrat."),
             t("IP address — anti-abuse limits only, never stored as such: a keyed hash that "
               "cannot be linked from one window to the next. Legal basis: legitimate interest.",
               "Adresse IP — limites anti-abus uniquement, jamais conservée telle quelle : une "
@@ -97,6 +103,10 @@ def policy(lang="en"):
         (t("Retention periods", "Durées de conservation"), [
             t("Account, gallery and credit balance: as long as the account is active.",
               "Compte, galerie et solde de crédits : tant que le compte est actif."),
+            t("Character library: until you delete the character, or your account; it is "
+              "included in your data export.",
+              "Bibliothèque de personnages : jusqu'à ce que vous supprimiez le personnage, ou "
+              "votre compte ; elle figure dans votre export de données."),
             t(f"Session cookie: {d(SESSION_TTL)}.",
               f"Cookie de session : {d(SESSION_TTL)}."),
             t(f"Sign-in link: {d(LINK_TTL)}; it works once.",

@@ -47,6 +47,16 @@ def cartoon_body(scenes=3, quality="low", **changes):
     return body
 
 
+def references_cost(count=len(CHARACTERS)):
+    """What the references of a cartoon_body() cost: each character's, at the best tier."""
+    from chalicelib.cartoons.specs import reference_credits
+
+    return count * reference_credits()
+
+
+R = references_cost()  # a cartoon_body()'s references
+
+
 def account_of(client):
     return client.get("/api/me").json["account_id"]
 
