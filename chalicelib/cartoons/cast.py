@@ -17,7 +17,9 @@ The cartoon's `cast_state` says what happens once no reference is in flight:
   cleanup leaves them alone) until the owner approves ("approved": the scenes go back into the
   index and are queued) or deletes the cartoon ("cancelled": every undrawn scene refunded).
   While the cast is not approved, a reference may be redrawn, with a note; the cast then
-  draws again ("drawing") and approval waits for it. Approving and redrawing are both
+  draws again ("drawing") and approval waits for it. Once the scenes were released at once,
+  only a reference that failed may be redrawn (its scenes failed, refunded, and can then be
+  redrawn); a drawn reference stays, so the panels drawn from it keep matching. Approving and redrawing are both
   conditional on the state they read, so of two racing requests one wins and the other is a
   409 that changed nothing.
 """
@@ -270,7 +272,10 @@ def redraw(session, cartoon_id, index, body):
     cartoon = get_cartoon(session.account_id, cartoon_id)
     i = character_index(cartoon, index)
     current = cartoon.characters[i]
-    if cartoon.cast_state not in OPEN:
+    # Before approval any reference; once the scenes were released at once ("draw
+    # everything at once"), only one that failed, so the scenes it spoiled can be redrawn.
+    late = cartoon.cast_state == RELEASED and current.state == FAILED
+    if cartoon.cast_state not in OPEN and not late:
         raise _state_conflict(cartoon)
     if current.state not in FINAL:
         raise Conflict(f"{current.name}'s reference is still being drawn.",
@@ -282,11 +287,14 @@ def redraw(session, cartoon_id, index, body):
     el = element(i)
     actions = [el.state.set(QUEUED), el.attempt.set(attempt), el.credits.set(each),
                el.note.set(note) if note else el.note.remove(), el.saved_id.remove(),
-               el.failure.remove(), el.reason.remove(), el.refunded.remove(), el.since.remove(),
-               Cartoon.cast_state.set(CAST_DRAWING)]
-    condition = (Cartoon.cast_state.is_in(*OPEN) & el.state.is_in(*FINAL)
-                 & (el.attempt == int(current.attempt or 0))
-                 & Cartoon.deleting_since.does_not_exist())
+               el.failure.remove(), el.reason.remove(), el.refunded.remove(), el.since.remove()]
+    if late:
+        condition = (Cartoon.cast_state == RELEASED) & (el.state == FAILED)
+    else:
+        actions.append(Cartoon.cast_state.set(CAST_DRAWING))
+        condition = Cartoon.cast_state.is_in(*OPEN) & el.state.is_in(*FINAL)
+    condition &= (el.attempt == int(current.attempt or 0)) & \
+        Cartoon.deleting_since.does_not_exist()
     try:
         credits.debit(session.account_id, each, reason="spend",
                       cause_key=charge_key(cartoon.cartoon_id, i, attempt),
