@@ -57,6 +57,14 @@ def references_cost(count=len(CHARACTERS)):
 R = references_cost()  # a cartoon_body()'s references
 
 
+def fund_references(client, count=len(CHARACTERS)):
+    """Grant exactly what a cartoon_body()'s references cost, under a fresh cause: tests whose
+    arithmetic is about scenes submit after this, so their balances read as before."""
+    import uuid
+
+    return give(client, references_cost(count), cause=f"references-{uuid.uuid4().hex}")
+
+
 def account_of(client):
     return client.get("/api/me").json["account_id"]
 
