@@ -19,9 +19,9 @@ The cartoon's `cast_state` says what happens once no reference is in flight:
   While the cast is not approved, a reference may be redrawn, with a note; the cast then
   draws again ("drawing") and approval waits for it. Once the scenes were released at once,
   only a reference that failed may be redrawn (its scenes failed, refunded, and can then be
-  redrawn); a drawn reference stays, so the panels drawn from it keep matching. Approving and redrawing are both
-  conditional on the state they read, so of two racing requests one wins and the other is a
-  409 that changed nothing.
+  redrawn); a drawn reference stays, so the panels drawn from it keep matching. Approving and
+  redrawing are both conditional on the state they read, so of two racing requests one wins
+  and the other is a 409 that changed nothing.
 """
 
 import functools

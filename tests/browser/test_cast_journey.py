@@ -2,6 +2,7 @@
 appear first, one is redrawn with a note after a confirmation showing its cost, one is saved to
 the library, and approving the cast draws the scenes."""
 
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -9,7 +10,7 @@ from playwright.sync_api import expect
 from tests.support.browser import buy_pack, sign_in
 from tests.support.cartoons import cartoon_body
 
-SHOTS = Path("/tmp/caaartoons-shots")  # looked at by hand, never committed
+SHOTS = Path(tempfile.gettempdir()) / "caaartoons-shots"  # looked at by hand, not committed
 LOADED = "img => img.complete && img.naturalWidth > 0"
 
 

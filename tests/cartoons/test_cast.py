@@ -184,7 +184,7 @@ def test_approve_racing_a_redraw_or_a_deletion_ends_clean(app, aws, rounds):
         drain(aws["queue_url"])
         results = {}
 
-        def call(name, method, path):
+        def call(name, method, path, client=client, results=results):
             results[name] = getattr(client, method)(path, {} if method == "post" else None)
 
         threads = [threading.Thread(target=call, args=a) for a in (

@@ -23,9 +23,9 @@ from chalicelib.rights import export
 from chalicelib.worker import export as export_job
 from local.worker import sqs_event
 from tests.support.cartoons import (
-    fund_references,
     cartoon_body,
     drain,
+    fund_references,
     give,
     jobs_of,
     key_of,

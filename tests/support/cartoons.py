@@ -47,8 +47,9 @@ def cartoon_body(scenes=3, quality="low", **changes):
     return body
 
 
-def references_cost(count=len(CHARACTERS)):
-    """What the references of a cartoon_body() cost: each character's, at the best tier."""
+def references_cost(count=3):
+    """What `count` references cost (a cartoon_body() has three characters), at the best
+    tier."""
     from chalicelib.cartoons.specs import reference_credits
 
     return count * reference_credits()
@@ -57,7 +58,7 @@ def references_cost(count=len(CHARACTERS)):
 R = references_cost()  # a cartoon_body()'s references
 
 
-def fund_references(client, count=len(CHARACTERS)):
+def fund_references(client, count=3):
     """Grant exactly what a cartoon_body()'s references cost, under a fresh cause: tests whose
     arithmetic is about scenes submit after this, so their balances read as before."""
     import uuid

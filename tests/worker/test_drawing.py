@@ -12,8 +12,8 @@ from chalicelib.core.models import LedgerEntry
 from chalicelib.core.settings import get_settings
 from chalicelib.money import credits
 from tests.support.cartoons import (
-    R,
     ACTIONS,
+    R,
     assert_ledger,
     cartoon_body,
     deliver,
