@@ -10,9 +10,11 @@ from chalicelib import cleanup
 from chalicelib.accounts import cookies, limits, links, sessions
 from chalicelib.accounts.csrf import anonymous_token
 from chalicelib.cartoons import (
+    cast,
     changes,
     drafting,
     gallery,
+    library,
     share_page,
     sharing,
     specs,
@@ -278,6 +280,42 @@ def shared_page(share_id):
 def shared_preview(share_id):
     location = sharing.preview_location(share_id, client_ip(app.current_request))
     return Response(body="", status_code=302, headers={"Location": location})
+
+
+@app.route("/api/cartoons/{cartoon_id}/cast/approve", methods=["POST"], body={})
+def approve_cast(cartoon_id):
+    return cast.approve(signed_in(), cartoon_id)
+
+
+@app.route("/api/cartoons/{cartoon_id}/cast/{index}/redraw", methods=["POST"],
+           body=specs.REDRAW_REFERENCE_SPEC)
+def redraw_reference(cartoon_id, index):
+    session = signed_in()
+    body = app.read_body() if app.current_request.raw_body else {}  # a body is optional
+    return json_response(cast.redraw(session, cartoon_id, index, body), status=202)
+
+
+@app.route("/api/characters", methods=["POST"], body=specs.SAVE_CHARACTER_SPEC)
+def save_character():
+    session = signed_in()
+    return json_response(library.save(session, app.read_body()), status=201)
+
+
+@app.route("/api/characters", methods=["GET"], query=paging.QUERY)
+def list_characters():
+    session = signed_in()
+    return library.page(session, cursor=query().get("cursor"), limit=query().get("limit"))
+
+
+@app.route("/api/characters/{character_id}", methods=["GET"])
+def get_character(character_id):
+    return library.view(signed_in(), character_id)
+
+
+@app.route("/api/characters/{character_id}", methods=["DELETE"])
+def delete_character(character_id):
+    library.delete(signed_in(), character_id)
+    return {"status": "deleted"}
 
 
 @app.route("/api/gallery", methods=["GET"], query=paging.QUERY)

@@ -8,7 +8,15 @@ from chalice.test import Client
 from chalicelib import cleanup
 from chalicelib.adapters import images
 from chalicelib.core.models import LedgerEntry, Scene
-from tests.support.cartoons import assert_ledger, cartoon_body, deliver, drain, give, take_messages
+from tests.support.cartoons import (
+    R,
+    assert_ledger,
+    cartoon_body,
+    deliver,
+    drain,
+    give,
+    take_messages,
+)
 
 LIMIT = 3600
 
@@ -32,7 +40,7 @@ def states(client, cartoon_id):
 
 
 def test_scenes_stuck_beyond_the_limit_are_failed_and_refunded_exactly_once(signed_in):
-    account_id = give(signed_in, 10)
+    account_id = give(signed_in, 10 + R)
     cartoon_id = submit(signed_in, 3)
     now = time.time()
     assert cleanup.fail_stuck_scenes(now=now + LIMIT - 60) == 0
@@ -48,7 +56,7 @@ def test_scenes_stuck_beyond_the_limit_are_failed_and_refunded_exactly_once(sign
 
 
 def test_finished_scenes_and_recent_ones_are_left_alone(signed_in, aws):
-    account_id = give(signed_in, 10)
+    account_id = give(signed_in, 10 + 2 * R)
     done = submit(signed_in, 2)
     drain(aws["queue_url"])
     waiting = submit(signed_in, 1)
@@ -61,7 +69,7 @@ def test_finished_scenes_and_recent_ones_are_left_alone(signed_in, aws):
 
 
 def test_a_stuck_drawing_whose_worker_finishes_late_stays_failed(signed_in, aws, monkeypatch):
-    account_id = give(signed_in, 10)
+    account_id = give(signed_in, 10 + R)
     cartoon_id = submit(signed_in, 1)
     deliver(aws["queue_url"], *take_messages(aws["queue_url"]))  # references
     offline = images.get_image_provider()
@@ -91,7 +99,7 @@ def test_a_stuck_drawing_whose_worker_finishes_late_stays_failed(signed_in, aws,
 
 
 def test_the_schedule_reports_the_stuck_scenes_it_failed(app, signed_in, monkeypatch):
-    account_id = give(signed_in, 10)
+    account_id = give(signed_in, 10 + R)
     submit(signed_in, 2)
     real_now = time.time()
     monkeypatch.setattr("chalicelib.core.clock.now", lambda: real_now + 2 * LIMIT)

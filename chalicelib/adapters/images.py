@@ -92,6 +92,8 @@ class ReferenceRequest:
     context: str
     quality: str  # the cartoon's level; references are drawn at the best tier regardless
     user: str  # a keyed hash of the account: OpenAI's safety_identifier, never the address
+    size: tuple = None  # (width, height) px; None: the configured size
+    note: str = ""  # the owner's note when redrawing it
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ def reference(request):
         f"Draw {character.name} alone, full body, facing the viewer, in a neutral pose, on a "
         "plain light background, so the same character can be drawn again in later panels.",
         f"{character.name}: {character.description}",
+        *([f"Changes asked for: {request.note}"] if getattr(request, "note", "") else []),
         NO_TEXT,
     ])
 

@@ -42,6 +42,13 @@ def cartoon_key(account_id, cartoon_id, name):
     return f"{account_prefix(account_id)}cartoons/{cartoon_id}/{name}"
 
 
+def library_key(account_id, character_id, extension):
+    """A saved character's picture (`png`) or thumbnail (`webp`), under the account's prefix."""
+    if not _ID.fullmatch(character_id or "") or extension not in ("png", "webp"):
+        raise ValueError("not a library key")
+    return f"{account_prefix(account_id)}library/{character_id}.{extension}"
+
+
 def export_prefix(account_id):
     """Temporary data exports live outside `users/`, under the prefix the bucket expires."""
     account_prefix(account_id)  # the same id check
@@ -66,6 +73,22 @@ def read(key):
         return s3.get_object(Bucket=get_settings().images_bucket, Key=key)["Body"].read()
     except s3.exceptions.NoSuchKey:
         return None
+
+
+def copy(source, destination):
+    """A server-side copy inside the images bucket; False when the source does not exist."""
+    s3, bucket = get_s3(), get_settings().images_bucket
+    try:
+        s3.copy_object(Bucket=bucket, Key=destination,
+                       CopySource={"Bucket": bucket, "Key": source},
+                       CacheControl="private, max-age=86400", MetadataDirective="REPLACE",
+                       ContentType="image/webp" if destination.endswith(".webp")
+                       else "image/png")
+    except s3.exceptions.ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            return False
+        raise
+    return True
 
 
 def delete(*keys):

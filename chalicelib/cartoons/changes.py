@@ -4,7 +4,7 @@ shown), choosing which kept version a scene shows (free; the pages are composed 
 deleting it with all its images."""
 
 from chalicelib.adapters import jobs
-from chalicelib.cartoons import gallery, scenes, specs
+from chalicelib.cartoons import cast, gallery, scenes, specs
 from chalicelib.cartoons.submission import moderate
 from chalicelib.cartoons.view import get_cartoon, get_scene, view
 from chalicelib.core import logs
@@ -125,5 +125,8 @@ def choose_version(session, cartoon_id, number, body):
 
 
 def delete(session, cartoon_id):
-    """Delete the account's own cartoon (404 for anyone else's) with all its images."""
-    gallery.delete(get_cartoon(session.account_id, cartoon_id))
+    """Delete the account's own cartoon (404 for anyone else's) with all its images. A cartoon
+    whose cast waits for approval first gives back the credits of its undrawn scenes."""
+    cartoon = get_cartoon(session.account_id, cartoon_id)
+    cast.cancel(cartoon)
+    gallery.delete(cartoon)

@@ -28,6 +28,9 @@ def refresh_summary(account_id, cartoon_id):
         items = scenes.for_cartoon(account_id, cartoon_id)
         done = [s for s in items if s.state == scenes.DONE and s.thumb_key]
         status = scenes.overall_status(items, bool(cartoon.strip_key))
+        if cartoon.cast_state in ("drawing", "waiting") and any(
+                s.state == scenes.QUEUED for s in items):
+            status = "cast"  # the references come first (cartoons/cast.py)
         actions = [Cartoon.status.set(status), Cartoon.scenes_done.set(len(done)),
                    Cartoon.summary_version.set(int(cartoon.summary_version or 0) + 1),
                    Cartoon.cover_key.set(done[0].thumb_key) if done else

@@ -6,6 +6,7 @@ A scene's texts are its lettering elements (comic/lettering.py), in reading orde
 shorthand `caption`, `dialogue`, `speaker`, read as one caption and one speech element. Whether
 they fit their panel at a legible size is checked here too (`check_lettering`)."""
 
+import re
 import unicodedata
 
 from chalicelib.core.errors import Invalid
@@ -13,6 +14,7 @@ from chalicelib.core.fields import Field, check_object
 from chalicelib.core.settings import get_settings
 
 MAX_CHARACTERS = 6
+SAVED_ID = re.compile(r"[0-9]{13}[0-9a-f]{8}")  # a saved character's id (time-sortable)
 # The comic engine's own limits (layouts.MAX_SCENES, layouts.TEMPLATES, lettering.KINDS,
 # SIDES, MAX_ELEMENTS, MAX_TEXT), repeated because app.py may not load chalicelib.comic
 # (tests/cartoons/test_elements.py checks they agree).
@@ -51,6 +53,9 @@ CHARACTER_SPEC = {
     "description": Field(str, max_length=LIMITS["description"],
                          doc="What the character looks like, for the artist: build, face, hair, "
                              "clothes and colours, so every panel draws the same person."),
+    # a character from the account's library: its picture is reused, not drawn
+    "saved_id": Field(str, required=False, max_length=40,
+                      doc="The id of a character saved in the account's library, or null."),
 }
 ELEMENT_SPEC = {
     "kind": Field(str, max_length=20, choices=KINDS,
@@ -89,9 +94,19 @@ CARTOON_SPEC = {
                     doc="The panels, in reading order."),
     "layout": Field(str, required=False, max_length=20, choices=LAYOUTS,
                     doc="How the panels are laid out; auto lets the page choose."),
+    # true: stop once the references are drawn, until the owner approves the cast. Absent or
+    # false: the scenes follow at once (what API clients that never sent it keep getting).
+    "approve_cast": Field(bool, required=False),
 }
 TEXT_EDIT_SPEC = {name: SCENE_SPEC[name] for name in (*SHORTHAND, "elements")}
-QUOTE_SPEC = {"quality": Field(str, max_length=20), "scenes": Field(int)}
+QUOTE_SPEC = {"quality": Field(str, max_length=20), "scenes": Field(int),
+              # how many reference pictures are drawn (characters not from the library)
+              "references": Field(int, required=False)}
+NOTE_LIMIT = 300
+REDRAW_REFERENCE_SPEC = {"note": Field(str, required=False, max_length=NOTE_LIMIT)}
+SAVE_CHARACTER_SPEC = {"cartoon_id": Field(str, max_length=40), "index": Field(int)}
+# References are portrait (a full figure) at the best quality tier, whatever the scenes'.
+REFERENCE_SIZE = (1024, 1536)
 
 
 def bad(field, message, code="invalid_field"):
@@ -115,6 +130,17 @@ def quality_credits(quality, field="quality"):
     return levels[quality]
 
 
+def reference_quality():
+    """The quality references are drawn at: the best tier (the one costing most credits)."""
+    levels = get_settings().quality_credits
+    return max(levels, key=levels.get)
+
+
+def reference_credits():
+    """What one reference picture costs: the best tier's price of an image."""
+    return get_settings().quality_credits[reference_quality()]
+
+
 def style_prompt(style):
     for key, _label, prompt in STYLE_PRESETS:
         if style == key:
@@ -134,6 +160,7 @@ def parse_cartoon(body):
     cartoon["scenes"] = [_parse_scene(raw, f"scenes[{i}]", names)
                          for i, raw in enumerate(data["scenes"])]
     check_lettering(cartoon["layout"], cartoon["scenes"])
+    cartoon["approve_cast"] = bool(data.get("approve_cast"))
     return cartoon
 
 
@@ -147,8 +174,14 @@ def _parse_characters(raw_characters):
             raise bad(f"{path}.name", f"Two characters are called {name}: names must differ.",
                        code="duplicate_name")
         seen.add(name.casefold())
-        characters.append({"name": name,
-                           "description": text(item["description"], f"{path}.description")})
+        character = {"name": name,
+                     "description": text(item["description"], f"{path}.description")}
+        if item.get("saved_id") is not None:
+            if not SAVED_ID.fullmatch(item["saved_id"]):
+                raise bad(f"{path}.saved_id", f"{path}.saved_id is not one of your saved "
+                                              "characters.", code="unknown_saved_character")
+            character["saved_id"] = item["saved_id"]
+        characters.append(character)
     return characters
 
 

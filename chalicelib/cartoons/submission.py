@@ -12,7 +12,7 @@ import secrets
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.adapters import jobs, moderation
+from chalicelib.adapters import jobs, moderation, storage
 from chalicelib.cartoons import scenes, specs
 from chalicelib.core import clock, logs
 from chalicelib.core.errors import Conflict, NotSignedIn, Refused, Unavailable
@@ -68,6 +68,13 @@ def options():
         "limits": {**specs.LIMITS, "characters": specs.MAX_CHARACTERS,
                    "scenes": specs.MAX_SCENES, "elements": specs.MAX_ELEMENTS},
         "layouts": list(specs.LAYOUTS),
+        # Each character's reference picture, drawn before the scenes at the best quality
+        # whatever the scenes' (a character from the library is reused for nothing).
+        "reference": {"quality": specs.reference_quality(),
+                      "label": specs.QUALITY_LABELS.get(specs.reference_quality(),
+                                                        specs.reference_quality().title()),
+                      "credits": specs.reference_credits(),
+                      "size": "x".join(map(str, specs.REFERENCE_SIZE))},
     }
 
 
@@ -77,9 +84,17 @@ def quote(session, body):
     if not 1 <= data["scenes"] <= specs.MAX_SCENES:
         raise specs.bad("scenes", f"A cartoon has 1 to {specs.MAX_SCENES} scenes.",
                         code="wrong_count")
-    total = each * data["scenes"]
+    references = data.get("references")
+    references = 0 if references is None else references
+    if not 0 <= references <= specs.MAX_CHARACTERS:
+        raise specs.bad("references", f"A cartoon draws 0 to {specs.MAX_CHARACTERS} "
+                                      "references.", code="wrong_count")
+    total = cost_of(data["quality"], data["scenes"], references)
     balance = int(session.account.balance or 0)
     return {"quality": data["quality"], "credits_per_scene": each, "scenes": data["scenes"],
+            "references": references, "credits_per_reference": specs.reference_credits(),
+            "scenes_total": each * data["scenes"],
+            "references_total": specs.reference_credits() * references,
             "total": total, "balance": balance, "shortfall": max(0, total - balance)}
 
 
@@ -129,7 +144,12 @@ def submit(session, body, idempotency_key=None):
         return _accepted(account_id, earlier, repeated=True)
     moderate(_moderated_texts(cartoon))
     now = clock.now()
-    item, scene_items = _items(account_id, cartoon, now)
+    cartoon_id = new_cartoon_id(now)
+    # library is imported here: it imports this module (new_cartoon_id, moderate)
+    from chalicelib.cartoons import library
+
+    copied, written = library.copy_into(account_id, cartoon_id, cartoon["characters"])
+    item, scene_items = _items(account_id, cartoon, now, cartoon_id, copied)
     writes = [(item, Cartoon.cartoon_id.does_not_exist())]
     writes += [(scene, Scene.scene_key.does_not_exist()) for scene in scene_items]
     if key:
@@ -152,6 +172,7 @@ def submit(session, body, idempotency_key=None):
                       cause_key=scenes.charge_key(item.cartoon_id, 0, 0),
                       note=f"cartoon {item.cartoon_id}", also=also)
     except (credits.InsufficientCredits, credits.NoSuchAccount, TransactWriteError):
+        storage.delete(*written)
         earlier = _earlier_submission(account_id, key, request_hash)
         if earlier:  # the same key won a race with this request
             return _accepted(account_id, earlier, repeated=True)
@@ -164,14 +185,41 @@ def submit(session, body, idempotency_key=None):
     return _accepted(account_id, item.cartoon_id)
 
 
-def _items(account_id, cartoon, now):
+def _cast(cartoon, copied):
+    """Each character with its reference at attempt 0: queued and paid with the cartoon, or
+    done and free when copied from the library."""
+    each = specs.reference_credits()
+    out = []
+    for index, character in enumerate(cartoon["characters"]):
+        spec = {"name": character["name"], "description": character["description"],
+                "attempt": 0}
+        if index in copied:
+            spec.update(state=scenes.DONE, credits=0, saved_id=character["saved_id"],
+                        image_key=copied[index][0], thumb_key=copied[index][1])
+        else:
+            spec.update(state=scenes.QUEUED, credits=each)
+        out.append(spec)
+    return out
+
+
+def cost_of(quality, scene_count, references):
+    """What a cartoon costs: its scenes at their quality, and each reference drawn for it at
+    the best tier (a character from the library is not drawn, and costs nothing)."""
+    return (specs.quality_credits(quality) * scene_count
+            + specs.reference_credits() * references)
+
+
+def _items(account_id, cartoon, now, cartoon_id, copied):
     each = specs.quality_credits(cartoon["quality"])
-    cartoon_id = new_cartoon_id(now)
+    characters = _cast(cartoon, copied)
+    cost = cost_of(cartoon["quality"], len(cartoon["scenes"]),
+                   sum(1 for c in characters if c["state"] == scenes.QUEUED))
     item = Cartoon(account_id, cartoon_id, title=cartoon["title"], context=cartoon["context"],
                    style=cartoon["style"], style_prompt=specs.style_prompt(cartoon["style"]),
                    quality=cartoon["quality"], credits_per_scene=each,
-                   scene_count=len(cartoon["scenes"]), cost=each * len(cartoon["scenes"]),
-                   characters=cartoon["characters"], layout=cartoon["layout"],
+                   scene_count=len(cartoon["scenes"]), cost=cost,
+                   characters=characters, layout=cartoon["layout"],
+                   cast_state="drawing" if cartoon["approve_cast"] else "auto",
                    created_at=datetime.datetime.fromtimestamp(now, datetime.UTC))
     scene_items = [scenes.new(account_id, cartoon_id, n, spec, each, now)
                    for n, spec in enumerate(cartoon["scenes"], start=1)]

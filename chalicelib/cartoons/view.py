@@ -67,7 +67,11 @@ def describe(cartoon, scene_items):
         "created_at": cartoon.created_at.isoformat(),
         "characters": [{"name": c.name, "description": c.description}
                        for c in cartoon.characters],
-        "status": scenes.overall_status(scene_items, strip_ready),
+        "status": "cast" if cartoon.cast_state in ("drawing", "waiting") and any(
+            s.state == scenes.QUEUED for s in scene_items) else
+        scenes.overall_status(scene_items, strip_ready),
+        "cast_state": cartoon.cast_state,
+        "cast": describe_cast(cartoon),
         "progress": {"total": len(scene_items), **counts},
         "scenes": [_describe_scene(s, slug) for s in scene_items],
         "layout": cartoon.layout or "auto",
@@ -113,6 +117,28 @@ def _takeaways(cartoon, slug, ready):
             "cbz": {"download_url": storage.presign(cartoon.cbz_key,
                                                     download_name=f"{slug}.cbz")},
             "panels": panels}
+
+
+def describe_cast(cartoon):
+    """Each character's reference picture as it stands (cartoons/cast.py); an older cartoon,
+    made before references were shown, has none."""
+    if cartoon.cast_state is None:
+        return []
+    slug = _slug(cartoon.title)
+    out = []
+    for index, c in enumerate(cartoon.characters):
+        item = {"index": index, "name": c.name, "description": c.description,
+                "state": c.state, "attempt": int(c.attempt or 0),
+                "credits": int(c.credits or 0), "note": c.note or "",
+                "saved_id": c.saved_id, "image": None}
+        if c.state == scenes.FAILED:
+            item["reason"] = c.reason
+            item["refunded"] = int(c.refunded or 0)
+        if c.image_key and c.image_key.startswith(storage.account_prefix(cartoon.account_id)):
+            item["image"] = _links(c.image_key, c.thumb_key,
+                                   f"{slug}-{_slug(c.name)}-reference.png")
+        out.append(item)
+    return out
 
 
 def _describe_scene(scene, slug):

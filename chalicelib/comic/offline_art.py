@@ -76,6 +76,11 @@ def reference(request):
     for i, line in enumerate(wrap(character.description, font(18), SIDE - 80, 2)):
         draw.text((40, 704 + 24 * i), line, font=font(18), fill=INK)
     _banner(draw)
+    size = getattr(request, "size", None)
+    if size and size[1] > size[0]:  # portrait: the same sheet, with room below the figure
+        sheet = Image.new("RGB", (SIDE, SIDE * size[1] // size[0]), BACKGROUND)
+        sheet.paste(image, (0, 0))
+        image = sheet
     return to_png(image)
 
 

@@ -254,8 +254,24 @@ class Purchase(Model):
 
 
 class CharacterSpec(MapAttribute):
+    """A character and its reference picture. The reference fields are None on cartoons made
+    before references were shown (their reference lives at `characters/<n>.png`)."""
+
     name = UnicodeAttribute()
     description = UnicodeAttribute()
+    # queued -> drawing -> done | failed; a redraw (before the cast is approved) queues the
+    # next attempt. Every move is a conditional write on (state, attempt) of this element.
+    state = UnicodeAttribute(null=True)
+    attempt = NumberAttribute(null=True)  # 0 = paid with the cartoon, n = the n-th redraw
+    credits = NumberAttribute(null=True)  # what the current attempt cost (0: from the library)
+    since = NumberAttribute(null=True)  # when the drawing was claimed
+    note = UnicodeAttribute(null=True)  # the owner's note for this attempt's prompt
+    saved_id = UnicodeAttribute(null=True)  # copied from this saved character, not drawn
+    image_key = UnicodeAttribute(null=True)
+    thumb_key = UnicodeAttribute(null=True)
+    failure = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    refunded = NumberAttribute(null=True)
 
 
 CARTOON_ID = re.compile(r"[0-9]{13}[0-9a-f]{8}")  # epoch ms, then 8 random hex digits
@@ -324,6 +340,28 @@ class Cartoon(Model):
     provider_cost = NumberAttribute(null=True)
     provider_tokens = NumberAttribute(null=True)
     image_calls = NumberAttribute(null=True)
+    # The cast (cartoons/cast.py): "auto" (scenes follow the references at once), or
+    # "drawing" -> "waiting" (for the owner's approval) -> "approved" | "cancelled" (deleted
+    # while waiting). None: a cartoon made before references were shown.
+    cast_state = UnicodeAttribute(null=True)
+
+
+class SavedCharacter(Model):
+    """A character kept in an account's library: its texts and a copy of its reference
+    picture under `users/<account>/library/`. Kept until its owner deletes it (or the
+    account); newest first by its time-sortable id."""
+
+    class Meta(BaseMeta):
+        table_name = _settings.table_name("characters")
+
+    account_id = UnicodeAttribute(hash_key=True)
+    character_id = UnicodeAttribute(range_key=True)  # CARTOON_ID's shape: time-sortable
+    name = UnicodeAttribute()
+    description = UnicodeAttribute()
+    image_key = UnicodeAttribute()
+    thumb_key = UnicodeAttribute()
+    source_cartoon_id = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
 
 
 class InFlightIndex(GlobalSecondaryIndex):
@@ -420,5 +458,5 @@ class Export(ExpiringModel):
 
 
 ALL_MODELS = [Account, EmailIndex, SignInLink, LimitWindow, LedgerEntry, AppliedCause,
-              PendingErasure, Purchase, Cartoon, Scene, SubmissionKey, Export]
+              PendingErasure, Purchase, Cartoon, Scene, SubmissionKey, Export, SavedCharacter]
 EXPIRING_MODELS = [SignInLink, LimitWindow, SubmissionKey, Export]

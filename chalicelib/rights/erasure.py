@@ -33,6 +33,7 @@ from chalicelib.core.models import (
     LimitWindow,
     PendingErasure,
     Purchase,
+    SavedCharacter,
     Scene,
     SignInLink,
     SubmissionKey,
@@ -152,9 +153,10 @@ def pseudonymise_purchases(account):
 
 
 def erase_cartoons(account):
-    """Images first (the items name them), then every cartoon, scene and submission key."""
+    """Images first (the items name them: cartoons and the character library live under the
+    account's prefix), then every cartoon, scene, submission key and saved character."""
     storage.delete_prefix(storage.account_prefix(account.account_id))
-    for model in (Scene, Cartoon, SubmissionKey):
+    for model in (Scene, Cartoon, SubmissionKey, SavedCharacter):
         with model.batch_write() as batch:
             for item in model.query(account.account_id, consistent_read=True):
                 batch.delete(item)

@@ -100,6 +100,12 @@ def policy(lang="en"):
               f"précédente), et jusqu'à {s.scene_versions_kept} versions de chaque scène, pour "
               "choisir celle que montre votre page ; au-delà, la plus ancienne version non "
               "affichée est supprimée. Base légale : exécution du contrat."),
+            t("Your character library — the characters you choose to save (name, description "
+              "and reference picture), to reuse them in later cartoons. Legal basis: "
+              "performance of the contract.",
+              "Votre bibliothèque de personnages — les personnages que vous choisissez "
+              "d'enregistrer (nom, description et image de référence), pour les réutiliser "
+              "dans d'autres cartoons. Base légale : exécution du contrat."),
             t("IP address — anti-abuse limits only, never stored as such: a keyed hash that "
               "cannot be linked from one window to the next. Legal basis: legitimate interest.",
               "Adresse IP — limites anti-abus uniquement, jamais conservée telle quelle : une "
@@ -154,6 +160,10 @@ def policy(lang="en"):
               "Compte, galerie (avec les versions conservées de chaque scène et vos notes de "
               "nouveau dessin) et solde de crédits : tant que le compte est actif, ou jusqu'à "
               "la suppression du cartoon."),
+            t("Character library: until you delete the character, or your account; it is "
+              "included in your data export.",
+              "Bibliothèque de personnages : jusqu'à ce que vous supprimiez le personnage, ou "
+              "votre compte ; elle figure dans votre export de données."),
             t(f"Session cookie: {d(SESSION_TTL)}.",
               f"Cookie de session : {d(SESSION_TTL)}."),
             t(f"Sign-in link: {d(LINK_TTL)}; it works once.",

@@ -35,7 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from chalicelib.adapters import images, jobs, storage
 from chalicelib.adapters.jobs import MAX_DELAY_SECONDS, WORKER_TIMEOUT_SECONDS
-from chalicelib.cartoons import costs, scenes
+from chalicelib.cartoons import cast, costs, scenes, specs
 from chalicelib.cartoons.view import find_cartoon
 from chalicelib.comic import layouts, raster
 from chalicelib.core import clock, logs
@@ -112,6 +112,21 @@ def ensure_references(cartoon, names, deadline):
     return found, failures
 
 
+def _stored_references(cartoon, names):
+    """The drawn references of the named characters (never drawn here: the cast is drawn,
+    paid and settled before any scene). Returns ({name: png}, {name: DrawingFailed})."""
+    by_name = {c.name: c for c in cartoon.characters}
+    found, failures = {}, {}
+    for name in names:
+        character = by_name[name]
+        data = storage.read(character.image_key) if character.image_key else None
+        if data is None:
+            failures[name] = images.DrawingFailed("bad_image")
+        else:
+            found[name] = data
+    return found, failures
+
+
 def _reference_reason(failures):
     name, failure = next(iter(failures.items()))
     return f"We could not draw {name}'s reference picture. {failure.reason}"
@@ -121,6 +136,99 @@ def draw_references(job, deadline):
     cartoon = find_cartoon(job["account_id"], job["cartoon_id"])
     if cartoon is None:
         return
+    if cartoon.cast_state is not None:
+        draw_cast(cartoon, job, deadline)
+        return
+    _draw_legacy_references(cartoon, job, deadline)
+
+
+def draw_cast(cartoon, job, deadline):
+    """Draw every reference queued (or whose worker died), each claimed by a conditional
+    write, in parallel; then settle the cast: wait for approval, or release the scenes. A
+    reference that meets a 429 goes back to queued and the job comes back later for it."""
+    todo = [(i, int(c.attempt or 0)) for i, c in enumerate(cartoon.characters)
+            if c.state in scenes.IN_FLIGHT]
+    claimed = [(i, attempt) for i, attempt in todo
+               if cast.claim(cartoon, i, attempt, takeover_after=WORKER_TIMEOUT_SECONDS)]
+    if claimed:
+        parallel = min(len(claimed), get_settings().reference_parallelism)  # OPENAI_TIER's
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            outcomes = list(pool.map(lambda pair: _draw_reference(cartoon, *pair, deadline),
+                                     claimed))
+        if guard.Gone in outcomes:
+            raise guard.Gone()
+        waits = [o for o in outcomes if isinstance(o, images.DrawingFailed)]
+        logs.event("references_drawn", cartoon_id=cartoon.cartoon_id,
+                   drawn=outcomes.count(True), failed=outcomes.count(False), waiting=len(waits))
+        if waits:
+            _cast_later(cartoon, job, waits, claimed, outcomes)
+    cast.settle(cartoon.account_id, cartoon.cartoon_id)
+
+
+def _cast_later(cartoon, job, waits, claimed, outcomes):
+    """After 429s on references: the job again, later, while the cartoon's deadline allows;
+    past it, the waiting references fail and are refunded, once."""
+    requeues = int(job.get("requeues", 0))
+    delay = max(requeue_delay(f, requeues) for f in waits)
+    charged = cartoon.created_at.timestamp()
+    if clock.now() + delay < charged + get_settings().stuck_scene_seconds - WORKER_TIMEOUT_SECONDS:
+        jobs.send_later({**jobs.references_job(cartoon.account_id, cartoon.cartoon_id),
+                         "requeues": requeues + 1}, delay)
+        logs.event("references_requeued", cartoon_id=cartoon.cartoon_id, delay=delay,
+                   requeues=requeues + 1)
+        return
+    fresh = find_cartoon(cartoon.account_id, cartoon.cartoon_id)
+    for (index, attempt), outcome in zip(claimed, outcomes, strict=True):
+        if isinstance(outcome, images.DrawingFailed) and fresh is not None:
+            name = fresh.characters[index].name
+            cast.fail(fresh, index, attempt, code=outcome.code,
+                      reason=f"We could not draw {name}'s reference picture. {outcome.reason}")
+
+
+def _draw_reference(cartoon, index, attempt, deadline):
+    """One reference attempt, portrait, at the best tier. True when drawn, False when it
+    failed (refunded), the DrawingFailed of a 429 when it waits its turn (back to queued),
+    guard.Gone when the account or cartoon went meanwhile."""
+    spec = cartoon.characters[index]
+    request = images.ReferenceRequest(
+        character=images.Character(spec.name, spec.description),
+        style_prompt=cartoon.style_prompt, context=cartoon.context,
+        quality=specs.reference_quality(), user=_user(cartoon.account_id),
+        size=specs.REFERENCE_SIZE, note=spec.note or "")
+    try:
+        png = images.get_image_provider().reference(request, deadline)
+        costs.add(cartoon.account_id, cartoon.cartoon_id, png)
+        keys = [cast.reference_key(cartoon.account_id, cartoon.cartoon_id, index, attempt, ext)
+                for ext in ("png", "webp")]
+        guard.put_all(guard.for_cartoon(cartoon.account_id, cartoon.cartoon_id),
+                      [(keys[0], png, "image/png"),
+                       (keys[1], raster.thumbnail_webp(png), "image/webp")])
+    except images.DrawingFailed as failure:
+        if failure.requeue and cast.wait(cartoon, index, attempt):
+            return failure
+        cast.fail(cartoon, index, attempt, code=failure.code,
+                  reason=f"We could not draw {spec.name}'s reference picture. {failure.reason}")
+        return False
+    except guard.Gone:
+        return guard.Gone
+    except Exception as error:
+        logs.event("reference_error", cartoon_id=cartoon.cartoon_id, index=index,
+                   error=type(error).__name__)
+        if cast.fail(cartoon, index, attempt, code="internal_error",
+                     reason=f"Something went wrong on our side while drawing {spec.name}."):
+            return False
+        raise
+    if not cast.finish(cartoon, index, attempt, image_key=keys[0], thumb_key=keys[1]):
+        storage.delete(*keys)  # failed or taken over meanwhile: not shown
+        return False
+    storage.delete(*[key for key in (spec.image_key, spec.thumb_key)
+                     if key and key not in keys])
+    return True
+
+
+def _draw_legacy_references(cartoon, job, deadline):
+    """A cartoon made before references were shown: draw what its scenes need, then queue
+    them (references are read at `characters/<n>.png`)."""
     waiting = [s for s in scenes.for_cartoon(cartoon.account_id, cartoon.cartoon_id)
                if s.state == scenes.QUEUED]
     names = sorted({name for scene in waiting for name in scene.characters or []})
@@ -213,11 +321,14 @@ def _draw_and_store(scene, attempt, deadline):
     cartoon = find_cartoon(scene.account_id, scene.cartoon_id)
     if cartoon is None:
         return None
-    cast = list(scene.characters or [])
-    references, failures = ensure_references(cartoon, cast, deadline)
-    waits = [failure for failure in failures.values() if failure.requeue]
-    if failures and len(waits) == len(failures):
-        raise waits[0]  # a 429 on a reference: the scene waits its turn like its own 429
+    cast_names = list(scene.characters or [])
+    if cartoon.cast_state is None:  # a cartoon from before cast-first draws what it lacks
+        references, failures = ensure_references(cartoon, cast_names, deadline)
+        waits = [failure for failure in failures.values() if failure.requeue]
+        if failures and len(waits) == len(failures):
+            raise waits[0]  # a 429 on a reference: the scene waits its turn like its own 429
+    else:
+        references, failures = _stored_references(cartoon, cast_names)
     if failures:
         scenes.fail(scene, attempt, code="reference_failed", reason=_reference_reason(failures))
         return None
@@ -227,8 +338,8 @@ def _draw_and_store(scene, attempt, deadline):
     previous = storage.read(scene.image_key) if scene.image_key and attempt else None
     request = images.SceneRequest(
         number=int(scene.number), action=scene.action,
-        characters=tuple(images.Character(n, by_name[n].description) for n in cast),
-        references=tuple(references[n] for n in cast), style_prompt=cartoon.style_prompt,
+        characters=tuple(images.Character(n, by_name[n].description) for n in cast_names),
+        references=tuple(references[n] for n in cast_names), style_prompt=cartoon.style_prompt,
         context=cartoon.context, quality=cartoon.quality, user=_user(scene.account_id),
         staging=staging_of(scene), size=sizes[int(scene.number) - 1],
         previous=previous, note=(scene.redraw_note or "") if attempt else "")

@@ -6,10 +6,10 @@ through an S3 multipart upload part by part, reading one image at a time, so mem
 bounded whatever the size of the gallery, and marks it ready. A failure aborts the upload and
 marks the export failed.
 
-The zip holds `account.json` (the account, its ledger, its purchases and every cartoon's texts
-with their lettering, layout and the zip paths of their files) and every panel (each kept
-version of it, with the action it was drawn for and the note its redraw was asked with),
-character reference, page, PDF and CBZ as stored.
+The zip holds `account.json` (the account, its ledger, its purchases, every cartoon's texts
+with their lettering, layout and the zip paths of their files, and the character library) and
+every panel (each kept version of it, with the action it was drawn for and the note its redraw
+was asked with), character reference, page, PDF, CBZ and saved character's picture as stored.
 """
 
 import datetime
@@ -27,7 +27,15 @@ from chalicelib.adapters.multipart import PART_SIZE, MultipartWriter
 from chalicelib.cartoons.scenes import chosen_of, elements_of, versions_of
 from chalicelib.cartoons.view import describe_share
 from chalicelib.core import clock, logs
-from chalicelib.core.models import Account, Cartoon, Export, LedgerEntry, Purchase, Scene
+from chalicelib.core.models import (
+    Account,
+    Cartoon,
+    Export,
+    LedgerEntry,
+    Purchase,
+    SavedCharacter,
+    Scene,
+)
 from chalicelib.core.settings import get_settings
 from chalicelib.money import credits, purchases
 from chalicelib.rights.export import BUILDING, FAILED, QUEUED, READY, finish, get
@@ -154,23 +162,38 @@ def account_document(account_id, archive):
                       for p in Purchase.query(account_id, consistent_read=True)],
         "cartoons": [cartoon_document(c, scenes_by_cartoon[c.cartoon_id], archive)
                      for c in Cartoon.query(account_id, consistent_read=True)],
+        "saved_characters": [saved_character_document(c, archive) for c in
+                             SavedCharacter.query(account_id, consistent_read=True)],
     }
+
+
+def saved_character_document(item, archive):
+    """A character of the library, with its reference picture."""
+    return {"id": item.character_id, "name": item.name, "description": item.description,
+            "created_at": item.created_at.isoformat(),
+            "source_cartoon_id": item.source_cartoon_id,
+            "image": archive.image(item.image_key, f"library/{item.character_id}")}
 
 
 def cartoon_document(cartoon, scene_items, archive):
     folder = f"cartoons/{cartoon.cartoon_id}"
     characters = []
     for index, character in enumerate(cartoon.characters):
-        key = storage.cartoon_key(cartoon.account_id, cartoon.cartoon_id,
-                                  f"characters/{index + 1}.png")
+        key = character.image_key or storage.cartoon_key(
+            cartoon.account_id, cartoon.cartoon_id, f"characters/{index + 1}.png")
         characters.append({"name": character.name, "description": character.description,
+                           "reference_state": character.state,
+                           "reference_attempt": int(character.attempt or 0),
+                           "reference_note": character.note,
+                           "saved_id": character.saved_id,
                            "image": archive.image(key, f"{folder}/characters/{index + 1}")})
     return {
         "cartoon_id": cartoon.cartoon_id, "title": cartoon.title, "context": cartoon.context,
         "style": cartoon.style, "style_prompt": cartoon.style_prompt,
         "quality": cartoon.quality, "credits_per_scene": int(cartoon.credits_per_scene),
         "cost": int(cartoon.cost), "created_at": cartoon.created_at.isoformat(),
-        "layout": cartoon.layout or "auto", "characters": characters,
+        "layout": cartoon.layout or "auto", "cast_state": cartoon.cast_state,
+        "characters": characters,
         "share_link": describe_share(cartoon),
         "image_usage": {"images": int(cartoon.image_calls or 0),
                         "tokens": int(cartoon.provider_tokens or 0)},

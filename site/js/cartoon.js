@@ -43,7 +43,7 @@ async function load() {
     return;
   }
   render();
-  const busy = cartoon.status === "drawing" || cartoon.status === "composing";
+  const busy = ["drawing", "composing", "cast"].includes(cartoon.status);
   // Presigned links last a few minutes: refresh them before they run out.
   schedule(busy ? 1.5 : Math.max(30, cartoon.links_expire_in * 0.8));
 }
@@ -51,6 +51,9 @@ async function load() {
 function progressText() {
   const p = cartoon.progress;
   switch (cartoon.status) {
+    case "cast": return cartoon.cast_state === "waiting"
+      ? "The characters are drawn: approve the cast above and the scenes follow."
+      : "Drawing the characters' reference pictures first…";
     case "drawing": return `${p.done} of ${plural(p.total, "scene")} drawn…`;
     case "composing": return "Every scene is drawn; laying out the pages…";
     case "done": return `Finished: ${plural(p.total, "scene")} on ${plural(

@@ -377,10 +377,18 @@ function counts() {
 function showCost() {
   const { scenes } = counts();
   const quality = options.qualities.find((q) => q.key === $("#quality").value);
-  const total = quality.credits_per_scene * scenes;
+  // Each character's reference picture is drawn first, at the best tier; one picked from the
+  // library is reused for nothing.
+  const drawn = Array.from(document.querySelectorAll(".character"))
+    .filter((row) => !row.dataset.savedId && $(".character-name", row).value.trim()).length;
+  const each = options.reference ? options.reference.credits : 0;
+  const panels = quality.credits_per_scene * scenes;
+  const total = panels + each * drawn;
   const balance = me ? me.balance : 0;
+  const references = drawn && each
+    ? ` + ${plural(drawn, "reference picture")} × ${plural(each, "credit")}` : "";
   $("#cost").textContent = `${plural(scenes, "scene")} × ` +
-    `${plural(quality.credits_per_scene, "credit")} = ${plural(total, "credit")}. ` +
+    `${plural(quality.credits_per_scene, "credit")}${references} = ${plural(total, "credit")}. ` +
     `You have ${plural(balance, "credit")}.`;
   $("#cost").dataset.total = total;
   const short = total > balance;

@@ -58,6 +58,10 @@ async function showcase() {
   try {
     const [packs, options] = await Promise.all([Api.get("/api/packs"), Api.get("/api/cartoons/options")]);
     $("#prices").replaceChildren(...packs.packs.map((pack) => priceCard(pack, options.qualities)));
+    if (options.reference) {
+      $("#prices-references").textContent = I18n.t("index.prices_references",
+                                                   { n: options.reference.credits });
+    }
   } catch (error) {
     $("#prices").replaceChildren();  // the rest of the page stands without the prices
   }

@@ -15,6 +15,7 @@ from chalicelib.worker import entry
 from tests.support.cartoons import (
     ACTIONS,
     CHARACTERS,
+    R,
     assert_ledger,
     cartoon_body,
     deliver,
@@ -46,7 +47,7 @@ def refunds(account_id):
 
 def test_references_come_first_then_each_scene_is_an_edit_with_exactly_its_characters(
         signed_in, aws, openai_fake):
-    account_id = give(signed_in, 20)
+    account_id = give(signed_in, 20 + R)
     cartoon_id = submit(signed_in, cartoon_body(8))
     drain(aws["queue_url"])
 
@@ -89,7 +90,9 @@ def test_references_come_first_then_each_scene_is_an_edit_with_exactly_its_chara
         assert account_id not in json.dumps(call.fields)  # a keyed hash, never the account
         assert call.fields["safety_identifier"]
     sheets = [call for call in references if " alone, full body" in call.prompt]
-    assert len(sheets) == 3 and {call.fields["size"] for call in sheets} == {"1024x1024"}
+    # references: portrait, at the best tier, whatever the scenes' quality
+    assert len(sheets) == 3 and {call.fields["size"] for call in sheets} == {"1024x1536"}
+    assert {call.fields["quality"] for call in sheets} == {"high"}
     assert {call.fields["size"] for call in edits} == {"1008x960"}  # rows of two
     # Each reference was drawn before any scene needed it.
     first_edit = openai_fake.calls.index(edits[0])
@@ -98,7 +101,7 @@ def test_references_come_first_then_each_scene_is_an_edit_with_exactly_its_chara
 
 
 def test_server_errors_are_retried_then_the_scene_is_done(signed_in, aws, openai_fake):
-    account_id = give(signed_in, 5)
+    account_id = give(signed_in, 5 + R)
     openai_fake.on("edits", contains=ACTIONS[1], behaviours=[500, 500])
     cartoon_id = submit(signed_in, cartoon_body(2))
     drain(aws["queue_url"])
@@ -109,7 +112,7 @@ def test_server_errors_are_retried_then_the_scene_is_done(signed_in, aws, openai
 
 def test_a_provider_that_keeps_failing_fails_the_scene_and_refunds_it_once(
         signed_in, aws, openai_fake):
-    account_id = give(signed_in, 5)
+    account_id = give(signed_in, 5 + R)
     openai_fake.on("edits", contains=ACTIONS[1], behaviours=[500] * 10)
     cartoon_id = submit(signed_in, cartoon_body(3))
     drain(aws["queue_url"])
@@ -127,7 +130,7 @@ def test_a_provider_that_keeps_failing_fails_the_scene_and_refunds_it_once(
 
 def test_a_redelivered_failed_scene_job_is_not_drawn_or_refunded_again(
         signed_in, aws, openai_fake):
-    account_id = give(signed_in, 5)
+    account_id = give(signed_in, 5 + R)
     openai_fake.on("edits", behaviours=[500] * 3)
     submit(signed_in, cartoon_body(1))
     deliver(aws["queue_url"], *take_messages(aws["queue_url"]))  # the references job
@@ -144,7 +147,7 @@ def test_a_timeout_fails_the_scene_with_a_reason_and_a_refund(signed_in, aws, mo
                                                               openai_fake):
     use_openai(monkeypatch, openai_fake, image_timeout_seconds=0.5, image_attempts=2)
     openai_fake.slow_seconds = 2
-    account_id = give(signed_in, 5)
+    account_id = give(signed_in, 5 + R)
     openai_fake.on("edits", behaviours=["timeout", "timeout"])
     cartoon_id = submit(signed_in, cartoon_body(1))
     drain(aws["queue_url"])
@@ -156,7 +159,7 @@ def test_a_timeout_fails_the_scene_with_a_reason_and_a_refund(signed_in, aws, mo
 
 def test_an_image_blocked_by_the_safety_system_fails_at_once_with_its_reason(
         signed_in, aws, openai_fake):
-    account_id = give(signed_in, 5)
+    account_id = give(signed_in, 5 + R)
     openai_fake.on("edits", contains=ACTIONS[0], behaviours=["moderation_blocked"])
     cartoon_id = submit(signed_in, cartoon_body(2))
     drain(aws["queue_url"])
@@ -168,7 +171,7 @@ def test_an_image_blocked_by_the_safety_system_fails_at_once_with_its_reason(
 
 
 def test_an_unreadable_image_fails_the_scene(signed_in, aws, openai_fake):
-    account_id = give(signed_in, 5)
+    account_id = give(signed_in, 5 + R)
     openai_fake.on("edits", behaviours=["bad_image"])
     cartoon_id = submit(signed_in, cartoon_body(1))
     drain(aws["queue_url"])
@@ -178,7 +181,7 @@ def test_an_unreadable_image_fails_the_scene(signed_in, aws, openai_fake):
 
 def test_a_reference_that_fails_fails_the_scenes_it_is_in_and_no_other(
         signed_in, aws, openai_fake):
-    account_id = give(signed_in, 5)
+    account_id = give(signed_in, 5 + R)
     openai_fake.on("generations", contains="Draw Bram alone",
                    behaviours=["moderation_blocked"])
     cartoon_id = submit(signed_in, cartoon_body(3))  # Ada; Bram; Ada and Bram
@@ -187,19 +190,20 @@ def test_a_reference_that_fails_fails_the_scenes_it_is_in_and_no_other(
     assert [s["state"] for s in states] == ["done", "failed", "failed"]
     assert "Bram's reference" in states[1]["reason"]
     assert all("Bram" not in c.prompt for c in openai_fake.calls_to("edits"))
-    assert len(refunds(account_id)) == 2 and assert_ledger(account_id) == 5 - 3 + 2
+    assert view(signed_in, cartoon_id)["cast"][1]["refunded"] == R // 3  # the reference too
+    assert len(refunds(account_id)) == 3 and assert_ledger(account_id) == 5 - 3 + 2 + R // 3
 
 
 def test_the_same_scene_message_delivered_three_times_draws_one_image_and_charges_once(
         signed_in, aws, openai_fake):
-    account_id = give(signed_in, 5)
+    account_id = give(signed_in, 5 + R)
     cartoon_id = submit(signed_in, cartoon_body(1))
     references_job = take_messages(aws["queue_url"])
     for _ in range(3):  # a redelivered references job draws each reference once
         deliver(aws["queue_url"], *references_job)
-    assert len(openai_fake.calls_to("generations")) == 1
+    assert len(openai_fake.calls_to("generations")) == 3  # one per character
     scene_jobs = take_messages(aws["queue_url"])
-    assert len(scene_jobs) == 3 and len({m["Body"] for m in scene_jobs}) == 1
+    assert len(scene_jobs) == 1  # the cast is released once, however often the job comes
     threads = [threading.Thread(target=deliver, args=(aws["queue_url"], scene_jobs[0]))
                for _ in range(3)]
     for thread in threads:
@@ -210,12 +214,12 @@ def test_the_same_scene_message_delivered_three_times_draws_one_image_and_charge
     assert len(openai_fake.calls_to("edits")) == 1
     assert scene(signed_in, cartoon_id, 1)["state"] == "done"
     spends = [e for e in LedgerEntry.query(account_id) if e.reason == "spend"]
-    assert [int(e.delta) for e in spends] == [-1] and refunds(account_id) == []
+    assert [int(e.delta) for e in spends] == [-1 - R] and refunds(account_id) == []
     assert assert_ledger(account_id) == 4
 
 
 def test_flagged_text_gets_422_and_costs_nothing(signed_in, aws, openai_fake):
-    account_id = give(signed_in, 5)
+    account_id = give(signed_in, 5 + R)
     body = cartoon_body(3)
     body["scenes"][2]["caption"] = "Something about a FORBIDDEN-TOPIC here."
     response = signed_in.post("/api/cartoons", body)
@@ -225,21 +229,21 @@ def test_flagged_text_gets_422_and_costs_nothing(signed_in, aws, openai_fake):
     moderation = openai_fake.calls_to("moderations")
     assert len(moderation) == 1 and body["context"] in moderation[0].fields["input"]
     assert moderation[0].fields["model"] == "omni-moderation-latest"
-    assert credits.balance(account_id) == 5 and assert_ledger(account_id) == 5
+    assert credits.balance(account_id) == 5 + R and assert_ledger(account_id) == 5 + R
     assert Cartoon.count() == 0 and Scene.count() == 0
     assert take_messages(aws["queue_url"]) == [] and openai_fake.calls_to("generations") == []
 
 
 def test_moderation_that_cannot_answer_charges_nothing(signed_in, aws, openai_fake):
-    account_id = give(signed_in, 5)
+    account_id = give(signed_in, 5 + R)
     openai_fake.on("moderations", behaviours=[500, 500])
     response = signed_in.post("/api/cartoons", cartoon_body(1))
     assert response.status == 503 and "nothing was charged" in response.json["error"]["message"]
-    assert assert_ledger(account_id) == 5 and Cartoon.count() == 0
+    assert assert_ledger(account_id) == 5 + R and Cartoon.count() == 0
 
 
 def test_a_flagged_caption_edit_is_refused(signed_in, aws, openai_fake):
-    give(signed_in, 5)
+    give(signed_in, 5 + R)
     cartoon_id = submit(signed_in, cartoon_body(1))
     drain(aws["queue_url"])
     response = signed_in.patch(f"/api/cartoons/{cartoon_id}/scenes/1",

@@ -29,7 +29,8 @@ def test_create_a_cartoon_watch_it_finish_and_see_the_strip(page, drawing_stack)
     page.wait_for_url(re.compile(r"/cartoon\.html\?id=\d{13}[0-9a-f]{8}$"))
     expect(page.locator("#cartoon-title")).to_have_text("The attic machine")
     expect(page.locator("#progress-text")).to_contain_text("of 3 scenes drawn")
-    expect(page.locator("#who-balance")).to_have_text("27 credits")
+    # three scenes, and the two characters' references at the best tier (4 credits each)
+    expect(page.locator("#who-balance")).to_have_text("19 credits")
     expect(page.locator(".panel")).to_have_count(3)
 
     expect(page.locator(".panel[data-state=done]")).to_have_count(3, timeout=60000)
@@ -55,12 +56,12 @@ def test_create_a_cartoon_watch_it_finish_and_see_the_strip(page, drawing_stack)
     expect(page.locator("#progress-text")).to_have_text("Finished: 3 scenes on 1 page.",
                                                         timeout=20000)
     expect(page.locator(".page-image").first).not_to_have_attribute("src", strip_src)
-    expect(page.locator("#who-balance")).to_have_text("27 credits")
+    expect(page.locator("#who-balance")).to_have_text("19 credits")
 
     # A redraw costs the scene's credit and the scene comes back drawn.
     page.locator("#scene-2 .redraw").click()
     page.locator("dialog.redraw-dialog .redraw-confirm").click()  # the cost, confirmed
-    expect(page.locator("#who-balance")).to_have_text("26 credits", timeout=15000)
+    expect(page.locator("#who-balance")).to_have_text("18 credits", timeout=15000)
     expect(page.locator("#scene-2")).to_have_attribute("data-state", "done", timeout=30000)
     expect(page.locator("#pages-card")).to_be_visible(timeout=30000)
     assert blocked == []
@@ -88,5 +89,6 @@ def test_the_create_page_explains_a_refused_field_and_a_shortfall(page, drawing_
     expect(page.locator("#cost")).to_contain_text("= 24 credits. You have 10 credits.")
     expect(page.locator("#buy-credits")).to_be_visible()
     page.click("#create-submit")
-    expect(page.locator("#create-notice")).to_contain_text("You need 14 more credits")
+    # 24 for the scenes and 8 for the two references: 22 more than the 10 held
+    expect(page.locator("#create-notice")).to_contain_text("You need 22 more credits")
     expect(page.locator("#who-balance")).to_have_text("10 credits")

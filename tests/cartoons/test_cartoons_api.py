@@ -8,6 +8,7 @@ import pytest
 from chalicelib.core.models import Cartoon, LedgerEntry, Scene, SubmissionKey
 from chalicelib.money import credits
 from tests.support.cartoons import (
+    R,
     assert_ledger,
     cartoon_body,
     drain,
@@ -31,7 +32,13 @@ def test_a_quote_prices_the_scenes_by_quality(signed_in):
     give(signed_in, 5)
     quote = signed_in.post("/api/cartoons/quote", {"quality": "medium", "scenes": 3}).json
     assert quote == {"quality": "medium", "credits_per_scene": 2, "scenes": 3, "total": 6,
-                     "balance": 5, "shortfall": 1}
+                     "balance": 5, "shortfall": 1, "references": 0, "credits_per_reference": 4,
+                     "scenes_total": 6, "references_total": 0}
+    # each reference drawn is priced at the best tier, whatever the scenes' quality
+    quote = signed_in.post("/api/cartoons/quote", {"quality": "low", "scenes": 3,
+                                                   "references": 2}).json
+    assert (quote["scenes_total"], quote["references_total"], quote["total"],
+            quote["shortfall"]) == (3, 8, 11, 6)
     for body, field in (({"quality": "ultra", "scenes": 3}, "quality"),
                         ({"quality": "low", "scenes": 25}, "scenes"),
                         ({"quality": "low", "scenes": "3"}, "scenes")):
@@ -41,18 +48,18 @@ def test_a_quote_prices_the_scenes_by_quality(signed_in):
 
 def test_submitting_answers_202_at_once_and_debits_the_whole_cost_in_one_entry(
         signed_in, aws):
-    account_id = give(signed_in, 10)
+    account_id = give(signed_in, 10 + R)
     response = signed_in.post("/api/cartoons", cartoon_body(3, quality="medium"))
     assert response.status == 202, response
     cartoon_id = response.json["cartoon_id"]
     assert response.json["balance"] == 4
     assert response.headers["location"] == f"/cartoon.html?id={cartoon_id}"
     spends = [e for e in LedgerEntry.query(account_id) if e.reason == "spend"]
-    assert [(int(e.delta), e.cause_key) for e in spends] == [(-6, f"cartoon:{cartoon_id}")]
+    assert [(int(e.delta), e.cause_key) for e in spends] == [(-6 - R, f"cartoon:{cartoon_id}")]
     assert assert_ledger(account_id) == 4
 
     state = signed_in.get(f"/api/cartoons/{cartoon_id}").json
-    assert state["status"] == "drawing" and state["cost"] == 6
+    assert state["status"] == "drawing" and state["cost"] == 6 + R
     assert [s["state"] for s in state["scenes"]] == ["queued"] * 3
     assert state["progress"] == {"total": 3, "queued": 3, "drawing": 0, "done": 0, "failed": 0}
     assert state["scenes"][0]["speaker"] == "Ada" and state["strip"] is None
@@ -65,14 +72,14 @@ def test_without_enough_credits_it_is_402_with_the_shortfall_and_nothing_is_writ
     account_id = give(signed_in, 3)
     response = signed_in.post("/api/cartoons", cartoon_body(4, quality="medium"))
     assert response.status == 402 and response.error_code == "insufficient_credits"
-    assert response.json["error"]["details"] == {"shortfall": 5}
+    assert response.json["error"]["details"] == {"shortfall": 5 + R}
     assert Cartoon.count() == 0 and Scene.count() == 0
     assert take_messages(aws["queue_url"]) == []
     assert assert_ledger(account_id) == 3
 
 
 def test_an_idempotency_key_returns_the_same_cartoon_charged_once(signed_in, aws):
-    account_id = give(signed_in, 10)
+    account_id = give(signed_in, 10 + 2 * R)
     headers = {"Idempotency-Key": "draft-0123456789"}
     first = signed_in.post("/api/cartoons", cartoon_body(2), headers=headers)
     again = [signed_in.post("/api/cartoons", cartoon_body(2), headers=headers)
@@ -80,7 +87,7 @@ def test_an_idempotency_key_returns_the_same_cartoon_charged_once(signed_in, aws
     assert first.status == 202 and not first.json["repeated"]
     assert {r.json["cartoon_id"] for r in again} == {first.json["cartoon_id"]}
     assert all(r.status == 202 and r.json["repeated"] for r in again)
-    assert Cartoon.count() == 1 and assert_ledger(account_id) == 8
+    assert Cartoon.count() == 1 and assert_ledger(account_id) == 8 + R
     assert len(take_messages(aws["queue_url"])) == 1
 
     other = signed_in.post("/api/cartoons", cartoon_body(3), headers=headers)
@@ -92,7 +99,7 @@ def test_an_idempotency_key_returns_the_same_cartoon_charged_once(signed_in, aws
 
 
 def test_the_same_key_sent_ten_times_at_once_makes_one_cartoon(app, signed_in):
-    account_id = give(signed_in, 10)
+    account_id = give(signed_in, 10 + R)
     answers, barrier = [], threading.Barrier(10)
 
     def send():
@@ -112,7 +119,7 @@ def test_the_same_key_sent_ten_times_at_once_makes_one_cartoon(app, signed_in):
 
 
 def test_fifty_parallel_submissions_against_credit_for_ten_accept_exactly_ten(app, signed_in):
-    account_id = give(signed_in, 10)
+    account_id = give(signed_in, 10 + 10 * R)
     statuses, barrier = [], threading.Barrier(50)
 
     def send():
@@ -146,7 +153,7 @@ ROUTES = [("GET", "/api/cartoons/{id}", None),
 def test_another_accounts_cartoon_is_not_found_on_every_route(app, aws, method, path, body):
     owner = ApiClient(app, ip="198.51.100.20")
     owner.sign_in("owner@example.com")
-    owner_id = give(owner, 5)
+    owner_id = give(owner, 5 + R)
     cartoon_id = owner.post("/api/cartoons", cartoon_body(1)).json["cartoon_id"]
     drain(aws["queue_url"])
     stranger = ApiClient(app, ip="198.51.100.21")
@@ -163,7 +170,7 @@ def test_another_accounts_cartoon_is_not_found_on_every_route(app, aws, method, 
 
 @pytest.mark.parametrize(("method", "path", "body"), ROUTES)
 def test_unknown_ids_and_scene_numbers_are_not_found(signed_in, aws, method, path, body):
-    give(signed_in, 5)
+    give(signed_in, 5 + R)
     cartoon_id = signed_in.post("/api/cartoons", cartoon_body(1)).json["cartoon_id"]
     drain(aws["queue_url"])
     # Its own id with letters in capitals (its random tail may hold none: then make one).
@@ -184,7 +191,7 @@ def test_every_cartoon_route_needs_a_session(client, method, path, body):
 
 
 def test_cartoons_are_queryable_by_account_newest_last(signed_in):
-    account_id = give(signed_in, 10)
+    account_id = give(signed_in, 10 + 3 * R)
     ids = [signed_in.post("/api/cartoons", cartoon_body(1)).json["cartoon_id"]
            for _ in range(3)]
     assert [c.cartoon_id for c in Cartoon.query(account_id)] == ids
@@ -196,7 +203,7 @@ def test_an_idempotency_key_lasts_a_day_and_the_cleanup_removes_it(signed_in, mo
 
     from chalicelib import cleanup
 
-    account_id = give(signed_in, 10)
+    account_id = give(signed_in, 10 + 2 * R)
     headers = {"Idempotency-Key": "draft-yesterday"}
     first = signed_in.post("/api/cartoons", cartoon_body(1), headers=headers).json
     real_now = time.time()

@@ -5,7 +5,7 @@ lettered legibly; older scenes (no elements stored) read as their shorthand."""
 from chalicelib.cartoons import specs
 from chalicelib.comic import layouts, lettering
 from chalicelib.core.models import Scene
-from tests.support.cartoons import account_of, assert_ledger, cartoon_body, give
+from tests.support.cartoons import R, account_of, assert_ledger, cartoon_body, give
 
 ELEMENTS = [{"kind": "caption", "text": "Later, in the attic."},
             {"kind": "speech", "text": "Look, Bram!", "speaker": "ada"},
@@ -21,7 +21,7 @@ def test_the_api_repeats_the_engines_limits():
 
 
 def test_elements_and_the_shorthand_are_both_stored_as_elements(signed_in):
-    give(signed_in, 5)
+    give(signed_in, 5 + R)
     body = cartoon_body(3, layout="grid")
     body["scenes"][2].pop("caption")
     body["scenes"][2]["elements"] = ELEMENTS
@@ -49,11 +49,11 @@ def _refused(signed_in, body, field, code="invalid_field"):
     assert response.json["error"]["code"] == code
     assert response.json["error"]["details"]["field"] == field
     assert Scene.count(account_id) == 0
-    assert assert_ledger(account_id) == 5
+    assert assert_ledger(account_id) == 5 + R
 
 
 def test_text_that_cannot_be_lettered_is_refused_naming_the_element(signed_in):
-    give(signed_in, 5)
+    give(signed_in, 5 + R)
     body = cartoon_body(3)
     body["scenes"][1].pop("caption")
     body["scenes"][1]["elements"] = [ELEMENTS[0], {"kind": "caption", "text": "x" * 300}]
@@ -61,14 +61,14 @@ def test_text_that_cannot_be_lettered_is_refused_naming_the_element(signed_in):
 
 
 def test_shorthand_that_cannot_be_lettered_is_refused_naming_its_field(signed_in):
-    give(signed_in, 5)
+    give(signed_in, 5 + R)
     body = cartoon_body(2)
     body["scenes"][0]["dialogue"] = "W" * 200
     _refused(signed_in, body, "scenes[0].dialogue", "text_does_not_fit")
 
 
 def test_wrong_elements_are_refused_naming_the_field(signed_in):
-    give(signed_in, 5)
+    give(signed_in, 5 + R)
     cases = [
         (lambda s: s.update(elements=[{"kind": "shout", "text": "Hey"}]),
          "scenes[2].elements[0].kind", "invalid_field"),
@@ -95,7 +95,7 @@ def test_wrong_elements_are_refused_naming_the_field(signed_in):
 
 
 def test_an_older_scene_without_elements_reads_as_its_shorthand(signed_in):
-    account_id = give(signed_in, 5)
+    account_id = give(signed_in, 5 + R)
     cartoon_id = signed_in.post("/api/cartoons", cartoon_body(1)).json["cartoon_id"]
     scene = Scene.get(account_id, f"{cartoon_id}#01")
     scene.update(actions=[Scene.elements.remove(), Scene.staging.remove()])

@@ -8,7 +8,7 @@ from chalicelib.adapters import storage
 from chalicelib.core.models import Account, Cartoon, LedgerEntry, Scene
 from chalicelib.core.settings import get_settings
 from local.aws_calls import counting, model_clients
-from tests.support.cartoons import cartoon_body, drain, give
+from tests.support.cartoons import R, cartoon_body, drain, give
 from tests.support.cartoons import seed_cartoons as seed
 from tests.support.client import ApiClient
 
@@ -26,7 +26,7 @@ def objects_under(prefix):
 
 
 def test_a_page_describes_each_cartoon_with_short_presigned_urls(signed_in, aws):
-    give(signed_in, 20)
+    give(signed_in, 20 + 2 * R)
     first = create(signed_in, "First", scenes=2)
     drain(aws["queue_url"])
     second = create(signed_in, "Second")
@@ -90,13 +90,13 @@ def test_the_default_page_is_24(signed_in):
 
 
 def test_another_accounts_cartoons_are_invisible_on_every_route(app, signed_in, aws):
-    give(signed_in, 10)
+    give(signed_in, 10 + 3 * R)
     mine = create(signed_in, "Mine")
     drain(aws["queue_url"])
     owner = signed_in.get("/api/me").json["account_id"]
     other = ApiClient(app, ip="192.0.2.200")
     other.sign_in("eve@example.com")
-    give(other, 10)
+    give(other, 10 + 3 * R)
     assert other.get("/api/gallery").json["cartoons"] == []
     routes = [("GET", f"/api/cartoons/{mine}", None),
               ("DELETE", f"/api/cartoons/{mine}", None),
@@ -108,11 +108,11 @@ def test_another_accounts_cartoons_are_invisible_on_every_route(app, signed_in, 
         assert "users/" not in response.body.decode()
     assert objects_under(f"users/{owner}/cartoons/{mine}/")
     assert signed_in.get(f"/api/cartoons/{mine}").json["scenes"][0]["caption"] == "Caption 1"
-    assert other.get("/api/me").json["balance"] == 10
+    assert other.get("/api/me").json["balance"] == 10 + 3 * R
 
 
 def test_deleting_a_cartoon_removes_its_images_and_items_but_not_the_ledger(signed_in, aws):
-    give(signed_in, 10)
+    give(signed_in, 10 + 3 * R)
     doomed, kept = create(signed_in, "Doomed", scenes=2), create(signed_in, "Kept")
     drain(aws["queue_url"])
     account_id = signed_in.get("/api/me").json["account_id"]
@@ -130,7 +130,7 @@ def test_deleting_a_cartoon_removes_its_images_and_items_but_not_the_ledger(sign
 
 
 def test_a_cartoon_still_drawing_cannot_be_deleted(signed_in):
-    give(signed_in, 10)
+    give(signed_in, 10 + 3 * R)
     drawing = create(signed_in, "Busy")
     response = signed_in.delete(f"/api/cartoons/{drawing}")
     assert response.status == 409
@@ -140,7 +140,7 @@ def test_a_cartoon_still_drawing_cannot_be_deleted(signed_in):
 def test_a_failed_scene_shows_the_cartoon_as_incomplete(signed_in, aws, openai_fake):
     from tests.support.cartoons import ACTIONS
 
-    give(signed_in, 10)
+    give(signed_in, 10 + 3 * R)
     openai_fake.on("edits", contains=ACTIONS[0], behaviours=["moderation_blocked"])
     cartoon_id = create(signed_in, "Unlucky", scenes=2)
     drain(aws["queue_url"])

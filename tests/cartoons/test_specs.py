@@ -4,7 +4,14 @@ written for a refused request."""
 import pytest
 
 from chalicelib.core.models import Cartoon, Scene
-from tests.support.cartoons import assert_ledger, cartoon_body, give, take_messages
+from tests.support.cartoons import (
+    R,
+    assert_ledger,
+    cartoon_body,
+    give,
+    references_cost,
+    take_messages,
+)
 
 
 def without(name):
@@ -107,7 +114,7 @@ def test_each_wrong_field_gets_a_400_naming_it_and_costs_nothing(signed_in, aws,
 
 
 def test_names_in_scenes_match_characters_whatever_their_case_and_spacing(signed_in):
-    give(signed_in, 5)
+    give(signed_in, 5 + R)
     body = cartoon_body(1)
     body["scenes"][0].update({"characters": [" ada ", "BRAM"], "speaker": "bram"})
     response = signed_in.post("/api/cartoons", body)
@@ -117,7 +124,7 @@ def test_names_in_scenes_match_characters_whatever_their_case_and_spacing(signed
 
 
 def test_a_free_text_style_is_kept_as_written(signed_in):
-    give(signed_in, 5)
+    give(signed_in, 5 + R)
     body = cartoon_body(1, style="  Risograph print in two inks  ")
     cartoon_id = signed_in.post("/api/cartoons", body).json["cartoon_id"]
     cartoon = signed_in.get(f"/api/cartoons/{cartoon_id}").json
@@ -125,7 +132,7 @@ def test_a_free_text_style_is_kept_as_written(signed_in):
 
 
 def test_the_largest_cartoon_is_accepted(signed_in):
-    give(signed_in, 100)
+    give(signed_in, 100 + references_cost(6))  # six characters, six references
     body = cartoon_body(8, quality="high", title="t" * 120, context="c" * 1000)
     body["scenes"] *= 3
     body["characters"] = [{"name": f"{'n' * 58}{i:02d}", "description": "d" * 500}

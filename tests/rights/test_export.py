@@ -25,6 +25,7 @@ from local.worker import sqs_event
 from tests.support.cartoons import (
     cartoon_body,
     drain,
+    fund_references,
     give,
     jobs_of,
     key_of,
@@ -79,6 +80,8 @@ def exported(client, aws):
 
 def test_export_contents_match_what_was_stored(app, signed_in, aws):
     bought_locally(app, signed_in)
+    fund_references(signed_in)
+    fund_references(signed_in)
     first = signed_in.post("/api/cartoons", cartoon_body(3)).json["cartoon_id"]
     second = signed_in.post("/api/cartoons", cartoon_body(
         2, title="Été à la plage", style="my own style, ink and watercolour")).json["cartoon_id"]
@@ -131,9 +134,9 @@ def test_export_contents_match_what_was_stored(app, signed_in, aws):
             stored = cartoon.characters[index]
             assert (character["name"], character["description"]) == (
                 stored.name, stored.description)
-            reference = storage.read(storage.cartoon_key(
-                account_id, cartoon.cartoon_id, f"characters/{index + 1}.png"))
-            if reference is None:  # a character in no scene was never drawn
+            reference = storage.read(stored.image_key)
+            assert character["reference_state"] == stored.state == "done"
+            if reference is None:  # never drawn
                 assert character["image"] is None
                 continue
             assert archive.read(character["image"]) == reference
@@ -195,8 +198,9 @@ def test_export_contents_match_what_was_stored(app, signed_in, aws):
         (1, ""), (2, "Add a lighthouse")]
     assert redrawn["action"] == redrawn["versions"][1]["action"] == "Ada builds a sandcastle."
     assert archive.read(redrawn["versions"][1]["image"]) == archive.read(redrawn["image"])
+    # every character's reference is drawn first (Cleo's too: the cast is shown whole)
     assert [c["image"] is None for c in document["cartoons"][0]["characters"]] == [
-        False, False, True]  # Cleo is in none of the three scenes
+        False, False, False]
     assert len(archive.namelist()) == images + 1  # every image, and account.json
 
 

@@ -154,11 +154,11 @@ def test_the_privacy_policy_follows_a_changed_setting(client, override_settings)
 
 def test_erasure_removes_the_gallery_and_every_object_version(signed_in, aws):
     from chalicelib.core.settings import get_settings
-    from tests.support.cartoons import cartoon_body, drain, give
+    from tests.support.cartoons import R, cartoon_body, drain, give
 
     s3, bucket = boto3.client("s3"), get_settings().images_bucket
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-    account_id = give(signed_in, 10)
+    account_id = give(signed_in, 10 + R)
     response = signed_in.post("/api/cartoons", cartoon_body(2))
     assert response.status == 202
     drain(aws["queue_url"])

@@ -47,6 +47,25 @@ def cartoon_body(scenes=3, quality="low", **changes):
     return body
 
 
+def references_cost(count=3):
+    """What `count` references cost (a cartoon_body() has three characters), at the best
+    tier."""
+    from chalicelib.cartoons.specs import reference_credits
+
+    return count * reference_credits()
+
+
+R = references_cost()  # a cartoon_body()'s references
+
+
+def fund_references(client, count=3):
+    """Grant exactly what a cartoon_body()'s references cost, under a fresh cause: tests whose
+    arithmetic is about scenes submit after this, so their balances read as before."""
+    import uuid
+
+    return give(client, references_cost(count), cause=f"references-{uuid.uuid4().hex}")
+
+
 def account_of(client):
     return client.get("/api/me").json["account_id"]
 

@@ -36,3 +36,15 @@ def objects_of_account(account_id):
 
 def objects_of_cartoon(account_id, cartoon_id):
     return objects_under(storage.cartoon_key(account_id, cartoon_id, "x")[:-1])
+
+
+def objects_of_library(account_id):
+    """The pictures of an account's character library (under its own prefix)."""
+    return objects_under(f"{storage.account_prefix(account_id)}library/")
+
+
+def saved_characters_of(account_id):
+    """Every saved character item of an account, read straight from the table."""
+    from chalicelib.core.models import SavedCharacter
+
+    return list(SavedCharacter.query(account_id, consistent_read=True))

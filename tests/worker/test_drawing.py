@@ -13,6 +13,7 @@ from chalicelib.core.settings import get_settings
 from chalicelib.money import credits
 from tests.support.cartoons import (
     ACTIONS,
+    R,
     assert_ledger,
     cartoon_body,
     deliver,
@@ -45,14 +46,15 @@ def made(client, aws, scenes=3, **changes):
 
 
 def test_a_cartoon_is_drawn_stored_under_the_account_and_composed(signed_in, aws):
-    account_id = give(signed_in, 10)
+    account_id = give(signed_in, 10 + R)
     cartoon_id, state = made(signed_in, aws, 3)
     assert state["status"] == "done" and state["progress"]["done"] == 3
     prefix = f"users/{account_id}/cartoons/{cartoon_id}/"
     keys = stored_keys()
     assert keys and all(key.startswith(prefix) for key in keys)
-    assert {f"{prefix}characters/{n}.png" for n in (1, 2)} <= set(keys)  # Ada and Bram only
-    assert f"{prefix}characters/3.png" not in keys
+    # every character's reference (Cleo's too: the cast is shown whole), and its thumbnail
+    assert {f"{prefix}characters/{n}-0.{ext}" for n in (1, 2, 3) for ext in ("png", "webp")
+            } <= set(keys)
 
     for scene in state["scenes"]:
         image = scene["image"]
@@ -73,7 +75,7 @@ def test_a_cartoon_is_drawn_stored_under_the_account_and_composed(signed_in, aws
 
 
 def test_progress_shows_each_scene_as_it_finishes(signed_in, aws):
-    give(signed_in, 10)
+    give(signed_in, 10 + R)
     cartoon_id = signed_in.post("/api/cartoons", cartoon_body(3)).json["cartoon_id"]
     deliver(aws["queue_url"], *take_messages(aws["queue_url"]))  # references
     scene_jobs = take_messages(aws["queue_url"])
@@ -89,7 +91,7 @@ def test_progress_shows_each_scene_as_it_finishes(signed_in, aws):
 
 
 def test_editing_a_caption_recomposes_the_strip_and_costs_nothing(signed_in, aws):
-    account_id = give(signed_in, 10)
+    account_id = give(signed_in, 10 + R)
     cartoon_id, before = made(signed_in, aws, 2)
     entries = LedgerEntry.count(account_id)
     response = signed_in.patch(f"/api/cartoons/{cartoon_id}/scenes/2",
@@ -119,7 +121,7 @@ def test_editing_a_caption_recomposes_the_strip_and_costs_nothing(signed_in, aws
 
 
 def test_a_caption_edited_while_drawing_is_in_the_strip_when_it_is_composed(signed_in, aws):
-    give(signed_in, 10)
+    give(signed_in, 10 + R)
     cartoon_id = signed_in.post("/api/cartoons", cartoon_body(2)).json["cartoon_id"]
     response = signed_in.patch(f"/api/cartoons/{cartoon_id}/scenes/1", {"caption": "Early"})
     assert response.status == 200 and response.json["strip"] is None
@@ -129,7 +131,7 @@ def test_a_caption_edited_while_drawing_is_in_the_strip_when_it_is_composed(sign
 
 
 def test_a_redraw_costs_the_scenes_credits_and_draws_it_again(signed_in, aws):
-    account_id = give(signed_in, 10)
+    account_id = give(signed_in, 10 + R)
     cartoon_id, before = made(signed_in, aws, 2, quality="medium")
     old_image = key_of(before["scenes"][0]["image"]["url"])
     response = signed_in.post(f"/api/cartoons/{cartoon_id}/scenes/1/redraw")
@@ -157,7 +159,7 @@ def test_a_redraw_costs_the_scenes_credits_and_draws_it_again(signed_in, aws):
 
 
 def test_a_redraw_without_enough_credits_is_402_and_changes_nothing(signed_in, aws):
-    account_id = give(signed_in, 2)
+    account_id = give(signed_in, 2 + R)
     cartoon_id, _ = made(signed_in, aws, 2)
     response = signed_in.post(f"/api/cartoons/{cartoon_id}/scenes/2/redraw", {})
     assert response.status == 402 and response.json["error"]["details"] == {"shortfall": 1}
@@ -166,13 +168,20 @@ def test_a_redraw_without_enough_credits_is_402_and_changes_nothing(signed_in, a
     assert take_messages(aws["queue_url"]) == [] and assert_ledger(account_id) == 0
 
 
-def test_a_failed_scene_redrawn_later_draws_its_missing_reference_first(signed_in, aws,
-                                                                        openai_fake):
-    account_id = give(signed_in, 10)
+def test_a_failed_reference_is_redrawn_then_the_scene_it_spoiled(signed_in, aws, openai_fake):
+    account_id = give(signed_in, 10 + 2 * R)
     openai_fake.on("generations", contains="Draw Bram alone", behaviours=[500] * 3)
     cartoon_id, state = made(signed_in, aws, 2)
     assert state["scenes"][1]["state"] == "failed" and state["scenes"][1]["refunded"] == 1
-    assert credits.balance(account_id) == 9
+    assert state["cast"][1]["state"] == "failed" and state["cast"][1]["refunded"] == R // 3
+    assert credits.balance(account_id) == 10 + 2 * R - (2 + R) + 1 + R // 3
+    # a drawn reference stays once the scenes are released; a failed one may be redrawn
+    drawn = signed_in.post(f"/api/cartoons/{cartoon_id}/cast/0/redraw", {})
+    assert drawn.status == 409 and drawn.error_code == "cast_approved"
+    response = signed_in.post(f"/api/cartoons/{cartoon_id}/cast/1/redraw", {})
+    assert response.status == 202, response
+    drain(aws["queue_url"])
+    assert signed_in.get(f"/api/cartoons/{cartoon_id}").json["cast_state"] == "released"
     response = signed_in.post(f"/api/cartoons/{cartoon_id}/scenes/2/redraw")
     assert response.status == 202
     drain(aws["queue_url"])
@@ -180,10 +189,10 @@ def test_a_failed_scene_redrawn_later_draws_its_missing_reference_first(signed_i
     assert state["status"] == "done" and state["scenes"][1]["state"] == "done"
     assert "reason" not in state["scenes"][1]
     bram = [c for c in openai_fake.calls_to("generations") if "Draw Bram alone" in c.prompt]
-    assert len(bram) == 4  # three failed tries, then the redraw's
+    assert len(bram) == 4  # three failed tries, then the reference's redraw
     edit = next(c for c in openai_fake.calls_to("edits") if ACTIONS[1] in c.prompt)
     assert openai_fake.origin(edit.images[0][3]) is bram[-1]
-    assert assert_ledger(account_id) == 10 - 2 + 1 - 1
+    assert assert_ledger(account_id) == 10 + 2 * R - (2 + R) + 1 + R // 3 - R // 3 - 1
 
 
 def test_a_malformed_job_is_dropped_without_retry(aws):
@@ -201,7 +210,7 @@ def test_a_strip_that_failed_to_compose_is_composed_when_the_job_is_retried(
         signed_in, aws, monkeypatch):
     from chalicelib.comic import pages
 
-    give(signed_in, 5)
+    give(signed_in, 5 + R)
     cartoon_id = signed_in.post("/api/cartoons", cartoon_body(1)).json["cartoon_id"]
     deliver(aws["queue_url"], *take_messages(aws["queue_url"]))
     scene_job = take_messages(aws["queue_url"])

@@ -15,7 +15,7 @@ from chalicelib.adapters import images
 from chalicelib.comic import layouts
 from chalicelib.core.models import Cartoon, Scene
 from chalicelib.core.settings import get_settings
-from tests.support.cartoons import cartoon_body, drain, give, key_of
+from tests.support.cartoons import R, cartoon_body, drain, give, key_of
 
 
 def stored(key):
@@ -33,7 +33,7 @@ def test_each_scene_is_drawn_at_its_cells_size_and_staged(signed_in, aws, monkey
         return real(self, request, deadline)
 
     monkeypatch.setattr(images.OfflineImages, "scene", scene)
-    give(signed_in, 10)
+    give(signed_in, 10 + R)
     cartoon_id = signed_in.post("/api/cartoons", cartoon_body(5)).json["cartoon_id"]
     drain(aws["queue_url"])
     sizes = layouts.drawing_sizes("auto", 5)
@@ -48,7 +48,7 @@ def test_each_scene_is_drawn_at_its_cells_size_and_staged(signed_in, aws, monkey
 
 
 def test_pages_a_pdf_and_a_cbz_are_stored_and_presigned(signed_in, aws):
-    account_id = give(signed_in, 20)
+    account_id = give(signed_in, 20 + R)
     body = cartoon_body(6, layout="grid")
     cartoon_id = signed_in.post("/api/cartoons", body).json["cartoon_id"]
     drain(aws["queue_url"])
@@ -90,7 +90,7 @@ def test_pages_a_pdf_and_a_cbz_are_stored_and_presigned(signed_in, aws):
 
 
 def test_an_edit_of_the_elements_composes_the_pages_again(signed_in, aws):
-    account_id = give(signed_in, 10)
+    account_id = give(signed_in, 10 + R)
     cartoon_id = signed_in.post("/api/cartoons", cartoon_body(2)).json["cartoon_id"]
     drain(aws["queue_url"])
     before = signed_in.get(f"/api/cartoons/{cartoon_id}").json
@@ -113,7 +113,7 @@ def test_an_edit_of_the_elements_composes_the_pages_again(signed_in, aws):
 
 
 def test_an_edit_whose_text_does_not_fit_is_refused_naming_it(signed_in, aws):
-    give(signed_in, 10)
+    give(signed_in, 10 + R)
     cartoon_id = signed_in.post("/api/cartoons", cartoon_body(2)).json["cartoon_id"]
     drain(aws["queue_url"])
     elements = [{"kind": "caption", "text": "Fine."},
@@ -130,7 +130,7 @@ def test_a_cartoon_composed_before_pages_keeps_its_strip_until_an_edit(signed_in
     the strip's version-1 fingerprint. It reads done with its strip; an edit composes pages."""
     from chalicelib.cartoons import scenes, strips
 
-    account_id = give(signed_in, 10)
+    account_id = give(signed_in, 10 + R)
     cartoon_id = signed_in.post("/api/cartoons", cartoon_body(2)).json["cartoon_id"]
     drain(aws["queue_url"])
     for scene in scenes.for_cartoon(account_id, cartoon_id):

@@ -17,7 +17,15 @@ from chalicelib.core import clock
 from chalicelib.core.models import Cartoon, LedgerEntry, PendingErasure, Scene
 from chalicelib.money import credits
 from chalicelib.rights import erasure
-from tests.support.cartoons import assert_ledger, cartoon_body, deliver, drain, give, take_messages
+from tests.support.cartoons import (
+    assert_ledger,
+    cartoon_body,
+    deliver,
+    drain,
+    fund_references,
+    give,
+    take_messages,
+)
 from tests.support.client import ApiClient
 from tests.support.leftovers import dump_everything, objects_of_account, objects_of_cartoon
 
@@ -73,6 +81,7 @@ def newcomer(app, n, credits_given=20):
 
 
 def submitted(client, scene_count):
+    fund_references(client)
     response = client.post("/api/cartoons", cartoon_body(scene_count))
     assert response.status == 202, response
     return response.json["cartoon_id"]
@@ -265,7 +274,7 @@ def test_a_redraw_and_a_delete_sent_at_once_exactly_one_wins(app, aws):
             assert client.delete(f"/api/cartoons/{cartoon_id}").status == 200
     spent = ROUNDS + outcomes.count("redraw")
     assert credits.balance(account_id) == 200 - spent
-    assert LedgerEntry.count(account_id) == 1 + spent
+    assert LedgerEntry.count(account_id) == 1 + ROUNDS + spent  # and each round's top-up
 
 
 def test_a_redraw_queued_first_refuses_the_delete_until_it_is_drawn(app, aws, monkeypatch):
@@ -350,6 +359,7 @@ def test_a_submission_racing_the_erasure_is_refused_and_leaves_nothing(app, aws,
         return real(fields)
 
     monkeypatch.setattr(submission, "moderate", erased_meanwhile)
+    fund_references(client)
     response = client.post("/api/cartoons", cartoon_body(2))
     assert response.status == 401, response
     assert take_messages(aws["queue_url"]) == []

@@ -1,0 +1,352 @@
+"""The cast: each character's reference picture, drawn before any scene, and the owner's
+approval of them.
+
+Every reference lives in its element of `Cartoon.characters` and moves like a scene:
+queued -> drawing -> done | failed, each move a conditional write on that element's (state,
+attempt). Attempt 0 is paid with the cartoon (one debit, `cartoon:<id>`); a redraw is the
+next attempt, paid on its own (`reference:<id>:<index>:<attempt>`); a failure refunds the
+attempt in the same transaction that marks it failed (`refund:<id>:r<index>:<attempt>`), so a
+reference is charged once per attempt and refunded at most once. A character picked from
+the library is copied as attempt 0, done, for 0 credits.
+
+The cartoon's `cast_state` says what happens once no reference is in flight:
+
+- "auto" (draw everything at once): the job that finds the cast settled moves it to
+  "released" (conditional: once) and queues the scenes;
+- "drawing" -> "waiting": the scenes stay queued, paid and out of the in-flight index (the
+  cleanup leaves them alone) until the owner approves ("approved": the scenes go back into the
+  index and are queued) or deletes the cartoon ("cancelled": every undrawn scene refunded).
+  While the cast is not approved, a reference may be redrawn, with a note; the cast then
+  draws again ("drawing") and approval waits for it. Once the scenes were released at once,
+  only a reference that failed may be redrawn (its scenes failed, refunded, and can then be
+  redrawn); a drawn reference stays, so the panels drawn from it keep matching. Approving and
+  redrawing are both conditional on the state they read, so of two racing requests one wins
+  and the other is a 409 that changed nothing.
+"""
+
+import functools
+import operator
+
+from pynamodb.exceptions import TransactWriteError, UpdateError
+
+from chalicelib.adapters import jobs, storage
+from chalicelib.cartoons import gallery, scenes, specs
+from chalicelib.cartoons.submission import moderate
+from chalicelib.cartoons.view import get_cartoon, view
+from chalicelib.core import clock, logs
+from chalicelib.core.errors import Conflict, NotFound, Unavailable
+from chalicelib.core.fields import check_object
+from chalicelib.core.models import Cartoon, Scene, expiry_hour, transaction
+from chalicelib.money import credits
+
+QUEUED, DRAWING, DONE, FAILED = scenes.QUEUED, scenes.DRAWING, scenes.DONE, scenes.FAILED
+IN_FLIGHT, FINAL = scenes.IN_FLIGHT, scenes.FINAL
+# cast_state values
+AUTO, RELEASED = "auto", "released"
+CAST_DRAWING, WAITING, APPROVED, CANCELLED = "drawing", "waiting", "approved", "cancelled"
+OPEN = (CAST_DRAWING, WAITING)  # the cast may still be redrawn
+
+
+def charge_key(cartoon_id, index, attempt):
+    return scenes.charge_key(cartoon_id, 0, 0) if attempt == 0 else \
+        f"reference:{cartoon_id}:{index}:{attempt}"
+
+
+def refund_key(cartoon_id, index, attempt):
+    return f"refund:{cartoon_id}:r{index}:{attempt}"
+
+
+def reference_key(account_id, cartoon_id, index, attempt, extension):
+    return storage.cartoon_key(account_id, cartoon_id,
+                               f"characters/{index + 1}-{attempt}.{extension}")
+
+
+def element(index):
+    return Cartoon.characters[index]
+
+
+def _handle(cartoon):
+    return Cartoon(cartoon.account_id, cartoon.cartoon_id)
+
+
+def _landed(error):
+    return error.cause_response_code in ("ConditionalCheckFailedException",
+                                         "TransactionCanceledException")
+
+
+def _all(conditions):
+    return functools.reduce(operator.and_, conditions)
+
+
+def _all_final(cartoon):
+    return _all([element(i).state.is_in(*FINAL) for i in range(len(cartoon.characters))])
+
+
+def _update(cartoon, actions, condition):
+    try:
+        _handle(cartoon).update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if not _landed(error):
+            raise
+        return False
+    return True
+
+
+# --- the worker's moves ----------------------------------------------------------------------
+
+def claim(cartoon, index, attempt, *, takeover_after, now=None):
+    """queued -> drawing for this attempt (or take over a drawing whose worker died)."""
+    now = int(clock.now() if now is None else now)
+    el = element(index)
+    claimable = (el.state == QUEUED) | ((el.state == DRAWING) & (el.since < now - takeover_after))
+    return _update(cartoon, [el.state.set(DRAWING), el.since.set(now)],
+                   (el.attempt == attempt) & claimable & Cartoon.deleting_since.does_not_exist())
+
+
+def wait(cartoon, index, attempt):
+    """drawing -> queued again for this attempt (a 429: the reference waits its turn, still
+    charged once, nothing refunded); False when it moved meanwhile."""
+    el = element(index)
+    return _update(cartoon, [el.state.set(QUEUED), el.since.remove()],
+                   (el.state == DRAWING) & (el.attempt == attempt))
+
+
+def finish(cartoon, index, attempt, *, image_key, thumb_key):
+    el = element(index)
+    return _update(cartoon, [el.state.set(DONE), el.image_key.set(image_key),
+                             el.thumb_key.set(thumb_key), el.failure.remove(),
+                             el.reason.remove(), el.since.remove()],
+                   (el.state == DRAWING) & (el.attempt == attempt))
+
+
+def fail(cartoon, index, attempt, *, code, reason):
+    """Mark an attempt in flight failed and refund it, in one transaction; False (nothing
+    changed) when it is no longer in flight."""
+    current = cartoon.characters[index]
+    amount = int(current.credits or 0)
+    el = element(index)
+    actions = [el.state.set(FAILED), el.failure.set(code), el.reason.set(reason),
+               el.refunded.set(amount), el.since.remove()]
+    condition = el.state.is_in(*IN_FLIGHT) & (el.attempt == attempt)
+    if amount <= 0:
+        return _update(cartoon, actions, condition)
+    try:
+        credits.grant(cartoon.account_id, amount, reason="refund",
+                      cause_key=refund_key(cartoon.cartoon_id, index, attempt),
+                      note=f"reference {index + 1} of {cartoon.cartoon_id} failed",
+                      also=lambda write: write.update(_handle(cartoon), actions=actions,
+                                                      condition=condition))
+    except (credits.AlreadyApplied, credits.NoSuchAccount):
+        return False
+    except TransactWriteError as error:
+        if not _landed(error):
+            raise
+        return False
+    logs.event("reference_failed", cartoon_id=cartoon.cartoon_id, index=index,
+               attempt=attempt, code=code, refunded=amount)
+    return True
+
+
+def settle(account_id, cartoon_id):
+    """Once no reference is in flight: stop for approval ("drawing" -> "waiting"), or release
+    the scenes ("auto" -> "released"). Conditional, so only one job does it. Returns the new
+    state, or None when there was nothing to do."""
+    cartoon = _find(account_id, cartoon_id)
+    if cartoon is None or cartoon.deleting_since is not None:
+        return None
+    if any(c.state in IN_FLIGHT for c in cartoon.characters):
+        return None
+    waiting = [s for s in scenes.for_cartoon(account_id, cartoon_id) if s.state == QUEUED]
+    if cartoon.cast_state == CAST_DRAWING:
+        try:
+            with transaction() as write:
+                write.update(_handle(cartoon), actions=[Cartoon.cast_state.set(WAITING)],
+                             condition=(Cartoon.cast_state == CAST_DRAWING)
+                             & _all_final(cartoon))
+                for scene in waiting:  # held, not stuck: out of the cleanup's in-flight index
+                    write.update(scene, actions=[Scene.inflight_hour.remove(),
+                                                 Scene.inflight_since.remove()],
+                                 condition=(Scene.state == QUEUED)
+                                 & (Scene.attempt == scene.attempt))
+        except TransactWriteError as error:
+            if not _landed(error):
+                raise
+            return None
+        logs.event("cast_waiting", cartoon_id=cartoon_id)
+        return WAITING
+    if cartoon.cast_state == AUTO:
+        if not _update(cartoon, [Cartoon.cast_state.set(RELEASED)],
+                       (Cartoon.cast_state == AUTO) & _all_final(cartoon)):
+            return None
+        release(cartoon, waiting)
+        return RELEASED
+    return None
+
+
+def release(cartoon, waiting):
+    """Queue the scene jobs; a scene whose character has no reference fails (refunded). If the
+    queue refuses, every scene queued here fails, refunded, and Unavailable is raised."""
+    failed = {c.name: c.reason for c in cartoon.characters if c.state != DONE}
+    ready = []
+    for scene in waiting:
+        missing = [name for name in scene.characters or [] if name in failed]
+        if missing:
+            scenes.fail(scene, int(scene.attempt), code="reference_failed",
+                        reason=failed[missing[0]] or f"We could not draw {missing[0]}'s "
+                                                     "reference picture.")
+        else:
+            ready.append(scene)
+    try:
+        jobs.send(*[jobs.scene_job(cartoon.account_id, cartoon.cartoon_id, s.number,
+                                   int(s.attempt)) for s in ready])
+    except Exception as error:
+        logs.event("enqueue_failed", cartoon_id=cartoon.cartoon_id, error=type(error).__name__)
+        for scene in ready:
+            scenes.fail(scene, int(scene.attempt), code="not_started",
+                        reason="We could not start drawing; your credits were given back.")
+        raise Unavailable("We could not start drawing the scenes just now; their credits "
+                          "were given back.") from None
+
+
+def _find(account_id, cartoon_id):
+    try:
+        return Cartoon.get(account_id, cartoon_id, consistent_read=True)
+    except Cartoon.DoesNotExist:
+        return None
+
+
+# --- the owner's moves -----------------------------------------------------------------------
+
+def _state_conflict(cartoon):
+    if cartoon.cast_state == CAST_DRAWING:
+        return Conflict("A reference is still being drawn. Approve the cast when it is done.",
+                        code="cast_drawing")
+    if cartoon.cast_state in (APPROVED, RELEASED, AUTO):
+        return Conflict("The cast is already approved: the scenes are being drawn.",
+                        code="cast_approved")
+    return Conflict("This cartoon's cast cannot be approved or changed.", code="cast_closed")
+
+
+def approve(session, cartoon_id):
+    """Approve the cast: the held scenes go back in flight and their jobs are queued."""
+    cartoon = get_cartoon(session.account_id, cartoon_id)
+    if cartoon.cast_state != WAITING:
+        raise _state_conflict(cartoon)
+    missing = [c.name for c in cartoon.characters if c.state != DONE]
+    if missing:
+        raise Conflict(f"{missing[0]}'s reference picture could not be drawn. Redraw it "
+                       "before approving the cast.", code="cast_incomplete",
+                       details={"index": [c.name for c in cartoon.characters].index(
+                           missing[0])})
+    waiting = [s for s in scenes.for_cartoon(session.account_id, cartoon.cartoon_id)
+               if s.state == QUEUED]
+    now = int(clock.now())
+    try:
+        with transaction() as write:
+            write.update(_handle(cartoon), actions=[Cartoon.cast_state.set(APPROVED)],
+                         condition=(Cartoon.cast_state == WAITING) & _all(
+                             [element(i).state == DONE
+                              for i in range(len(cartoon.characters))]))
+            for scene in waiting:
+                write.update(scene, actions=[
+                    Scene.inflight_hour.set(expiry_hour(now)), Scene.inflight_since.set(now),
+                    Scene.updated_at.set(now)],
+                    condition=(Scene.state == QUEUED) & (Scene.attempt == scene.attempt))
+    except TransactWriteError as error:
+        if not _landed(error):
+            raise
+        raise Conflict("The cast changed meanwhile. Reload the page.",
+                       code="cast_changed") from None
+    logs.event("cast_approved", cartoon_id=cartoon.cartoon_id, scenes=len(waiting))
+    try:
+        release(cartoon, waiting)
+    finally:
+        gallery.refresh_summary(session.account_id, cartoon.cartoon_id)
+    return view(session, cartoon.cartoon_id)
+
+
+def character_index(cartoon, index):
+    if not (isinstance(index, str) and index.isdigit() and len(index) <= 2) or \
+            int(index) >= len(cartoon.characters):
+        raise NotFound("No such character.")
+    return int(index)
+
+
+def redraw(session, cartoon_id, index, body):
+    """Draw one reference again, for a reference's credits, with an optional note added to
+    its prompt; only while the cast is not approved."""
+    data = check_object(body, specs.REDRAW_REFERENCE_SPEC)
+    note = specs.text(data.get("note"), "note", required=False)
+    cartoon = get_cartoon(session.account_id, cartoon_id)
+    i = character_index(cartoon, index)
+    current = cartoon.characters[i]
+    # Before approval any reference; once the scenes were released at once ("draw
+    # everything at once"), only one that failed, so the scenes it spoiled can be redrawn.
+    late = cartoon.cast_state == RELEASED and current.state == FAILED
+    if cartoon.cast_state not in OPEN and not late:
+        raise _state_conflict(cartoon)
+    if current.state not in FINAL:
+        raise Conflict(f"{current.name}'s reference is still being drawn.",
+                       code="reference_in_progress")
+    if note:
+        moderate([("note", note)])
+    each = specs.reference_credits()
+    attempt = int(current.attempt or 0) + 1
+    el = element(i)
+    actions = [el.state.set(QUEUED), el.attempt.set(attempt), el.credits.set(each),
+               el.note.set(note) if note else el.note.remove(), el.saved_id.remove(),
+               el.failure.remove(), el.reason.remove(), el.refunded.remove(), el.since.remove()]
+    if late:
+        condition = (Cartoon.cast_state == RELEASED) & (el.state == FAILED)
+    else:
+        actions.append(Cartoon.cast_state.set(CAST_DRAWING))
+        condition = Cartoon.cast_state.is_in(*OPEN) & el.state.is_in(*FINAL)
+    condition &= (el.attempt == int(current.attempt or 0)) & \
+        Cartoon.deleting_since.does_not_exist()
+    try:
+        credits.debit(session.account_id, each, reason="spend",
+                      cause_key=charge_key(cartoon.cartoon_id, i, attempt),
+                      note=f"redraw of {current.name}'s reference in {cartoon.cartoon_id}",
+                      also=lambda write: write.update(_handle(cartoon), actions=actions,
+                                                      condition=condition))
+    except (credits.AlreadyApplied, TransactWriteError) as error:
+        if isinstance(error, TransactWriteError) and not _landed(error):
+            raise
+        raise Conflict("This character changed meanwhile. Reload the page.",
+                       code="reference_changed") from None
+    logs.event("reference_redraw", cartoon_id=cartoon.cartoon_id, index=i, attempt=attempt,
+               cost=each, noted=bool(note))
+    try:
+        jobs.send(jobs.references_job(session.account_id, cartoon.cartoon_id))
+    except Exception as error:
+        logs.event("enqueue_failed", cartoon_id=cartoon.cartoon_id, error=type(error).__name__)
+        fail(_find(session.account_id, cartoon.cartoon_id), i, attempt, code="not_started",
+             reason="We could not start drawing; your credits were given back.")
+        settle(session.account_id, cartoon.cartoon_id)
+        raise Unavailable("We could not start the redraw; your credits were given back. "
+                          "Please try again.") from None
+    gallery.refresh_summary(session.account_id, cartoon.cartoon_id)
+    return {"cartoon_id": cartoon.cartoon_id, "index": i, "attempt": attempt, "cost": each,
+            "balance": credits.balance(session.account_id)}
+
+
+def cancel(cartoon):
+    """Deleting a cartoon whose cast waits for approval: "waiting" -> "cancelled" (so no
+    approval can land after), then every undrawn scene is failed and refunded, once. A
+    deletion cut short and sent again finishes the refunds."""
+    if cartoon.cast_state == WAITING:
+        if not _update(cartoon, [Cartoon.cast_state.set(CANCELLED)],
+                       Cartoon.cast_state == WAITING):
+            raise Conflict("The cast changed meanwhile. Reload the page.", code="cast_changed")
+        cartoon.cast_state = CANCELLED
+    if cartoon.cast_state != CANCELLED:
+        return 0
+    refunded = 0
+    for scene in scenes.for_cartoon(cartoon.account_id, cartoon.cartoon_id):
+        if scene.state == QUEUED and scenes.fail(
+                scene, int(scene.attempt), code="cancelled",
+                reason="The cartoon was deleted before this scene was drawn; its credits "
+                       "were given back."):
+            refunded += 1
+    logs.event("cast_cancelled", cartoon_id=cartoon.cartoon_id, scenes_refunded=refunded)
+    return refunded

@@ -1,0 +1,148 @@
+"""The character library: characters an account keeps (name, description and a copy of a
+drawn reference picture) to reuse in later cartoons without drawing or paying for them again.
+
+Listing is one DynamoDB Query on the account's own partition, newest first, paged with signed
+cursors. Pictures live under `users/<account>/library/`, so they are exported and erased with
+the account. Another account's character does not exist here (404), including as a
+`saved_id` in a submission.
+"""
+
+import datetime
+
+from pynamodb.exceptions import DeleteError, TransactWriteError
+
+from chalicelib.adapters import storage
+from chalicelib.cartoons import specs
+from chalicelib.cartoons.submission import new_cartoon_id
+from chalicelib.cartoons.view import get_cartoon
+from chalicelib.core import clock, logs, paging
+from chalicelib.core.errors import Conflict, NotFound, NotSignedIn
+from chalicelib.core.fields import check_object
+from chalicelib.core.models import PendingErasure, SavedCharacter, transaction
+
+DEFAULT_PAGE, MAX_PAGE = 24, 50
+
+
+def find(account_id, character_id):
+    if not isinstance(character_id, str) or not specs.SAVED_ID.fullmatch(character_id):
+        return None
+    try:
+        return SavedCharacter.get(account_id, character_id, consistent_read=True)
+    except SavedCharacter.DoesNotExist:
+        return None
+
+
+def get(account_id, character_id):
+    found = find(account_id, character_id)
+    if found is None:
+        raise NotFound("No such saved character.")
+    return found
+
+
+def describe(item):
+    prefix = storage.account_prefix(item.account_id)
+    own = item.image_key.startswith(prefix) and item.thumb_key.startswith(prefix)
+    return {"id": item.character_id, "name": item.name, "description": item.description,
+            "created_at": item.created_at.isoformat(),
+            "source_cartoon_id": item.source_cartoon_id,
+            "url": storage.presign(item.image_key) if own else None,
+            "thumbnail_url": storage.presign(item.thumb_key) if own else None}
+
+
+def save(session, body):
+    """Keep a drawn reference of one of the account's cartoons in its library."""
+    data = check_object(body, specs.SAVE_CHARACTER_SPEC)
+    cartoon = get_cartoon(session.account_id, data["cartoon_id"])
+    index = data["index"]
+    if not 0 <= index < len(cartoon.characters):
+        raise NotFound("No such character.")
+    character = cartoon.characters[index]
+    if character.state != "done" or not character.image_key or not character.thumb_key:
+        raise Conflict(f"{character.name}'s reference picture is not drawn yet.",
+                       code="reference_not_ready")
+    now = clock.now()
+    item = SavedCharacter(session.account_id, new_cartoon_id(now), name=character.name,
+                          description=character.description,
+                          source_cartoon_id=cartoon.cartoon_id,
+                          created_at=datetime.datetime.fromtimestamp(now, datetime.UTC))
+    item.image_key = storage.library_key(session.account_id, item.character_id, "png")
+    item.thumb_key = storage.library_key(session.account_id, item.character_id, "webp")
+    copied = [item.image_key, item.thumb_key]
+    if not (storage.copy(character.image_key, item.image_key)
+            and storage.copy(character.thumb_key, item.thumb_key)):
+        storage.delete(*copied)
+        raise Conflict("That reference picture changed meanwhile. Reload the page.",
+                       code="reference_changed")
+    try:
+        with transaction() as write:
+            write.save(item, condition=SavedCharacter.character_id.does_not_exist())
+            write.condition_check(PendingErasure, session.account_id,
+                                  condition=PendingErasure.account_id.does_not_exist())
+    except TransactWriteError:
+        storage.delete(*copied)
+        raise NotSignedIn("This account is being deleted.", code="account_deleted") from None
+    logs.event("character_saved", account_id=session.account_id,
+               character_id=item.character_id)
+    return describe(item)
+
+
+def page(session, *, cursor=None, limit=None):
+    """One page of the library, newest first, and the cursor of the next (None at the end)."""
+    account_id = session.account_id
+    limit = paging.read_limit(limit, default=DEFAULT_PAGE, maximum=MAX_PAGE)
+    after = paging.decode_cursor(cursor, "characters", pattern=specs.SAVED_ID)
+    start = after and {"account_id": {"S": account_id}, "character_id": {"S": after}}
+    result = SavedCharacter.query(account_id, scan_index_forward=False, limit=limit,
+                                  last_evaluated_key=start)
+    items = list(result)
+    more = result.last_evaluated_key if len(items) == limit else None
+    return {"characters": [describe(c) for c in items],
+            "next_cursor": paging.encode_cursor(more and more["character_id"]["S"],
+                                                "characters")}
+
+
+def view(session, character_id):
+    return describe(get(session.account_id, character_id))
+
+
+def delete(session, character_id):
+    """Remove a saved character and its pictures. Cartoons that used it keep their copy."""
+    item = get(session.account_id, character_id)
+    storage.delete(item.image_key, item.thumb_key)
+    try:
+        item.delete(condition=SavedCharacter.character_id.exists())
+    except DeleteError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+    logs.event("character_deleted", account_id=session.account_id, character_id=character_id)
+
+
+def copy_into(account_id, cartoon_id, characters):
+    """For a submission: copy each picked saved character's picture into the new cartoon as
+    its reference (attempt 0). Returns ({index: (image_key, thumb_key)}, [keys written]);
+    a saved_id that is not the account's own is a 400 naming the field."""
+    copied, written = {}, []
+    try:
+        for index, character in enumerate(characters):
+            saved_id = character.get("saved_id")
+            if saved_id is None:
+                continue
+            item = find(account_id, saved_id)
+            field = f"characters[{index}].saved_id"
+            if item is None:
+                raise specs.bad(field, f"{field} is not one of your saved characters.",
+                                code="unknown_saved_character")
+            keys = tuple(storage.cartoon_key(account_id, cartoon_id,
+                                             f"characters/{index + 1}-0.{ext}")
+                         for ext in ("png", "webp"))
+            for source, destination in zip((item.image_key, item.thumb_key), keys,
+                                            strict=True):
+                if not storage.copy(source, destination):
+                    raise specs.bad(field, f"{field} was deleted meanwhile.",
+                                    code="unknown_saved_character")
+                written.append(destination)
+            copied[index] = keys
+    except BaseException:
+        storage.delete(*written)
+        raise
+    return copied, written

@@ -1,0 +1,112 @@
+// The character library on the create page: a picker (in <div id="library-picker">) listing
+// the characters saved to the account, with their pictures, each added to the cartoon through
+// window.CreateForm.addCharacter({name, description, saved_id}) (reused: not drawn again and
+// not charged); and, in <div id="cast-choice">, whether to approve the cast before the scenes
+// are drawn, sent with the submission through window.CreateForm.registerExtra.
+(() => {
+  let next = null;
+
+  function form() { return window.CreateForm || null; }
+
+  async function loadPage(list, more, notice) {
+    more.disabled = true;
+    try {
+      const query = next ? `?cursor=${encodeURIComponent(next)}` : "";
+      const page = await Api.get(`/api/characters${query}`);
+      page.characters.forEach((c) => list.append(card(c, notice)));
+      next = page.next_cursor;
+      more.hidden = !next;
+      const empty = !list.children.length;
+      $("[data-library-empty]", list.parentElement).hidden = !empty;
+    } catch (error) {
+      if (error.status === 401) { list.parentElement.hidden = true; return; }
+      message(notice, error.message, "error");
+    } finally {
+      more.disabled = false;
+    }
+  }
+
+  function card(character, notice) {
+    const add = el("button", { type: "button", class: "button small", "data-add": "" }, "Add to this cartoon");
+    const remove = el("button", { type: "button", class: "button small ghost", "data-remove": "" },
+      "Delete from library");
+    const item = el("article", { class: "library-card", "data-saved-id": character.id },
+      character.thumbnail_url
+        ? el("img", { class: "library-image", src: character.thumbnail_url,
+                      alt: `Saved reference picture of ${character.name}` })
+        : el("div", { class: "placeholder" }, "No picture"),
+      el("h3", {}, character.name),
+      el("p", { class: "hint" }, character.description),
+      el("div", { class: "actions" }, add, remove));
+    add.addEventListener("click", () => {
+      const target = form();
+      if (!target || !target.addCharacter) {
+        message(notice, "The form is not ready yet; try again in a moment.", "error");
+        return;
+      }
+      target.addCharacter({ name: character.name, description: character.description,
+                            saved_id: character.id });
+      add.disabled = true;
+      add.textContent = "Added";
+      message(notice, `${character.name} was added: their saved picture is reused, for no credits.`, "ok");
+    });
+    remove.addEventListener("click", async () => {
+      if (remove.dataset.armed !== "1") {
+        remove.dataset.armed = "1";
+        remove.textContent = `Really delete ${character.name}?`;
+        return;
+      }
+      remove.disabled = true;
+      try {
+        await Api.del(`/api/characters/${encodeURIComponent(character.id)}`);
+        item.remove();
+        message(notice, `${character.name} was deleted from your library.`, "ok");
+      } catch (error) {
+        message(notice, error.message, "error");
+        remove.disabled = false;
+      }
+    });
+    return item;
+  }
+
+  function mountPicker(root) {
+    const list = el("div", { class: "library-list" });
+    const more = el("button", { type: "button", class: "button small ghost", hidden: true }, "Show more");
+    const notice = el("p", { class: "notice", role: "status", hidden: true });
+    root.replaceChildren(
+      el("h2", {}, "From your library"),
+      el("p", { class: "hint" }, "Characters you saved keep their picture: adding one costs nothing."),
+      el("p", { class: "hint", "data-library-empty": "", hidden: true },
+        "Your library is empty. On a cartoon's page, “Save to my library” keeps a character for later."),
+      list, more, notice);
+    more.addEventListener("click", () => loadPage(list, more, notice));
+    loadPage(list, more, notice);
+  }
+
+  function mountChoice(root) {
+    const name = "cast-choice";
+    const approve = el("input", { type: "radio", name, value: "approve", checked: true });
+    const atOnce = el("input", { type: "radio", name, value: "at-once" });
+    root.replaceChildren(el("fieldset", { class: "stack cast-choice" },
+      el("legend", {}, "The characters' pictures"),
+      el("label", {}, approve, " Approve the cast before the scenes are drawn"),
+      el("label", {}, atOnce, " Draw everything at once")));
+    const register = () => {
+      const target = form();
+      if (target && target.registerExtra) {
+        target.registerExtra(() => ({ approve_cast: approve.checked }));
+        return true;
+      }
+      return false;
+    };
+    if (!register()) document.addEventListener("createform:ready", register, { once: true });
+  }
+
+  window.Library = { mountPicker, mountChoice };
+  document.addEventListener("DOMContentLoaded", () => {
+    const picker = document.getElementById("library-picker");
+    const choice = document.getElementById("cast-choice");
+    if (picker) mountPicker(picker);
+    if (choice) mountChoice(choice);
+  });
+})();
