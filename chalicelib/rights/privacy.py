@@ -125,11 +125,13 @@ def policy(lang="en"):
               "et protection des formulaires), signé, inaccessible à JavaScript, valable "
               f"{d(SESSION_TTL)}. Aucun cookie publicitaire ou de mesure d'audience."),
             t("Your browser also keeps, on your device only and never sent to us as such: the "
-              "language you chose for the site, and the page to return to after signing in "
-              "(removed once you are back). Clearing the site's data removes them.",
+              "language you chose for the site, the page to return to after signing in "
+              "(removed once you are back), and the cartoon you are writing on the create page "
+              "until you submit it. Clearing the site's data removes them.",
               "Votre navigateur garde aussi, sur votre appareil seulement et sans nous les "
-              "envoyer tels quels : la langue choisie pour le site, et la page où revenir après "
-              "la connexion (effacée une fois revenu). Effacer les données du site les "
+              "envoyer tels quels : la langue choisie pour le site, la page où revenir après "
+              "la connexion (effacée une fois revenu), et la bande dessinée que vous rédigez "
+              "sur la page de création jusqu'à son envoi. Effacer les données du site les "
               "supprime."),
         ]),
         (t("Recipients and processors", "Destinataires et sous-traitants"), [

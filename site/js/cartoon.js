@@ -29,13 +29,24 @@ function schedule(seconds) {
   timer = setTimeout(load, seconds * 1000);
 }
 
+function noSuchCartoon(text) {
+  message($("#cartoon-notice"), text, "error");
+  $("#progress-text").textContent = "";
+  show($("#progress"), false);
+  $("#cartoon-notice").append(" ", el("a", { href: "/gallery.html" }, "Open your gallery"));
+}
+
 async function load() {
+  if (!/^[0-9]{13}[0-9a-f]{8}$/.test(cartoonId)) {
+    noSuchCartoon("This address does not name a cartoon.");
+    return;
+  }
   try {
     cartoon = await Api.get(`/api/cartoons/${encodeURIComponent(cartoonId)}`);
   } catch (error) {
-    if (error.status === 404) {
-      message($("#cartoon-notice"), "There is no such cartoon in your account.", "error");
-      $("#progress-text").textContent = "";
+    if (error.status >= 400 && error.status < 500 && error.status !== 429) {
+      noSuchCartoon(error.status === 404 ? "There is no such cartoon in your account."
+        : error.message);
       return;
     }
     message($("#cartoon-notice"), "Lost touch with the server; trying again…", "error");

@@ -5,7 +5,7 @@
 // window.Cast.render(cartoon, container, {onChange}) draws into `container` from a cartoon as
 // GET /api/cartoons/{id} returns it, and updates in place on the next call (a note being typed
 // survives a refresh). onChange() is called after anything that changes the cartoon.
-// On cartoon.html, a <section id="cast"> is followed on its own (mount() below).
+// cartoon.js calls it on every load of the cartoon.
 (() => {
   const LABELS = { queued: "Waiting", drawing: "Drawing…", done: "Ready", failed: "Failed" };
   const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -177,29 +177,7 @@
     }
   }
 
-  // cartoon.html: follow the cartoon for its cast, quickly while the cast is being drawn.
-  function mount() {
-    const container = document.getElementById("cast");
-    const id = new URLSearchParams(window.location.search).get("id");
-    if (!container || !id) return;
-    let timer = null;
-    const load = async () => {
-      clearTimeout(timer);
-      let cartoon;
-      try {
-        cartoon = await Api.get(`/api/cartoons/${encodeURIComponent(id)}`);
-      } catch (error) {
-        timer = setTimeout(load, 5000);
-        return;
-      }
-      render(cartoon, container, { onChange: () => setTimeout(load, 300) });
-      const busy = ["drawing", "auto"].includes(cartoon.cast_state) ||
-        (cartoon.cast || []).some((c) => c.state === "queued" || c.state === "drawing");
-      timer = setTimeout(load, busy ? 1500 : Math.max(30, cartoon.links_expire_in * 0.8) * 1000);
-    };
-    load();
-  }
-
+  // cartoon.js calls render on each of its loads, which follow the cartoon (quickly while its
+  // cast or scenes are being drawn).
   window.Cast = { render };
-  document.addEventListener("DOMContentLoaded", mount);
 })();

@@ -341,7 +341,13 @@ function refreshScenes() {
     if (!same || !named.length) named.forEach(({ key, name }) => {
       fieldset.append(el("label", { class: "check" },
         el("input", { type: "checkbox", value: key, checked: ticked.has(key),
-                      onchange: () => { row.dataset.cast = JSON.stringify(cast(row)); changed(); } }),
+                      onchange: (event) => {
+                        const unticked = new Set(JSON.parse(row.dataset.unticked || "[]"));
+                        if (event.target.checked) unticked.delete(key); else unticked.add(key);
+                        row.dataset.unticked = JSON.stringify([...unticked]);
+                        row.dataset.cast = JSON.stringify(cast(row));
+                        changed();
+                      } }),
         ` ${name}`));
     });
     if (!named.length) fieldset.append(el("label", { class: "hint" }, "Name a character first."));
@@ -590,8 +596,13 @@ async function submit(event) {
   message(notice, "", "info");
   button.disabled = true;
   idempotencyKey = idempotencyKey || newKey();
+  if (!confirmEmptyScenes()) {
+    button.disabled = false;
+    return;
+  }
   try {
     const answer = await Api.post("/api/cartoons", collect(), { "Idempotency-Key": idempotencyKey });
+    forgetDraft();
     window.location.assign(`/cartoon.html?id=${encodeURIComponent(answer.cartoon_id)}`);
   } catch (error) {
     button.disabled = false;
@@ -614,6 +625,67 @@ async function submit(event) {
       message(notice, error.message, "error");
     }
   }
+}
+
+// --- the draft kept on this device, ticks from the action, empty scenes -----------------------
+
+// What the person typed is kept in this browser as they type (for this account only), so going
+// off to buy credits or reloading loses nothing; a submitted cartoon clears it.
+const draftKey = () => `caaartoons.create-draft.${me.account_id}`;
+let keepTimer = null;
+
+function keepDraft() {
+  clearTimeout(keepTimer);
+  keepTimer = setTimeout(() => {
+    try { localStorage.setItem(draftKey(), JSON.stringify(collect())); } catch (error) { /* full */ }
+  }, 300);
+}
+
+function restoreDraft() {
+  let kept = null;
+  try { kept = JSON.parse(localStorage.getItem(draftKey()) || "null"); } catch (error) { kept = null; }
+  if (!kept || !Array.isArray(kept.scenes)) return;
+  fill(kept);
+  if (kept.quality && options.qualities.some((q) => q.key === kept.quality)) {
+    $("#quality").value = kept.quality;
+    showCost();
+  }
+  message($("#create-notice"), "Your unfinished cartoon is back, as you left it.", "info");
+}
+
+function forgetDraft() {
+  clearTimeout(keepTimer);
+  try { localStorage.removeItem(draftKey()); } catch (error) { /* nothing kept */ }
+}
+
+// A character named in a scene's action appears in it: ticked as it is typed (one the person
+// unticked by hand stays unticked).
+function tickNamed(row) {
+  const action = $(".scene-action", row).value;
+  const unticked = new Set(JSON.parse(row.dataset.unticked || "[]"));
+  let ticked = false;
+  for (const box of row.querySelectorAll(".scene-cast input[type=checkbox]")) {
+    const name = box.nextSibling.textContent.trim();
+    if (!name || box.checked || unticked.has(box.value)) continue;
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    if (new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, "iu").test(action)) {
+      box.checked = true;
+      ticked = true;
+    }
+  }
+  if (ticked) {
+    row.dataset.cast = JSON.stringify(cast(row));
+    changed();
+  }
+}
+
+function confirmEmptyScenes() {
+  const empty = Array.from(document.querySelectorAll(".scene"))
+    .map((row, i) => (cast(row).length ? null : i + 1)).filter(Boolean);
+  if (!empty.length) return true;
+  const which = empty.length === 1 ? `Scene ${empty[0]} has` : `Scenes ${empty.join(", ")} have`;
+  return window.confirm(`${which} nobody in it: it will be drawn as a backdrop, and charged. ` +
+                        "Draw it anyway?");
 }
 
 // --- filling the form from outside --------------------------------------------------------------
@@ -722,7 +794,13 @@ document.addEventListener("DOMContentLoaded", async () => {
     showCost();
   });
   form.addEventListener("submit", submit);
+  form.addEventListener("input", (event) => {
+    if (event.target.classList.contains("scene-action")) tickNamed(event.target.closest(".scene"));
+    keepDraft();
+  });
+  form.addEventListener("change", keepDraft);
   changed();
+  restoreDraft();
   whenReady.resolve(window.CreateForm);
   document.dispatchEvent(new CustomEvent("createform:ready"));
 });

@@ -1,0 +1,92 @@
+"""The create page keeps an unfinished cartoon on this device (through a reload and a trip to
+buy credits), ticks the characters an action names, asks before drawing a scene with nobody
+in it, and forgets the draft once it is drawn; a cartoon page without a cartoon says so."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.support.browser import buy_pack, sign_in
+
+
+def test_an_unfinished_cartoon_survives_a_reload_and_buying_credits(page, stack):
+    sign_in(page, stack, "keeper@example.com")
+    page.goto(stack.url + "/create.html")
+    page.fill("#title", "The lost umbrella")
+    page.fill("#context", "A rainy Paris street, 1920s.")
+    character = page.locator(".character").first
+    character.locator(".character-name").fill("Zoé")
+    character.locator(".character-description").fill("A girl in a yellow raincoat.")
+    scene = page.locator(".scene").first
+    box = scene.get_by_label("Zoé", exact=True)
+    scene.locator(".scene-action").fill("Under the rain, zoé looks for her umbrella.")
+    expect(box).to_be_checked()  # named in the action (any case, accents kept)
+    box.uncheck()
+    scene.locator(".scene-action").fill("Under the rain, Zoé looks for her red umbrella.")
+    expect(box).not_to_be_checked()  # unticked by hand: the person's choice stands
+    box.check()
+    page.wait_for_timeout(600)  # the draft is kept 300 ms after the last keystroke
+
+    page.reload()
+    expect(page.locator("#title")).to_have_value("The lost umbrella")
+    expect(page.locator("#create-notice")).to_contain_text("is back")
+    expect(page.locator(".character-name").first).to_have_value("Zoé")
+    expect(page.locator(".scene-action").first).to_have_value(
+        "Under the rain, Zoé looks for her red umbrella.")
+    expect(page.locator(".scene").first.get_by_label("Zoé", exact=True)).to_be_checked()
+
+    buy_pack(page, stack, "small")
+    page.goto(stack.url + "/create.html")
+    expect(page.locator("#context")).to_have_value("A rainy Paris street, 1920s.")
+    page.click("#add-scene")
+    page.locator(".scene").nth(1).locator(".scene-action").fill("The empty street at dawn.")
+
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("#create-submit")
+    expect(page.locator("#create-submit")).to_be_enabled()
+    assert asked and "Scene 2 has nobody in it" in asked[0]
+    assert page.url.endswith("/create.html")  # nothing sent, nothing charged
+    expect(page.locator("#who-balance")).to_have_text("10 credits")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#create-submit")
+    page.wait_for_url(re.compile(r"/cartoon\.html\?id="))
+    page.goto(stack.url + "/create.html")
+    expect(page.locator("#title")).to_have_value("")  # drawn: the kept draft is gone
+    expect(page.locator("#create-notice")).to_be_hidden()
+
+
+def test_a_cartoon_page_without_a_cartoon_says_so_and_stops(page, stack):
+    sign_in(page, stack, "lost@example.com")
+    calls = []
+    page.on("request", lambda request: calls.append(request.url)
+            if "/api/cartoons/" in request.url else None)
+    for address in ("/cartoon.html", "/cartoon.html?id=nonsense"):
+        page.goto(stack.url + address)
+        expect(page.locator("#cartoon-notice")).to_contain_text("does not name a cartoon")
+        expect(page.locator("#cartoon-notice a")).to_have_attribute("href", "/gallery.html")
+    page.goto(stack.url + "/cartoon.html?id=1700000000000abcdef01")
+    expect(page.locator("#cartoon-notice")).to_contain_text("no such cartoon")
+    page.wait_for_timeout(6000)  # long enough for a retry, were there one
+    assert len(calls) == 1
+
+
+def test_a_long_unbroken_title_never_widens_the_page(page, stack):
+    sign_in(page, stack, "longword@example.com")
+    buy_pack(page, stack, "small")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(stack.url + "/create.html")
+    page.fill("#title", "Supercalifragilistic" * 5)
+    page.fill("#context", "A workshop.")
+    character = page.locator(".character").first
+    character.locator(".character-name").fill("Ada")
+    character.locator(".character-description").fill("A tall inventor.")
+    page.locator(".scene-action").first.fill("Ada waves.")
+    page.click("#create-submit")
+    page.wait_for_url(re.compile(r"/cartoon\.html\?id="))
+    expect(page.locator("#cartoon-title")).to_contain_text("Supercali")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(stack.url + "/gallery.html")
+    expect(page.locator(".gallery-card")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
