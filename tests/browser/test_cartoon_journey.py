@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.support.browser import buy_pack, fill_cartoon, sign_in
+from tests.support.browser import approve_cast, buy_pack, fill_cartoon, sign_in
 
 LOADED = "img => img.complete && img.naturalWidth > 0"
 
@@ -19,16 +19,21 @@ def test_create_a_cartoon_watch_it_finish_and_see_the_strip(page, drawing_stack)
     expect(page.locator("#who-balance")).to_have_text("30 credits")
     page.click("nav >> text=Create")
     expect(page.locator("#style option")).to_have_count(13)  # a dozen presets and your own
-    fill_cartoon(page)
-    expect(page.locator("#cost")).to_contain_text("3 scenes \u00d7 1 credit = 3 credits")
+    fill_cartoon(page, at_once=False)
+    # the scenes, and each character's reference picture at the best tier (4 credits)
+    expect(page.locator("#cost")).to_contain_text(
+        "3 scenes \u00d7 1 credit + 2 reference pictures \u00d7 4 credits = 11 credits")
     page.select_option("#quality", "high")
-    expect(page.locator("#cost")).to_contain_text("= 12 credits")
+    expect(page.locator("#cost")).to_contain_text("= 20 credits")
     page.select_option("#quality", "low")
     page.click("#create-submit")
 
     page.wait_for_url(re.compile(r"/cartoon\.html\?id=\d{13}[0-9a-f]{8}$"))
     expect(page.locator("#cartoon-title")).to_have_text("The attic machine")
-    expect(page.locator("#progress-text")).to_contain_text("of 3 scenes drawn")
+    expect(page.locator("#progress-text")).to_contain_text("approve the cast", timeout=30000)
+    approve_cast(page)
+    expect(page.locator("#progress-text")).to_contain_text(
+        re.compile("of 3 scenes drawn|Finished"), timeout=30000)
     # three scenes, and the two characters' references at the best tier (4 credits each)
     expect(page.locator("#who-balance")).to_have_text("19 credits")
     expect(page.locator(".panel")).to_have_count(3)

@@ -16,9 +16,9 @@ def test_draft_it_for_me_fills_the_form_for_free_and_the_draft_can_be_drawn(page
     page.on("console", lambda msg: blocked.append(msg.text)
             if "Content Security Policy" in msg.text else None)
     sign_in(page, stack, "drafter@example.com")
-    buy_pack(page, stack, "small")
+    buy_pack(page, stack, "medium")
     page.goto(stack.url + "/create.html")
-    expect(page.locator("#who-balance")).to_have_text("10 credits")
+    expect(page.locator("#who-balance")).to_have_text("30 credits")
     expect(page.locator("#draft-button")).to_have_text("Draft it for me")
 
     page.click("#draft-button")  # nothing typed yet: said next to the idea, nothing sent
@@ -49,7 +49,7 @@ def test_draft_it_for_me_fills_the_form_for_free_and_the_draft_can_be_drawn(page
                for i in range(speakers.count())]  # the options' values are row keys
     assert said_by and all(name in cast for name in said_by)
     expect(page.locator("#cost")).to_contain_text("5 scenes")
-    expect(page.locator("#who-balance")).to_have_text("10 credits")  # drafting is free
+    expect(page.locator("#who-balance")).to_have_text("30 credits")  # drafting is free
 
     page.set_viewport_size({"width": 1280, "height": 900})
     page.locator("#draft-tools").scroll_into_view_if_needed()
@@ -61,8 +61,12 @@ def test_draft_it_for_me_fills_the_form_for_free_and_the_draft_can_be_drawn(page
     page.locator(".scene").nth(0).locator(".scene-action").fill(
         "The lighthouse keeper waves at a whale from the rocks.")
     page.select_option("#quality", "low")
+    page.check("#cast-choice input[value=at-once]")
+    total = int(page.locator("#cost").get_attribute("data-total"))
+    cast = page.locator(".character-name").count()
+    assert total == 5 + 4 * cast  # five scenes, and each character's reference picture
     page.click("#create-submit")
     page.wait_for_url(re.compile(r"/cartoon\.html\?id="))
-    expect(page.locator("#who-balance")).to_have_text("5 credits")
+    expect(page.locator("#who-balance")).to_have_text(f"{30 - total} credits")
     expect(page.locator(".panel")).to_have_count(5)
     assert blocked == []

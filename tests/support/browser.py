@@ -24,7 +24,9 @@ def buy_pack(page, stack, pack="medium"):
     page.wait_for_selector("#success-notice:not([hidden])")
 
 
-def fill_cartoon(page):
+def fill_cartoon(page, at_once=True):
+    """The three-scene cartoon of the journeys. `at_once`: "Draw everything at once", as the
+    journeys that are about something else choose; otherwise the cast waits for approval."""
     page.fill("#title", "The attic machine")
     page.fill("#context", "A sleepy seaside town in the 1950s, warm summer light.")
     page.select_option("#style", "ligne-claire")
@@ -49,6 +51,15 @@ def fill_cartoon(page):
             scene.get_by_label(name, exact=True).check()
     add_text(scenes.nth(0), "caption", "Meanwhile, in the attic…")
     add_text(scenes.nth(0), "speech", "What is this?", speaker="Ada")
+    if at_once:
+        page.check("#cast-choice input[value=at-once]")
+
+
+def approve_cast(page):
+    """On the cartoon page: wait for the characters' pictures, then approve the cast."""
+    button = page.locator("#cast [data-approve]")
+    expect(button).to_be_enabled(timeout=60000)
+    button.click()
 
 
 def add_text(scene, kind, text, speaker=None):
