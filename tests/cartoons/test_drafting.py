@@ -12,7 +12,13 @@ from chalicelib.cartoons import drafting, specs
 from chalicelib.core.crypto import keyed_hash
 from chalicelib.core.models import Cartoon, LedgerEntry, LimitWindow, Scene
 from chalicelib.core.settings import DEFAULT_DRAFT_MODEL
-from tests.support.cartoons import account_of, assert_ledger, give, take_messages
+from tests.support.cartoons import (
+    account_of,
+    assert_ledger,
+    fund_references,
+    give,
+    take_messages,
+)
 from tests.support.client import ApiClient
 from tests.support.openai_stand_in import use_openai
 
@@ -44,6 +50,7 @@ def test_a_draft_from_the_model_is_a_whole_cartoon_the_create_route_accepts(
     # Nothing stored, nothing charged: the same body then goes through POST /api/cartoons.
     assert Cartoon.count() == 0 and Scene.count() == 0 and take_messages(aws["queue_url"]) == []
     assert assert_ledger(account_id) == 5
+    fund_references(signed_in, count=len(body["characters"]))  # drawn first, at the best tier
     created = signed_in.post("/api/cartoons", {**body, "quality": "low"})
     assert created.status == 202, created
     assert assert_ledger(account_id) == 2

@@ -6,7 +6,13 @@ import time
 
 from chalicelib.core import clock
 from chalicelib.core.models import Cartoon, Scene
-from tests.support.cartoons import account_of, assert_ledger, cartoon_body, give
+from tests.support.cartoons import (
+    account_of,
+    assert_ledger,
+    cartoon_body,
+    fund_references,
+    give,
+)
 
 TOO_LONG = "x" * 300  # one word, no break: it cannot be wrapped into any panel
 ROUTE = "/api/cartoons/lettering-check"
@@ -68,6 +74,7 @@ def test_the_check_and_the_submission_name_the_same_field(signed_in):
     # and once the text is shortened, both agree it fits
     body["scenes"][2]["elements"][1]["text"] = "Hey!"
     assert signed_in.post(ROUTE, {"layout": "tiers", "scenes": body["scenes"]}).json["fits"]
+    fund_references(signed_in)
     assert signed_in.post("/api/cartoons", body).status == 202
 
 
