@@ -8,9 +8,11 @@ from chalicelib.core.models import LedgerEntry, PendingErasure
 from chalicelib.money import credits
 from tests.support.cartoons import (
     ACTIONS,
+    R,
     assert_ledger,
     cartoon_body,
     drain,
+    fund_references,
     give,
     jobs_of,
     key_of,
@@ -21,6 +23,9 @@ from tests.support.leftovers import dump_everything, objects_of_account, objects
 
 
 def made(client, aws, scenes=2, **changes):
+    """Submit and draw a cartoon; its references are funded just before, so the balances
+    the tests read are about scenes and redraws only (the references' cost shows in spent)."""
+    fund_references(client)
     response = client.post("/api/cartoons", cartoon_body(scenes, **changes))
     assert response.status == 202, response
     drain(aws["queue_url"])
@@ -60,7 +65,7 @@ def test_a_redraw_with_a_changed_action_and_a_note_stores_both(signed_in, aws):
     assert versions[1]["action"] == "Ada opens the machine."
     assert state["scenes"][0]["chosen_version"] == 2 and "note" not in state["scenes"][0]
     assert key_of(state["scenes"][0]["image"]["url"]) == key_of(versions[1]["url"])
-    assert state["status"] == "done" and state["spent"] == 3 and state["cost"] == 2
+    assert state["status"] == "done" and state["spent"] == 3 + R and state["cost"] == 2 + R
     assert assert_ledger(account_id) == 7
 
 
@@ -72,7 +77,7 @@ def test_neither_action_nor_note_redraws_as_before(signed_in, aws):
     drain(aws["queue_url"])
     state = signed_in.get(f"/api/cartoons/{cartoon_id}").json
     assert [len(s["versions"]) for s in state["scenes"]] == [2, 2]
-    assert state["scenes"][1]["action"] == ACTIONS[1] and state["spent"] == 4
+    assert state["scenes"][1]["action"] == ACTIONS[1] and state["spent"] == 4 + R
 
 
 @pytest.mark.parametrize(("body", "field", "code"), [
@@ -214,7 +219,7 @@ def test_a_failed_redraw_refunds_once_and_keeps_showing_the_chosen_version(
     # Its pages are still current: nothing to compose, and the cartoon reads done.
     assert state["status"] == "done" and key_of(state["strip"]["url"]) == key_of(
         before["strip"]["url"])
-    assert state["spent"] == 2 and assert_ledger(account_id) == 8
+    assert state["spent"] == 2 + R and assert_ledger(account_id) == 8
     refunds = [e for e in LedgerEntry.query(account_id) if e.reason == "refund"]
     assert [e.cause_key for e in refunds] == [f"refund:{cartoon_id}:1:1"]
     # A later redraw that succeeds clears the failure.

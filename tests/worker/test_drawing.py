@@ -151,7 +151,7 @@ def test_a_redraw_costs_the_scenes_credits_and_draws_it_again(signed_in, aws):
     assert new_image != old_image and old_image in stored_keys()  # kept as version 1
     assert [(v["version"], v["chosen"]) for v in after["scenes"][0]["versions"]] == [
         (1, False), (2, True)]
-    assert after["spent"] == 4 + 2
+    assert after["spent"] == 4 + R + 2  # the cartoon (its references too), the redraw
     assert key_of(after["strip"]["url"]) != key_of(before["strip"]["url"])
     spends = sorted(e.cause_key for e in LedgerEntry.query(account_id) if e.reason == "spend")
     assert spends == [f"cartoon:{cartoon_id}", f"redraw:{cartoon_id}:1:1"]

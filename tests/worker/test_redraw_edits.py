@@ -6,7 +6,15 @@ import boto3
 
 from chalicelib.core.models import Scene
 from chalicelib.core.settings import get_settings
-from tests.support.cartoons import ACTIONS, assert_ledger, cartoon_body, drain, give, key_of
+from tests.support.cartoons import (
+    ACTIONS,
+    assert_ledger,
+    cartoon_body,
+    drain,
+    fund_references,
+    give,
+    key_of,
+)
 
 
 def stored(key):
@@ -17,6 +25,7 @@ def stored(key):
 def test_a_redraw_sends_the_previous_version_first_then_the_references(signed_in, aws,
                                                                        openai_fake):
     account_id = give(signed_in, 20)
+    fund_references(signed_in)
     cartoon_id = signed_in.post("/api/cartoons", cartoon_body(3)).json["cartoon_id"]
     drain(aws["queue_url"])
     before = signed_in.get(f"/api/cartoons/{cartoon_id}").json
@@ -42,7 +51,8 @@ def test_a_redraw_sends_the_previous_version_first_then_the_references(signed_in
     assert "What to change from image 1: Make Bram's scarf bigger." in edit.prompt
     assert "Ada and Bram float over the harbour." in edit.prompt
     assert ACTIONS[2] not in edit.prompt
-    assert edit.fields["model"] == get_settings().image_model
+    # the scene model (and its quality) of the cartoon's quality level, "low"
+    assert (edit.fields["model"], edit.fields["quality"]) == get_settings().scene_model("low")
 
     after = signed_in.get(f"/api/cartoons/{cartoon_id}").json["scenes"][2]
     new_png = stored(key_of(after["image"]["url"]))
