@@ -15,7 +15,7 @@ from chalicelib.cartoons import costs
 from chalicelib.core.models import Cartoon, Purchase
 from chalicelib.core.settings import get_settings
 from chalicelib.money import admin
-from tests.support.cartoons import assert_ledger, cartoon_body, drain, give
+from tests.support.cartoons import R, assert_ledger, cartoon_body, drain, fund_references, give
 from tests.support.fakes.openai_api import API_KEY
 from tests.support.openai_stand_in import use_openai
 
@@ -37,6 +37,7 @@ def expected_cost(calls):
 def test_each_call_adds_its_priced_usage_to_its_cartoon_even_in_parallel(
         signed_in, aws, openai_fake):
     account_id = give(signed_in, 40)
+    fund_references(signed_in)
     cartoon_id = submit(signed_in, cartoon_body(8, quality="medium"))
     drain(aws["queue_url"])  # the local worker runs a batch's scene jobs side by side
     drawn, cost = expected_cost(openai_fake.calls)
@@ -71,14 +72,19 @@ def test_the_costs_report_sets_cost_against_revenue_per_quality(signed_in, aws, 
              currency="eur", status="refunded", amount_refunded=500,
              created_at=datetime.datetime.now(datetime.UTC)).save()
     openai_fake.on("edits", contains="Bram jumps", behaviours=["moderation_blocked"])
-    low = submit(signed_in, cartoon_body(3, quality="low"))  # 3 credits, one refunded
-    high = submit(signed_in, cartoon_body(1, quality="high"))  # 4 credits
+    fund_references(signed_in)
+    low = submit(signed_in, cartoon_body(3, quality="low"))  # 3 credits, one refunded; + R
+    fund_references(signed_in)
+    high = submit(signed_in, cartoon_body(1, quality="high"))  # 4 credits; + R
     drain(aws["queue_url"])
     report, per_credit = admin.cost_report()
     assert per_credit == 25.0  # 500 kept over 20 credits sold, in cents
     by_quality = {row: report[row] for row in ("low", "high")}
-    assert by_quality["low"]["cartoons"] == 1 and by_quality["low"]["credits"] == 2
-    assert by_quality["high"]["credits"] == 4 and by_quality["high"]["revenue"] == 100.0
+    # Each cartoon's credits and calls count its three references too.
+    assert by_quality["low"]["cartoons"] == 1 and by_quality["low"]["credits"] == 2 + R
+    assert by_quality["low"]["calls"] == 3 + 2  # three references, two scenes (one blocked)
+    assert by_quality["high"]["credits"] == 4 + R
+    assert by_quality["high"]["revenue"] == (4 + R) * 25.0
     for quality, cartoon_id in (("low", low), ("high", high)):
         cartoon = Cartoon.get(account_id, cartoon_id)
         row = by_quality[quality]
@@ -88,8 +94,8 @@ def test_the_costs_report_sets_cost_against_revenue_per_quality(signed_in, aws, 
     assert admin.main(["costs"], out=out) == 0
     lines = {line.split()[0]: line.split() for line in out.getvalue().splitlines()[2:]}
     assert lines["low"][1:5] == ["1", str(by_quality["low"]["calls"]),
-                                 str(by_quality["low"]["tokens"]), "2"]
-    assert lines["high"][5] == "1.00" and lines["all"][1] == "2"
+                                 str(by_quality["low"]["tokens"]), str(2 + R)]
+    assert lines["high"][5] == f"{(4 + R) * 25.0 / 100:.2f}" and lines["all"][1] == "2"
 
 
 def test_the_admin_alias_module_runs_the_same_command():

@@ -19,6 +19,7 @@ from tests.support.cartoons import (
     cartoon_body,
     deliver,
     drain,
+    fund_references,
     give,
     jobs_of,
     sqs,
@@ -76,6 +77,7 @@ def test_a_429_requeues_the_scene_with_the_retry_after_then_it_is_drawn(
     openai_fake.retry_after = "2"
     openai_fake.on("edits", contains=ACTIONS[0], behaviours=[429])
     sent = delayed_sends()
+    fund_references(signed_in)
     cartoon_id = submit(signed_in, cartoon_body(2))
     drain(aws["queue_url"])
 
@@ -99,6 +101,7 @@ def test_retry_after_ms_is_read_first_as_the_sdk_does(signed_in, aws, openai_fak
     openai_fake.on("edits", behaviours=[("429", {"retry-after-ms": "4500",
                                                  "retry-after": "1"})])
     sent = delayed_sends()
+    fund_references(signed_in)
     submit(signed_in, cartoon_body(1))
     drain(aws["queue_url"])
     ((job, delay),) = sent
@@ -111,6 +114,7 @@ def test_past_its_deadline_a_rate_limited_scene_fails_and_is_refunded_once(
     openai_fake.retry_after = "30"
     openai_fake.on("edits", behaviours=[429, 429])
     sent = delayed_sends()
+    fund_references(signed_in)
     cartoon_id = submit(signed_in, cartoon_body(1))
     deliver(aws["queue_url"], *take_messages(aws["queue_url"]))  # the references job
     scene_job = take_messages(aws["queue_url"])
@@ -134,6 +138,7 @@ def test_stale_and_repeated_jobs_of_a_waiting_scene_draw_it_once(signed_in, aws,
     account_id = give(signed_in, 5)
     openai_fake.retry_after = "1"
     openai_fake.on("edits", behaviours=[429])
+    fund_references(signed_in)
     cartoon_id = submit(signed_in, cartoon_body(1))
     deliver(aws["queue_url"], *take_messages(aws["queue_url"]))  # the references job
     first = take_messages(aws["queue_url"])
@@ -161,15 +166,29 @@ def test_a_429_on_a_reference_requeues_the_references_job(signed_in, aws, openai
     openai_fake.retry_after = "1"
     openai_fake.on("generations", contains="Draw Bram alone", behaviours=[429])
     sent = delayed_sends()
+    fund_references(signed_in)
     cartoon_id = submit(signed_in, cartoon_body(2))  # scene 1: Ada; scene 2: Ada and Bram
     drain(aws["queue_url"])
-    assert [job["kind"] for job, _ in sent] == ["references"]
-    assert sent[0][0]["requeues"] == 1 and 1 <= sent[0][1] <= 2
-    assert states(signed_in, cartoon_id) == ["done", "queued"]  # Ada's scene did not wait
+    ((job, delay),) = sent
+    assert job == {"kind": "references", "account_id": account_id, "cartoon_id": cartoon_id,
+                   "requeues": 1}
+    assert 1 <= delay <= 2  # at least the Retry-After
+    cartoon = signed_in.get(f"/api/cartoons/{cartoon_id}").json
+    # Bram waits his turn, still charged; the scenes wait for the whole cast.
+    assert [c["state"] for c in cartoon["cast"]] == ["done", "queued", "done"]
+    assert states(signed_in, cartoon_id) == ["queued", "queued"]
+    assert delayed_in_queue(aws["queue_url"]) == 1
+    assert drain(aws["queue_url"]) == 0  # not before its time
+    assert refunds(account_id) == [] and assert_ledger(account_id) == 3
 
-    deliver(aws["queue_url"], *wait_for_messages(aws["queue_url"], 5))
-    drain(aws["queue_url"])
+    deliver(aws["queue_url"], *wait_for_messages(aws["queue_url"], delay + 3))
+    cartoon = signed_in.get(f"/api/cartoons/{cartoon_id}").json
+    assert [c["state"] for c in cartoon["cast"]] == ["done", "done", "done"]
+    assert len([c for c in openai_fake.calls_to("generations")
+                if "Draw Bram alone" in c.prompt]) == 2  # the 429, then the drawing
+    drain(aws["queue_url"])  # then the scenes
     assert states(signed_in, cartoon_id) == ["done", "done"]
+    assert len(sent) == 1  # the references job was re-sent once
     assert refunds(account_id) == [] and assert_ledger(account_id) == 3
 
 
@@ -178,6 +197,7 @@ def test_an_exhausted_quota_is_never_retried_and_raises_the_alarm(
     account_id = give(signed_in, 5)
     openai_fake.on("edits", behaviours=["quota"])
     sent = delayed_sends()
+    fund_references(signed_in)
     cartoon_id = submit(signed_in, cartoon_body(1))
     with caplog.at_level(logging.INFO, logger="caaartoons"):
         drain(aws["queue_url"])
@@ -196,6 +216,7 @@ def test_a_429_the_server_says_not_to_retry_fails_at_once(signed_in, aws, openai
     openai_fake.on("edits", behaviours=[("429", {"x-should-retry": "false",
                                                  "retry-after": "1"})])
     sent = delayed_sends()
+    fund_references(signed_in)
     cartoon_id = submit(signed_in, cartoon_body(1))
     drain(aws["queue_url"])
     assert states(signed_in, cartoon_id) == ["failed"] and sent == []
@@ -219,6 +240,7 @@ def test_content_policy_and_null_code_errors_fail_at_once_with_their_reasons(
     account_id = give(signed_in, 5)
     openai_fake.on("edits", contains=ACTIONS[0], behaviours=["content_policy"])
     openai_fake.on("edits", contains=ACTIONS[1], behaviours=["null_code"])
+    fund_references(signed_in)
     cartoon_id = submit(signed_in, cartoon_body(2))
     drain(aws["queue_url"])
     first, second = signed_in.get(f"/api/cartoons/{cartoon_id}").json["scenes"]
