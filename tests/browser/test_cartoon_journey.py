@@ -91,8 +91,9 @@ def test_the_create_page_explains_a_refused_field_and_a_shortfall(page, drawing_
         page.click("#add-scene")
     for index in range(3, 6):
         page.locator(".scene").nth(index).locator(".scene-action").fill("More happens.")
-    expect(page.locator("#cost")).to_contain_text("= 24 credits. You have 10 credits.")
+    expect(page.locator("#cost")).to_contain_text("= 32 credits. You have 10 credits.")
     expect(page.locator("#buy-credits")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())  # scenes 4 to 6 have nobody in them
     page.click("#create-submit")
     # 24 for the scenes and 8 for the two references: 22 more than the 10 held
     expect(page.locator("#create-notice")).to_contain_text("You need 22 more credits")

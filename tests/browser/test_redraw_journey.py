@@ -25,15 +25,16 @@ def drawn_cartoon(page, stack, email, pack="medium"):
     page.click("#create-submit")
     page.wait_for_url(re.compile(r"/cartoon\.html\?id=\d{13}[0-9a-f]{8}$"))
     expect(page.locator(".panel[data-state=done]")).to_have_count(3, timeout=60000)
-    expect(page.locator("#strip-card")).to_be_visible(timeout=30000)
+    expect(page.locator("#pages-card")).to_be_visible(timeout=30000)
 
 
 def test_redraw_a_scene_with_a_note_then_swap_back_to_the_first_version(page, drawing_stack):
     drawn_cartoon(page, drawing_stack, "redrawer@example.com")
-    expect(page.locator("#who-balance")).to_have_text("27 credits")
-    expect(page.locator("#cartoon-meta")).to_contain_text("3 credits spent")
+    # three scenes and two reference pictures (4 credits each)
+    expect(page.locator("#who-balance")).to_have_text("19 credits")
+    expect(page.locator("#cartoon-meta")).to_contain_text("11 credits spent")
     first_image = page.locator("#scene-2 .panel-image").get_attribute("src").split("?")[0]
-    strip_before = page.locator("#strip-image").get_attribute("src").split("?")[0]
+    strip_before = page.locator(".page-image").first.get_attribute("src").split("?")[0]
 
     # The dialog states the cost; Escape closes it and nothing is charged.
     page.locator("#scene-2 .redraw").click()
@@ -48,7 +49,7 @@ def test_redraw_a_scene_with_a_note_then_swap_back_to_the_first_version(page, dr
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
     expect(page.locator("#scene-2 .redraw")).to_be_focused()  # focus goes back to the button
-    expect(page.locator("#who-balance")).to_have_text("27 credits")
+    expect(page.locator("#who-balance")).to_have_text("19 credits")
 
     page.locator("#scene-2 .redraw").click()
     dialog.locator(".redraw-note").fill("Make the button bigger and bluer.")
@@ -59,7 +60,7 @@ def test_redraw_a_scene_with_a_note_then_swap_back_to_the_first_version(page, dr
     page.set_viewport_size({"width": 1280, "height": 900})
     dialog.locator(".redraw-confirm").click()
     expect(dialog).to_have_count(0)
-    expect(page.locator("#who-balance")).to_have_text("26 credits", timeout=15000)
+    expect(page.locator("#who-balance")).to_have_text("18 credits", timeout=15000)
 
     versions = page.locator("#scene-2 .versions-strip")
     expect(versions.locator(".version")).to_have_count(2, timeout=30000)
@@ -67,10 +68,10 @@ def test_redraw_a_scene_with_a_note_then_swap_back_to_the_first_version(page, dr
     expect(versions.locator(".version.chosen")).to_have_attribute("data-version", "2")
     expect(versions.locator(".version.chosen .version-note")).to_have_text(
         "Make the button bigger and bluer.")
-    expect(page.locator("#strip-card")).to_be_visible(timeout=30000)
+    expect(page.locator("#pages-card")).to_be_visible(timeout=30000)
     new_image = page.locator("#scene-2 .panel-image").get_attribute("src").split("?")[0]
     assert new_image != first_image
-    expect(page.locator("#cartoon-meta")).to_contain_text("4 credits spent")
+    expect(page.locator("#cartoon-meta")).to_contain_text("12 credits spent")
     page.locator("#scene-2").scroll_into_view_if_needed()
     shot(page, "versions-desktop")
     page.set_viewport_size({"width": 390, "height": 844})
@@ -84,21 +85,21 @@ def test_redraw_a_scene_with_a_note_then_swap_back_to_the_first_version(page, dr
                                                                   timeout=15000)
     expect(page.locator("#scene-2 .panel-image")).to_have_attribute(
         "src", re.compile(re.escape(first_image)))
-    expect(page.locator("#progress-text")).to_have_text("Finished: 3 scenes and the strip.",
+    expect(page.locator("#progress-text")).to_have_text("Finished: 3 scenes on 1 page.",
                                                         timeout=30000)
-    expect(page.locator("#strip-image")).to_have_attribute(
+    expect(page.locator(".page-image").first).to_have_attribute(
         "src", re.compile(re.escape(strip_before)), timeout=30000)
     page.reload()
-    expect(page.locator("#who-balance")).to_have_text("26 credits")
-    expect(page.locator("#cartoon-meta")).to_contain_text("4 credits spent")
+    expect(page.locator("#who-balance")).to_have_text("18 credits")
+    expect(page.locator("#cartoon-meta")).to_contain_text("12 credits spent")
 
 
 def test_a_redraw_without_credits_says_so_in_the_dialog(page, drawing_stack):
     sign_in(page, drawing_stack, "broke@example.com")
-    buy_pack(page, drawing_stack, "small")
+    buy_pack(page, drawing_stack, "medium")
     page.goto(drawing_stack.url + "/create.html")
     fill_cartoon(page)
-    page.select_option("#quality", "medium")  # 3 scenes at 2 credits: 6 of the 10
+    page.select_option("#quality", "high")  # 3 scenes at 4 and two references at 4: 20 of 30
     page.click("#create-submit")
     page.wait_for_url(re.compile(r"/cartoon\.html\?id="))
     expect(page.locator(".panel[data-state=done]")).to_have_count(3, timeout=60000)
@@ -106,7 +107,7 @@ def test_a_redraw_without_credits_says_so_in_the_dialog(page, drawing_stack):
         page.locator(f"#scene-{number} .redraw").click()
         page.locator("dialog.redraw-dialog .redraw-confirm").click()
         expect(page.locator("dialog.redraw-dialog")).to_have_count(0)
-    expect(page.locator("#who-balance")).to_have_text("0 credits", timeout=15000)
+    expect(page.locator("#who-balance")).to_have_text("2 credits", timeout=15000)
     expect(page.locator(".panel[data-state=done]")).to_have_count(3, timeout=60000)
     page.locator("#scene-3 .redraw").click()
     dialog = page.locator("dialog.redraw-dialog")
