@@ -94,20 +94,16 @@ def test_the_library_picker_adds_a_saved_character_and_the_choice_is_sent(
     expect(page.locator("#cast .cast-card[data-index='2'] [data-notice]")).to_contain_text(
         "library")
 
-    # A stand-in for the create form's interface (create.js provides the real one).
-    page.add_init_script("""
-        window.added = []; window.extras = [];
-        window.CreateForm = { addCharacter: (c) => window.added.push(c),
-                              registerExtra: (f) => window.extras.push(f) };
-    """)
+    # The picker adds to the real create form (create.js's CreateForm), saved_id and all.
     page.goto(drawing_stack.url + "/create.html")
     card = page.locator("#library-picker .library-card")
     expect(card).to_have_count(1)
     expect(card.locator("img[alt='Saved reference picture of Cleo']")).to_be_visible()
     card.locator("[data-add]").click()
-    added = page.evaluate("() => window.added")
-    assert added[0]["name"] == "Cleo" and added[0]["saved_id"]
-    assert page.evaluate("() => window.extras.map(f => f())") == [{"approve_cast": True}]
+    expect(page.locator(".character-name").first).to_have_value("Cleo")
+    body = page.evaluate("() => CreateForm.current()")
+    assert body["characters"][0]["name"] == "Cleo" and body["characters"][0]["saved_id"]
+    assert body["approve_cast"] is True
     page.check("#cast-choice input[value=at-once]")
-    assert page.evaluate("() => window.extras.map(f => f())") == [{"approve_cast": False}]
+    assert page.evaluate("() => CreateForm.current()")["approve_cast"] is False
     page.screenshot(path=str(SHOTS / "library-picker-desktop.png"), full_page=True)
