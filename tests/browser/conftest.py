@@ -80,14 +80,16 @@ def stop_stack(stack):
     stack.log.close()
 
 
-@pytest.fixture(scope="session")
+# A stack for each test module: every browser signs in from 127.0.0.1, and the sign-in limit per
+# address (20 links an hour, accounts/limits.py) holds across one stack's tests.
+@pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     running = start_stack(tmp_path_factory)
     yield running
     stop_stack(running)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def drawing_stack(tmp_path_factory):
     """The stack with offline drawings that take a moment each, so progress can be watched."""
     running = start_stack(tmp_path_factory, OFFLINE_DRAW_SECONDS="0.7")
