@@ -1,10 +1,20 @@
 // The account page: change the address, sign out everywhere, export, delete the account.
-document.addEventListener("DOMContentLoaded", async () => {
+import { Api } from "./api.js";
+import { $, el, message, show } from "./dom.js";
+import { setupExport } from "./export.js";
+import { formatDay } from "./format.js";
+import { I18n } from "./i18n.js";
+import { drawFrame, requireAccount } from "./layout.js";
+
+drawFrame();
+start();
+
+async function start() {
   const me = await requireAccount();
   if (!me) return;
   $("#account-who").replaceChildren(...I18n.parts("account.signed_in", {
     email: el("strong", { id: "account-email", translate: "no" }, me.email),
-    date: el("span", { id: "account-since" }, I18n.date(me.created_at)) }));
+    date: el("span", { id: "account-since" }, formatDay(me.created_at)) }));
   // Unspent credits are lost with the account: say so before anyone types their address.
   show($("#delete-credits"), me.balance > 0);
   if (me.balance > 0) $("#delete-credits").textContent = I18n.t("account.delete_credits", { n: me.balance });
@@ -39,6 +49,5 @@ document.addEventListener("DOMContentLoaded", async () => {
     }
   });
 
-  if (typeof setupExport === "function") setupExport();
-  else show($("#export-section"), false);
-});
+  setupExport();
+}

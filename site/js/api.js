@@ -1,13 +1,15 @@
 // The one way pages talk to the API: JSON in and out, the CSRF header on every change,
 // errors surfaced as {status, code, message}.
-const Api = (() => {
+import { I18n } from "./i18n.js";
+
+export const Api = (() => {
   let csrf = null;
   let me = null;
 
   async function call(method, path, body, extraHeaders) {
     const headers = { "Accept": "application/json", ...(extraHeaders || {}) };
     // The chosen language, so that what the API sends (a sign-in mail) is in it too.
-    if (typeof I18n !== "undefined") headers["Accept-Language"] = I18n.lang;
+    headers["Accept-Language"] = I18n.lang;
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (method !== "GET") headers["X-CSRF-Token"] = await csrfToken();
     const response = await fetch(path, {
@@ -20,7 +22,7 @@ const Api = (() => {
       const error = (data && data.error) || { code: "http_" + response.status,
                                               message: "Something went wrong." };
       // People read the error in their language (js/i18n.js); the API's own words stay at hand.
-      const words = typeof I18n === "undefined" ? error.message : I18n.error({
+      const words = I18n.error({
         ...error, status: response.status, retryAfter: response.headers.get("Retry-After") });
       throw Object.assign(new Error(words), { apiMessage: error.message,
         status: response.status, code: error.code, details: error.details,
@@ -62,31 +64,6 @@ const Api = (() => {
   };
 })();
 
-// Small DOM helpers shared by the pages.
-function $(selector, root) { return (root || document).querySelector(selector); }
-function show(element, visible) { element.hidden = !visible; }
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value);
-  }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined) {
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-  }
-  return node;
-}
-function message(target, text, kind) {
-  target.textContent = text;
-  target.className = "notice " + (kind || "info");
-  target.hidden = !text;
-}
-
-// Where to go back to after signing in: a path of this site only, never another origin.
-const RETURN_KEY = "caaartoons.return";
-function safeReturnPath(value) {
-  return typeof value === "string" && /^\/(?!\/)[\w\-./?=&%]*$/.test(value) ? value : null;
-}
+// Kept on window too: the browser tests call Api.get/Api.post from outside the modules
+// (page.evaluate) to set up and read state, signed in as the page is.
+window.Api = Api;

@@ -1,5 +1,13 @@
 // Confirming a new address: like sign-in, opening the link changes nothing until the POST.
-document.addEventListener("DOMContentLoaded", () => {
+import { Api } from "./api.js";
+import { $, message, show } from "./dom.js";
+import { I18n } from "./i18n.js";
+import { drawFrame } from "./layout.js";
+
+drawFrame({ account: false, footer: false });
+start();
+
+function start() {
   const token = new URLSearchParams(window.location.hash.slice(1)).get("token");
   history.replaceState(null, "", window.location.pathname);
   const notice = $("#confirm-notice");
@@ -22,4 +30,4 @@ document.addEventListener("DOMContentLoaded", () => {
     show($("#confirm-form"), false);
     show($("#next"), true);
   });
-});
+}

@@ -1,5 +1,13 @@
 // The confirm page: opening the link changes nothing; the button POSTs the token.
-document.addEventListener("DOMContentLoaded", () => {
+import { Api } from "./api.js";
+import { $, message, show } from "./dom.js";
+import { I18n } from "./i18n.js";
+import { drawFrame, RETURN_KEY, safeReturnPath } from "./layout.js";
+
+drawFrame({ account: false, footer: false });
+start();
+
+function start() {
   const params = new URLSearchParams(window.location.hash.slice(1));
   const token = params.get("token");
   // Drop the token from the address bar and history as soon as it is read.
@@ -29,4 +37,4 @@ document.addEventListener("DOMContentLoaded", () => {
       show($("#new-link"), true);
     }
   });
-});
+}

@@ -1,2 +1,5 @@
 // Back from a cancelled checkout: only the header to render.
-document.addEventListener("DOMContentLoaded", () => { requireAccount(); });
+import { drawFrame, requireAccount } from "./layout.js";
+
+drawFrame();
+requireAccount();

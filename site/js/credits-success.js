@@ -1,8 +1,15 @@
 // Back from checkout: confirm the session (the webhook may not have arrived yet), then show
 // the new balance here and in the header.
-document.addEventListener("DOMContentLoaded", async () => {
-  const me = await requireAccount();
-  if (!me) return;
+import { Api } from "./api.js";
+import { $, message } from "./dom.js";
+import { purchaseState } from "./format.js";
+import { I18n } from "./i18n.js";
+import { drawFrame, renderHeader, requireAccount } from "./layout.js";
+
+drawFrame();
+if (await requireAccount()) await confirmPurchase();
+
+async function confirmPurchase() {
   const title = $("#success-title");
   const notice = $("#success-notice");
   const sessionId = new URLSearchParams(window.location.search).get("session_id");
@@ -33,4 +40,4 @@ document.addEventListener("DOMContentLoaded", async () => {
     title.textContent = I18n.t("success.failed");
     message(notice, error.message, "error");
   }
-});
+}

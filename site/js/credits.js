@@ -1,7 +1,12 @@
 // The credits page: balance, packs to buy, purchase history and the ledger, newest first.
-document.addEventListener("DOMContentLoaded", async () => {
-  const me = await requireAccount();
-  if (!me) return;
+import { Api } from "./api.js";
+import { $, el, message, show } from "./dom.js";
+import { formatDate, formatMoney, ledgerReason, purchaseState } from "./format.js";
+import { I18n } from "./i18n.js";
+import { drawFrame, requireAccount } from "./layout.js";
+
+drawFrame();
+if (await requireAccount()) {
   showPacks();
   const purchases = pager("/api/purchases", "purchases", $("#purchases"), $("#no-purchases"),
                           $("#more-purchases"), purchaseRow);
@@ -10,7 +15,7 @@ document.addEventListener("DOMContentLoaded", async () => {
                          $("#credits-balance").textContent = I18n.t("credits.count", { n: page.balance });
                        });
   await Promise.all([purchases(), ledger()]);
-});
+}
 
 async function showPacks() {
   const notice = $("#buy-notice");

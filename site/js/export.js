@@ -1,16 +1,16 @@
 // The account page's data export: ask for it, follow it until the worker has built it, then
 // offer its (short-lived) download link, refreshed before it expires.
-function setupExport() {
+import { Api } from "./api.js";
+import { $, message, show } from "./dom.js";
+import { I18n } from "./i18n.js";
+import { poll } from "./poll.js";
+
+export function setupExport() {
   const button = $("#export-button");
   const link = $("#export-link");
   const notice = $("#export-notice");
-  let timer = null;
 
-  function follow(seconds) {
-    clearTimeout(timer);
-    timer = setTimeout(refresh, seconds * 1000);
-  }
-
+  // What the page shows for the export's state, and when to look again (seconds, or null).
   function render(state) {
     const inFlight = state.state === "queued" || state.state === "building";
     button.disabled = inFlight;
@@ -21,33 +21,35 @@ function setupExport() {
         .format(state.size / (1024 * 1024));
       message(notice, I18n.t("account.export_ready", {
         files: state.files, size, until: I18n.dateTime(state.expires_at) }), "ok");
-      follow(Math.max(30, state.link_expires_in - 60));  // a fresh link before this one lapses
-    } else if (inFlight) {
-      message(notice, I18n.t("account.export_preparing"), "info");
-      follow(2);
-    } else if (state.state === "failed") {
-      message(notice, state.reason, "error");
+      return Math.max(30, state.link_expires_in - 60);  // a fresh link before this one lapses
     }
+    if (inFlight) {
+      message(notice, I18n.t("account.export_preparing"), "info");
+      return 2;
+    }
+    if (state.state === "failed") message(notice, state.reason, "error");
+    return null;
   }
 
-  async function refresh() {
+  const loop = poll(async () => {
     try {
-      render(await Api.get("/api/me/export"));
+      return render(await Api.get("/api/me/export"));
     } catch (error) {
-      if (error.status !== 404) message(notice, error.message, "error");
+      if (error.status === 404) return null;  // no export asked for yet
+      throw error;
     }
-  }
+  }, { onError: (error) => message(notice, error.message, "error") });
 
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
-      render(await Api.post("/api/me/export"));
+      loop.after(render(await Api.post("/api/me/export")));
     } catch (error) {
       button.disabled = false;
       message(notice, error.message, "error");
-      if (error.status === 409) follow(2);
+      if (error.status === 409) loop.after(2);  // one is being built already: follow it
     }
   });
 
-  refresh();
+  loop.now();
 }

@@ -1,5 +1,11 @@
 // The gallery: a grid of the account's cartoons, newest first, a page at a time; each card shows
 // the cartoon's first page as its cover.
+import { Api } from "./api.js";
+import { $, el, message, show } from "./dom.js";
+import { formatDay } from "./format.js";
+import { I18n } from "./i18n.js";
+import { drawFrame, requireAccount } from "./layout.js";
+
 const statusLabel = (status) => I18n.t(
   ["done", "drawing", "composing", "incomplete"].includes(status) ? `status.${status}` : "status.other");
 let nextCursor = null;
@@ -15,7 +21,7 @@ function card(cartoon) {
     el("a", { href: cartoon.url, class: "panel-frame",
               "aria-label": I18n.t("gallery.open_label", { title: cartoon.title }) }, picture),
     el("h2", { class: "gallery-title" }, el("a", { href: cartoon.url, translate: "no" }, cartoon.title)),
-    el("p", { class: "hint" }, I18n.date(cartoon.created_at), " · ",
+    el("p", { class: "hint" }, formatDay(cartoon.created_at), " · ",
       I18n.t("scenes.count", { n: cartoon.scene_count }), " ",
       el("span", { class: `badge ${badge}` }, statusLabel(cartoon.status))),
     el("div", { class: "actions" },
@@ -50,8 +56,8 @@ async function loadPage() {
   }
 }
 
-document.addEventListener("DOMContentLoaded", async () => {
-  if (!await requireAccount()) return;
+drawFrame();
+if (await requireAccount()) {
   $("#more").addEventListener("click", loadPage);
   await loadPage();
-});
+}

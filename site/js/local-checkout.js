@@ -1,7 +1,15 @@
 // The local stand-in for Stripe Checkout (only when no Stripe key is set). Paying asks the
 // server for the signed checkout.session.completed event and delivers it to the real webhook
 // route, exactly as Stripe would, then returns to the site's success page.
-document.addEventListener("DOMContentLoaded", async () => {
+import { Api } from "./api.js";
+import { $, message, show } from "./dom.js";
+import { formatMoney } from "./format.js";
+import { drawFrame } from "./layout.js";
+
+drawFrame({ account: false, footer: false });
+start();
+
+async function start() {
   const notice = $("#checkout-notice");
   const sessionId = new URLSearchParams(window.location.search).get("session_id") || "";
   let session;
@@ -42,4 +50,4 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("#cancel").disabled = false;
     }
   });
-});
+}

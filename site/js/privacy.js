@@ -1,5 +1,13 @@
 // The privacy policy, rendered from what the API says the service does (settings and code).
-document.addEventListener("DOMContentLoaded", async () => {
+import { Api } from "./api.js";
+import { $, el } from "./dom.js";
+import { I18n } from "./i18n.js";
+import { drawFrame, renderHeader } from "./layout.js";
+
+drawFrame({ footer: false });
+start();
+
+async function start() {
   renderHeader();
   // The site's language, unless the address asks for the other one (the links on the page).
   const asked = new URLSearchParams(window.location.search).get("lang");
@@ -14,4 +22,4 @@ document.addEventListener("DOMContentLoaded", async () => {
     section.paragraphs.length > 1
       ? el("ul", {}, section.paragraphs.map((p) => el("li", {}, p)))
       : el("p", {}, section.paragraphs[0]))));
-});
+}

@@ -1,6 +1,10 @@
 // The cartoon page's share box: off by default; the owner makes a read-only link (optionally
 // expiring), copies it, or stops sharing, which kills the link at once.
-const Share = (() => {
+import { Api } from "./api.js";
+import { el, message } from "./dom.js";
+import { I18n } from "./i18n.js";
+
+export const Share = (() => {
   let shown = null;
   const EXPIRIES = [1, 7, 30];
 
@@ -74,4 +78,3 @@ const Share = (() => {
 
   return { render };
 })();
-window.Share = Share;

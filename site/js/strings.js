@@ -1,7 +1,7 @@
 // The site's words, in English and French: one entry per key in each language (a test checks
 // both have the same keys, and that every key the pages use is here). A plural is an object
-// chosen by Intl.PluralRules; {name} is filled in by I18n.t.
-const STRINGS = {
+// chosen by Intl.PluralRules; {name} is filled in by I18n.t (js/i18n.js imports this module).
+export const STRINGS = {
   en: {
     "lang.switch": "Français",
     "lang.switch_label": "Lire le site en français",

@@ -1,6 +1,14 @@
 // The sign-in page: ask for a link; the answer is the same whether or not an account exists.
 // A signed-in visitor gets their next step: buy credits first when they have none.
-document.addEventListener("DOMContentLoaded", async () => {
+import { Api } from "./api.js";
+import { $, el, message, show } from "./dom.js";
+import { I18n } from "./i18n.js";
+import { drawFrame, renderHeader, RETURN_KEY, safeReturnPath } from "./layout.js";
+
+drawFrame();
+start();
+
+async function start() {
   const params = new URLSearchParams(window.location.search);
   const next = safeReturnPath(params.get("next"));
   if (next) {
@@ -36,7 +44,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     show($("#check-email"), false);
     show(form, true);
   });
-});
+}
 
 function welcome(me) {
   const fresh = me.balance === 0;
@@ -73,8 +81,7 @@ function priceCard(pack, qualities) {
     el("h3", {}, I18n.t("credits.count", { n: pack.credits })),
     el("ul", { class: "buys" }, ...qualities.map((quality) => {
       const n = Math.floor(pack.credits / quality.credits_per_scene);
-      const named = STRINGS.en[`index.panels_${quality.key}`] !== undefined;
-      return el("li", {}, named ? I18n.t(`index.panels_${quality.key}`, { n })
+      return el("li", {}, I18n.has(`index.panels_${quality.key}`) ? I18n.t(`index.panels_${quality.key}`, { n })
         : I18n.t("index.panels", { n, label: quality.label }));
     })));
 }
