@@ -107,8 +107,9 @@ NOT_IN_PROD = {
 DISPOSABLE = {"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"}
 PLACEHOLDER_SECRET = "build-time-placeholder-never-deployed-0123456789"  # noqa: S105
 
-# CloudFront's managed policies (ids are fixed by AWS).
-CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+# CloudFront's managed policy for the API (ids are fixed by AWS). The site has its own
+# (SiteCachePolicy): the managed CachingOptimized has a minimum TTL of 1 s and a default of a day,
+# and a minimum above 0 overrides the origin's `no-cache`.
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 # What CloudFront forwards to the API: the viewer headers the API reads (never Host: API Gateway
 # needs its own), and the viewer's address. tests/infra checks the code reads no other header.
@@ -357,11 +358,28 @@ def api_headers_policy():
             "Properties": {"ResponseHeadersPolicyConfig": config}}
 
 
+def site_cache_policy():
+    """How long CloudFront keeps the site's files: as long as each object's Cache-Control says
+    (infra/deploy_site.sh sets it from core/web.site_cache_control). MinTTL 0, so `no-cache` makes
+    CloudFront revalidate pages, scripts and styles with S3 on every request; DefaultTTL 0, so an
+    object that somehow lacks the header is never kept either. The cache key holds nothing but
+    the path (and the compression the viewer accepts)."""
+    return {"Type": "AWS::CloudFront::CachePolicy", "Properties": {"CachePolicyConfig": {
+        "Name": f"{NAME_PREFIX}site-cache",
+        "Comment": "the origin's Cache-Control: no-cache for pages and scripts, a day for images",
+        "MinTTL": 0, "DefaultTTL": 0, "MaxTTL": 31536000,
+        "ParametersInCacheKeyAndForwardedToOrigin": {
+            "EnableAcceptEncodingGzip": True, "EnableAcceptEncodingBrotli": True,
+            "HeadersConfig": {"HeaderBehavior": "none"},
+            "CookiesConfig": {"CookieBehavior": "none"},
+            "QueryStringsConfig": {"QueryStringBehavior": "none"}}}}}
+
+
 def _site_behaviour(headers_policy):
     return {
         "TargetOriginId": "site", "ViewerProtocolPolicy": "redirect-to-https",
         "AllowedMethods": ["GET", "HEAD"], "CachedMethods": ["GET", "HEAD"], "Compress": True,
-        "CachePolicyId": CACHING_OPTIMIZED,
+        "CachePolicyId": {"Ref": "SiteCachePolicy"},
         "ResponseHeadersPolicyId": {"Ref": headers_policy},
         "FunctionAssociations": [{"EventType": "viewer-request",
                                   "FunctionARN": {"Fn::GetAtt": ["SiteRewrite",
@@ -416,6 +434,7 @@ def cloudfront_resources(api_stage):
             "OriginAccessControlConfig": {
                 "Name": f"{NAME_PREFIX}site", "OriginAccessControlOriginType": "s3",
                 "SigningBehavior": "always", "SigningProtocol": "sigv4"}}},
+        "SiteCachePolicy": site_cache_policy(),
         "SiteHeadersPolicy": _headers_policy("site-headers", "index.html"),
         "ApiHeadersPolicy": api_headers_policy(),
         "ApiRequestPolicy": {"Type": "AWS::CloudFront::OriginRequestPolicy", "Properties": {

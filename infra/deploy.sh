@@ -65,8 +65,6 @@ output() {
     --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text
 }
 if [ -d site ]; then
-  aws s3 sync site/ "s3://$(output SiteBucketName)/" --delete --region "$REGION"
-  aws cloudfront create-invalidation --distribution-id "$(output DistributionId)" \
-    --paths '/*' >/dev/null
+  infra/deploy_site.sh "$(output SiteBucketName)" "$(output DistributionId)" "$REGION"
 fi
 echo "Deployed: $(output SiteUrl) (CloudFront: $(output DistributionDomainName))"

@@ -6,6 +6,7 @@ on a timer. Nothing needs an account or a key; data lives in memory.
 """
 
 import argparse
+import hashlib
 import mimetypes
 import os
 import secrets
@@ -88,6 +89,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     gateway = None
     site_headers = {}
+    cache_control = None
 
     def log_message(self, *args):
         pass  # the API logs its own JSON lines; request lines would carry the client's IP
@@ -128,9 +130,15 @@ class Handler(BaseHTTPRequestHandler):
         else:
             status = 200
         content_type = mimetypes.guess_type(str(target))[0] or "application/octet-stream"
-        headers = [("Content-Type", content_type), ("Cache-Control", "no-cache")]
+        body = target.read_bytes() if target.exists() else b"Not found"
+        # As S3 behind CloudFront: the file's Cache-Control, an ETag, and 304 when it matches.
+        etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+        headers = [("Content-Type", content_type), ("ETag", etag),
+                   ("Cache-Control", self.cache_control(target.name))]
         headers += list(self.site_headers(target.name).items())
-        self._send(status, headers, target.read_bytes() if target.exists() else b"Not found")
+        if status == 200 and etag in self.headers.get("If-None-Match", ""):
+            return self._send(304, [h for h in headers if h[0] != "Content-Type"], b"")
+        self._send(status, headers, body)
 
     def _dispatch(self):
         if self.path.startswith("/api/"):
@@ -184,6 +192,7 @@ def main(argv=None):
     checkout.install(api.app)
     Handler.gateway = Gateway(api.app)
     Handler.site_headers = staticmethod(web.site_headers)
+    Handler.cache_control = staticmethod(web.site_cache_control)
     worker.start(api, queue_url)
     run_every(args.cleanup_seconds, lambda: api.scheduled_cleanup(scheduled_event(), None),
               "cleanup")

@@ -312,6 +312,21 @@ def images_origins():
             f"https://{bucket}.s3.amazonaws.com"]
 
 
+# How long browsers keep the site's files. Pages, scripts and styles are revalidated on every
+# load (`no-cache`: a conditional GET, answered 304 from the ETag while the file is unchanged),
+# so a deploy never runs yesterday's scripts against today's API; pictures and the favicon are
+# kept a day. In prod this is the S3 objects' metadata (infra/deploy_site.sh), which CloudFront
+# passes on and honours (build.py's site cache policy); the local server sends the same.
+SITE_REVALIDATED = (".html", ".js", ".css")
+SITE_KEPT = "public, max-age=86400"
+
+
+def site_cache_control(filename):
+    """The Cache-Control of one of the site's files (a clean URL serves a page)."""
+    revalidated = filename.endswith(SITE_REVALIDATED) or "." not in filename
+    return "no-cache" if revalidated else SITE_KEPT
+
+
 def site_headers(filename=""):
     """Headers for the static site's pages (the local server sends them; CloudFront in prod)."""
     images = " ".join(images_origins())

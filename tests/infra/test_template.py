@@ -345,3 +345,26 @@ def test_an_exhausted_quota_raises_an_alarm(resources):
     name = metric["MetricTransformations"][0]["MetricName"]
     (alarm,) = [a for a in _alarms(resources) if a.get("MetricName") == name]
     assert alarm["Threshold"] == 1 and alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+
+
+def test_cloudfront_honours_the_sites_cache_control_and_keeps_nothing_unlabelled(resources):
+    """The site's own cache policy, not the managed CachingOptimized (minimum TTL 1 s, default a
+    day): with a minimum TTL above 0 CloudFront would keep a file despite its `no-cache`."""
+    config = _distribution(resources)
+    site = [config["DefaultCacheBehavior"],
+            *[b for b in config["CacheBehaviors"] if b["PathPattern"] != "/api/*"]]
+    assert len(site) == 2  # the pages and the confirm pages
+    for behaviour in site:
+        assert behaviour["CachePolicyId"] == {"Ref": "SiteCachePolicy"}
+        assert behaviour["Compress"] is True
+    policy = resources["SiteCachePolicy"]
+    assert policy["Type"] == "AWS::CloudFront::CachePolicy"
+    ttl = policy["Properties"]["CachePolicyConfig"]
+    assert ttl["MinTTL"] == 0  # `no-cache` from S3 wins: revalidated on every request
+    assert ttl["DefaultTTL"] == 0  # an object without Cache-Control is not kept either
+    assert ttl["MaxTTL"] >= 86400  # the pictures' day is honoured
+    key = ttl["ParametersInCacheKeyAndForwardedToOrigin"]
+    assert key["EnableAcceptEncodingGzip"] and key["EnableAcceptEncodingBrotli"]
+    assert {key[part][behaviour] for part, behaviour in (
+        ("HeadersConfig", "HeaderBehavior"), ("CookiesConfig", "CookieBehavior"),
+        ("QueryStringsConfig", "QueryStringBehavior"))} == {"none"}

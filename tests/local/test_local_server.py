@@ -36,3 +36,42 @@ def test_the_local_gateway_adds_what_cloudfront_adds(app, monkeypatch):
     assert status == 200
     assert seen["headers"]["cloudfront-viewer-address"] == "2001:db8::7:443"
     assert seen["headers"]["x-origin-secret"] != "forged" and seen["source"] == EDGE_IP
+
+
+def test_the_local_server_sends_the_sites_cache_control_and_answers_304(monkeypatch):
+    """As S3 behind CloudFront in prod: pages and scripts `no-cache` with an ETag (a reload
+    revalidates and gets 304 while unchanged), pictures kept a day."""
+    import threading
+    import urllib.error
+    import urllib.request
+    from http.server import ThreadingHTTPServer
+
+    from chalicelib.core import web
+    from local.server import Handler
+
+    monkeypatch.setattr(Handler, "site_headers", staticmethod(web.site_headers))
+    monkeypatch.setattr(Handler, "cache_control", staticmethod(web.site_cache_control))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        for path, expected in (("/", "no-cache"), ("/gallery", "no-cache"),
+                               ("/js/layout.js", "no-cache"), ("/css/site.css", "no-cache"),
+                               ("/img/example-cartoon.en.webp", "public, max-age=86400")):
+            with urllib.request.urlopen(base + path) as answer:
+                assert answer.headers["Cache-Control"] == expected, path
+                etag = answer.headers["ETag"]
+            again = urllib.request.Request(base + path, headers={"If-None-Match": etag})
+            try:
+                urllib.request.urlopen(again)
+                raise AssertionError(f"{path}: no 304 for its own ETag")
+            except urllib.error.HTTPError as error:
+                assert error.code == 304, path
+            other = urllib.request.Request(base + path, headers={"If-None-Match": '"stale"'})
+            with urllib.request.urlopen(other) as answer:
+                assert answer.status == 200 and answer.read(), path
+        with urllib.request.urlopen(base + "/js/layout.js") as answer:
+            assert answer.headers["Content-Type"] in ("text/javascript", "application/javascript")
+    finally:
+        server.shutdown()
+        server.server_close()
