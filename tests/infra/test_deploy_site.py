@@ -3,6 +3,7 @@ its arguments: every file of site/ ends up with the Cache-Control core/web.site_
 names, pages after the scripts they load, stale files deleted, CloudFront emptied."""
 
 import fnmatch
+import itertools
 import json
 import os
 import subprocess
@@ -38,7 +39,7 @@ def option(call, name):
 def selected(call, key):
     """Whether the AWS CLI's filters pick `key`: in order, the last matching one wins."""
     chosen = True
-    for flag, pattern in zip(call, call[1:], strict=False):
+    for flag, pattern in itertools.pairwise(call):
         if flag in ("--exclude", "--include") and fnmatch.fnmatchcase(key, pattern):
             chosen = flag == "--include"
     return chosen

@@ -27,8 +27,8 @@ HEAD_LINE = re.compile(r'<meta charset="utf-8">|<meta name="viewport" [^>]+>|<ti
                        r'|<link rel="stylesheet" href="/css/[\w-]+\.css">|<script\b.*</script>'
                        r'|<!-- Temporary: js/legacy\.js .* -->')
 DEFINITION = re.compile(r"(?:function\s*\*?\s*([\w$]+)\s*\(|(?:const|let|var)\s+([\w$]+)\s*=)")
-EXPORT = re.compile(r"^export\s+(?:async\s+)?(?:function\s*\*?\s*|const\s+|let\s+|class\s+)([\w$]+)",
-                    re.M)
+EXPORT = re.compile(
+    r"^export\s+(?:async\s+)?(?:function\s*\*?\s*|const\s+|let\s+|class\s+)([\w$]+)", re.M)
 IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"\./([\w-]+\.js)";', re.M)
 
 
@@ -93,7 +93,8 @@ def test_no_page_repeats_the_header_or_footer():
     assert drawn_by == ["layout.js"]
     layout = (JS / "layout.js").read_text()
     for part in ('"site-header"', '"site-footer"', '"skip-link"', 'id: "lang-switch"',
-                 'id: "account"', "export function drawFrame", "export async function requireAccount"):
+                 'id: "account"', "export function drawFrame",
+                 "export async function requireAccount"):
         assert part in layout, part
     # Every page's module draws the frame (directly, or through the bridge).
     for page in pages():
@@ -151,7 +152,8 @@ def test_modules_import_what_they_use():
         for names, source in IMPORT.findall(text):
             names = {n.strip() for n in names.split(",") if n.strip()}
             assert (JS / source).is_file(), (module.name, source)
-            assert names <= exports(JS / source), (module.name, source, names - exports(JS / source))
+            missing = names - exports(JS / source)
+            assert not missing, (module.name, source, missing)
             imported |= names
         body = IMPORT.sub("", text)
         body = re.sub(r"//.*", "", body)
