@@ -1,7 +1,8 @@
 // Every string a page shows, in English and French (site/js/strings.js), and dates, numbers and
 // prices formatted for the chosen language with Intl. The language comes from the browser, can
 // be switched in the header, and is remembered. Static text carries `data-i18n="key"` (and
-// `data-i18n-attrs="placeholder=key,aria-label=key"`); scripts call `I18n.t(key, vars)`.
+// `data-i18n-attrs="placeholder=key,aria-label=key"`), put in words by `I18n.apply()` (which
+// js/layout.js's drawFrame calls first thing); scripts call `I18n.t(key, vars)`.
 // A key missing in the current language shows as ⟦key⟧ and logs an error, so tests catch it.
 // The API keeps stable error codes; `I18n.error(error)` words them for people.
 import { STRINGS } from "./strings.js";
