@@ -5,7 +5,7 @@
 //                                             if you like) and a note of what to change;
 //                                             onDone(answer) once the redraw is queued.
 //   Redraw.versions(cartoon, scene, {onDone}) an element listing the scene's kept versions
-//                                             with "Use this one"; onDone(cartoonView) once
+//                                             with "Use version n"; onDone(cartoonView) once
 //                                             another one is shown.
 //
 // Needs api.js (Api, el, $, message). The cartoon page calls both for each scene card.
@@ -161,9 +161,8 @@
                         I18n.t("cartoon.version_shown")));
       } else {
         const use = el("button", { type: "button", class: "button small ghost use-version",
-                                   disabled: busy,
-                                   "aria-label": I18n.t("cartoon.version_use_label", { n: version.version }) },
-          I18n.t("cartoon.version_use"));
+                                   disabled: busy },
+          I18n.t("cartoon.version_use_label", { n: version.version }));
         use.addEventListener("click", async () => {
           for (const button of strip.querySelectorAll("button")) button.disabled = true;
           message(notice, "");
