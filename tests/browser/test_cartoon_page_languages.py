@@ -205,5 +205,38 @@ def test_the_cartoon_page_in_english_and_french(browser, stack):
         "12 crédits dépensés, nouveaux dessins compris")
     expect(versions.locator(".version.chosen .badge")).to_have_text("Affichée")
     check_both_widths(page, "fr", "redrawn, two versions")
+
+    # A scene that could not be drawn (the offline renderer never fails: the API's answer is
+    # altered on its way to the page) says so, with its refund, in both languages.
+    page.route("**/api/cartoons/*", failed_scene)
+    for lang in ("en", "fr"):
+        use_language(page, lang)
+        expect(page.locator("#scene-3")).to_have_attribute("data-state", "failed")
+        check(page, lang, "a failed scene")
+    expect(page.locator("#scene-3 .panel-failure")).to_have_text(
+        "Cette scène n'a pas pu être dessinée. 1 crédit rendu.")
+    expect(page.locator("#progress-text")).to_have_text(
+        f"Scènes dessinées{NBSP}: 2 sur 3{NBSP}; 1 n'a pas pu être dessinée et a été remboursée.")
+    expect(page.locator("#transcript-list > li").nth(2).locator("h3")).to_have_text(
+        "Scène 3 (pas dessinée)")
+    page.unroute("**/api/cartoons/*")
+
+    # An address that names no cartoon says so, and where to go.
+    page.goto(stack.url + "/cartoon.html")
+    expect(page.locator("#cartoon-notice")).to_contain_text("Cette adresse ne désigne aucune BD.")
+    expect(page.locator("#cartoon-notice a")).to_have_attribute("href", "/gallery.html")
+    check(page, "fr", "no cartoon")
     assert [e for e in errors if "i18n" in e] == []
     context.close()
+
+
+def failed_scene(route):
+    """The cartoon as the API sends it, with its third scene failed and refunded."""
+    response = route.fetch()
+    view = response.json()
+    scene = view["scenes"][2]
+    scene.update(state="failed", image=None, reason="We could not draw this scene.",
+                 refunded=1, versions=[])
+    view.update(status="incomplete", pages=[], panels=[], pdf=None, pdf_letter=None, cbz=None,
+                strip=None, progress={**view["progress"], "done": 2, "failed": 1})
+    route.fulfill(response=response, json=view)
