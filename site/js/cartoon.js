@@ -152,7 +152,7 @@ function pageAlt(number, total) {
     .map((panel) => cartoon.scenes.find((s) => s.number === panel.number)).filter(Boolean);
   const scenes = held.map((scene) => I18n.t("cartoon.scene_alt",
     { n: scene.number, action: sentence(scene.action) })).join(" ");
-  return I18n.t("cartoon.page_alt", { n: number, total, scenes });
+  return I18n.t("cartoon.page_alt", { n: number, total, scenes }).replace(/\s{2,}/g, " ");
 }
 
 let transcriptShown = "";
