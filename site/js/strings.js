@@ -577,7 +577,7 @@ const STRINGS = {
     "cartoon.per_scene": { one: "{n} crédit par scène", other: "{n} crédits par scène" },
     "cartoon.spent": { one: "{n} crédit dépensé, nouveaux dessins compris", other: "{n} crédits dépensés, nouveaux dessins compris" },
     "cartoon.progress_cast_waiting": "Les personnages sont dessinés\u00a0: validez-les ci-dessous et les scènes suivront.",
-    "cartoon.progress_cast_drawing": "Dessin des images de référence des personnages d'abord…",
+    "cartoon.progress_cast_drawing": "On dessine d'abord les images de référence des personnages…",
     "cartoon.progress_drawing": { one: "Scènes dessinées\u00a0: {done} sur {n}…", other: "Scènes dessinées\u00a0: {done} sur {n}…" },
     "cartoon.progress_composing": "Toutes les scènes sont dessinées\u00a0; mise en page des planches…",
     "cartoon.progress_done": "Terminée\u00a0: {scenes} sur {pages}.",
