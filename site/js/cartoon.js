@@ -6,8 +6,23 @@
 // keys or the buttons move between panels. Each scene's texts are edited on its card (free), a
 // scene can be redrawn (for its credits), and the pages, PDFs and CBZ downloaded.
 const cartoonId = new URLSearchParams(window.location.search).get("id") || "";
-const STATE_LABELS = { queued: "Waiting", drawing: "Drawing…", done: "Done", failed: "Failed" };
-const KIND_LABELS = { caption: "Caption", speech: "Speech balloon", thought: "Thought balloon" };
+const STATE_LABELS = {
+  queued: () => I18n.t("cartoon.state_queued"), drawing: () => I18n.t("cartoon.state_drawing"),
+  done: () => I18n.t("cartoon.state_done"), failed: () => I18n.t("cartoon.state_failed") };
+const KIND_LABELS = {
+  caption: () => I18n.t("cartoon.kind_caption"), speech: () => I18n.t("cartoon.kind_speech"),
+  thought: () => I18n.t("cartoon.kind_thought") };
+// The presets' names (chalicelib/cartoons/specs.py STYLE_PRESETS); a style of the owner's own
+// words shows as they wrote it.
+const STYLE_NAMES = {
+  newspaper: () => I18n.t("cartoon.style_newspaper"), manga: () => I18n.t("cartoon.style_manga"),
+  watercolour: () => I18n.t("cartoon.style_watercolour"),
+  "ligne-claire": () => I18n.t("cartoon.style_ligne_claire"),
+  superhero: () => I18n.t("cartoon.style_superhero"),
+  "childrens-book": () => I18n.t("cartoon.style_childrens_book"),
+  "pixel-art": () => I18n.t("cartoon.style_pixel_art"), noir: () => I18n.t("cartoon.style_noir"),
+  pastel: () => I18n.t("cartoon.style_pastel"), woodcut: () => I18n.t("cartoon.style_woodcut"),
+  anime: () => I18n.t("cartoon.style_anime"), pencil: () => I18n.t("cartoon.style_pencil") };
 const MAX_ELEMENTS = 4; // comic/lettering.py MAX_ELEMENTS
 const STEP = 0.01; // a keyboard move, as a fraction of the panel
 const BIG_STEP = 0.05; // with Shift
@@ -18,7 +33,8 @@ let pagesShown = ""; // what the page view shows now (pages and geometry), to re
 let readerIndex = 0;
 const signatures = {};
 
-const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const credits = (n) => I18n.t("credits.count", { n });
+const typed = (text) => el("span", { translate: "no" }, text); // what the owner wrote
 const withoutQuery = (url) => (url || "").split("?")[0];
 const clamp = (value, low, high) => Math.min(high, Math.max(low, value));
 const round4 = (value) => Math.round(value * 10000) / 10000;
@@ -33,23 +49,23 @@ function noSuchCartoon(text) {
   message($("#cartoon-notice"), text, "error");
   $("#progress-text").textContent = "";
   show($("#progress"), false);
-  $("#cartoon-notice").append(" ", el("a", { href: "/gallery.html" }, "Open your gallery"));
+  $("#cartoon-notice").append(" ", el("a", { href: "/gallery.html" }, I18n.t("cartoon.open_gallery")));
 }
 
 async function load() {
   if (!/^[0-9]{13}[0-9a-f]{8}$/.test(cartoonId)) {
-    noSuchCartoon("This address does not name a cartoon.");
+    noSuchCartoon(I18n.t("cartoon.bad_address"));
     return;
   }
   try {
     cartoon = await Api.get(`/api/cartoons/${encodeURIComponent(cartoonId)}`);
   } catch (error) {
     if (error.status >= 400 && error.status < 500 && error.status !== 429) {
-      noSuchCartoon(error.status === 404 ? "There is no such cartoon in your account."
-        : error.message);
+      noSuchCartoon(error.status === 404 ? I18n.t("cartoon.not_yours") : error.message);
       return;
     }
-    message($("#cartoon-notice"), "Lost touch with the server; trying again…", "error");
+    message($("#cartoon-notice"), I18n.t("cartoon.lost_touch"), "error");
+    $("#cartoon-notice").dataset.lostTouch = "true";
     schedule(5);
     return;
   }
@@ -63,35 +79,106 @@ function progressText() {
   const p = cartoon.progress;
   switch (cartoon.status) {
     case "cast": return cartoon.cast_state === "waiting"
-      ? "The characters are drawn: approve the cast above and the scenes follow."
-      : "Drawing the characters' reference pictures first…";
-    case "drawing": return `${p.done} of ${plural(p.total, "scene")} drawn…`;
-    case "composing": return "Every scene is drawn; laying out the pages…";
-    case "done": return `Finished: ${plural(p.total, "scene")} on ${plural(
-      Math.max(1, cartoon.pages.length), "page")}.`;
-    default: return `${p.done} of ${plural(p.total, "scene")} drawn; ` +
-      `${p.failed} could not be drawn and ${p.failed === 1 ? "was" : "were"} refunded.`;
+      ? I18n.t("cartoon.progress_cast_waiting") : I18n.t("cartoon.progress_cast_drawing");
+    case "drawing": return I18n.t("cartoon.progress_drawing", { done: p.done, n: p.total });
+    case "composing": return I18n.t("cartoon.progress_composing");
+    case "done": return I18n.t("cartoon.progress_done", {
+      scenes: I18n.t("scenes.count", { n: p.total }),
+      pages: I18n.t("cartoon.pages_count", { n: Math.max(1, cartoon.pages.length) }) });
+    default: return I18n.t("cartoon.progress_incomplete",
+                           { done: p.done, total: p.total, n: p.failed });
   }
+}
+
+// The style: a preset by its name in the page's language, the owner's own words as written.
+function styleName() {
+  const preset = STYLE_NAMES[cartoon.style];
+  return preset ? preset() : typed(cartoon.style_label || cartoon.style);
 }
 
 function render() {
   document.title = `${cartoon.title} · Caaartoons`;
   $("#cartoon-title").textContent = cartoon.title;
-  $("#cartoon-meta").textContent = `${cartoon.style_label || cartoon.style} · ` +
-    `${plural(cartoon.credits_per_scene, "credit")} a scene · ` +
-    `${plural(cartoon.spent ?? cartoon.cost, "credit")} spent`;
+  $("#cartoon-title").setAttribute("translate", "no");
+  // What the cartoon has cost in all: its charge and every redraw, less what came back.
+  $("#cartoon-meta").replaceChildren(styleName(), " · ",
+    I18n.t("cartoon.per_scene", { n: cartoon.credits_per_scene }), " · ",
+    I18n.t("cartoon.spent", { n: cartoon.spent ?? cartoon.cost }));
   const p = cartoon.progress;
   $("#progress").max = p.total;
   $("#progress").value = p.done + p.failed;
   $("#progress-text").textContent = progressText();
   document.body.dataset.status = cartoon.status;
-  if ($("#cartoon-notice").textContent.startsWith("Lost touch")) message($("#cartoon-notice"), "");
+  if ($("#cartoon-notice").dataset.lostTouch) {
+    delete $("#cartoon-notice").dataset.lostTouch;
+    message($("#cartoon-notice"), "");
+  }
   if (window.Cast) window.Cast.render(cartoon, $("#cast"), { onChange: load });
   renderPages();
   renderDownloads();
   renderReader();
+  renderTranscript();
   if (window.Share) window.Share.render(cartoon, $("#share"), { onChange: load });
   cartoon.scenes.forEach(renderScene);
+}
+
+// ---- The cartoon in words: alt text and the transcript ----
+
+// A scene's texts in reading order, each "Ana says: “…”" (or a caption's words).
+function saidLines(scene) {
+  return (scene.elements || []).map((element) => {
+    if (element.kind === "caption" || !element.speaker) {
+      return { key: "cartoon.caption_says", vars: { text: element.text } };
+    }
+    return { key: element.kind === "thought" ? "cartoon.thinks" : "cartoon.says",
+             vars: { speaker: element.speaker, text: element.text } };
+  });
+}
+
+function sentence(text) {
+  const trimmed = (text || "").trim();
+  return /[.!?…»”"']$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+// "Scene 2: Bram presses the button. Bram says: “Oops!”", in the page's language.
+function sceneAlt(scene) {
+  return [I18n.t("cartoon.scene_alt", { n: scene.number, action: sentence(scene.action) }),
+          ...saidLines(scene).map((line) => I18n.t(line.key, line.vars))].join(" ");
+}
+
+// A page names the scenes it holds; their words are in the transcript.
+function pageAlt(number, total) {
+  const held = cartoon.panels.filter((panel) => panel.page === number)
+    .map((panel) => cartoon.scenes.find((s) => s.number === panel.number)).filter(Boolean);
+  const scenes = held.map((scene) => I18n.t("cartoon.scene_alt",
+    { n: scene.number, action: sentence(scene.action) })).join(" ");
+  return I18n.t("cartoon.page_alt", { n: number, total, scenes }).replace(/\s{2,}/g, " ");
+}
+
+let transcriptShown = "";
+
+function renderTranscript() {
+  const card = $("#transcript-card");
+  show(card, cartoon.status !== "cast" && cartoon.scenes.length > 0);
+  const shown = JSON.stringify([I18n.lang, cartoon.scenes.map((s) => [s.action, s.elements,
+                                                                      s.state])]);
+  if (shown === transcriptShown) return;
+  transcriptShown = shown;
+  $("#transcript-list").replaceChildren(...cartoon.scenes.map(transcriptItem));
+}
+
+// One scene in words: its number, what happens, then each text with its speaker (the public
+// share page words it the same way: chalicelib/cartoons/share_page.py).
+function transcriptItem(scene) {
+  const lines = saidLines(scene).map((line) => {
+    const vars = {};
+    for (const [name, value] of Object.entries(line.vars)) vars[name] = typed(value);
+    return el("p", { class: "transcript-line" }, I18n.parts(line.key, vars));
+  });
+  return el("li", { class: "transcript-scene", "data-scene": scene.number },
+    el("h3", {}, I18n.t("cartoon.scene", { n: scene.number }),
+       scene.state === "failed" ? ` ${I18n.t("cartoon.transcript_not_drawn")}` : null),
+    el("p", { class: "transcript-action", translate: "no" }, scene.action), ...lines);
 }
 
 // ---- The page view (desktop) ----
@@ -112,7 +199,8 @@ function renderPages() {
     return;
   }
   show($("#pages-card"), true);
-  const shown = JSON.stringify([list.map((page) => withoutQuery(page.url)), cartoon.panels]);
+  const shown = JSON.stringify([list.map((page) => withoutQuery(page.url)), cartoon.panels,
+                                cartoon.scenes.map((s) => [s.action, s.elements])]);
   if (moving || shown === pagesShown) {
     // The same pages: only the links' signatures changed.
     list.forEach((page, i) => {
@@ -129,9 +217,11 @@ function renderPages() {
 }
 
 function buildPage(page, i) {
-  const stage = el("div", { class: "page-stage" },
+  const total = composedPages().length;
+  const stage = el("div", { class: "page-stage", // the overlay's words while recomposing (CSS)
+                            "data-recomposing": I18n.t("cartoon.recomposing") },
     el("img", { class: "page-image", src: page.url, width: page.width, height: page.height,
-                alt: `Page ${i + 1} of ${cartoon.title}` }));
+                alt: pageAlt(i + 1, total) }));
   for (const panel of cartoon.panels.filter((p) => p.page === i + 1)) {
     const scene = cartoon.scenes.find((s) => s.number === panel.number);
     if (!scene) continue;
@@ -143,19 +233,18 @@ function buildPage(page, i) {
     });
   }
   return el("figure", { class: "comic-page", id: `page-${i + 1}`, "data-page": i + 1 }, stage,
-    el("figcaption", { class: "hint" }, `Page ${i + 1} of ${composedPages().length}`));
+    el("figcaption", { class: "hint" }, I18n.t("cartoon.page_of", { n: i + 1, total })));
 }
 
 function describeElement(element, index, number) {
-  const what = element.kind === "caption" ? "Caption" : "Balloon";
-  return `${what} ${index + 1} of scene ${number}: '${short(element.text)}'`;
+  return I18n.t(element.kind === "caption" ? "cartoon.element_caption" : "cartoon.element_balloon",
+                { i: index + 1, n: number, text: short(element.text) });
 }
 
 function handle(panel, scene, element, placed, index, part) {
   const name = part === "at"
-    ? `${describeElement(element, index, scene.number)} — use arrow keys to move`
-    : `Tail of balloon ${index + 1} of scene ${scene.number}: '${short(element.text)}' — ` +
-      "use arrow keys to move its tip";
+    ? I18n.t("cartoon.handle_move", { element: describeElement(element, index, scene.number) })
+    : I18n.t("cartoon.handle_tail", { i: index + 1, n: scene.number, text: short(element.text) });
   const node = el("button", {
     type: "button", class: `handle ${part === "at" ? "handle-box" : "handle-tail"} kind-${placed.kind}`,
     id: `handle-${scene.number}-${index}-${part}`, "aria-label": name, title: name,
@@ -293,8 +382,8 @@ async function finishMove(save) {
     $("#pages").classList.remove("recomposing");
     show($("#recomposing"), false);
     place(m.handle, m.handle.placed.at, m.handle.placed.tail);
-    message($("#pages-notice"), `${describeElement(target, m.index, m.scene)}: ${error.message}`,
-            "error");
+    message($("#pages-notice"), I18n.t("cartoon.move_failed", {
+      element: describeElement(target, m.index, m.scene), error: error.message }), "error");
   }
 }
 
@@ -303,19 +392,19 @@ function renderDownloads() {
   show($("#downloads-card"), list.length > 0);
   if (!list.length) return;
   const links = list.map((page, i) => el("a", { class: "button small ghost download-page",
-    href: page.download_url, "data-kind": "png" }, `Page ${i + 1} (PNG)`));
+    href: page.download_url, "data-kind": "png" }, I18n.t("cartoon.download_page", { n: i + 1 })));
   if (cartoon.pdf) {
     links.push(el("a", { class: "button small ghost", id: "download-pdf", "data-kind": "pdf",
-                         href: cartoon.pdf.download_url }, "PDF for A4 paper"));
+                         href: cartoon.pdf.download_url }, I18n.t("cartoon.pdf_a4")));
   }
   if (cartoon.pdf_letter) {
     links.push(el("a", { class: "button small ghost", id: "download-pdf-letter",
                          "data-kind": "pdf", href: cartoon.pdf_letter.download_url },
-                  "PDF for US Letter"));
+                  I18n.t("cartoon.pdf_letter")));
   }
   if (cartoon.cbz) {
     links.push(el("a", { class: "button small ghost", id: "download-cbz", "data-kind": "cbz",
-                         href: cartoon.cbz.download_url }, "CBZ (comic readers)"));
+                         href: cartoon.cbz.download_url }, I18n.t("cartoon.cbz")));
   }
   $("#downloads").replaceChildren(...links);
 }
@@ -339,9 +428,13 @@ function renderReader() {
   image.height = panel.reader.height;
   image.dataset.scene = panel.number;
   image.dataset.textPx = panel.reader.text_px || "";
-  const said = scene.elements.map((e) => (e.speaker ? `${e.speaker}: ${e.text}` : e.text));
-  image.alt = `Panel ${panel.number}: ${scene.action}${said.length ? ` — ${said.join(" / ")}` : ""}`;
-  $("#reader-count").textContent = `${readerIndex + 1} / ${panels.length}`;
+  image.alt = scene.number ? sceneAlt(scene) : "";
+  $("#reader-count").textContent = I18n.t("cartoon.reader_count",
+                                          { n: readerIndex + 1, total: panels.length });
+  // What a screen reader announces as the panel turns: where it is, and the panel in words.
+  const status = I18n.t("cartoon.reader_status",
+                        { n: readerIndex + 1, total: panels.length, alt: image.alt });
+  if ($("#reader-status").textContent !== status) $("#reader-status").textContent = status;
   $("#reader-prev").disabled = readerIndex === 0;
   $("#reader-next").disabled = readerIndex === panels.length - 1;
   const next = panels[readerIndex + 1];
@@ -363,6 +456,13 @@ function readerVisible() {
 function setUpReader() {
   $("#reader-prev").addEventListener("click", () => turn(-1));
   $("#reader-next").addEventListener("click", () => turn(1));
+  // The reader's link to the transcript opens it and takes the focus there.
+  $("#reader-transcript").addEventListener("click", (event) => {
+    event.preventDefault();
+    $("#transcript").open = true;
+    $("#transcript-summary").focus();
+    $("#transcript").scrollIntoView({ block: "start" });
+  });
   document.addEventListener("keydown", (event) => {
     if (!readerVisible() || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
     if (event.target.closest && event.target.closest("input, textarea, select, .handle")) return;
@@ -389,7 +489,7 @@ function setUpReader() {
 // ---- The scenes' cards ----
 
 function signature(scene) {
-  return JSON.stringify([scene.state, scene.attempt, scene.image && withoutQuery(scene.image.url),
+  return JSON.stringify([I18n.lang, scene.state, scene.attempt, scene.image && withoutQuery(scene.image.url),
     scene.elements, scene.reason, scene.chosen_version, (scene.versions || []).length,
     scene.action]);
 }
@@ -413,24 +513,27 @@ function renderScene(scene) {
 function buildPanel(scene) {
   const frame = el("div", { class: "panel-frame" });
   if (scene.image) {
-    frame.append(el("img", { class: "panel-image", src: scene.image.url,
-                             alt: `Scene ${scene.number}: ${scene.action}` }));
+    frame.append(el("img", { class: "panel-image", src: scene.image.url, alt: sceneAlt(scene) }));
   } else {
     frame.append(el("div", { class: `placeholder ${scene.state}` },
-      scene.state === "failed" ? "No picture" : STATE_LABELS[scene.state]));
+      scene.state === "failed" ? I18n.t("cartoon.no_picture") : STATE_LABELS[scene.state]()));
   }
+  const busy = scene.state === "queued" || scene.state === "drawing";
   const panel = el("article", { class: `panel state-${scene.state}`, id: `scene-${scene.number}`,
                                 "data-state": scene.state },
     el("div", { class: "row-head" },
-      el("h3", {}, `Scene ${scene.number}`),
-      el("span", { class: `badge ${scene.state}` }, STATE_LABELS[scene.state])),
+      el("h3", {}, I18n.t("cartoon.scene", { n: scene.number })),
+      el("span", { class: `badge ${scene.state}` }, busy && scene.image
+        ? I18n.t("cartoon.state_redrawing") : STATE_LABELS[scene.state]())),
     frame,
-    el("p", { class: "panel-action" }, scene.action),
-    scene.characters.length ? el("p", { class: "hint" }, `With ${scene.characters.join(", ")}`) : null);
+    el("p", { class: "panel-action", translate: "no" }, scene.action),
+    scene.characters.length ? el("p", { class: "hint" }, I18n.parts("cartoon.with",
+      { names: typed(scene.characters.join(", ")) })) : null);
   if (scene.reason) {  // a failed drawing, or a failed redraw (still showing its version)
     panel.append(el("p", { class: "notice error panel-failure" },
-      scene.redraw_failed ? "The redraw failed: " : "", `${scene.reason} `,
-      el("strong", {}, `${plural(scene.refunded, "credit")} given back.`)));
+      scene.redraw_failed ? `${I18n.t("cartoon.redraw_failed")} ` : "", failureReason(scene.reason,
+        "cartoon.scene_failed"), " ",
+      el("strong", {}, I18n.t("cartoon.given_back", { n: scene.refunded || 0 }))));
   }
   if (window.Redraw) panel.append(Redraw.versions(cartoon, scene, { onDone: load }));
   panel.append(textsForm(scene), panelActions(scene),
@@ -438,12 +541,20 @@ function buildPanel(scene) {
   return panel;
 }
 
+// Why a drawing failed: the API words it in English; in French, the catalogue says it plainly.
+function failureReason(reason, fallback) {
+  if (I18n.lang === "en" && reason) return el("span", { "data-external-text": "" }, reason);
+  return I18n.t(fallback);
+}
+
 // The scene's texts, in reading order: each a caption or a balloon with its speaker.
 function textsForm(scene) {
   const list = el("ol", { class: "elements" });
-  const form = el("form", { class: "texts-form stack", "aria-label": `Texts of scene ${scene.number}` },
-    el("h4", {}, "Texts"), list);
-  const add = el("button", { type: "button", class: "button small ghost add-element" }, "Add a text");
+  const form = el("form", { class: "texts-form stack",
+                            "aria-label": I18n.t("cartoon.texts_label", { n: scene.number }) },
+    el("h4", {}, I18n.t("cartoon.texts")), list);
+  const add = el("button", { type: "button", class: "button small ghost add-element" },
+                 I18n.t("cartoon.add_text"));
   const addRow = (element) => {
     list.append(elementRow(scene, element, list));
     refresh();
@@ -451,7 +562,7 @@ function textsForm(scene) {
   const refresh = () => {
     add.disabled = list.children.length >= MAX_ELEMENTS;
     [...list.children].forEach((row, i) => {
-      $(".element-number", row).textContent = `Text ${i + 1}`;
+      $(".element-number", row).textContent = I18n.t("cartoon.text_n", { n: i + 1 });
     });
   };
   list.refresh = refresh;
@@ -464,30 +575,33 @@ function textsForm(scene) {
   scene.elements.forEach((element) => list.append(elementRow(scene, element, list)));
   refresh();
   form.append(el("div", { class: "actions" }, add,
-    el("button", { type: "submit", class: "button small" }, "Save the texts")));
+    el("button", { type: "submit", class: "button small" }, I18n.t("cartoon.save_texts"))));
   form.addEventListener("input", () => { form.closest(".panel").dataset.dirty = "true"; });
   form.addEventListener("submit", (event) => saveTexts(event, scene, form));
   return form;
 }
 
 function elementRow(scene, element, list) {
-  const kind = el("select", { class: "edit-kind", "aria-label": "Kind" },
+  const kind = el("select", { class: "edit-kind", "aria-label": I18n.t("cartoon.kind") },
     ...Object.entries(KIND_LABELS).map(([value, label]) =>
-      el("option", { value, selected: value === element.kind }, label)));
-  const speaker = el("select", { class: "edit-speaker", "aria-label": "Who says it" },
+      el("option", { value, selected: value === element.kind }, label())));
+  const speaker = el("select", { class: "edit-speaker", "aria-label": I18n.t("cartoon.who_says"),
+                                 translate: "no" },
     ...scene.characters.map((name) => el("option", { value: name, selected: name === element.speaker }, name)));
-  const text = el("textarea", { class: "edit-text", maxlength: 400, rows: 2, "aria-label": "Text" });
+  const text = el("textarea", { class: "edit-text", maxlength: 400, rows: 2, translate: "no",
+                                "aria-label": I18n.t("cartoon.text") });
   text.value = element.text;
   const row = el("li", { class: "element-row" },
     el("div", { class: "row-head" }, el("strong", { class: "element-number" }),
-      el("button", { type: "button", class: "button small ghost remove-element" }, "Remove")),
+      el("button", { type: "button", class: "button small ghost remove-element" },
+         I18n.t("cartoon.remove"))),
     el("div", { class: "element-fields" }, kind, speaker), text,
     el("p", { class: "notice", "data-element-notice": "", role: "alert", hidden: true }));
   row.element = element;
   const sync = () => {
     const balloon = kind.value !== "caption";
     speaker.hidden = !balloon || !scene.characters.length;
-    if (balloon && !scene.characters.length) kind.setCustomValidity("A balloon needs a speaker in the scene.");
+    if (balloon && !scene.characters.length) kind.setCustomValidity(I18n.t("cartoon.needs_speaker"));
     else kind.setCustomValidity("");
   };
   kind.addEventListener("change", sync);
@@ -529,7 +643,7 @@ async function saveTexts(event, scene, form) {
     render();
     const fresh = $(`#scene-${scene.number} [data-notice]`);
     message(fresh, cartoon.status === "composing"
-      ? "Saved; the pages are being composed with the new text." : "Saved.", "ok");
+      ? I18n.t("cartoon.saved_composing") : I18n.t("cartoon.saved"), "ok");
     if (cartoon.status === "composing" || cartoon.status === "drawing") schedule(1.5);
   } catch (error) {
     button.disabled = false;
@@ -538,8 +652,7 @@ async function saveTexts(event, scene, form) {
     if (found && rows[Number(found[1])]) {
       const row = rows[Number(found[1])];
       // The field's path is for programs; the person sees the reason next to the text.
-      message($("[data-element-notice]", row), error.message.replace(/^scenes\[\d+\]\.\S+: /, ""),
-              "error");
+      message($("[data-element-notice]", row), elementProblem(error, field), "error");
       $(".edit-text", row).setAttribute("aria-invalid", "true");
       $(".edit-text", row).focus();
     } else {
@@ -548,39 +661,34 @@ async function saveTexts(event, scene, form) {
   }
 }
 
+// What is wrong with one of the texts, in plain words.
+function elementProblem(error, field) {
+  if (error.code === "text_does_not_fit") {
+    return I18n.t(field.endsWith(".at") ? "cartoon.text_overlaps" : "cartoon.text_too_long");
+  }
+  if (error.code === "missing_field") return I18n.t("cartoon.text_empty");
+  return error.message;
+}
+
 function panelActions(scene) {
   const actions = el("div", { class: "actions" });
   if (scene.image) {
     actions.append(el("a", { class: "button small ghost panel-download",
-                             href: scene.image.download_url }, "Download"));
+                             href: scene.image.download_url,
+                             "aria-label": I18n.t("cartoon.download_scene", { n: scene.number }) },
+                         I18n.t("cartoon.download")));
   }
   if (scene.state === "done" || scene.state === "failed") {
+    // Redraw.open states the cost and asks for confirmation before anything is charged.
     actions.append(el("button", { type: "button", class: "button small ghost redraw",
-                                  onclick: (event) => (window.Redraw
-                                    ? window.Redraw.open(cartoon, scene, { onDone: load })
-                                    : redraw(event, scene.number)) },
-      `Redraw (${plural(cartoon.credits_per_scene, "credit")})`));
+                                  onclick: () => Redraw.open(cartoon, scene, { onDone: load }) },
+      I18n.t("cartoon.redraw_button", { n: cartoon.credits_per_scene })));
   }
   return actions;
 }
 
-async function redraw(event, number) {
-  const button = event.target;
-  const notice = $("[data-notice]", button.closest(".panel"));
-  button.disabled = true;
-  try {
-    await Api.post(`/api/cartoons/${encodeURIComponent(cartoonId)}/scenes/${number}/redraw`);
-    await Api.account(true);
-    await renderHeader();
-    await load();
-  } catch (error) {
-    button.disabled = false;
-    const short = error.status === 402 && error.details ? " Buy credits to redraw it." : "";
-    message(notice, error.message + short, "error");
-  }
-}
-
 document.addEventListener("DOMContentLoaded", async () => {
+  document.title = I18n.t("cartoon.title");
   setUpReader();
   const me = await requireAccount();
   if (!me) return;

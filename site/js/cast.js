@@ -7,8 +7,11 @@
 // survives a refresh). onChange() is called after anything that changes the cartoon.
 // cartoon.js calls it on every load of the cartoon.
 (() => {
-  const LABELS = { queued: "Waiting", drawing: "Drawing…", done: "Ready", failed: "Failed" };
-  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const LABELS = {
+    queued: () => I18n.t("cartoon.state_queued"), drawing: () => I18n.t("cartoon.state_drawing"),
+    done: () => I18n.t("cartoon.cast_ready"), failed: () => I18n.t("cartoon.state_failed") };
+  const credits = (n) => I18n.t("credits.count", { n });
+  const typed = (text) => el("span", { translate: "no" }, text); // what the owner wrote
   const bare = (url) => (url || "").split("?")[0];
   let pricing = null;
 
@@ -29,7 +32,7 @@
       container.dataset.ready = "1";
       container.classList.add("cast", "card", "stack");
       container.append(
-        el("h2", {}, "The cast"),
+        el("h2", {}, I18n.t("cartoon.cast_heading")),
         el("p", { class: "hint", "data-cast-intro": "" }),
         el("div", { class: "cast-list", "data-cast-list": "" }),
         el("div", { class: "actions", "data-cast-actions": "" }),
@@ -39,15 +42,14 @@
     const open = state === "drawing" || state === "waiting";
     const failed = cast.filter((c) => c.state === "failed");
     $("[data-cast-intro]", container).textContent =
-      state === "drawing" ? "The characters' reference pictures are being drawn. Each appears here as soon as it is ready; no scene is drawn before you approve them."
+      state === "drawing" ? I18n.t("cartoon.cast_intro_drawing")
       : state === "waiting" ? (failed.length
-        ? "A reference could not be drawn. Redraw it (its credits were given back), then approve the cast."
-        : "Check each character. Redraw any that is not right, then approve the cast: the scenes are drawn from these pictures.")
-      : "Every scene is drawn from these reference pictures.";
+        ? I18n.t("cartoon.cast_intro_failed") : I18n.t("cartoon.cast_intro_waiting"))
+      : I18n.t("cartoon.cast_intro_done");
     const list = $("[data-cast-list]", container);
     cast.forEach((character) => {
       let card = list.querySelector(`[data-index="${character.index}"]`);
-      const signature = [character.state, character.attempt, bare(character.image && character.image.url),
+      const signature = [I18n.lang, character.state, character.attempt, bare(character.image && character.image.url),
                          open, state === "released" && character.state === "failed"].join("|");
       if (!card) {
         card = el("article", { class: "cast-card", "data-index": character.index });
@@ -63,11 +65,12 @@
     if (state === "waiting") {
       const approve = el("button", { type: "button", class: "button", "data-approve": "",
                                      disabled: failed.length > 0 },
-        "Approve the cast");
+        I18n.t("cartoon.cast_approve"));
       approve.addEventListener("click", () => approveCast(cartoon, container, approve, onChange));
       actions.append(approve);
       if (failed.length) {
-        actions.append(el("p", { class: "hint" }, `Redraw ${failed.map((c) => c.name).join(", ")} first.`));
+        actions.append(el("p", { class: "hint" }, I18n.parts("cartoon.cast_redraw_first",
+          { names: typed(failed.map((c) => c.name).join(", ")) })));
       }
     }
   }
@@ -76,31 +79,33 @@
     const frame = el("div", { class: "cast-frame" });
     if (character.image) {
       frame.append(el("img", { class: "cast-image", src: character.image.thumbnail_url || character.image.url,
-                               alt: `Reference picture of ${character.name}: ${character.description}` }));
+                               alt: I18n.t("cartoon.cast_alt", { name: character.name,
+                                                                  description: character.description }) }));
     } else {
       frame.append(el("div", { class: `placeholder ${character.state}` },
-        character.state === "failed" ? "No picture" : LABELS[character.state]));
+        character.state === "failed" ? I18n.t("cartoon.no_picture") : LABELS[character.state]()));
     }
     const busy = character.state === "queued" || character.state === "drawing";
     card.replaceChildren(...[
       el("div", { class: "row-head" },
-        el("h3", {}, character.name),
+        el("h3", { translate: "no" }, character.name),
         el("span", { class: `badge ${character.state}` },
-          busy && character.image ? "Redrawing…" : LABELS[character.state])),
+          busy && character.image ? I18n.t("cartoon.state_redrawing") : LABELS[character.state]())),
       frame,
-      el("p", { class: "hint cast-description" }, character.description),
-      character.saved_id ? el("p", { class: "hint" }, "From your library") : null,
+      el("p", { class: "hint cast-description", translate: "no" }, character.description),
+      character.saved_id ? el("p", { class: "hint" }, I18n.t("cartoon.cast_from_library")) : null,
       character.state === "failed"
-        ? el("p", { class: "notice error" }, `${character.reason || "It could not be drawn."} `,
-          el("strong", {}, `${plural(character.refunded || 0, "credit")} given back.`))
+        ? el("p", { class: "notice error" }, reason(character.reason), " ",
+          el("strong", {}, I18n.t("cartoon.given_back", { n: character.refunded || 0 })))
         : null].filter(Boolean));
     const actions = el("div", { class: "actions" });
     const notice = el("p", { class: "notice", "data-notice": "", role: "alert", hidden: true });
     if (redrawable && !busy) {
       const form = redrawForm(cartoon, character, notice, onChange);
-      const open = el("button", { type: "button", class: "button small ghost", "data-redraw": "" }, "Redraw…");
-      referencePrice().then((credits) => {
-        if (credits) open.textContent = `Redraw (${plural(credits, "credit")})`;
+      const open = el("button", { type: "button", class: "button small ghost", "data-redraw": "" },
+                      I18n.t("cartoon.cast_redraw_open"));
+      referencePrice().then((price) => {
+        if (price) open.textContent = I18n.t("cartoon.redraw_button", { n: price });
       });
       open.addEventListener("click", () => { form.hidden = false; open.hidden = true;
                                              $("textarea", form).focus(); });
@@ -112,28 +117,35 @@
     }
     if (character.state === "done" && character.image) {
       const save = el("button", { type: "button", class: "button small ghost", "data-save": "" },
-        "Save to my library");
+        I18n.t("cartoon.cast_save"));
       save.addEventListener("click", () => saveCharacter(cartoon, character, save, notice));
       actions.append(save);
     }
     card.append(notice);
   }
 
+  // Why a reference failed: the API words it in English; in French, the catalogue says it.
+  function reason(text) {
+    if (I18n.lang === "en" && text) return el("span", { "data-external-text": "" }, text);
+    return I18n.t("cartoon.cast_not_drawn");
+  }
+
   function redrawForm(cartoon, character, notice, onChange) {
-    const note = el("textarea", { maxlength: 300, rows: 2, class: "cast-note",
-                                  "aria-label": `What to change in ${character.name}'s picture (optional)`,
-                                  placeholder: "What to change (optional), e.g. a blue scarf" });
+    const note = el("textarea", { maxlength: 300, rows: 2, class: "cast-note", translate: "no",
+                                  placeholder: I18n.t("cartoon.cast_note_placeholder") });
     const confirm = el("button", { type: "submit", class: "button small", "data-confirm-redraw": "" },
-      "Redraw");
+      I18n.t("cartoon.cast_redraw"));
     const form = el("form", { class: "stack cast-redraw", hidden: true },
-      el("label", {}, `What to change in ${character.name}'s picture (optional)`, note),
+      el("label", {}, ...I18n.parts("cartoon.cast_note_label", { name: typed(character.name) }), note),
       el("p", { class: "hint", "data-cost": "" }),
       el("div", { class: "actions" }, confirm,
-        el("button", { type: "reset", class: "button small ghost" }, "Cancel")));
-    referencePrice().then((credits) => {
-      if (!credits) return;
-      $("[data-cost]", form).textContent = `A new picture of ${character.name} costs ${plural(credits, "credit")}. If it cannot be drawn, they are given back.`;
-      confirm.textContent = `Confirm: redraw for ${plural(credits, "credit")}`;
+        el("button", { type: "reset", class: "button small ghost" }, I18n.t("cartoon.cancel"))));
+    // The cost, stated before anything is charged.
+    referencePrice().then((price) => {
+      if (!price) return;
+      $("[data-cost]", form).replaceChildren(...I18n.parts("cartoon.cast_cost",
+        { name: typed(character.name), n: price }));
+      confirm.textContent = I18n.t("cartoon.cast_confirm", { n: price });
     });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -141,7 +153,10 @@
       try {
         const body = note.value.trim() ? { note: note.value.trim() } : {};
         const answer = await Api.post(`/api/cartoons/${encodeURIComponent(cartoon.cartoon_id)}/cast/${character.index}/redraw`, body);
-        message(notice, `Redrawing ${character.name} (${plural(answer.cost, "credit")}). Balance: ${plural(answer.balance, "credit")}.`, "ok");
+        message(notice, "", "ok");
+        notice.append(...I18n.parts("cartoon.cast_redrawing", { name: typed(character.name),
+          cost: credits(answer.cost), balance: credits(answer.balance) }));
+        notice.hidden = false;
         if (typeof renderHeader === "function") { await Api.account(true); await renderHeader(); }
         onChange();
       } catch (error) {
@@ -157,7 +172,7 @@
     const notice = $("[data-cast-notice]", container);
     try {
       await Api.post(`/api/cartoons/${encodeURIComponent(cartoon.cartoon_id)}/cast/approve`, {});
-      message(notice, "Cast approved: the scenes are being drawn.", "ok");
+      message(notice, I18n.t("cartoon.cast_approved"), "ok");
       onChange();
     } catch (error) {
       message(notice, error.message, "error");
@@ -169,8 +184,10 @@
     button.disabled = true;
     try {
       await Api.post("/api/characters", { cartoon_id: cartoon.cartoon_id, index: character.index });
-      message(notice, `${character.name} is in your library: pick them when you create a cartoon.`, "ok");
-      button.textContent = "Saved to your library";
+      message(notice, "", "ok");
+      notice.append(...I18n.parts("cartoon.cast_saved_notice", { name: typed(character.name) }));
+      notice.hidden = false;
+      button.textContent = I18n.t("cartoon.cast_saved");
     } catch (error) {
       message(notice, error.message, "error");
       button.disabled = false;

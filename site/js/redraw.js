@@ -5,14 +5,13 @@
 //                                             if you like) and a note of what to change;
 //                                             onDone(answer) once the redraw is queued.
 //   Redraw.versions(cartoon, scene, {onDone}) an element listing the scene's kept versions
-//                                             with "Use this one"; onDone(cartoonView) once
+//                                             with "Use version n"; onDone(cartoonView) once
 //                                             another one is shown.
 //
 // Needs api.js (Api, el, $, message). The cartoon page calls both for each scene card.
 (() => {
   const NOTE_LIMIT = 300;
   const ACTION_LIMIT = 600;
-  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
   const scenePath = (cartoon, scene) =>
     `/api/cartoons/${encodeURIComponent(cartoon.cartoon_id)}/scenes/${scene.number}`;
   let counter = 0;
@@ -56,7 +55,7 @@
     }
     message(notice, error.message, "error");
     if (error.status === 402) {
-      notice.append(" ", el("a", { href: "/credits.html", class: "buy-credits" }, "Buy credits"));
+      notice.append(" ", el("a", { href: "/credits.html", class: "buy-credits" }, I18n.t("index.buy")));
     }
   }
 
@@ -66,24 +65,26 @@
     const opener = document.activeElement;
     const id = `redraw-${++counter}`;
     const action = textarea({ name: "action", rows: 3, maxlength: ACTION_LIMIT, required: true,
-                              class: "redraw-action" }, scene.action);
+                              class: "redraw-action", translate: "no" }, scene.action);
     const note = textarea({ name: "note", rows: 2, maxlength: NOTE_LIMIT, class: "redraw-note",
-                            placeholder: "For example: make the sky stormier, Bram on the left" });
+                            translate: "no",
+                            placeholder: I18n.t("cartoon.redraw_note_placeholder") });
     const notice = el("p", { class: "notice", role: "alert", hidden: true });
     const confirm = el("button", { type: "submit", class: "button redraw-confirm" },
-      `Redraw for ${plural(cost, "credit")}`);
-    const cancel = el("button", { type: "button", class: "button ghost redraw-cancel" }, "Cancel");
+      I18n.t("cartoon.redraw_confirm", { n: cost }));
+    const cancel = el("button", { type: "button", class: "button ghost redraw-cancel" },
+                      I18n.t("cartoon.cancel"));
     const hasImage = Boolean(scene.image);
+    // The cost, stated and confirmed before anything is charged.
     const form = el("form", { method: "dialog", class: "stack" },
-      el("h2", { id: `${id}-title` }, `Redraw scene ${scene.number}`),
+      el("h2", { id: `${id}-title` }, I18n.t("cartoon.redraw_title", { n: scene.number })),
       el("p", { id: `${id}-cost`, class: "redraw-cost" },
-        `Redraw scene ${scene.number} for ${plural(cost, "credit")}?`),
+        I18n.t("cartoon.redraw_cost", { scene: scene.number, n: cost })),
       el("p", { class: "hint" }, hasImage
-        ? "The picture you see now is edited: what was right is kept, and your note says what " +
-          "to change. The new version is added beside it; you can switch back for free."
-        : "The scene is drawn again from its description. If it fails, your credits come back."),
-      field("What happens in the scene", action, "Change it if you like."),
-      field("What should change (optional)", note, `Up to ${NOTE_LIMIT} characters.`),
+        ? I18n.t("cartoon.redraw_edit_hint") : I18n.t("cartoon.redraw_again_hint")),
+      field(I18n.t("cartoon.redraw_action"), action, I18n.t("cartoon.redraw_action_hint")),
+      field(I18n.t("cartoon.redraw_note"), note,
+            I18n.t("cartoon.redraw_note_hint", { n: NOTE_LIMIT })),
       notice,
       el("div", { class: "actions" }, confirm, cancel));
     const dialog = el("dialog", { class: "redraw-dialog", "aria-labelledby": `${id}-title`,
@@ -107,7 +108,7 @@
       if (note.value.trim()) body.note = note.value.trim();
       confirm.disabled = true;
       cancel.disabled = true;
-      message(notice, "Asking for the redraw…", "info");
+      message(notice, I18n.t("cartoon.redraw_asking"), "info");
       try {
         const answer = await Api.post(`${scenePath(cartoon, scene)}/redraw`, body);
         dialog.close();
@@ -127,16 +128,14 @@
   }
 
   function when(iso) {
-    const date = new Date(iso);
-    return Number.isNaN(date.getTime()) ? "" : date.toLocaleString([], {
-      month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+    return Number.isNaN(new Date(iso).getTime()) ? "" : I18n.dateTime(iso);
   }
 
   function versions(cartoon, scene, options) {
     const onDone = (options && options.onDone) || (() => {});
     const list = scene.versions || [];
     const strip = el("section", { class: "versions-strip", "aria-label":
-      `Versions of scene ${scene.number}` });
+      I18n.t("cartoon.versions_label", { n: scene.number }) });
     if (list.length < 2) {
       strip.hidden = true;
       return strip;
@@ -145,22 +144,25 @@
     const notice = el("p", { class: "notice", role: "alert", hidden: true });
     const items = el("ol", { class: "versions" });
     for (const version of [...list].reverse()) {  // newest first
-      const label = `Version ${version.version}`;
       const item = el("li", { class: `version${version.chosen ? " chosen" : ""}`,
                               "data-version": version.version },
         el("a", { href: version.url, target: "_blank", rel: "noopener", class: "version-thumb" },
           el("img", { src: version.thumbnail_url, loading: "lazy", width: 96, height: 96,
-                      alt: `${label}${version.note ? `: ${version.note}` : ""}` })),
-        el("span", { class: "version-name" }, `v${version.version}`,
-          el("span", { class: "hint" }, ` · ${when(version.created_at)}`)),
-        version.note ? el("span", { class: "version-note", title: version.note }, version.note)
+                      alt: version.note
+                        ? I18n.t("cartoon.version_alt", { n: version.version, note: version.note })
+                        : I18n.t("cartoon.version", { n: version.version }) })),
+        el("span", { class: "version-name" }, I18n.t("cartoon.version_short", { n: version.version }),
+          el("span", { class: "hint" }, " · ", when(version.created_at))),
+        version.note ? el("span", { class: "version-note", title: version.note, translate: "no" },
+                          version.note)
           : null);
       if (version.chosen) {
-        item.append(el("span", { class: "badge done", "aria-current": "true" }, "Shown"));
+        item.append(el("span", { class: "badge done", "aria-current": "true" },
+                        I18n.t("cartoon.version_shown")));
       } else {
         const use = el("button", { type: "button", class: "button small ghost use-version",
-                                   disabled: busy, "aria-label": `Use version ${version.version}` },
-          "Use this one");
+                                   disabled: busy },
+          I18n.t("cartoon.version_use_label", { n: version.version }));
         use.addEventListener("click", async () => {
           for (const button of strip.querySelectorAll("button")) button.disabled = true;
           message(notice, "");
@@ -177,8 +179,8 @@
       }
       items.append(item);
     }
-    strip.append(el("h4", {}, `Versions (${list.length})`), items, notice);
-    if (busy) strip.append(el("p", { class: "hint" }, "You can switch versions once it is drawn."));
+    strip.append(el("h4", {}, I18n.t("cartoon.versions", { n: list.length })), items, notice);
+    if (busy) strip.append(el("p", { class: "hint" }, I18n.t("cartoon.version_later")));
     return strip;
   }
 

@@ -314,8 +314,8 @@ def test_the_desktop_shows_the_pages_and_every_download_works(page, stack, tmp_p
         card.locator(".edit-text").nth(row).fill(long_text)
     card.locator("button[type=submit]").click()
     refused = card.locator(".element-row").nth(3).locator("[data-element-notice]")
-    expect(refused).to_have_text("text 4 does not fit in the panel at a legible size: shorten "
-                                 "it or move it to another panel.")
+    expect(refused).to_have_text("This text is too long for its panel at a legible size: "
+                                 "shorten it or move it to another scene.")
     expect(card.locator(".edit-text").nth(3)).to_have_attribute("aria-invalid", "true")
     expect(card.locator(".element-row").nth(2).locator("[data-element-notice]")).to_be_hidden()
     card.locator(".remove-element").nth(3).click()

@@ -3,12 +3,13 @@ catalogue of the page's language (site/js/strings.js), the language follows the 
 switched and is remembered, and axe-core finds no accessibility violation, on a desktop and on
 a phone."""
 
+import tempfile
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import sign_in
+from tests.support.browser import buy_pack, sign_in
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
@@ -128,3 +129,239 @@ def test_an_outside_address_is_never_where_sign_in_leads(browser, stack):
     page.goto(f"{stack.url}/?next=%2Fgallery.html")
     assert page.evaluate("localStorage.getItem('caaartoons.return')") == "/gallery.html"
     context.close()
+
+
+# ---- The cartoon page ----
+# The cartoon page in English and in French, on a desktop and on a 390 px phone, in its main
+# states (the cast waiting for approval, the drawn cartoon with its pages, downloads and share box,
+# the phone reader, the redraw dialog, the transcript open): nothing shows that is not in the
+# catalogue, axe-core finds no violation, and the cartoon can be read as text — the transcript and
+# every picture's alt text say what was submitted, scene by scene, speakers and all.
+DESKTOP = {"width": 1280, "height": 900}
+SHOTS = Path(tempfile.gettempdir()) / "caaartoons-shots"  # looked at by hand, not committed
+NBSP = "\u00a0"
+CARTOON_BODY = {
+    "title": "The attic machine", "style": "ligne-claire", "quality": "low",
+    "context": "A sleepy seaside town in the 1950s, warm summer light.",
+    "approve_cast": True,
+    "characters": [{"name": "Ana", "description": "A tall inventor, green coat."},
+                   {"name": "Bruno", "description": "A small grey cat, red scarf."}],
+    "scenes": [
+        {"action": "Ana finds a strange machine in the attic.", "characters": ["Ana"],
+         "elements": [{"kind": "caption", "text": "Summer, 1956."},
+                      {"kind": "speech", "speaker": "Ana", "text": "What is this?"}]},
+        {"action": "Bruno presses the big red button.", "characters": ["Bruno"],
+         "elements": [{"kind": "thought", "speaker": "Bruno", "text": "Shiny…"},
+                      {"kind": "speech", "speaker": "Bruno", "text": "Oops!"}]},
+        {"action": "Ana and Bruno float over the town.", "characters": ["Ana", "Bruno"],
+         "elements": []},
+    ],
+}
+# How the page words a scene and its texts, in each language (site/js/strings.js).
+CARTOON_WORDS = {
+    "en": {"scene": "Scene {n}", "alt": "Scene {n}: {action}", "caption": "Caption: “{text}”",
+           "speech": "{speaker} says: “{text}”", "thought": "{speaker} thinks: “{text}”",
+           "page": "Page {n} of {total}. {scenes} Their words are in “Read it as text”, below."},
+    "fr": {"scene": "Scène {n}", "alt": f"Scène {{n}}{NBSP}: {{action}}",
+           "caption": f"Récitatif{NBSP}: «{NBSP}{{text}}{NBSP}»",
+           "speech": f"{{speaker}} dit{NBSP}: «{NBSP}{{text}}{NBSP}»",
+           "thought": f"{{speaker}} pense{NBSP}: «{NBSP}{{text}}{NBSP}»",
+           "page": f"Planche {{n}} sur {{total}}. {{scenes}} Leurs textes sont dans «{NBSP}La lire "
+                   f"en texte{NBSP}», plus bas."},
+}
+
+
+def said(lang, element):
+    return CARTOON_WORDS[lang][element["kind"]].format(**element)
+
+
+def scene_alt(lang, number):
+    scene = CARTOON_BODY["scenes"][number - 1]
+    return " ".join([CARTOON_WORDS[lang]["alt"].format(n=number, action=scene["action"]),
+                     *(said(lang, e) for e in scene["elements"])])
+
+
+def use_language(page, lang):
+    page.evaluate("lang => localStorage.setItem('caaartoons.lang', lang)", lang)
+    page.reload()
+    settle(page)
+    assert page.evaluate("document.documentElement.lang") == lang
+
+
+def check_now(page, lang, what):
+    """Nothing uncatalogued, no ⟦missing key⟧ and no axe violation, as the page stands."""
+    page.wait_for_function("() => [...document.images].every(img => img.complete)")
+    assert "⟦" not in page.inner_text("body"), (what, lang)
+    assert uncatalogued(page) == [], (what, lang)
+    assert violations(page) == [], (what, lang)
+
+
+def check_both_widths(page, lang, what):
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        check_now(page, lang, f"{what} at {viewport['width']} px")
+    page.set_viewport_size(DESKTOP)
+
+
+def texts_of(locator):
+    return locator.evaluate_all("nodes => nodes.map(n => n.textContent)")
+
+
+def assert_reads_as_submitted(page, lang):
+    """The transcript, and the alt text of every picture, against the submitted cartoon."""
+    items = page.locator("#transcript-list > li")
+    expect(items).to_have_count(3)
+    for number, scene in enumerate(CARTOON_BODY["scenes"], 1):
+        item = items.nth(number - 1)
+        assert item.locator("h3").text_content() == CARTOON_WORDS[lang]["scene"].format(n=number)
+        assert item.locator(".transcript-action").text_content() == scene["action"]
+        # each caption and balloon in reading order, with who says or thinks it
+        assert texts_of(item.locator(".transcript-line")) == [
+            said(lang, e) for e in scene["elements"]]
+        assert page.locator(f"#scene-{number} .panel-image").get_attribute("alt") == scene_alt(
+            lang, number)
+    assert page.locator(".page-image").count() == 1
+    named = " ".join(CARTOON_WORDS[lang]["alt"].format(n=n, action=s["action"])
+                     for n, s in enumerate(CARTOON_BODY["scenes"], 1))
+    assert page.locator(".page-image").get_attribute("alt") == CARTOON_WORDS[lang]["page"].format(
+        n=1, total=1, scenes=named)
+
+
+def test_the_cartoon_page_in_english_and_french(browser, stack):
+    SHOTS.mkdir(exist_ok=True)
+    context = browser.new_context(locale="en-GB", viewport=DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    sign_in(page, stack, "bilingual-cartoon@example.com")
+    buy_pack(page, stack, "medium")  # 30 credits
+    answer = page.evaluate("body => Api.post('/api/cartoons', body)", CARTOON_BODY)
+    assert answer["balance"] == 30 - 3 - 2 * 4  # three scenes, two references
+    page.goto(stack.url + answer["url"])
+
+    # The cast waits for approval: the pictures, the approve button, the scenes' text editors.
+    expect(page.locator("#cast [data-approve]")).to_be_enabled(timeout=60000)
+    expect(page.locator("#progress-text")).to_contain_text("approve the cast")
+    check_both_widths(page, "en", "cast waiting")
+    use_language(page, "fr")
+    approve = page.locator("#cast [data-approve]")
+    expect(approve).to_have_text("Valider les personnages")
+    expect(page.locator("#cast img").first).to_have_attribute(
+        "alt", f"Ana, image de référence{NBSP}: A tall inventor, green coat.")
+    check_both_widths(page, "fr", "cast waiting")
+    # Redrawing a reference states its cost first, in French too.
+    bruno = page.locator("#cast .cast-card[data-index='1']")
+    bruno.locator("[data-redraw]").click()
+    expect(bruno.locator("[data-cost]")).to_have_text(
+        "Une nouvelle image pour Bruno coûte 4 crédits. S'il est impossible de la dessiner, ils "
+        "vous sont rendus.")
+    expect(bruno.locator("[data-confirm-redraw]")).to_have_text(
+        f"Confirmer{NBSP}: redessiner pour 4 crédits")
+    check_now(page, "fr", "cast redraw form")
+    bruno.locator("button[type=reset]").click()
+
+    approve.click()
+    expect(page.locator("#cast [data-cast-notice]")).to_contain_text("Personnages validés")
+    expect(page.locator("#progress-text")).to_have_text(
+        f"Terminée{NBSP}: 3 scènes sur 1 planche.", timeout=60000)
+    expect(page.locator("#cartoon-meta")).to_have_text(
+        "Ligne claire · 1 crédit par scène · 11 crédits dépensés, nouveaux dessins compris")
+
+    # Drawn: the page view, downloads and share box; on a phone, the reader.
+    for lang in ("fr", "en"):
+        use_language(page, lang)
+        expect(page.locator("#share-create")).to_be_visible()
+        expect(page.locator(".page-image")).to_be_visible()
+        check_both_widths(page, lang, "drawn")
+        page.locator("#transcript-summary").click()  # the transcript, opened
+        expect(page.locator("#transcript-list")).to_be_visible()
+        assert_reads_as_submitted(page, lang)
+        check_both_widths(page, lang, "transcript open")
+    expect(page.locator("#downloads a")).to_have_count(4)  # 1 page, 2 PDFs, 1 CBZ
+    expect(page.locator("#download-pdf")).to_have_text("PDF for A4 paper")
+
+    # The phone reader: each panel's picture says what it shows; the transcript is a link away,
+    # and opening it takes the focus there.
+    use_language(page, "fr")
+    page.set_viewport_size(PHONE)
+    expect(page.locator("#reader")).to_be_visible()
+    expect(page.locator("#reader-count")).to_have_text("1 / 3")
+    expect(page.locator("#reader-image")).to_have_attribute("alt", scene_alt("fr", 1))
+    page.click("#reader-next")
+    expect(page.locator("#reader-image")).to_have_attribute("alt", scene_alt("fr", 2))
+    expect(page.locator("#reader-status")).to_have_text(
+        f"Case 2 sur 3. {scene_alt('fr', 2)}")
+    check_now(page, "fr", "reader on panel 2")
+    expect(page.locator("#transcript")).not_to_have_attribute("open", "")
+    page.click("#reader-transcript")
+    expect(page.locator("#transcript")).to_have_attribute("open", "")
+    expect(page.locator("#transcript-summary")).to_be_focused()
+    check_now(page, "fr", "reader with the transcript open")
+    page.screenshot(path=str(SHOTS / "cartoon-fr-390-transcript.png"), full_page=True)
+    # From the keyboard: the summary closes and opens it.
+    page.keyboard.press("Enter")
+    expect(page.locator("#transcript")).not_to_have_attribute("open", "")
+    page.keyboard.press("Enter")
+    expect(page.locator("#transcript")).to_have_attribute("open", "")
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=str(SHOTS / "cartoon-fr-1280.png"), full_page=True)
+
+    # The redraw dialog, in French: the cost first, confirmed, and the cost shown includes it.
+    page.locator("#scene-2 .redraw").click()
+    dialog = page.locator("dialog.redraw-dialog")
+    expect(dialog.locator(".redraw-cost")).to_have_text(
+        f"Redessiner la scène 2 pour 1 crédit{NBSP}?")
+    expect(dialog.locator(".redraw-confirm")).to_have_text("Redessiner pour 1 crédit")
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        check_now(page, "fr", f"redraw dialog at {viewport['width']} px")
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=str(SHOTS / "cartoon-fr-redraw-dialog.png"))
+    dialog.locator(".redraw-note").fill("Un bouton plus gros.")
+    dialog.locator(".redraw-confirm").click()
+    expect(dialog).to_have_count(0)
+    expect(page.locator("#who-balance")).to_have_text("18 crédits", timeout=15000)
+    versions = page.locator("#scene-2 .versions-strip")
+    expect(versions.locator(".version")).to_have_count(2, timeout=30000)
+    expect(page.locator("#progress-text")).to_have_text(
+        f"Terminée{NBSP}: 3 scènes sur 1 planche.", timeout=30000)
+    expect(page.locator("#cartoon-meta")).to_contain_text(
+        "12 crédits dépensés, nouveaux dessins compris")
+    expect(versions.locator(".version.chosen .badge")).to_have_text("Affichée")
+    check_both_widths(page, "fr", "redrawn, two versions")
+
+    # A scene that could not be drawn (the offline renderer never fails: the API's answer is
+    # altered on its way to the page) says so, with its refund, in both languages.
+    page.route("**/api/cartoons/*", failed_scene)
+    for lang in ("en", "fr"):
+        use_language(page, lang)
+        expect(page.locator("#scene-3")).to_have_attribute("data-state", "failed")
+        check_now(page, lang, "a failed scene")
+    expect(page.locator("#scene-3 .panel-failure")).to_have_text(
+        "Cette scène n'a pas pu être dessinée. 1 crédit rendu.")
+    expect(page.locator("#progress-text")).to_have_text(
+        f"Scènes dessinées{NBSP}: 2 sur 3{NBSP}; 1 n'a pas pu être dessinée et a été remboursée.")
+    expect(page.locator("#transcript-list > li").nth(2).locator("h3")).to_have_text(
+        "Scène 3 (pas dessinée)")
+    page.unroute("**/api/cartoons/*")
+
+    # An address that names no cartoon says so, and where to go.
+    page.goto(stack.url + "/cartoon.html")
+    expect(page.locator("#cartoon-notice")).to_contain_text("Cette adresse ne désigne aucune BD.")
+    expect(page.locator("#cartoon-notice a")).to_have_attribute("href", "/gallery.html")
+    check_now(page, "fr", "no cartoon")
+    assert [e for e in errors if "i18n" in e] == []
+    context.close()
+
+
+def failed_scene(route):
+    """The cartoon as the API sends it, with its third scene failed and refunded."""
+    response = route.fetch()
+    view = response.json()
+    scene = view["scenes"][2]
+    scene.update(state="failed", image=None, reason="We could not draw this scene.",
+                 refunded=1, versions=[])
+    view.update(status="incomplete", pages=[], panels=[], pdf=None, pdf_letter=None, cbz=None,
+                strip=None, progress={**view["progress"], "done": 2, "failed": 1})
+    route.fulfill(response=response, json=view)
