@@ -5,6 +5,15 @@
 // a reader shows one panel at a time, edge to edge, lettered for that width: swipe, the arrow
 // keys or the buttons move between panels. Each scene's texts are edited on its card (free), a
 // scene can be redrawn (for its credits), and the pages, PDFs and CBZ downloaded.
+import { Api } from "./api.js";
+import { Cast } from "./cast.js";
+import { $, el, message, show } from "./dom.js";
+import { I18n } from "./i18n.js";
+import { drawFrame, requireAccount } from "./layout.js";
+import { poll } from "./poll.js";
+import { Redraw } from "./redraw.js";
+import { Share } from "./share.js";
+
 const cartoonId = new URLSearchParams(window.location.search).get("id") || "";
 const STATE_LABELS = {
   queued: () => I18n.t("cartoon.state_queued"), drawing: () => I18n.t("cartoon.state_drawing"),
@@ -27,7 +36,6 @@ const MAX_ELEMENTS = 4; // comic/lettering.py MAX_ELEMENTS
 const STEP = 0.01; // a keyboard move, as a fraction of the panel
 const BIG_STEP = 0.05; // with Shift
 let cartoon = null;
-let timer = null;
 let moving = null; // the handle being moved: {scene, index, part, start, at, tail, handle}
 let pagesShown = ""; // what the page view shows now (pages and geometry), to redraw only on change
 let readerIndex = 0;
@@ -39,11 +47,6 @@ const withoutQuery = (url) => (url || "").split("?")[0];
 const clamp = (value, low, high) => Math.min(high, Math.max(low, value));
 const round4 = (value) => Math.round(value * 10000) / 10000;
 const short = (text) => (text.length > 24 ? `${text.slice(0, 24)}…` : text);
-
-function schedule(seconds) {
-  clearTimeout(timer);
-  timer = setTimeout(load, seconds * 1000);
-}
 
 function noSuchCartoon(text) {
   message($("#cartoon-notice"), text, "error");
@@ -64,15 +67,12 @@ async function load() {
       noSuchCartoon(error.status === 404 ? I18n.t("cartoon.not_yours") : error.message);
       return;
     }
-    message($("#cartoon-notice"), I18n.t("cartoon.lost_touch"), "error");
-    $("#cartoon-notice").dataset.lostTouch = "true";
-    schedule(5);
-    return;
+    throw error; // the loop says so (lostTouch) and comes back
   }
   render();
   const busy = ["drawing", "composing", "cast"].includes(cartoon.status);
   // Presigned links last a few minutes: refresh them before they run out.
-  schedule(busy ? 1.5 : Math.max(30, cartoon.links_expire_in * 0.8));
+  return busy ? 1.5 : Math.max(30, cartoon.links_expire_in * 0.8);
 }
 
 function progressText() {
@@ -113,12 +113,12 @@ function render() {
     delete $("#cartoon-notice").dataset.lostTouch;
     message($("#cartoon-notice"), "");
   }
-  if (window.Cast) window.Cast.render(cartoon, $("#cast"), { onChange: load });
+  Cast.render(cartoon, $("#cast"), { onChange: loop.now });
   renderPages();
   renderDownloads();
   renderReader();
   renderTranscript();
-  if (window.Share) window.Share.render(cartoon, $("#share"), { onChange: load });
+  Share.render(cartoon, $("#share"), { onChange: loop.now });
   cartoon.scenes.forEach(renderScene);
 }
 
@@ -377,7 +377,7 @@ async function finishMove(save) {
     cartoon = await Api.patch(
       `/api/cartoons/${encodeURIComponent(cartoonId)}/scenes/${m.scene}`, { elements });
     render();
-    schedule(1.5);
+    loop.after(1.5);
   } catch (error) {
     $("#pages").classList.remove("recomposing");
     show($("#recomposing"), false);
@@ -535,7 +535,7 @@ function buildPanel(scene) {
         "cartoon.scene_failed"), " ",
       el("strong", {}, I18n.t("cartoon.given_back", { n: scene.refunded || 0 }))));
   }
-  if (window.Redraw) panel.append(Redraw.versions(cartoon, scene, { onDone: load }));
+  panel.append(Redraw.versions(cartoon, scene, { onDone: loop.now }));
   panel.append(textsForm(scene), panelActions(scene),
     el("p", { class: "notice", "data-notice": "", role: "alert", hidden: true }));
   return panel;
@@ -644,7 +644,7 @@ async function saveTexts(event, scene, form) {
     const fresh = $(`#scene-${scene.number} [data-notice]`);
     message(fresh, cartoon.status === "composing"
       ? I18n.t("cartoon.saved_composing") : I18n.t("cartoon.saved"), "ok");
-    if (cartoon.status === "composing" || cartoon.status === "drawing") schedule(1.5);
+    if (cartoon.status === "composing" || cartoon.status === "drawing") loop.after(1.5);
   } catch (error) {
     button.disabled = false;
     const field = error.details && error.details.field;
@@ -681,16 +681,22 @@ function panelActions(scene) {
   if (scene.state === "done" || scene.state === "failed") {
     // Redraw.open states the cost and asks for confirmation before anything is charged.
     actions.append(el("button", { type: "button", class: "button small ghost redraw",
-                                  onclick: () => Redraw.open(cartoon, scene, { onDone: load }) },
+                                  onclick: () => Redraw.open(cartoon, scene, { onDone: loop.now }) },
       I18n.t("cartoon.redraw_button", { n: cartoon.credits_per_scene })));
   }
   return actions;
 }
 
-document.addEventListener("DOMContentLoaded", async () => {
-  document.title = I18n.t("cartoon.title");
-  setUpReader();
-  const me = await requireAccount();
-  if (!me) return;
-  await load();
-});
+// While the drawing goes on it is followed closely; once done, the page only comes back to
+// refresh its presigned links before they run out. Losing touch is said, then retried.
+const loop = poll(load, { retry: 5, onError: lostTouch });
+
+function lostTouch() {
+  message($("#cartoon-notice"), I18n.t("cartoon.lost_touch"), "error");
+  $("#cartoon-notice").dataset.lostTouch = "true";
+}
+
+drawFrame();
+document.title = I18n.t("cartoon.title");
+setUpReader();
+if (await requireAccount()) await loop.now();
