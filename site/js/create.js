@@ -277,17 +277,22 @@ function elementRow(sceneRowNode, element) {
       el("span", { class: "element-tools" },
         el("button", { type: "button", class: "button ghost small icon move-up",
                        "aria-label": I18n.t("create.move_up_label"), title: I18n.t("create.move_up"),
-                       onclick: () => moveElement(item, -1) }, "↑"),
+                       onclick: () => moveElement(item, -1) }, glyph("↑")),
         el("button", { type: "button", class: "button ghost small icon move-down",
                        "aria-label": I18n.t("create.move_down_label"),
                        title: I18n.t("create.move_down"),
-                       onclick: () => moveElement(item, 1) }, "↓"),
+                       onclick: () => moveElement(item, 1) }, glyph("↓")),
         el("button", { type: "button", class: "button ghost small icon remove-element",
                        "aria-label": I18n.t("create.remove_text_label"), title: I18n.t("create.remove"),
-                       onclick: () => { removeElement(item); } }, "✕"))),
+                       onclick: () => { removeElement(item); } }, glyph("✕")))),
     el("textarea", { class: "element-text", id, translate: "no", rows: 2, maxlength: options.limits.text,
                      placeholder: KINDS[kind].placeholder() }, element.text || ""));
   return item;
+}
+
+// A button's arrow or cross: a picture, not words (the button's aria-label says what it does).
+function glyph(symbol) {
+  return el("span", { "aria-hidden": "true", translate: "no" }, symbol);
 }
 
 function moveElement(item, step) {

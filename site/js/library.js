@@ -36,7 +36,7 @@
         ? el("img", { class: "library-image", src: character.thumbnail_url,
                       alt: I18n.t("create.library_picture_alt", { name: character.name }) })
         : el("div", { class: "placeholder" }, I18n.t("create.library_no_picture")),
-      el("h3", { translate: "no" }, character.name),
+      el("h4", { translate: "no" }, character.name),
       el("p", { class: "hint", translate: "no" }, character.description),
       el("div", { class: "actions" }, add, remove));
     add.addEventListener("click", () => {
@@ -76,7 +76,7 @@
       I18n.t("create.library_more"));
     const notice = el("p", { class: "notice", role: "status", hidden: true });
     root.replaceChildren(
-      el("h2", {}, I18n.t("create.library_heading")),
+      el("h3", {}, I18n.t("create.library_heading")),
       el("p", { class: "hint" }, I18n.t("create.library_hint")),
       el("p", { class: "hint", "data-library-empty": "", hidden: true },
         I18n.t("create.library_empty")),

@@ -674,7 +674,7 @@ const STRINGS = {
     "create.draft_idea_label": "Votre idée, en une phrase ou deux",
     "create.draft_placeholder": "Une gardienne de phare se lie d'amitié avec une baleine solitaire pendant une tempête d'hiver.",
     "create.draft_scenes_label": "Scènes (facultatif)",
-    "create.draft_button": "Rédigez-la pour moi",
+    "create.draft_button": "Rédigez-moi un brouillon",
     "create.draft_drafting": "Rédaction…",
     "create.draft_hint": "Nous écrivons un titre, des personnages et chaque scène, que vous modifiez à votre guise. La rédaction est gratuite (jusqu'à {n} brouillons par heure) : vous ne payez qu'au moment du dessin.",
     "create.draft_need_idea": "Tapez d'abord une idée : une phrase suffit.",
