@@ -847,6 +847,8 @@ const CreateForm = {
 window.CreateForm = CreateForm;
 
 document.addEventListener("DOMContentLoaded", async () => {
+  // the <title> in the page's language (the head itself is shared markup, left as it is)
+  document.title = I18n.t("create.page_title");
   me = await requireAccount();
   if (!me) return;
   options = await Api.get("/api/cartoons/options");
@@ -892,6 +894,13 @@ document.addEventListener("DOMContentLoaded", async () => {
   form.addEventListener("input", (event) => {
     if (event.target.classList.contains("scene-action")) tickNamed(event.target.closest(".scene"));
     keepDraft();
+  });
+  // A character named once the actions are written: ticked where an action names it (on
+  // leaving the name, so that a half-typed one never ticks on a word it happens to spell).
+  form.addEventListener("change", (event) => {
+    if (event.target.classList.contains("character-name")) {
+      document.querySelectorAll(".scene").forEach(tickNamed);
+    }
   });
   form.addEventListener("change", keepDraft);
   changed();

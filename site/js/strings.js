@@ -213,6 +213,7 @@ const STRINGS = {
     "error.account_deleted": "This account was deleted.",
 
     // create page
+    "create.page_title": "Create a cartoon · Caaartoons",
     "create.heading": "Create a cartoon",
     "create.lead": "Describe the world, the characters and what happens. We draw every scene with the same faces, then lay the panels out as pages with your captions and speech balloons.",
     "create.title_label": "Title",
@@ -562,6 +563,7 @@ const STRINGS = {
     "error.account_deleted": "Ce compte a été supprimé.",
 
     // create page
+    "create.page_title": "Créer une BD · Caaartoons",
     "create.heading": "Créer une BD",
     "create.lead": "Décrivez l'univers, les personnages et ce qui se passe. Nous dessinons chaque scène avec les mêmes visages, puis mettons les cases en pages avec vos récitatifs et vos bulles.",
     "create.title_label": "Titre",

@@ -120,6 +120,14 @@ def test_who_appears_is_ticked_from_the_keyboard_without_losing_the_focus(page, 
     expect(bram).to_be_focused()
     expect(ada).to_be_checked()
 
+    # A character named after the action that names them is ticked too, once the name is typed.
+    scene.locator(".scene-action").fill("Ada and Cleo look at the sea.")
+    page.click("#add-character")
+    characters.nth(2).locator(".character-name").fill("Cleo")
+    characters.nth(2).locator(".character-name").press("Tab")
+    expect(scene.get_by_label("Cleo", exact=True)).to_be_checked()
+    expect(bram).not_to_be_checked()
+
 
 def test_every_problem_the_page_knows_is_shown_at_once_before_anything_is_sent(page, stack):
     sign_in(page, stack, "rules@example.com")
