@@ -135,7 +135,8 @@ function characterRow(character) {
       el("input", { class: "character-name", maxlength: options.limits.name, required: true,
                     placeholder: I18n.t("create.name_placeholder"), value: character.name || "" })),
     el("label", {}, I18n.t("create.description_label"),
-      el("textarea", { class: "character-description", translate: "no", maxlength: options.limits.description,
+      el("textarea", { class: "character-description", translate: "no",
+                       maxlength: options.limits.description,
                        required: true, rows: 2,
                        placeholder: I18n.t("create.description_placeholder") },
         character.description || "")));
@@ -170,7 +171,8 @@ function sceneRow(scene) {
       el("button", { type: "button", class: "button ghost small remove",
                      onclick: () => { row.remove(); changed(); } }, I18n.t("create.remove"))),
     el("label", {}, I18n.t("create.action_label"),
-      el("textarea", { class: "scene-action", translate: "no", maxlength: options.limits.action, required: true,
+      el("textarea", { class: "scene-action", translate: "no", maxlength: options.limits.action,
+                       required: true,
                        rows: 2, placeholder: I18n.t("create.action_placeholder") },
         (scene && scene.action) || "")),
     el("fieldset", { class: "scene-cast" }, el("legend", {}, I18n.t("create.who_appears"))),
@@ -276,16 +278,19 @@ function elementRow(sceneRowNode, element) {
                        onchange: (event) => { event.target.dataset.key = event.target.value; } })),
       el("span", { class: "element-tools" },
         el("button", { type: "button", class: "button ghost small icon move-up",
-                       "aria-label": I18n.t("create.move_up_label"), title: I18n.t("create.move_up"),
+                       "aria-label": I18n.t("create.move_up_label"),
+                       title: I18n.t("create.move_up"),
                        onclick: () => moveElement(item, -1) }, glyph("↑")),
         el("button", { type: "button", class: "button ghost small icon move-down",
                        "aria-label": I18n.t("create.move_down_label"),
                        title: I18n.t("create.move_down"),
                        onclick: () => moveElement(item, 1) }, glyph("↓")),
         el("button", { type: "button", class: "button ghost small icon remove-element",
-                       "aria-label": I18n.t("create.remove_text_label"), title: I18n.t("create.remove"),
+                       "aria-label": I18n.t("create.remove_text_label"),
+                       title: I18n.t("create.remove"),
                        onclick: () => { removeElement(item); } }, glyph("✕")))),
-    el("textarea", { class: "element-text", id, translate: "no", rows: 2, maxlength: options.limits.text,
+    el("textarea", { class: "element-text", id, translate: "no", rows: 2,
+                     maxlength: options.limits.text,
                      placeholder: KINDS[kind].placeholder() }, element.text || ""));
   return item;
 }
@@ -550,7 +555,9 @@ function ruleProblems() {
     const name = $(".character-name", row);
     check(name, { limit: limits.name });
     const folded = name.value.trim().toLocaleLowerCase();
-    if (folded && seen.has(folded)) out.push({ input: name, text: I18n.t("create.problem_duplicate") });
+    if (folded && seen.has(folded)) {
+      out.push({ input: name, text: I18n.t("create.problem_duplicate") });
+    }
     seen.add(folded);
     check($(".character-description", row), { limit: limits.description });
   });
@@ -855,8 +862,9 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("#style").append(...options.styles.map((s) => named("create.style_", s)),
     el("option", { value: "custom" }, I18n.t("create.style_custom")));
   $("#quality").append(...options.qualities.map((q) => el("option", { value: q.key },
-    I18n.t("create.quality_option", { label: labelOf("create.quality_", q),
-                                      credits: I18n.t("credits.count", { n: q.credits_per_scene }) }))));
+    I18n.t("create.quality_option", {
+      label: labelOf("create.quality_", q),
+      credits: I18n.t("credits.count", { n: q.credits_per_scene }) }))));
   $("#style").addEventListener("change", () => {
     show($("#style-custom"), $("#style").value === "custom");
   });
