@@ -148,14 +148,16 @@ FILLED = {
            "descriptions": ["An old keeper with a white beard and a blue coat.",
                             "A girl with a red hat and a lantern."],
            "actions": ["Lou climbs the stairs of the lighthouse.", "Mia runs along the pier.", ""],
-           "texts": ["Every night, the same climb.", "Time to light the lamp!", "A boat! "],
-           "long": "Heeee" + "e" * 250 + "lp!", "idea": "A lighthouse keeper befriends a lonely whale."},
+           "texts": ["Every night, the same climb.", "Time to light the lamp!", "A boat!"],
+           "long": "Heeee" + "e" * 250 + "lp!",
+           "idea": "A lighthouse keeper befriends a lonely whale."},
     "fr": {"title": "Le phare", "context": "Une côte rocheuse en hiver, la nuit.",
            "names": ["Lou", "Mia"],
            "descriptions": ["Un vieux gardien à barbe blanche, en caban bleu.",
                             "Une fillette au bonnet rouge, une lanterne à la main."],
            "actions": ["Lou monte l'escalier du phare.", "Mia court le long de la jetée.", ""],
-           "texts": ["Chaque nuit, la même montée.", "L'heure d'allumer la lampe !", "Un bateau ! "],
+           "texts": ["Chaque nuit, la même montée.", "L'heure d'allumer la lampe !",
+                     "Un bateau !"],
            "long": "Au secouuu" + "u" * 250 + "rs !",
            "idea": "Un gardien de phare se lie d'amitié avec une baleine solitaire."},
 }
@@ -229,7 +231,8 @@ def test_the_create_page_filled_in_both_languages(browser, stack):
             expect(scenes).to_have_count(3)
             # the lettering check's warning beside the too-long thought balloon
             warning = scenes.nth(1).locator(".field-problem[data-source=check]")
-            expect(warning).to_have_text(re.compile("too long for its panel|trop long pour sa case"))
+            expect(warning).to_have_text(
+                re.compile("too long for its panel|trop long pour sa case"))
             page.click("#create-submit")  # the page's own problems, all at once
             expect(page.locator(".field-problem")).to_have_count(3)
             expect(scenes.nth(2).locator(".scene-action")).to_have_attribute("aria-invalid",
