@@ -20,35 +20,54 @@ let idempotencyKey = null;
 let nextKey = 1;
 const extras = [];
 
-const SIDES = [["left", "Left"], ["centre", "Centre"], ["right", "Right"]];
+// Words come from the catalogue (js/strings.js), asked for when shown, so that they follow
+// the page's language.
+const SIDES = [["left", () => I18n.t("create.side_left")],
+               ["centre", () => I18n.t("create.side_centre")],
+               ["right", () => I18n.t("create.side_right")]];
 const KINDS = {
-  caption: { label: "Caption", add: "Add a caption", placeholder: "Meanwhile, in the attic…" },
-  speech: { label: "Speech balloon", add: "Add a speech balloon", placeholder: "What is this?" },
-  thought: { label: "Thought balloon", add: "Add a thought balloon",
-             placeholder: "I shouldn't touch it…" },
+  caption: { label: () => I18n.t("create.kind_caption"), add: () => I18n.t("create.add_caption"),
+             placeholder: () => I18n.t("create.placeholder_caption") },
+  speech: { label: () => I18n.t("create.kind_speech"), add: () => I18n.t("create.add_speech"),
+            placeholder: () => I18n.t("create.placeholder_speech") },
+  thought: { label: () => I18n.t("create.kind_thought"), add: () => I18n.t("create.add_thought"),
+             placeholder: () => I18n.t("create.placeholder_thought") },
 };
 // The layouts the engine offers (comic/layouts.py), each with a pictogram: cells as
 // [x, y, w, h] on a 40 x 48 page.
 const LAYOUTS = {
-  auto: { label: "Automatic", hint: "Chosen from the number of scenes",
+  auto: { label: () => I18n.t("create.layout_auto"), hint: () => I18n.t("create.layout_auto_hint"),
           cells: [[3, 3, 34, 12], [3, 18, 16, 12], [21, 18, 16, 12], [3, 33, 34, 12]] },
-  strip: { label: "Strip", hint: "A row of up to 4 panels",
+  strip: { label: () => I18n.t("create.layout_strip"),
+           hint: () => I18n.t("create.layout_strip_hint"),
            cells: [[2, 17, 8, 14], [11.3, 17, 8, 14], [20.6, 17, 8, 14], [30, 17, 8, 14]] },
-  grid: { label: "2 × 2 grid", hint: "Four square panels a page",
+  grid: { label: () => I18n.t("create.layout_grid"), hint: () => I18n.t("create.layout_grid_hint"),
           cells: [[3, 6, 16, 16], [21, 6, 16, 16], [3, 26, 16, 16], [21, 26, 16, 16]] },
-  tiers: { label: "Three tiers", hint: "A wide opening panel, then rows of two",
+  tiers: { label: () => I18n.t("create.layout_tiers"),
+           hint: () => I18n.t("create.layout_tiers_hint"),
            cells: [[3, 3, 34, 12], [3, 18, 16, 12], [21, 18, 16, 12], [3, 33, 16, 12],
                    [21, 33, 16, 12]] },
-  webtoon: { label: "Webtoon", hint: "One tall column to scroll on a phone",
+  webtoon: { label: () => I18n.t("create.layout_webtoon"),
+             hint: () => I18n.t("create.layout_webtoon_hint"),
              cells: [[10, 2, 20, 10], [10, 14, 20, 10], [10, 26, 20, 10], [10, 38, 20, 8]] },
 };
+// An API error's code (a refused submission, the lettering check) in plain words, by the field
+// it names; `limit` is that field's length limit when the page knows it.
 const PLAIN = {
-  text_does_not_fit: "This text is too long for its panel: shorten it or split it into two " +
-                     "balloons.",
-  missing_field: "Please fill this in.",
-  too_long: "This is longer than allowed: please shorten it.",
-  duplicate_name: "Two characters have this name: give each a different one.",
-  content_flagged: "Our content check refused this text: please rephrase it. Nothing was charged.",
+  text_does_not_fit: () => I18n.t("create.problem_does_not_fit"),
+  does_not_fit: () => I18n.t("create.problem_does_not_fit"),
+  overlaps: () => I18n.t("create.problem_overlaps"),
+  too_many: () => I18n.t("create.problem_too_many", { n: options.limits.elements }),
+  invalid: () => I18n.t("create.problem_invalid"),
+  missing_field: () => I18n.t("create.problem_missing"),
+  too_short: () => I18n.t("create.problem_missing"),
+  too_long: (limit) => (limit ? I18n.t("create.problem_too_long", { n: limit })
+    : I18n.t("create.problem_too_long_plain")),
+  duplicate_name: () => I18n.t("create.problem_duplicate"),
+  content_flagged: () => I18n.t("create.problem_flagged"),
+  unknown_character: () => I18n.t("create.problem_not_in_cast"),
+  unknown_saved_character: () => I18n.t("create.problem_unknown_saved"),
+  wrong_count: () => I18n.t("create.problem_wrong_count"),
 };
 
 function newKey() {
@@ -56,8 +75,6 @@ function newKey() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
-
-function plural(n, word) { return `${n} ${word}${n === 1 ? "" : "s"}`; }
 
 // --- the layout choice ----------------------------------------------------------------------
 
@@ -88,8 +105,8 @@ function buildLayouts() {
       el("input", { type: "radio", name: "layout", value: key, checked: key === "auto",
                     "aria-describedby": `layout-hint-${key}` }),
       pictogram(layout.cells, key),
-      el("span", { class: "layout-label" }, layout.label),
-      el("span", { class: "layout-hint", id: `layout-hint-${key}` }, layout.hint));
+      el("span", { class: "layout-label" }, layout.label()),
+      el("span", { class: "layout-hint", id: `layout-hint-${key}` }, layout.hint()));
   }));
 }
 
@@ -111,16 +128,17 @@ function characterRow(character) {
   const key = `c${nextKey++}`;
   const row = el("div", { class: "row-card character", "data-key": key },
     el("div", { class: "row-head" },
-      el("strong", { class: "row-title" }, "Character"),
+      el("strong", { class: "row-title" }, I18n.t("create.character_title", { n: "" }).trim()),
       el("button", { type: "button", class: "button ghost small remove",
-                     onclick: () => { row.remove(); changed(); } }, "Remove")),
-    el("label", {}, "Name",
+                     onclick: () => { row.remove(); changed(); } }, I18n.t("create.remove"))),
+    el("label", {}, I18n.t("create.name_label"),
       el("input", { class: "character-name", maxlength: options.limits.name, required: true,
-                    placeholder: "Ada", value: character.name || "" })),
-    el("label", {}, "Description",
-      el("textarea", { class: "character-description", maxlength: options.limits.description,
+                    placeholder: I18n.t("create.name_placeholder"), value: character.name || "" })),
+    el("label", {}, I18n.t("create.description_label"),
+      el("textarea", { class: "character-description", translate: "no",
+                       maxlength: options.limits.description,
                        required: true, rows: 2,
-                       placeholder: "A tall inventor with round glasses and a green coat." },
+                       placeholder: I18n.t("create.description_placeholder") },
         character.description || "")));
   if (character.saved_id) row.dataset.savedId = character.saved_id;
   return row;
@@ -149,19 +167,20 @@ function keyOf(name) {
 function sceneRow(scene) {
   const row = el("div", { class: "row-card scene" },
     el("div", { class: "row-head" },
-      el("strong", { class: "row-title" }, "Scene"),
+      el("strong", { class: "row-title" }, I18n.t("create.scene_title", { n: "" }).trim()),
       el("button", { type: "button", class: "button ghost small remove",
-                     onclick: () => { row.remove(); changed(); } }, "Remove")),
-    el("label", {}, "What happens",
-      el("textarea", { class: "scene-action", maxlength: options.limits.action, required: true,
-                       rows: 2, placeholder: "Ada finds a strange machine in the attic." },
+                     onclick: () => { row.remove(); changed(); } }, I18n.t("create.remove"))),
+    el("label", {}, I18n.t("create.action_label"),
+      el("textarea", { class: "scene-action", translate: "no", maxlength: options.limits.action,
+                       required: true,
+                       rows: 2, placeholder: I18n.t("create.action_placeholder") },
         (scene && scene.action) || "")),
-    el("fieldset", { class: "scene-cast" }, el("legend", {}, "Who appears")),
+    el("fieldset", { class: "scene-cast" }, el("legend", {}, I18n.t("create.who_appears"))),
     el("fieldset", { class: "scene-staging", hidden: true },
-      el("legend", {}, "Where they stand"),
+      el("legend", {}, I18n.t("create.where_they_stand")),
       el("div", { class: "staging-list" })),
     el("fieldset", { class: "scene-elements" },
-      el("legend", {}, "Texts on the panel, in reading order"),
+      el("legend", {}, I18n.t("create.texts_legend")),
       el("ol", { class: "element-list" }),
       el("p", { class: "hint elements-hint" }),
       el("div", { class: "actions element-add" },
@@ -172,7 +191,7 @@ function sceneRow(scene) {
             $(".element-list", row).append(item);
             changed();
             $(".element-text", item).focus();
-          } }, about.add)))));
+          } }, about.add())))));
   row.dataset.cast = JSON.stringify([]);
   row.dataset.staging = JSON.stringify({});
   return row;
@@ -228,7 +247,7 @@ function refreshStaging(row) {
     selects.forEach((select) => {
       const name = nameOf(select.dataset.key);
       select.value = place[select.dataset.key];
-      select.setAttribute("aria-label", `Where ${name} stands`);
+      select.setAttribute("aria-label", I18n.t("create.where_stands", { name }));
       select.previousElementSibling.textContent = name;
     });
     return;
@@ -236,12 +255,12 @@ function refreshStaging(row) {
   $(".staging-list", row).replaceChildren(...keys.map((key) => {
     const name = nameOf(key);
     return el("label", { class: "staging-row" },
-      el("span", { class: "staging-name" }, name),
+      el("span", { class: "staging-name", translate: "no" }, name),
       el("select", { class: "staging-side", "data-key": key,
-                     "aria-label": `Where ${name} stands`,
+                     "aria-label": I18n.t("create.where_stands", { name }),
                      onchange: (event) => moveCharacter(row, key, event.target.value) },
         ...SIDES.map(([side, label]) => el("option", { value: side,
-                                                      selected: place[key] === side }, label))));
+                                                      selected: place[key] === side }, label()))));
   }));
 }
 
@@ -252,23 +271,33 @@ function elementRow(sceneRowNode, element) {
   const id = `text-${nextKey++}`;
   const item = el("li", { class: `element ${kind}`, "data-kind": kind },
     el("div", { class: "element-head" },
-      el("label", { class: "element-kind", for: id }, KINDS[kind].label),
-      kind === "caption" ? null : el("label", { class: "element-speaker-label" }, "said by",
+      el("label", { class: "element-kind", for: id }, KINDS[kind].label()),
+      kind === "caption" ? null : el("label", { class: "element-speaker-label" },
+        I18n.t("create.said_by"),
         el("select", { class: "element-speaker", "data-key": element.speakerKey || "",
                        onchange: (event) => { event.target.dataset.key = event.target.value; } })),
       el("span", { class: "element-tools" },
         el("button", { type: "button", class: "button ghost small icon move-up",
-                       "aria-label": "Move this text up", title: "Move up",
-                       onclick: () => moveElement(item, -1) }, "↑"),
+                       "aria-label": I18n.t("create.move_up_label"),
+                       title: I18n.t("create.move_up"),
+                       onclick: () => moveElement(item, -1) }, glyph("↑")),
         el("button", { type: "button", class: "button ghost small icon move-down",
-                       "aria-label": "Move this text down", title: "Move down",
-                       onclick: () => moveElement(item, 1) }, "↓"),
+                       "aria-label": I18n.t("create.move_down_label"),
+                       title: I18n.t("create.move_down"),
+                       onclick: () => moveElement(item, 1) }, glyph("↓")),
         el("button", { type: "button", class: "button ghost small icon remove-element",
-                       "aria-label": "Remove this text", title: "Remove",
-                       onclick: () => { removeElement(item); } }, "✕"))),
-    el("textarea", { class: "element-text", id, rows: 2, maxlength: options.limits.text,
-                     placeholder: KINDS[kind].placeholder }, element.text || ""));
+                       "aria-label": I18n.t("create.remove_text_label"),
+                       title: I18n.t("create.remove"),
+                       onclick: () => { removeElement(item); } }, glyph("✕")))),
+    el("textarea", { class: "element-text", id, translate: "no", rows: 2,
+                     maxlength: options.limits.text,
+                     placeholder: KINDS[kind].placeholder() }, element.text || ""));
   return item;
+}
+
+// A button's arrow or cross: a picture, not words (the button's aria-label says what it does).
+function glyph(symbol) {
+  return el("span", { "aria-hidden": "true", translate: "no" }, symbol);
 }
 
 function moveElement(item, step) {
@@ -293,9 +322,10 @@ function refreshElements(row, index) {
   const keys = cast(row);
   const items = Array.from(row.querySelectorAll(".element"));
   items.forEach((item, i) => {
-    const label = KINDS[item.dataset.kind].label;
-    $(".element-kind", item).textContent = `${i + 1}. ${label}`;
-    $(".element-text", item).setAttribute("aria-label", `Scene ${index + 1}, text ${i + 1}: ${label}`);
+    const label = KINDS[item.dataset.kind].label();
+    $(".element-kind", item).textContent = I18n.t("create.element_numbered", { n: i + 1, label });
+    $(".element-text", item).setAttribute("aria-label",
+      I18n.t("create.element_aria", { scene: index + 1, n: i + 1, label }));
     $(".move-up", item).disabled = i === 0;
     $(".move-down", item).disabled = i === items.length - 1;
     const speaker = $(".element-speaker", item);
@@ -306,8 +336,9 @@ function refreshElements(row, index) {
         : (!speaker.dataset.key && keys.length === 1 ? keys[0] : "");
       if (wanted) speaker.dataset.key = wanted;
       speaker.replaceChildren(
-        ...(wanted ? [] : [el("option", { value: "" }, "Who says it?")]),
-        ...keys.map((key) => el("option", { value: key, selected: key === wanted }, nameOf(key))));
+        ...(wanted ? [] : [el("option", { value: "" }, I18n.t("create.who_says"))]),
+        ...keys.map((key) => el("option", { value: key, selected: key === wanted, translate: "no" },
+                                nameOf(key))));
       speaker.value = wanted;
     }
   });
@@ -316,8 +347,8 @@ function refreshElements(row, index) {
     button.disabled = full || (button.dataset.kind !== "caption" && !keys.length);
   });
   $(".elements-hint", row).textContent = full
-    ? `A panel holds at most ${options.limits.elements} texts.`
-    : (keys.length ? "" : "Tick who appears to give them a balloon.");
+    ? I18n.t("create.elements_full", { n: options.limits.elements })
+    : (keys.length ? "" : I18n.t("create.tick_first"));
   show($(".elements-hint", row), Boolean($(".elements-hint", row).textContent));
 }
 
@@ -325,7 +356,7 @@ function refreshElements(row, index) {
 function refreshScenes() {
   const named = characters();
   document.querySelectorAll(".scene").forEach((row, index) => {
-    $(".row-title", row).textContent = `Scene ${index + 1}`;
+    $(".row-title", row).textContent = I18n.t("create.scene_title", { n: index + 1 });
     const fieldset = $(".scene-cast", row);
     const known = new Set(named.map((c) => c.key));
     const ticked = new Set(JSON.parse(row.dataset.cast || "[]").filter((k) => known.has(k)));
@@ -339,7 +370,7 @@ function refreshScenes() {
       });
     } else fieldset.querySelectorAll("label").forEach((label) => label.remove());
     if (!same || !named.length) named.forEach(({ key, name }) => {
-      fieldset.append(el("label", { class: "check" },
+      fieldset.append(el("label", { class: "check", translate: "no" },
         el("input", { type: "checkbox", value: key, checked: ticked.has(key),
                       onchange: (event) => {
                         const unticked = new Set(JSON.parse(row.dataset.unticked || "[]"));
@@ -350,7 +381,7 @@ function refreshScenes() {
                       } }),
         ` ${name}`));
     });
-    if (!named.length) fieldset.append(el("label", { class: "hint" }, "Name a character first."));
+    if (!named.length) fieldset.append(el("p", { class: "hint" }, I18n.t("create.name_first")));
     // One whose name is being retyped (blank for a moment) keeps its tick, side and balloons.
     const rows = new Set(Array.from(document.querySelectorAll(".character"), (r) => r.dataset.key));
     const waiting = JSON.parse(row.dataset.cast || "[]").filter((k) => rows.has(k) && !known.has(k));
@@ -364,15 +395,16 @@ function refreshScenes() {
     refreshElements(row, index);
   });
   document.querySelectorAll(".character").forEach((row, index) => {
-    $(".row-title", row).textContent = `Character ${index + 1}`;
+    $(".row-title", row).textContent = I18n.t("create.character_title", { n: index + 1 });
   });
 }
 
 function counts() {
   const characterCount = document.querySelectorAll(".character").length;
   const scenes = document.querySelectorAll(".scene").length;
-  $("#character-count").textContent = `(${characterCount} of ${options.limits.characters})`;
-  $("#scene-count").textContent = `(${scenes} of ${options.limits.scenes})`;
+  $("#character-count").textContent = I18n.t("create.count",
+    { n: characterCount, max: options.limits.characters });
+  $("#scene-count").textContent = I18n.t("create.count", { n: scenes, max: options.limits.scenes });
   $("#add-character").disabled = characterCount >= options.limits.characters;
   $("#add-scene").disabled = scenes >= options.limits.scenes;
   document.querySelectorAll(".character .remove").forEach((b) => { b.disabled = characterCount <= 1; });
@@ -391,16 +423,19 @@ function showCost() {
   const panels = quality.credits_per_scene * scenes;
   const total = panels + each * drawn;
   const balance = me ? me.balance : 0;
-  const references = drawn && each
-    ? ` + ${plural(drawn, "reference picture")} × ${plural(each, "credit")}` : "";
-  $("#cost").textContent = `${plural(scenes, "scene")} × ` +
-    `${plural(quality.credits_per_scene, "credit")}${references} = ${plural(total, "credit")}. ` +
-    `You have ${plural(balance, "credit")}.`;
+  const credits = (n) => I18n.t("credits.count", { n });
+  const vars = { scenes: I18n.t("scenes.count", { n: scenes }),
+                 each: credits(quality.credits_per_scene), total: credits(total),
+                 balance: credits(balance) };
+  $("#cost").textContent = drawn && each
+    ? I18n.t("create.cost_with_references", { ...vars, per_picture: credits(each),
+                                              pictures: I18n.t("create.pictures", { n: drawn }) })
+    : I18n.t("create.cost", vars);
   $("#cost").dataset.total = total;
   const short = total > balance;
   $("#cost").classList.toggle("short", short);
   show($("#buy-credits"), short);
-  $("#create-submit").textContent = `Draw my cartoon (${plural(total, "credit")})`;
+  $("#create-submit").textContent = I18n.t("create.submit_cost", { credits: credits(total) });
 }
 
 function changed() {
@@ -490,11 +525,55 @@ function inputFor(field) {
   return $(classes[name] || "input, textarea", row);
 }
 
+// Never the API's own words here: they name fields as paths ("scenes[2].elements[0].text").
 function plainMessage(error, input) {
   if (error.code === "unknown_character" && input && input.classList.contains("element-speaker")) {
-    return "Pick who says this from the characters in this scene.";
+    return I18n.t("create.problem_speaker_in_scene");
   }
-  return PLAIN[error.code] || error.message;
+  const limit = input && Number(input.getAttribute("maxlength"));
+  return PLAIN[error.code] ? PLAIN[error.code](limit) : I18n.t("create.problem_invalid_field");
+}
+
+// What the page knows without asking: every required field filled, lengths within the limits
+// of /api/cartoons/options, names that differ, and a speaker for each balloon. [{input, text}]
+// of every problem, in the order of the page, so that all are shown at once.
+function ruleProblems() {
+  const out = [];
+  const check = (input, { required = true, limit } = {}) => {
+    const value = input.value.trim();
+    if (required && !value) out.push({ input, text: I18n.t("create.problem_missing") });
+    else if (limit && value.length > limit) {
+      out.push({ input, text: I18n.t("create.problem_too_long", { n: limit }) });
+    }
+  };
+  const limits = options.limits;
+  check($("#title"), { limit: limits.title });
+  check($("#context"), { limit: limits.context });
+  if ($("#style").value === "custom") check($("#style-custom"), { limit: limits.style });
+  const seen = new Set();
+  document.querySelectorAll(".character").forEach((row) => {
+    const name = $(".character-name", row);
+    check(name, { limit: limits.name });
+    const folded = name.value.trim().toLocaleLowerCase();
+    if (folded && seen.has(folded)) {
+      out.push({ input: name, text: I18n.t("create.problem_duplicate") });
+    }
+    seen.add(folded);
+    check($(".character-description", row), { limit: limits.description });
+  });
+  document.querySelectorAll(".scene").forEach((row) => {
+    check($(".scene-action", row), { limit: limits.action });
+    row.querySelectorAll(".element").forEach((item) => {
+      check($(".element-text", item), { limit: limits.text });
+      const speaker = $(".element-speaker", item);
+      if (speaker && !speaker.value) out.push({ input: speaker, text: speakerWanted() });
+    });
+  });
+  return out;
+}
+
+function speakerWanted() {
+  return I18n.t("create.problem_speaker");
 }
 
 // A message under `input` (its element's box for a text), tagged with where it came from so a
@@ -521,14 +600,30 @@ function inputId(input) {
 }
 
 function clearProblems(source) {
-  document.querySelectorAll(`.field-problem[data-source="${source}"]`).forEach((note) => {
-    const input = document.getElementById(note.dataset.for);
-    if (input) {
-      input.removeAttribute("aria-invalid");
-      input.removeAttribute("aria-describedby");
-    }
-    note.remove();
-  });
+  document.querySelectorAll(`.field-problem[data-source="${source}"]`).forEach(clearProblem);
+}
+
+function clearProblem(note) {
+  const input = document.getElementById(note.dataset.for);
+  if (input) {
+    input.removeAttribute("aria-invalid");
+    input.removeAttribute("aria-describedby");
+  }
+  note.remove();
+}
+
+// A style or a quality the API offers, named from the catalogue (or, for one the catalogue does
+// not know yet, as the API names it, marked as the API's words).
+function labelOf(prefix, item) {
+  const key = prefix + item.key.replace(/-/g, "_");
+  return STRINGS[I18n.lang][key] !== undefined ? I18n.t(key) : item.label;
+}
+
+function named(prefix, item) {
+  const key = prefix + item.key.replace(/-/g, "_");
+  const known = STRINGS[I18n.lang][key] !== undefined;
+  return el("option", { value: item.key, "data-external-text": known ? null : "" },
+            known ? I18n.t(key) : item.label);
 }
 
 // Speech and thought balloons without a speaker, said on the page before any request.
@@ -536,10 +631,7 @@ function showMissingSpeakers() {
   clearProblems("speaker");
   document.querySelectorAll(".element-speaker").forEach((select) => {
     const text = $(".element-text", select.closest(".element"));
-    if (!select.value && text.value.trim()) {
-      showProblem(select, "Pick who says this: tick them in “Who appears” first if needed.",
-                  "speaker");
-    }
+    if (!select.value && text.value.trim()) showProblem(select, speakerWanted(), "speaker");
   });
 }
 
@@ -571,7 +663,8 @@ async function runCheck() {
     clearProblems("check");
     for (const problem of answer.problems) {
       const input = inputFor(problem.field);
-      if (input) showProblem(input, problem.message, "check");
+      // worded here from its code: the API's message is English only
+      if (input) showProblem(input, plainMessage(problem, input), "check");
     }
   } catch (error) {
     if (round !== checkRound) return;
@@ -596,6 +689,15 @@ async function submit(event) {
   message(notice, "", "info");
   button.disabled = true;
   idempotencyKey = idempotencyKey || newKey();
+  // Every problem the page can see on its own, all at once, before anything is sent.
+  const problems = ruleProblems();
+  if (problems.length) {
+    problems.forEach(({ input, text }) => showProblem(input, text, "submit"));
+    message(notice, I18n.t("create.fix_fields", { n: problems.length }), "error");
+    problems[0].input.focus();
+    button.disabled = false;
+    return;
+  }
   if (!confirmEmptyScenes()) {
     button.disabled = false;
     return;
@@ -608,9 +710,9 @@ async function submit(event) {
     button.disabled = false;
     // The key stays: if the answer was lost on the way, sending again must not pay twice.
     if (error.status === 402) {
-      const short = error.details ? error.details.shortfall : "";
-      message(notice, `You need ${short} more credit${short === 1 ? "" : "s"} to draw this ` +
-                      "cartoon.", "error");
+      const short = error.details ? Number(error.details.shortfall) : NaN;
+      message(notice, Number.isFinite(short) ? I18n.t("create.shortfall", { n: short })
+        : error.message, "error");
       show($("#buy-credits"), true);
       return;
     }
@@ -618,8 +720,7 @@ async function submit(event) {
     if (input) {
       clearProblems("check");
       showProblem(input, plainMessage(error, input), "submit");
-      message(notice, "Please fix the field marked in red, then draw again. Nothing was charged.",
-              "error");
+      message(notice, I18n.t("create.fix_fields", { n: 1 }), "error");
       input.focus();
     } else {
       message(notice, error.message, "error");
@@ -650,7 +751,7 @@ function restoreDraft() {
     $("#quality").value = kept.quality;
     showCost();
   }
-  message($("#create-notice"), "Your unfinished cartoon is back, as you left it.", "info");
+  message($("#create-notice"), I18n.t("create.restored"), "info");
 }
 
 function forgetDraft() {
@@ -683,9 +784,9 @@ function confirmEmptyScenes() {
   const empty = Array.from(document.querySelectorAll(".scene"))
     .map((row, i) => (cast(row).length ? null : i + 1)).filter(Boolean);
   if (!empty.length) return true;
-  const which = empty.length === 1 ? `Scene ${empty[0]} has` : `Scenes ${empty.join(", ")} have`;
-  return window.confirm(`${which} nobody in it: it will be drawn as a backdrop, and charged. ` +
-                        "Draw it anyway?");
+  const list = new Intl.ListFormat(I18n.locale, { type: "conjunction" })
+    .format(empty.map(String));
+  return window.confirm(I18n.t("create.empty_scenes", { n: empty.length, list }));
 }
 
 // --- filling the form from outside --------------------------------------------------------------
@@ -753,19 +854,22 @@ const CreateForm = {
 window.CreateForm = CreateForm;
 
 document.addEventListener("DOMContentLoaded", async () => {
+  // the <title> in the page's language (the head itself is shared markup, left as it is)
+  document.title = I18n.t("create.page_title");
   me = await requireAccount();
   if (!me) return;
   options = await Api.get("/api/cartoons/options");
-  $("#style").append(...options.styles.map((s) => el("option", { value: s.key }, s.label)),
-    el("option", { value: "custom" }, "Something else…"));
+  $("#style").append(...options.styles.map((s) => named("create.style_", s)),
+    el("option", { value: "custom" }, I18n.t("create.style_custom")));
   $("#quality").append(...options.qualities.map((q) => el("option", { value: q.key },
-    `${q.label} (${plural(q.credits_per_scene, "credit")} a scene)`)));
+    I18n.t("create.quality_option", {
+      label: labelOf("create.quality_", q),
+      credits: I18n.t("credits.count", { n: q.credits_per_scene }) }))));
   $("#style").addEventListener("change", () => {
     show($("#style-custom"), $("#style").value === "custom");
   });
   buildLayouts();
-  $("#layout-hint").textContent = `Up to ${options.limits.scenes} scenes, laid out over as ` +
-    "many pages as they need.";
+  $("#layout-hint").textContent = I18n.t("create.layout_hint", { n: options.limits.scenes });
   $("#character-list").append(characterRow());
   $("#scene-list").append(sceneRow());
   $("#add-character").addEventListener("click", () => {
@@ -783,9 +887,10 @@ document.addEventListener("DOMContentLoaded", async () => {
     const target = event.target;
     idempotencyKey = null;
     if (target.classList.contains("character-name")) refreshScenes();
+    // what is retyped loses its own mark; the others stay until they are fixed too
     const own = document.querySelector(
       `.field-problem[data-source="submit"][data-for="${CSS.escape(target.id || "")}"]`);
-    if (own) clearProblems("submit");
+    if (own) clearProblem(own);
     if (target.closest(".scene") || target.name === "layout") scheduleCheck();
   });
   form.addEventListener("change", (event) => {
@@ -797,6 +902,13 @@ document.addEventListener("DOMContentLoaded", async () => {
   form.addEventListener("input", (event) => {
     if (event.target.classList.contains("scene-action")) tickNamed(event.target.closest(".scene"));
     keepDraft();
+  });
+  // A character named once the actions are written: ticked where an action names it (on
+  // leaving the name, so that a half-typed one never ticks on a word it happens to spell).
+  form.addEventListener("change", (event) => {
+    if (event.target.classList.contains("character-name")) {
+      document.querySelectorAll(".scene").forEach(tickNamed);
+    }
   });
   form.addEventListener("change", keepDraft);
   changed();

@@ -5,28 +5,27 @@
 (() => {
   const MAX_IDEA = 1000;
   const MAX_SCENES = 12;
+  const PER_HOUR = 20;
 
   function render(root) {
     const idea = el("textarea", { id: "draft-idea", maxlength: MAX_IDEA, rows: 3,
-      placeholder: "A lighthouse keeper befriends a lonely whale during a winter storm.",
+      placeholder: I18n.t("create.draft_placeholder"),
       "aria-describedby": "draft-notice draft-hint" });
     const scenes = el("input", { id: "draft-scenes", type: "number", min: 1, max: MAX_SCENES,
       inputmode: "numeric", placeholder: "4–6" });
     const button = el("button", { type: "button", id: "draft-button", class: "button" },
-      "Draft it for me");
+      I18n.t("create.draft_button"));
     const notice = el("p", { id: "draft-notice", class: "notice", role: "alert", hidden: true });
     root.replaceChildren(el("section", { class: "card stack draft-tools" },
-      el("h2", {}, "Start from an idea"),
-      el("label", { for: "draft-idea" }, "Your idea, in a sentence or two"),
+      el("h2", {}, I18n.t("create.draft_heading")),
+      el("label", { for: "draft-idea" }, I18n.t("create.draft_idea_label")),
       idea,
       notice,
       el("div", { class: "draft-row" },
-        el("label", { for: "draft-scenes" }, "Scenes (optional)"),
+        el("label", { for: "draft-scenes" }, I18n.t("create.draft_scenes_label")),
         scenes,
         button),
-      el("p", { class: "hint", id: "draft-hint" },
-        "We write a title, a cast and every scene for you to change as you like. Drafting is " +
-        "free (up to 20 drafts an hour); you only pay when you draw.")));
+      el("p", { class: "hint", id: "draft-hint" }, I18n.t("create.draft_hint", { n: PER_HOUR }))));
     button.addEventListener("click", () => ask(idea, scenes, button, notice));
     idea.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) ask(idea, scenes, button, notice);
@@ -38,16 +37,16 @@
     scenes.removeAttribute("aria-invalid");
     const text = idea.value.trim();
     if (!text) {
-      message(notice, "Type an idea first: one sentence is enough.", "error");
+      message(notice, I18n.t("create.draft_need_idea"), "error");
       idea.setAttribute("aria-invalid", "true");
       idea.focus();
       return;
     }
-    const body = { idea: text, language: (document.documentElement.lang || "en").slice(0, 35) };
+    const body = { idea: text, language: I18n.lang };
     if (scenes.value) {
       const count = Number(scenes.value);
       if (!Number.isInteger(count) || count < 1 || count > MAX_SCENES) {
-        message(notice, `Choose between 1 and ${MAX_SCENES} scenes, or leave it empty.`, "error");
+        message(notice, I18n.t("create.draft_scenes_range", { max: MAX_SCENES }), "error");
         scenes.setAttribute("aria-invalid", "true");
         scenes.focus();
         return;
@@ -55,20 +54,21 @@
       body.scenes = count;
     }
     button.disabled = true;
-    button.textContent = "Drafting…";
-    message(notice, "Writing your draft: this takes a few seconds.", "info");
+    button.textContent = I18n.t("create.draft_drafting");
+    message(notice, I18n.t("create.draft_writing"), "info");
     try {
       const draft = await Api.post("/api/cartoons/draft", body);
       fill(draft);
-      message(notice, `Drafted: ${draft.characters.length} characters and ` +
-        `${draft.scenes.length} scenes. Change anything you like below, then draw it.`, "ok");
+      message(notice, I18n.t("create.draft_done", {
+        characters: I18n.t("create.characters_count", { n: draft.characters.length }),
+        scenes: I18n.t("scenes.count", { n: draft.scenes.length }) }), "ok");
       const title = document.getElementById("title");
       if (title) title.scrollIntoView({ behavior: "smooth", block: "center" });
     } catch (error) {
       let text = error.message;
       if (error.status === 429 && error.retryAfter) {
         const minutes = Math.max(1, Math.ceil(Number(error.retryAfter) / 60));
-        text += ` You can draft again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+        text = `${text} ${I18n.t("create.draft_again_in", { n: minutes })}`;
       }
       message(notice, text, "error");
       const field = error.details && error.details.field;
@@ -76,7 +76,7 @@
       else if (!field || field === "idea") idea.setAttribute("aria-invalid", "true");
     } finally {
       button.disabled = false;
-      button.textContent = "Draft it for me";
+      button.textContent = I18n.t("create.draft_button");
     }
   }
 

@@ -27,40 +27,41 @@
   }
 
   function card(character, notice) {
-    const add = el("button", { type: "button", class: "button small", "data-add": "" }, "Add to this cartoon");
+    const add = el("button", { type: "button", class: "button small", "data-add": "" },
+      I18n.t("create.library_add"));
     const remove = el("button", { type: "button", class: "button small ghost", "data-remove": "" },
-      "Delete from library");
+      I18n.t("create.library_delete"));
     const item = el("article", { class: "library-card", "data-saved-id": character.id },
       character.thumbnail_url
         ? el("img", { class: "library-image", src: character.thumbnail_url,
-                      alt: `Saved reference picture of ${character.name}` })
-        : el("div", { class: "placeholder" }, "No picture"),
-      el("h3", {}, character.name),
-      el("p", { class: "hint" }, character.description),
+                      alt: I18n.t("create.library_picture_alt", { name: character.name }) })
+        : el("div", { class: "placeholder" }, I18n.t("create.library_no_picture")),
+      el("h4", { translate: "no" }, character.name),
+      el("p", { class: "hint", translate: "no" }, character.description),
       el("div", { class: "actions" }, add, remove));
     add.addEventListener("click", () => {
       const target = form();
       if (!target || !target.addCharacter) {
-        message(notice, "The form is not ready yet; try again in a moment.", "error");
+        message(notice, I18n.t("create.library_not_ready"), "error");
         return;
       }
       target.addCharacter({ name: character.name, description: character.description,
                             saved_id: character.id });
       add.disabled = true;
-      add.textContent = "Added";
-      message(notice, `${character.name} was added: their saved picture is reused, for no credits.`, "ok");
+      add.textContent = I18n.t("create.library_added");
+      message(notice, I18n.t("create.library_added_notice", { name: character.name }), "ok");
     });
     remove.addEventListener("click", async () => {
       if (remove.dataset.armed !== "1") {
         remove.dataset.armed = "1";
-        remove.textContent = `Really delete ${character.name}?`;
+        remove.textContent = I18n.t("create.library_really_delete", { name: character.name });
         return;
       }
       remove.disabled = true;
       try {
         await Api.del(`/api/characters/${encodeURIComponent(character.id)}`);
         item.remove();
-        message(notice, `${character.name} was deleted from your library.`, "ok");
+        message(notice, I18n.t("create.library_deleted", { name: character.name }), "ok");
       } catch (error) {
         message(notice, error.message, "error");
         remove.disabled = false;
@@ -71,13 +72,14 @@
 
   function mountPicker(root) {
     const list = el("div", { class: "library-list" });
-    const more = el("button", { type: "button", class: "button small ghost", hidden: true }, "Show more");
+    const more = el("button", { type: "button", class: "button small ghost", hidden: true },
+      I18n.t("create.library_more"));
     const notice = el("p", { class: "notice", role: "status", hidden: true });
     root.replaceChildren(
-      el("h2", {}, "From your library"),
-      el("p", { class: "hint" }, "Characters you saved keep their picture: adding one costs nothing."),
+      el("h3", {}, I18n.t("create.library_heading")),
+      el("p", { class: "hint" }, I18n.t("create.library_hint")),
       el("p", { class: "hint", "data-library-empty": "", hidden: true },
-        "Your library is empty. On a cartoon's page, “Save to my library” keeps a character for later."),
+        I18n.t("create.library_empty")),
       list, more, notice);
     more.addEventListener("click", () => loadPage(list, more, notice));
     loadPage(list, more, notice);
@@ -88,9 +90,9 @@
     const approve = el("input", { type: "radio", name, value: "approve", checked: true });
     const atOnce = el("input", { type: "radio", name, value: "at-once" });
     root.replaceChildren(el("fieldset", { class: "stack cast-choice" },
-      el("legend", {}, "The characters' pictures"),
-      el("label", {}, approve, " Approve the cast before the scenes are drawn"),
-      el("label", {}, atOnce, " Draw everything at once")));
+      el("legend", {}, I18n.t("create.cast_legend")),
+      el("label", {}, approve, " ", I18n.t("create.cast_approve")),
+      el("label", {}, atOnce, " ", I18n.t("create.cast_at_once"))));
     const register = () => {
       const target = form();
       if (target && target.registerExtra) {

@@ -90,3 +90,81 @@ def test_a_long_unbroken_title_never_widens_the_page(page, stack):
     page.goto(stack.url + "/gallery.html")
     expect(page.locator(".gallery-card")).to_have_count(1)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_who_appears_is_ticked_from_the_keyboard_without_losing_the_focus(page, stack):
+    sign_in(page, stack, "ticker@example.com")
+    page.goto(stack.url + "/create.html")
+    characters = page.locator(".character")
+    characters.nth(0).locator(".character-name").fill("Ada")
+    page.click("#add-character")
+    characters.nth(1).locator(".character-name").fill("Bram")
+    scene = page.locator(".scene").first
+    ada, bram = scene.get_by_label("Ada", exact=True), scene.get_by_label("Bram", exact=True)
+    ada.focus()
+    page.keyboard.press("Space")
+    expect(ada).to_be_checked()
+    expect(ada).to_be_focused()  # not dropped to the page's body
+    page.keyboard.press("Tab")
+    expect(bram).to_be_focused()
+    page.keyboard.press("Space")
+    expect(bram).to_be_checked()
+    expect(ada).to_be_checked()  # Tab then Space never unticks the box before
+    expect(bram).to_be_focused()
+    # The staging that appears with them can be set from the keyboard too.
+    page.keyboard.press("Tab")
+    expect(scene.get_by_label("Where Ada stands")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Space")
+    expect(bram).not_to_be_checked()
+    expect(bram).to_be_focused()
+    expect(ada).to_be_checked()
+
+    # A character named after the action that names them is ticked too, once the name is typed.
+    scene.locator(".scene-action").fill("Ada and Cleo look at the sea.")
+    page.click("#add-character")
+    characters.nth(2).locator(".character-name").fill("Cleo")
+    characters.nth(2).locator(".character-name").press("Tab")
+    expect(scene.get_by_label("Cleo", exact=True)).to_be_checked()
+    expect(bram).not_to_be_checked()
+
+
+def test_every_problem_the_page_knows_is_shown_at_once_before_anything_is_sent(page, stack):
+    sign_in(page, stack, "rules@example.com")
+    buy_pack(page, stack, "small")
+    page.goto(stack.url + "/create.html")
+    sent = []
+    page.on("request", lambda request: sent.append(request.url)
+            if request.method == "POST" and request.url.endswith("/api/cartoons") else None)
+    characters = page.locator(".character")
+    characters.nth(0).locator(".character-name").fill("Ada")
+    page.click("#add-character")
+    characters.nth(1).locator(".character-name").fill("ada")  # the same name, another case
+    characters.nth(1).locator(".character-description").fill("A grey cat.")
+    scene = page.locator(".scene").first
+    scene.locator(".scene-action").fill("Ada looks up.")
+    scene.locator(".element-add button[data-kind=caption]").click()  # left empty
+    page.click("#create-submit")
+
+    problems = {
+        "#title": "Please fill this in.",
+        "#context": "Please fill this in.",
+        ".character:nth-child(1) .character-description": "Please fill this in.",
+        ".character:nth-child(2) .character-name":
+            "Two characters have this name: give each a different one.",
+        ".scene .element-text": "Please fill this in.",
+    }
+    for selector, words in problems.items():
+        field = page.locator(selector)
+        expect(field).to_have_attribute("aria-invalid", "true")
+        expect(page.locator(f"#{field.get_attribute('id')}-problem")).to_have_text(words)
+    expect(page.locator(".field-problem")).to_have_count(len(problems))
+    expect(page.locator("#create-notice")).to_have_text(
+        "Please fix the 5 fields marked in red, then draw again. Nothing was charged.")
+    expect(page.locator("#title")).to_be_focused()  # the first of them
+    assert sent == []  # no round trip: the page knew the rules (lengths from the options)
+
+    # Each mark goes as its own field is fixed; the others stay.
+    page.fill("#title", "The attic")
+    expect(page.locator("#title-problem")).to_have_count(0)
+    expect(page.locator(".field-problem")).to_have_count(len(problems) - 1)

@@ -70,3 +70,21 @@ def test_every_script_parses():
         checked = subprocess.run(["node", f"--input-type={kind}", "--check"],
                                  input=script.read_text(), capture_output=True, text=True)
         assert checked.returncode == 0, (script.name, kind, checked.stderr[-400:])
+
+
+def test_the_create_page_names_every_style_quality_layout_and_problem_the_api_has():
+    """create.js asks for these keys by the API's own names (`create.style_<key>`…), so the
+    catalogue must follow when the API grows one."""
+    from chalicelib.cartoons import specs
+    from chalicelib.core.settings import get_settings
+
+    strings = catalogue()
+    wanted = {f"create.style_{key.replace('-', '_')}" for key, _, _ in specs.STYLE_PRESETS}
+    wanted |= {f"create.quality_{key}" for key in get_settings().quality_credits}
+    wanted |= {f"create.layout_{key}" for key in specs.LAYOUTS}
+    wanted |= {f"create.layout_{key}_hint" for key in specs.LAYOUTS}
+    create_js = (SITE / "js" / "create.js").read_text()
+    for code in specs.PLAIN_PROBLEMS:  # the lettering check's codes, worded by the page
+        assert re.search(rf"\b{code}: \(", create_js), code
+    for lang in ("en", "fr"):
+        assert sorted(wanted - set(strings[lang])) == [], lang
