@@ -697,6 +697,5 @@ function lostTouch() {
 }
 
 drawFrame();
-document.title = I18n.t("cartoon.title");
 setUpReader();
 if (await requireAccount()) await loop.now();

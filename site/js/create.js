@@ -7,13 +7,20 @@
 // Characters are known by a key of their row, not by their name: renaming one keeps it ticked in
 // its scenes, on its side and as the speaker of its balloons. The body names them as typed.
 //
-// window.CreateForm lets other scripts of this page fill and extend the form:
+// CreateForm lets the page's other modules (draft.js, library.js) fill and extend the form:
 //   ready                  a Promise, resolved once the form is built
 //   fill(draft)            replaces the form with a POST /api/cartoons body
 //   addCharacter({name, description, saved_id})  a character row (reusing an empty one)
 //   registerExtra(fn)      fn() returns an object merged into the body sent
 //   changed()              call after changing what an extra returns: re-quotes, re-checks
 //   current()              the body as it would be sent now
+import { Api } from "./api.js";
+import { $, el, message, show } from "./dom.js";
+import { mountDraft } from "./draft.js";
+import { I18n } from "./i18n.js";
+import { drawFrame, requireAccount } from "./layout.js";
+import { mountLibrary } from "./library.js";
+
 let options = null;
 let me = null;
 let idempotencyKey = null;
@@ -616,12 +623,12 @@ function clearProblem(note) {
 // not know yet, as the API names it, marked as the API's words).
 function labelOf(prefix, item) {
   const key = prefix + item.key.replace(/-/g, "_");
-  return STRINGS[I18n.lang][key] !== undefined ? I18n.t(key) : item.label;
+  return I18n.has(key) ? I18n.t(key) : item.label;
 }
 
 function named(prefix, item) {
   const key = prefix + item.key.replace(/-/g, "_");
-  const known = STRINGS[I18n.lang][key] !== undefined;
+  const known = I18n.has(key);
   return el("option", { value: item.key, "data-external-text": known ? null : "" },
             known ? I18n.t(key) : item.label);
 }
@@ -851,13 +858,14 @@ const CreateForm = {
   changed: () => { if (options) changed(); },
   current: () => (options ? collect() : null),
 };
+// The browser tests fill the form through it, as the draft does.
 window.CreateForm = CreateForm;
 
-document.addEventListener("DOMContentLoaded", async () => {
-  // the <title> in the page's language (the head itself is shared markup, left as it is)
-  document.title = I18n.t("create.page_title");
+async function start() {
   me = await requireAccount();
   if (!me) return;
+  mountDraft(CreateForm);
+  mountLibrary(CreateForm);
   options = await Api.get("/api/cartoons/options");
   $("#style").append(...options.styles.map((s) => named("create.style_", s)),
     el("option", { value: "custom" }, I18n.t("create.style_custom")));
@@ -913,6 +921,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   form.addEventListener("change", keepDraft);
   changed();
   restoreDraft();
-  whenReady.resolve(window.CreateForm);
-  document.dispatchEvent(new CustomEvent("createform:ready"));
-});
+  whenReady.resolve(CreateForm);
+}
+
+drawFrame();
+await start();

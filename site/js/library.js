@@ -1,114 +1,102 @@
 // The character library on the create page: a picker (in <div id="library-picker">) listing
 // the characters saved to the account, with their pictures, each added to the cartoon through
-// window.CreateForm.addCharacter({name, description, saved_id}) (reused: not drawn again and
+// CreateForm.addCharacter({name, description, saved_id}) (reused: not drawn again and
 // not charged); and, in <div id="cast-choice">, whether to approve the cast before the scenes
-// are drawn, sent with the submission through window.CreateForm.registerExtra.
-(() => {
-  let next = null;
+// are drawn, sent with the submission through CreateForm.registerExtra.
+import { Api } from "./api.js";
+import { $, el, message } from "./dom.js";
+import { I18n } from "./i18n.js";
 
-  function form() { return window.CreateForm || null; }
+let next = null;
+let form = null; // create.js's CreateForm, given to mountLibrary
 
-  async function loadPage(list, more, notice) {
-    more.disabled = true;
-    try {
-      const query = next ? `?cursor=${encodeURIComponent(next)}` : "";
-      const page = await Api.get(`/api/characters${query}`);
-      page.characters.forEach((c) => list.append(card(c, notice)));
-      next = page.next_cursor;
-      more.hidden = !next;
-      const empty = !list.children.length;
-      $("[data-library-empty]", list.parentElement).hidden = !empty;
-    } catch (error) {
-      if (error.status === 401) { list.parentElement.hidden = true; return; }
-      message(notice, error.message, "error");
-    } finally {
-      more.disabled = false;
-    }
+async function loadPage(list, more, notice) {
+  more.disabled = true;
+  try {
+    const query = next ? `?cursor=${encodeURIComponent(next)}` : "";
+    const page = await Api.get(`/api/characters${query}`);
+    page.characters.forEach((c) => list.append(card(c, notice)));
+    next = page.next_cursor;
+    more.hidden = !next;
+    const empty = !list.children.length;
+    $("[data-library-empty]", list.parentElement).hidden = !empty;
+  } catch (error) {
+    if (error.status === 401) { list.parentElement.hidden = true; return; }
+    message(notice, error.message, "error");
+  } finally {
+    more.disabled = false;
   }
+}
 
-  function card(character, notice) {
-    const add = el("button", { type: "button", class: "button small", "data-add": "" },
-      I18n.t("create.library_add"));
-    const remove = el("button", { type: "button", class: "button small ghost", "data-remove": "" },
-      I18n.t("create.library_delete"));
-    const item = el("article", { class: "library-card", "data-saved-id": character.id },
-      character.thumbnail_url
-        ? el("img", { class: "library-image", src: character.thumbnail_url,
-                      alt: I18n.t("create.library_picture_alt", { name: character.name }) })
-        : el("div", { class: "placeholder" }, I18n.t("create.library_no_picture")),
-      el("h4", { translate: "no" }, character.name),
-      el("p", { class: "hint", translate: "no" }, character.description),
-      el("div", { class: "actions" }, add, remove));
-    add.addEventListener("click", () => {
-      const target = form();
-      if (!target || !target.addCharacter) {
-        message(notice, I18n.t("create.library_not_ready"), "error");
-        return;
-      }
-      target.addCharacter({ name: character.name, description: character.description,
-                            saved_id: character.id });
-      add.disabled = true;
-      add.textContent = I18n.t("create.library_added");
-      message(notice, I18n.t("create.library_added_notice", { name: character.name }), "ok");
-    });
-    remove.addEventListener("click", async () => {
-      if (remove.dataset.armed !== "1") {
-        remove.dataset.armed = "1";
-        remove.textContent = I18n.t("create.library_really_delete", { name: character.name });
-        return;
-      }
-      remove.disabled = true;
-      try {
-        await Api.del(`/api/characters/${encodeURIComponent(character.id)}`);
-        item.remove();
-        message(notice, I18n.t("create.library_deleted", { name: character.name }), "ok");
-      } catch (error) {
-        message(notice, error.message, "error");
-        remove.disabled = false;
-      }
-    });
-    return item;
-  }
-
-  function mountPicker(root) {
-    const list = el("div", { class: "library-list" });
-    const more = el("button", { type: "button", class: "button small ghost", hidden: true },
-      I18n.t("create.library_more"));
-    const notice = el("p", { class: "notice", role: "status", hidden: true });
-    root.replaceChildren(
-      el("h3", {}, I18n.t("create.library_heading")),
-      el("p", { class: "hint" }, I18n.t("create.library_hint")),
-      el("p", { class: "hint", "data-library-empty": "", hidden: true },
-        I18n.t("create.library_empty")),
-      list, more, notice);
-    more.addEventListener("click", () => loadPage(list, more, notice));
-    loadPage(list, more, notice);
-  }
-
-  function mountChoice(root) {
-    const name = "cast-choice";
-    const approve = el("input", { type: "radio", name, value: "approve", checked: true });
-    const atOnce = el("input", { type: "radio", name, value: "at-once" });
-    root.replaceChildren(el("fieldset", { class: "stack cast-choice" },
-      el("legend", {}, I18n.t("create.cast_legend")),
-      el("label", {}, approve, " ", I18n.t("create.cast_approve")),
-      el("label", {}, atOnce, " ", I18n.t("create.cast_at_once"))));
-    const register = () => {
-      const target = form();
-      if (target && target.registerExtra) {
-        target.registerExtra(() => ({ approve_cast: approve.checked }));
-        return true;
-      }
-      return false;
-    };
-    if (!register()) document.addEventListener("createform:ready", register, { once: true });
-  }
-
-  window.Library = { mountPicker, mountChoice };
-  document.addEventListener("DOMContentLoaded", () => {
-    const picker = document.getElementById("library-picker");
-    const choice = document.getElementById("cast-choice");
-    if (picker) mountPicker(picker);
-    if (choice) mountChoice(choice);
+function card(character, notice) {
+  const add = el("button", { type: "button", class: "button small", "data-add": "" },
+    I18n.t("create.library_add"));
+  const remove = el("button", { type: "button", class: "button small ghost", "data-remove": "" },
+    I18n.t("create.library_delete"));
+  const item = el("article", { class: "library-card", "data-saved-id": character.id },
+    character.thumbnail_url
+      ? el("img", { class: "library-image", src: character.thumbnail_url,
+                    alt: I18n.t("create.library_picture_alt", { name: character.name }) })
+      : el("div", { class: "placeholder" }, I18n.t("create.library_no_picture")),
+    el("h4", { translate: "no" }, character.name),
+    el("p", { class: "hint", translate: "no" }, character.description),
+    el("div", { class: "actions" }, add, remove));
+  add.addEventListener("click", () => {
+    form.addCharacter({ name: character.name, description: character.description,
+                      saved_id: character.id });
+    add.disabled = true;
+    add.textContent = I18n.t("create.library_added");
+    message(notice, I18n.t("create.library_added_notice", { name: character.name }), "ok");
   });
-})();
+  remove.addEventListener("click", async () => {
+    if (remove.dataset.armed !== "1") {
+      remove.dataset.armed = "1";
+      remove.textContent = I18n.t("create.library_really_delete", { name: character.name });
+      return;
+    }
+    remove.disabled = true;
+    try {
+      await Api.del(`/api/characters/${encodeURIComponent(character.id)}`);
+      item.remove();
+      message(notice, I18n.t("create.library_deleted", { name: character.name }), "ok");
+    } catch (error) {
+      message(notice, error.message, "error");
+      remove.disabled = false;
+    }
+  });
+  return item;
+}
+
+function mountPicker(root) {
+  const list = el("div", { class: "library-list" });
+  const more = el("button", { type: "button", class: "button small ghost", hidden: true },
+    I18n.t("create.library_more"));
+  const notice = el("p", { class: "notice", role: "status", hidden: true });
+  root.replaceChildren(
+    el("h3", {}, I18n.t("create.library_heading")),
+    el("p", { class: "hint" }, I18n.t("create.library_hint")),
+    el("p", { class: "hint", "data-library-empty": "", hidden: true },
+      I18n.t("create.library_empty")),
+    list, more, notice);
+  more.addEventListener("click", () => loadPage(list, more, notice));
+  loadPage(list, more, notice);
+}
+
+function mountChoice(root) {
+  const name = "cast-choice";
+  const approve = el("input", { type: "radio", name, value: "approve", checked: true });
+  const atOnce = el("input", { type: "radio", name, value: "at-once" });
+  root.replaceChildren(el("fieldset", { class: "stack cast-choice" },
+    el("legend", {}, I18n.t("create.cast_legend")),
+    el("label", {}, approve, " ", I18n.t("create.cast_approve")),
+    el("label", {}, atOnce, " ", I18n.t("create.cast_at_once"))));
+  form.registerExtra(() => ({ approve_cast: approve.checked }));
+}
+
+export function mountLibrary(createForm) {
+  form = createForm;
+  const picker = document.getElementById("library-picker");
+  const choice = document.getElementById("cast-choice");
+  if (picker) mountPicker(picker);
+  if (choice) mountChoice(choice);
+}

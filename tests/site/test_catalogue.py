@@ -55,21 +55,12 @@ def test_every_key_the_pages_use_is_in_the_catalogue():
     assert missing == []
 
 
-def classic_scripts():
-    """The scripts a page still loads the classic way (<script src defer>, not type=module)."""
-    return {name for page in SITE.glob("*.html")
-            for name in re.findall(r'<script src="/js/([\w-]+\.js)" defer>', page.read_text())}
-
-
 def test_every_script_parses():
-    """Each file parsed as the browser loads it: an ES module (import/export, strict), or one of
-    the classic scripts not converted yet (tests/site/test_structure.py keeps that list)."""
-    classic = classic_scripts()
+    """Each file parsed as the browser loads it: an ES module (import/export, strict)."""
     for script in sorted((SITE / "js").glob("*.js")):
-        kind = "commonjs" if script.name in classic else "module"
-        checked = subprocess.run(["node", f"--input-type={kind}", "--check"],
+        checked = subprocess.run(["node", "--input-type=module", "--check"],
                                  input=script.read_text(), capture_output=True, text=True)
-        assert checked.returncode == 0, (script.name, kind, checked.stderr[-400:])
+        assert checked.returncode == 0, (script.name, checked.stderr[-400:])
 
 
 def test_the_create_page_names_every_style_quality_layout_and_problem_the_api_has():

@@ -1,29 +1,15 @@
 """The static site's shape: native ES modules with no bundler. Each page loads one module of its
 own; the header, footer and skip link are drawn in one place (js/layout.js); every shared helper is
-defined once and imported where it is used.
-
-Six classic scripts are not converted yet (LEGACY): create.html and cartoon.html load them after
-the temporary bridge js/legacy.js, which hands them the shared names on window. The exemptions
-below hold only while a file is still loaded the classic way, so converting one forces its
-exemptions out, and the bridge goes with the last of them."""
+defined once and imported where it is used."""
 
 import re
 from pathlib import Path
 
 SITE = Path(__file__).resolve().parents[2] / "site"
 JS = SITE / "js"
-BRIDGE = "legacy.js"
-LEGACY = {"create.html": ["create.js", "draft.js", "library.js"]}
-LEGACY_SCRIPTS = {name for names in LEGACY.values() for name in names}
-# Helpers the legacy scripts still define for themselves (English-only; the catalogue has
-# credits.count, scenes.count for them). Only ever shrinks.
-KNOWN_DUPLICATES = {("plural", "create.js")}
-# cartoon.js's own polling loop, until it uses js/poll.js.
-KNOWN_LOOPS = set()
 SCRIPT = re.compile(r"<script\b([^>]*)>\s*</script>")
 HEAD_LINE = re.compile(r'<meta charset="utf-8">|<meta name="viewport" [^>]+>|<title\b.*</title>'
-                       r'|<link rel="stylesheet" href="/css/[\w-]+\.css">|<script\b.*</script>'
-                       r'|<!-- Temporary: js/legacy\.js .* -->')
+                       r'|<link rel="stylesheet" href="/css/[\w-]+\.css">|<script\b.*</script>')
 DEFINITION = re.compile(r"(?:function\s*\*?\s*([\w$]+)\s*\(|(?:const|let|var)\s+([\w$]+)\s*=)")
 EXPORT = re.compile(
     r"^export\s+(?:async\s+)?(?:function\s*\*?\s*|const\s+|let\s+|class\s+)([\w$]+)", re.M)
@@ -35,7 +21,7 @@ def pages():
 
 
 def modules():
-    return sorted(p for p in JS.glob("*.js") if p.name not in LEGACY_SCRIPTS)
+    return sorted(JS.glob("*.js"))
 
 
 def scripts(html):
@@ -61,22 +47,9 @@ def test_each_page_head_is_small_and_loads_one_module():
         assert "<script" not in html.split("</head>")[1], page.name  # nothing in the body
         module = [s["src"] for s in loaded if s.get("type") == "module"]
         classic = [s["src"] for s in loaded if s.get("type") != "module"]
-        if page.name in LEGACY:
-            assert module == [f"/js/{BRIDGE}"], page.name
-            assert classic == [f"/js/{n}" for n in LEGACY[page.name]], page.name
-            assert all("defer" in s for s in loaded if s.get("type") != "module"), page.name
-            assert loaded[0]["src"] == f"/js/{BRIDGE}", page.name  # before the classic ones
-        else:
-            assert module == [f"/js/{page.stem}.js"] and classic == [], (page.name, loaded)
+        assert module == [f"/js/{page.stem}.js"] and classic == [], (page.name, loaded)
         for src in module + classic:
             assert (SITE / src.lstrip("/")).is_file(), (page.name, src)
-
-
-def test_the_bridge_is_marked_temporary_and_only_on_the_legacy_pages():
-    assert "TEMPORARY" in (JS / BRIDGE).read_text()
-    users = {p.name for p in pages() if f"/js/{BRIDGE}" in p.read_text()}
-    assert users == set(LEGACY)
-    assert not any(BRIDGE in p.read_text() for p in modules() if p.name != BRIDGE)
 
 
 def test_no_page_repeats_the_header_or_footer():
@@ -94,15 +67,14 @@ def test_no_page_repeats_the_header_or_footer():
                  'id: "account"', "export function drawFrame",
                  "export async function requireAccount"):
         assert part in layout, part
-    # Every page's module draws the frame (directly, or through the bridge).
+    # Every page's module draws the frame.
     for page in pages():
         module = next(s["src"] for s in scripts(page.read_text()) if s.get("type") == "module")
         assert re.search(r"^drawFrame\(", (SITE / module.lstrip("/")).read_text(), re.M), module
 
 
 def test_each_helper_is_defined_once():
-    """A name a module exports is defined nowhere else; `plural` once at most; the legacy
-    scripts' remaining copies are the known ones, and only while they are classic."""
+    """A name a module exports is defined nowhere else; `plural` once at most."""
     definitions = {}
     for script in JS.glob("*.js"):
         for match in DEFINITION.finditer(script.read_text()):
@@ -118,8 +90,7 @@ def test_each_helper_is_defined_once():
     copies = definitions.get("plural", set())
     if len(copies) > 1:
         extra |= {("plural", f) for f in copies}
-    assert extra <= KNOWN_DUPLICATES, sorted(extra - KNOWN_DUPLICATES)
-    assert {f for _, f in KNOWN_DUPLICATES} <= LEGACY_SCRIPTS
+    assert extra == set(), sorted(extra)
 
 
 def test_one_polling_loop():
@@ -131,8 +102,6 @@ def test_one_polling_loop():
         loops = re.findall(r"setTimeout\([^;]*\*\s*1000\)", text)
         if script.name == "poll.js":
             assert loops, "poll.js lost its loop"
-        elif script.name in KNOWN_LOOPS:
-            assert script.name in LEGACY_SCRIPTS
         else:
             assert loops == [], (script.name, loops)
     users = sorted(p.name for p in modules() if re.search(r'from "\./poll\.js"', p.read_text()))
@@ -141,9 +110,8 @@ def test_one_polling_loop():
 
 def test_modules_import_what_they_use():
     """Each import names something its module exports; and a module that calls a shared helper
-    imports it (on the legacy pages the bridge's window globals would hide a missing import)."""
-    helpers = {name: path.name for path in modules() for name in exports(path)
-               if path.name not in ("strings.js",)}
+    imports it."""
+    helpers = {name: path.name for path in modules() for name in exports(path)}
     for module in modules():
         text = module.read_text()
         imported = set()
@@ -161,17 +129,17 @@ def test_modules_import_what_they_use():
         for name, home in helpers.items():
             if home == module.name or name in own:
                 continue
-            used = re.search(rf"(?<![\w$.]){re.escape(name)}(?=\s*[(.])", body)
+            used = re.search(rf"(?<![\w$.]){re.escape(name)}(?=\s*[(.\[])", body)
             assert not used or name in imported, (module.name, name, home)
 
 
 def test_only_the_documented_globals():
-    """Modules keep to themselves: window gets I18n and Api (the browser tests read them) and,
-    for the legacy scripts, the bridge's names."""
+    """Modules keep to themselves: window gets I18n, Api and CreateForm, which the browser tests
+    read (CreateForm fills the create page as the draft does)."""
     for module in modules():
         text = module.read_text()
         assigned = set(re.findall(r"window\.([\w$]+)\s*=(?!=)", text))
-        allowed = {"i18n.js": {"I18n"}, "api.js": {"Api"}}.get(module.name, set())
+        allowed = {"i18n.js": {"I18n"}, "api.js": {"Api"},
+                   "create.js": {"CreateForm"}}.get(module.name, set())
         assert assigned <= allowed, (module.name, assigned)
-        if "Object.assign(window" in text:
-            assert module.name == BRIDGE, module.name
+        assert "Object.assign(window" not in text, module.name
