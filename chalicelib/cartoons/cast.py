@@ -94,21 +94,31 @@ def _update(cartoon, actions, condition):
 
 # --- the worker's moves ----------------------------------------------------------------------
 
-def claim(cartoon, index, attempt, *, takeover_after, now=None):
-    """queued -> drawing for this attempt (or take over a drawing whose worker died)."""
+def _requeues_are(el, count):
+    if count == 0:
+        return el.requeues.does_not_exist() | (el.requeues == 0)
+    return el.requeues == count
+
+
+def claim(cartoon, index, attempt, *, takeover_after, requeues=0, now=None):
+    """queued -> drawing for this attempt (or take over a drawing whose worker died).
+    `requeues` is the job's count of 429 waits: a job whose count is not the reference's is
+    stale (the message before a wait, delivered again) and claims nothing."""
     now = int(clock.now() if now is None else now)
     el = element(index)
     claimable = (el.state == QUEUED) | ((el.state == DRAWING) & (el.since < now - takeover_after))
     return _update(cartoon, [el.state.set(DRAWING), el.since.set(now)],
-                   (el.attempt == attempt) & claimable & Cartoon.deleting_since.does_not_exist())
+                   (el.attempt == attempt) & claimable & _requeues_are(el, requeues)
+                   & Cartoon.deleting_since.does_not_exist())
 
 
-def wait(cartoon, index, attempt):
+def wait(cartoon, index, attempt, requeues=0):
     """drawing -> queued again for this attempt (a 429: the reference waits its turn, still
-    charged once, nothing refunded); False when it moved meanwhile."""
+    charged once, nothing refunded), counting the wait; False when it moved meanwhile."""
     el = element(index)
-    return _update(cartoon, [el.state.set(QUEUED), el.since.remove()],
-                   (el.state == DRAWING) & (el.attempt == attempt))
+    return _update(cartoon, [el.state.set(QUEUED), el.since.remove(),
+                             el.requeues.set(requeues + 1)],
+                   (el.state == DRAWING) & (el.attempt == attempt) & _requeues_are(el, requeues))
 
 
 def finish(cartoon, index, attempt, *, image_key, thumb_key):
@@ -295,7 +305,8 @@ def redraw(session, cartoon_id, index, body):
     el = element(i)
     actions = [el.state.set(QUEUED), el.attempt.set(attempt), el.credits.set(each),
                el.note.set(note) if note else el.note.remove(), el.saved_id.remove(),
-               el.failure.remove(), el.reason.remove(), el.refunded.remove(), el.since.remove()]
+               el.failure.remove(), el.reason.remove(), el.refunded.remove(), el.since.remove(),
+               el.requeues.remove()]
     if late:
         condition = (Cartoon.cast_state == RELEASED) & (el.state == FAILED)
     else:

@@ -265,6 +265,9 @@ class CharacterSpec(MapAttribute):
     attempt = NumberAttribute(null=True)  # 0 = paid with the cartoon, n = the n-th redraw
     credits = NumberAttribute(null=True)  # what the current attempt cost (0: from the library)
     since = NumberAttribute(null=True)  # when the drawing was claimed
+    # How many times a 429 put this attempt back on the queue: a references job carries the
+    # count it was sent with, so a stale or repeated message does not draw it (Scene.requeues).
+    requeues = NumberAttribute(null=True)
     note = UnicodeAttribute(null=True)  # the owner's note for this attempt's prompt
     saved_id = UnicodeAttribute(null=True)  # copied from this saved character, not drawn
     image_key = UnicodeAttribute(null=True)
