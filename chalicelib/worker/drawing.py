@@ -171,11 +171,14 @@ def draw_cast(cartoon, job, deadline):
 
 
 def _cast_later(cartoon, job, waits, claimed, outcomes):
-    """After 429s on references: the job again, later, while the cartoon's deadline allows;
-    past it, the waiting references fail and are refunded, once."""
+    """After 429s on references: the job again, later, while the waiting references' deadline
+    allows (counted from when each was charged and queued); past it, they fail and are
+    refunded, once."""
     requeues = int(job.get("requeues", 0))
     delay = max(requeue_delay(f, requeues) for f in waits)
-    charged = cartoon.created_at.timestamp()
+    waiting = [index for (index, _), outcome in zip(claimed, outcomes, strict=True)
+               if isinstance(outcome, images.DrawingFailed)]
+    charged = min(cast.queued_at(cartoon, cartoon.characters[i]) for i in waiting)
     if clock.now() + delay < charged + get_settings().stuck_scene_seconds - WORKER_TIMEOUT_SECONDS:
         jobs.send_later({**jobs.references_job(cartoon.account_id, cartoon.cartoon_id),
                          "requeues": requeues + 1}, delay)
