@@ -17,13 +17,19 @@ from chalicelib.core import web
 from chalicelib.core.errors import NotFound, RateLimited
 
 TEXTS = {
+    # Worded as the owner's cartoon page words them (site/js/strings.js, cartoon.*).
     "en": {"page": "Page {n} of {total}", "transcript": "Read it as text",
-           "panel": "Panel {n}", "made": "Made with Caaartoons.", "own": "Make your own",
+           "panel": "Scene {n}: {action}", "caption": "Caption: “{text}”",
+           "speech": "{speaker} says: “{text}”", "thought": "{speaker} thinks: “{text}”",
+           "made": "Made with Caaartoons.", "own": "Make your own",
            "gone_title": "This link does not work",
            "gone": "Its owner may have stopped sharing this cartoon, or the link has expired.",
            "busy": "Too many views from here just now. Please try again in a little while."},
-    "fr": {"page": "Page {n} sur {total}", "transcript": "La lire en texte",
-           "panel": "Case {n}", "made": "Réalisée avec Caaartoons.", "own": "Créer la vôtre",
+    "fr": {"page": "Planche {n} sur {total}", "transcript": "La lire en texte",
+           "panel": "Scène {n}\u00a0: {action}", "caption": "Récitatif\u00a0: «\u00a0{text}\u00a0»",
+           "speech": "{speaker} dit\u00a0: «\u00a0{text}\u00a0»",
+           "thought": "{speaker} pense\u00a0: «\u00a0{text}\u00a0»",
+           "made": "Réalisée avec Caaartoons.", "own": "Créer la vôtre",
            "gone_title": "Ce lien ne fonctionne pas",
            "gone": "Son auteur a peut-être arrêté de partager cette bande dessinée, ou le lien "
                    "a expiré.",
@@ -64,9 +70,15 @@ def _head(title, lang, extra=""):
             f"{extra}</head>\n")
 
 
+def _said(element, t):
+    """One caption or balloon in words; a balloon without a speaker reads as a caption."""
+    kind = element["kind"] if element["speaker"] else "caption"
+    return t.get(kind, t["caption"]).format(**element)
+
+
 def _panel_alt(line, t):
-    return (f"{t['panel'].format(n=line['number'])}: {line['action']}"
-            + "".join(f" — {text}" for text in line["text"]))
+    return " ".join([t["panel"].format(n=line["number"], action=line["action"]),
+                     *(_said(element, t) for element in line["said"])])
 
 
 def _alt(lines, t, n, total):
@@ -80,7 +92,7 @@ def _reader_figures(readers, lines, t):
     items = []
     for reader in readers:
         line = by_number.get(reader["number"], {"number": reader["number"], "action": "",
-                                                 "text": []})
+                                                 "said": []})
         # Its size (no jump as it loads) and its lettering's size in its own pixels.
         size = "".join(f' {attribute}="{int(reader[name])}"' for name, attribute in (
             ("width", "width"), ("height", "height"), ("text_px", "data-text-px"))
@@ -109,7 +121,7 @@ def render(shared, lang="en"):
         figures.append(_reader_figures(readers, lines, t))
     story = "".join(
         f"<li><p>{escape(line['action'])}</p>"
-        + "".join(f"<p>{escape(text)}</p>" for text in line["text"]) + "</li>"
+        + "".join(f"<p>{escape(_said(element, t))}</p>" for element in line["said"]) + "</li>"
         for line in lines)
     main = "shared-main with-readers" if readers else "shared-main"
     return (_head(title, lang, og + f"<style>{STYLE}</style>\n") + '<body class="shared">\n'

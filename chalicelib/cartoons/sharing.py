@@ -144,14 +144,8 @@ def preview_location(share_id, ip):
 
 
 def transcript_line(scene):
-    """A panel in words: what happens, then what is written, in reading order."""
-    said = []
-    for element in scenes.elements_of(scene):
-        text = element.get("text", "")
-        speaker = element.get("speaker") or ""
-        if element.get("kind") == "caption" or not speaker:
-            said.append(text)
-        else:
-            verb = "thinks" if element.get("kind") == "thought" else "says"
-            said.append(f"{speaker} {verb}: {text}")
-    return {"number": int(scene.number), "action": scene.action, "text": said}
+    """A panel as words: what happens, then each text in reading order with its kind and who
+    says or thinks it (the page words them in the reader's language)."""
+    said = [{"kind": element.get("kind", "caption"), "speaker": element.get("speaker") or "",
+             "text": element.get("text", "")} for element in scenes.elements_of(scene)]
+    return {"number": int(scene.number), "action": scene.action, "said": said}

@@ -47,7 +47,7 @@ def test_share_read_on_a_phone_then_stop_sharing(page, browser, stack, tmp_path)
         expect(panel).to_be_visible()
         box = panel.bounding_box()
         assert (round(box["x"]), round(box["width"])) == (0, width)  # edge to edge
-        assert panel.get_attribute("alt").startswith(f"Case {index + 1}:")  # its scene's words
+        assert panel.get_attribute("alt").startswith(f"Scène {index + 1}\u00a0:")  # its words
         # Its lettering, at the width it is shown, is at least 14 CSS px.
         shown = phone.evaluate("img => img.getBoundingClientRect().width / img.naturalWidth",
                                panel.element_handle())

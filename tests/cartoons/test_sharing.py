@@ -249,12 +249,13 @@ def test_the_page_carries_each_scenes_reader_picture_for_phones(signed_in, clien
         "reader-01.webp", "reader-02.webp", "reader-03.webp"]  # in reading order
     # Each reader picture's alt: its own scene's action and texts, and no other scene's.
     for number, (img, scene) in enumerate(zip(readers, cartoon["scenes"], strict=True), 1):
-        assert img["alt"].startswith(f"Panel {number}: {scene['action']}")
+        assert img["alt"].startswith(f"Scene {number}: {scene['action']}")
         others = [s["action"] for s in cartoon["scenes"] if s["number"] != number]
         assert not any(action in img["alt"] for action in others)
         panel = cartoon["panels"][number - 1]["reader"]
         assert (int(img["width"]), int(img["height"])) == (panel["width"], panel["height"])
-    assert readers[0]["alt"].endswith("Bonjour, monde !")
+    speaker = cartoon["scenes"][0]["elements"][0]["speaker"]
+    assert readers[0]["alt"].endswith(f"{speaker} says: “Bonjour, monde !”")
     assert "Bonjour, monde !" not in readers[1]["alt"]
     # The inline style that swaps the sets is allowed by its hash, nothing else inline.
     style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
@@ -269,8 +270,11 @@ def test_the_page_carries_each_scenes_reader_picture_for_phones(signed_in, clien
     for private in ("ada@example.com", "credit", me["account_id"], cartoon["cartoon_id"]):
         assert private not in outside_images
     french = Page(client.get(link, headers={"accept-language": "fr"}).body.decode())
-    assert [img["alt"].split(":")[0] for img in french.images if img["class"] == "shared-panel"
-            ] == ["Case 1", "Case 2", "Case 3"]
+    assert [img["alt"].split("\u00a0:")[0] for img in french.images
+            if img["class"] == "shared-panel"] == ["Scène 1", "Scène 2", "Scène 3"]
+    # The texts in French too, as the owner's page words them: who says it, in « ».
+    said = f"{speaker} dit\u00a0: «\u00a0Bonjour, monde !\u00a0»"
+    assert said in french.images[-3]["alt"] and said in "".join(french.text)
 
 
 def test_an_older_cartoon_without_reader_pictures_shows_its_pages(signed_in, client, aws):
