@@ -1,5 +1,6 @@
 """The scheduled cleanup: removes expired items (sign-in links, limit windows, idempotency
-keys, exports), fails with a refund the scenes stuck in flight beyond a limit, resumes
+keys, exports), fails with a refund the references and scenes stuck in flight beyond a limit,
+resumes
 erasures that stopped part-way, and sweeps an erased account's prefixes once more when the
 worker's timeout has passed since its erasure began (rights/erasure.py).
 
@@ -9,13 +10,15 @@ items whose expiry has passed (a condition on the delete, so an item renewed mea
 
 from pynamodb.exceptions import DeleteError
 
-from chalicelib.cartoons import gallery, scenes
+from chalicelib.cartoons import cast, gallery, scenes
 from chalicelib.core import clock, logs
-from chalicelib.core.models import EXPIRING_MODELS, Scene, hours_up_to
+from chalicelib.core.models import EXPIRING_MODELS, Cartoon, Scene, hours_up_to
 from chalicelib.core.settings import get_settings
 from chalicelib.rights import erasure
 
 STUCK_REASON = "This scene took far too long and was stopped; your credits were given back."
+STUCK_REFERENCE_REASON = ("This reference picture took far too long and was stopped; its "
+                          "credits were given back.")
 
 
 def remove_expired(now=None):
@@ -61,6 +64,28 @@ def fail_stuck_scenes(now=None):
     return failed
 
 
+def fail_stuck_references(now=None):
+    """Fail and refund references in flight for longer than STUCK_SCENE_SECONDS (their job
+    lost, or past every delivery), found by querying `by-cast-inflight` hour by hour; then
+    their cast settles (cartoons/cast.py). Runs before the scenes: a cast that settles holds
+    its scenes for the owner's approval instead of failing them."""
+    now = int(clock.now() if now is None else now)
+    cutoff = now - get_settings().stuck_scene_seconds
+    failed = 0
+    for hour in hours_up_to(cutoff):
+        for key_item in Cartoon.by_cast_inflight.query(
+                hour, Cartoon.cast_inflight_since < cutoff):
+            count = cast.fail_stuck(key_item.account_id, key_item.cartoon_id, cutoff,
+                                    STUCK_REFERENCE_REASON)
+            if count:
+                failed += count
+                gallery.refresh_summary(key_item.account_id, key_item.cartoon_id)
+    if failed:
+        logs.event("stuck_references_failed", count=failed)
+    return failed
+
+
 def run():
-    return {"expired": remove_expired(), "stuck_scenes": fail_stuck_scenes(),
+    return {"expired": remove_expired(), "stuck_references": fail_stuck_references(),
+            "stuck_scenes": fail_stuck_scenes(),
             "erasures_resumed": erasure.resume_pending()}

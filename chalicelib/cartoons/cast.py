@@ -94,21 +94,50 @@ def _update(cartoon, actions, condition):
 
 # --- the worker's moves ----------------------------------------------------------------------
 
-def claim(cartoon, index, attempt, *, takeover_after, now=None):
-    """queued -> drawing for this attempt (or take over a drawing whose worker died)."""
+def _in_flight_actions(now):
+    """Into the cleanup's `by-cast-inflight` index, keeping the time of a reference already in
+    flight (the oldest one's deadline comes first)."""
+    return [Cartoon.cast_inflight_hour.set(Cartoon.cast_inflight_hour | expiry_hour(now)),
+            Cartoon.cast_inflight_since.set(Cartoon.cast_inflight_since | int(now))]
+
+
+def _settled_actions():
+    return [Cartoon.cast_inflight_hour.remove(), Cartoon.cast_inflight_since.remove()]
+
+
+def queued_at(cartoon, character):
+    """When the attempt in flight was charged and queued (the cartoon's creation for an
+    older one)."""
+    if character.queued_at is not None:
+        return int(character.queued_at)
+    return int(cartoon.created_at.timestamp())
+
+
+def _requeues_are(el, count):
+    if count == 0:
+        return el.requeues.does_not_exist() | (el.requeues == 0)
+    return el.requeues == count
+
+
+def claim(cartoon, index, attempt, *, takeover_after, requeues=0, now=None):
+    """queued -> drawing for this attempt (or take over a drawing whose worker died).
+    `requeues` is the job's count of 429 waits: a job whose count is not the reference's is
+    stale (the message before a wait, delivered again) and claims nothing."""
     now = int(clock.now() if now is None else now)
     el = element(index)
     claimable = (el.state == QUEUED) | ((el.state == DRAWING) & (el.since < now - takeover_after))
     return _update(cartoon, [el.state.set(DRAWING), el.since.set(now)],
-                   (el.attempt == attempt) & claimable & Cartoon.deleting_since.does_not_exist())
+                   (el.attempt == attempt) & claimable & _requeues_are(el, requeues)
+                   & Cartoon.deleting_since.does_not_exist())
 
 
-def wait(cartoon, index, attempt):
+def wait(cartoon, index, attempt, requeues=0):
     """drawing -> queued again for this attempt (a 429: the reference waits its turn, still
-    charged once, nothing refunded); False when it moved meanwhile."""
+    charged once, nothing refunded), counting the wait; False when it moved meanwhile."""
     el = element(index)
-    return _update(cartoon, [el.state.set(QUEUED), el.since.remove()],
-                   (el.state == DRAWING) & (el.attempt == attempt))
+    return _update(cartoon, [el.state.set(QUEUED), el.since.remove(),
+                             el.requeues.set(requeues + 1)],
+                   (el.state == DRAWING) & (el.attempt == attempt) & _requeues_are(el, requeues))
 
 
 def finish(cartoon, index, attempt, *, image_key, thumb_key):
@@ -156,11 +185,16 @@ def settle(account_id, cartoon_id):
         return None
     if any(c.state in IN_FLIGHT for c in cartoon.characters):
         return None
+    if cartoon.cast_state not in (CAST_DRAWING, AUTO):
+        if cartoon.cast_inflight_hour is not None:  # a late redraw, settled: out of the index
+            _update(cartoon, _settled_actions(), _all_final(cartoon))
+        return None
     waiting = [s for s in scenes.for_cartoon(account_id, cartoon_id) if s.state == QUEUED]
     if cartoon.cast_state == CAST_DRAWING:
         try:
             with transaction() as write:
-                write.update(_handle(cartoon), actions=[Cartoon.cast_state.set(WAITING)],
+                write.update(_handle(cartoon), actions=[Cartoon.cast_state.set(WAITING),
+                                                        *_settled_actions()],
                              condition=(Cartoon.cast_state == CAST_DRAWING)
                              & _all_final(cartoon))
                 for scene in waiting:  # held, not stuck: out of the cleanup's in-flight index
@@ -175,7 +209,7 @@ def settle(account_id, cartoon_id):
         logs.event("cast_waiting", cartoon_id=cartoon_id)
         return WAITING
     if cartoon.cast_state == AUTO:
-        if not _update(cartoon, [Cartoon.cast_state.set(RELEASED)],
+        if not _update(cartoon, [Cartoon.cast_state.set(RELEASED), *_settled_actions()],
                        (Cartoon.cast_state == AUTO) & _all_final(cartoon)):
             return None
         release(cartoon, waiting)
@@ -213,6 +247,34 @@ def _find(account_id, cartoon_id):
         return Cartoon.get(account_id, cartoon_id, consistent_read=True)
     except Cartoon.DoesNotExist:
         return None
+
+
+def fail_stuck(account_id, cartoon_id, cutoff, reason):
+    """The cleanup's move on a cartoon found in `by-cast-inflight` before `cutoff`: every
+    reference in flight since before it fails and is refunded (once: the refund's cause is
+    the attempt's), then the cast settles as after any failure. A reference queued later keeps
+    the cartoon in the index at its own time. Returns how many failed here."""
+    cartoon = _find(account_id, cartoon_id)
+    if cartoon is None or cartoon.deleting_since is not None:
+        return 0
+    failed = 0
+    for index, character in enumerate(cartoon.characters):
+        if character.state in IN_FLIGHT and queued_at(cartoon, character) < cutoff:
+            failed += fail(cartoon, index, int(character.attempt or 0), code="stuck",
+                           reason=reason)
+    try:
+        settled = settle(account_id, cartoon_id)
+    except Unavailable:  # the queue refused the released scenes: they failed, refunded
+        settled = RELEASED
+    fresh = _find(account_id, cartoon_id)
+    if settled is None and fresh is not None:
+        later = [queued_at(fresh, c) for c in fresh.characters if c.state in IN_FLIGHT]
+        if later:  # still in flight: keep it in the index at the oldest one's time
+            oldest = min(later)
+            _update(fresh, [Cartoon.cast_inflight_hour.set(expiry_hour(oldest)),
+                            Cartoon.cast_inflight_since.set(oldest)],
+                    Cartoon.cast_inflight_since.exists())
+    return failed
 
 
 # --- the owner's moves -----------------------------------------------------------------------
@@ -293,9 +355,12 @@ def redraw(session, cartoon_id, index, body):
     each = specs.reference_credits()
     attempt = int(current.attempt or 0) + 1
     el = element(i)
+    now = int(clock.now())
     actions = [el.state.set(QUEUED), el.attempt.set(attempt), el.credits.set(each),
+               el.queued_at.set(now), *_in_flight_actions(now),
                el.note.set(note) if note else el.note.remove(), el.saved_id.remove(),
-               el.failure.remove(), el.reason.remove(), el.refunded.remove(), el.since.remove()]
+               el.failure.remove(), el.reason.remove(), el.refunded.remove(), el.since.remove(),
+               el.requeues.remove()]
     if late:
         condition = (Cartoon.cast_state == RELEASED) & (el.state == FAILED)
     else:

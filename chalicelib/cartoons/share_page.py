@@ -1,7 +1,15 @@
 """The public page of a share link, rendered on the server so that link previews (Open Graph)
 work without JavaScript: the title, the pages with alt text made of their panels, and the whole
-story as a text transcript. `noindex`, never cached, no script."""
+story as a text transcript. `noindex`, never cached, no script.
 
+A whole page is unreadable on a phone, so the page also carries each scene's reader picture (the
+scene alone, lettered for a phone's width): a media query shows the pages on wider screens and
+the reader pictures, edge to edge and in order, at 600 CSS px and below. Every image is
+`loading="lazy"`, so the set that is hidden is never fetched. A cartoon composed before reader
+pictures shows its pages at every width."""
+
+import base64
+import hashlib
 from html import escape
 
 from chalicelib.cartoons import sharing
@@ -9,13 +17,19 @@ from chalicelib.core import web
 from chalicelib.core.errors import NotFound, RateLimited
 
 TEXTS = {
+    # Worded as the owner's cartoon page words them (site/js/strings.js, cartoon.*).
     "en": {"page": "Page {n} of {total}", "transcript": "Read it as text",
-           "panel": "Panel {n}", "made": "Made with Caaartoons.", "own": "Make your own",
+           "panel": "Scene {n}: {action}", "caption": "Caption: “{text}”",
+           "speech": "{speaker} says: “{text}”", "thought": "{speaker} thinks: “{text}”",
+           "made": "Made with Caaartoons.", "own": "Make your own",
            "gone_title": "This link does not work",
            "gone": "Its owner may have stopped sharing this cartoon, or the link has expired.",
            "busy": "Too many views from here just now. Please try again in a little while."},
-    "fr": {"page": "Page {n} sur {total}", "transcript": "La lire en texte",
-           "panel": "Case {n}", "made": "Réalisée avec Caaartoons.", "own": "Créer la vôtre",
+    "fr": {"page": "Planche {n} sur {total}", "transcript": "La lire en texte",
+           "panel": "Scène {n}\u00a0: {action}", "caption": "Récitatif\u00a0: «\u00a0{text}\u00a0»",
+           "speech": "{speaker} dit\u00a0: «\u00a0{text}\u00a0»",
+           "thought": "{speaker} pense\u00a0: «\u00a0{text}\u00a0»",
+           "made": "Réalisée avec Caaartoons.", "own": "Créer la vôtre",
            "gone_title": "Ce lien ne fonctionne pas",
            "gone": "Son auteur a peut-être arrêté de partager cette bande dessinée, ou le lien "
                    "a expiré.",
@@ -24,11 +38,23 @@ TEXTS = {
 }
 
 
+# The one inline style, allowed by its hash in the Content-Security-Policy (no 'unsafe-inline').
+# `main` keeps 1rem each side on a phone (site.css): the reader pictures take it back.
+STYLE = (".shared-readers{display:none;list-style:none;margin:0;padding:0}"
+         ".shared-panel{display:block;width:100%;height:auto}"
+         "@media (max-width:600px){"
+         ".with-readers .shared-page{display:none}"
+         ".with-readers .shared-readers{display:flex;flex-direction:column;gap:.4rem;"
+         "margin-inline:-1rem}}")
+STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
+
+
 def headers():
     images = " ".join(web.images_origins())
     return {"Content-Type": "text/html; charset=utf-8",
             "Content-Security-Policy": (
-                f"default-src 'none'; img-src 'self' {images}; style-src 'self'; base-uri 'none'; "
+                f"default-src 'none'; img-src 'self' {images}; "
+                f"style-src 'self' 'sha256-{STYLE_HASH}'; base-uri 'none'; "
                 "form-action 'none'; frame-ancestors 'none'"),
             "X-Robots-Tag": "noindex, nofollow", "Cache-Control": "no-store",
             "Referrer-Policy": "no-referrer"}
@@ -44,10 +70,36 @@ def _head(title, lang, extra=""):
             f"{extra}</head>\n")
 
 
+def _said(element, t):
+    """One caption or balloon in words; a balloon without a speaker reads as a caption."""
+    kind = element["kind"] if element["speaker"] else "caption"
+    return t.get(kind, t["caption"]).format(**element)
+
+
+def _panel_alt(line, t):
+    return " ".join([t["panel"].format(n=line["number"], action=line["action"]),
+                     *(_said(element, t) for element in line["said"])])
+
+
 def _alt(lines, t, n, total):
-    panels = "; ".join(f"{t['panel'].format(n=line['number'])}: {line['action']}"
-                       + "".join(f" — {text}" for text in line["text"]) for line in lines)
+    panels = "; ".join(_panel_alt(line, t) for line in lines)
     return f"{t['page'].format(n=n, total=total)}. {panels}"
+
+
+def _reader_figures(readers, lines, t):
+    """The reader pictures, in reading order, each with its scene's words as alt text."""
+    by_number = {line["number"]: line for line in lines}
+    items = []
+    for reader in readers:
+        line = by_number.get(reader["number"], {"number": reader["number"], "action": "",
+                                                 "said": []})
+        # Its size (no jump as it loads) and its lettering's size in its own pixels.
+        size = "".join(f' {attribute}="{int(reader[name])}"' for name, attribute in (
+            ("width", "width"), ("height", "height"), ("text_px", "data-text-px"))
+            if reader.get(name))
+        items.append(f'<li><img class="shared-panel" loading="lazy" src="{escape(reader["url"])}"'
+                     f'{size} alt="{escape(_panel_alt(line, t))}"></li>')
+    return '<ol class="shared-readers">' + "".join(items) + "</ol>"
 
 
 def render(shared, lang="en"):
@@ -62,12 +114,18 @@ def render(shared, lang="en"):
     for n, (url, count) in enumerate(pages, 1):
         alt = _alt(lines[start:start + count], t, n, total)
         start += count
-        figures.append(f'<img class="shared-page" src="{escape(url)}" alt="{escape(alt)}">')
+        figures.append(f'<img class="shared-page" loading="lazy" src="{escape(url)}" '
+                       f'alt="{escape(alt)}">')
+    readers = shared.get("readers")
+    if readers:
+        figures.append(_reader_figures(readers, lines, t))
     story = "".join(
         f"<li><p>{escape(line['action'])}</p>"
-        + "".join(f"<p>{escape(text)}</p>" for text in line["text"]) + "</li>"
+        + "".join(f"<p>{escape(_said(element, t))}</p>" for element in line["said"]) + "</li>"
         for line in lines)
-    return (_head(title, lang, og) + '<body class="shared">\n<main class="shared-main">\n'
+    main = "shared-main with-readers" if readers else "shared-main"
+    return (_head(title, lang, og + f"<style>{STYLE}</style>\n") + '<body class="shared">\n'
+            f'<main class="{main}">\n'
             f"<h1>{escape(title)}</h1>\n" + "\n".join(figures) +
             f"\n<details class=\"transcript\"><summary>{t['transcript']}</summary>"
             f"<ol>{story}</ol></details>\n"

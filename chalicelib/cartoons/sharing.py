@@ -7,8 +7,9 @@ consistent: a lookup reads the cartoon again (consistently) and trusts the link 
 cartoon still carries that id, is not being deleted, has not expired, and its account is not
 being erased. Revoking clears the id: the next request finds nothing.
 
-The public view holds the title, the pages and their text (for alt text and a transcript):
-never the account's address, credits or other cartoons.
+The public view holds the title, the pages, each scene's reader picture (the scene alone,
+lettered for a phone's width, as the owner's reader shows it) and their text (for alt text and a
+transcript): never the account's address, credits or other cartoons.
 """
 
 import re
@@ -97,15 +98,34 @@ def _account_alive(account_id):
 
 
 def public_view(share_id, ip):
-    """What anyone holding the link sees: the title, the pages and their text."""
+    """What anyone holding the link sees: the title, the pages, the reader pictures and
+    their text."""
     limits.hit("share-view-ip-hour", ip or "unknown")
     cartoon = find(share_id)
     scene_items = scenes.for_cartoon(cartoon.account_id, cartoon.cartoon_id)
     return {"title": cartoon.title, "share_id": share_id,
             "pages": [storage.presign(key) for key in cartoon.page_keys],
             "panels_per_page": _panels_per_page(cartoon.layout or "auto", len(scene_items)),
+            "readers": _readers(cartoon, len(scene_items)),
             "transcript": [transcript_line(s) for s in scene_items],
             "preview_url": f"{share_url(share_id)}/preview"}
+
+
+def _readers(cartoon, count):
+    """Each scene's reader picture in reading order: its scene's number, size and a short
+    link. None for a cartoon composed before reader pictures (or out of step with its
+    scenes): its page then shows the pages at every width."""
+    keys = cartoon.reader_keys or []
+    placed = (cartoon.geometry or {}).get("scenes") or []
+    if not keys or len(keys) != count or len(placed) != count:
+        return None
+    readers = []
+    for key, scene in zip(keys, placed, strict=True):
+        size = scene.get("reader") or {}
+        readers.append({"number": int(scene["number"]), "url": storage.presign(key),
+                        "width": size.get("width"), "height": size.get("height"),
+                        "text_px": size.get("text_px")})
+    return readers
 
 
 def _panels_per_page(template, count):
@@ -124,14 +144,8 @@ def preview_location(share_id, ip):
 
 
 def transcript_line(scene):
-    """A panel in words: what happens, then what is written, in reading order."""
-    said = []
-    for element in scenes.elements_of(scene):
-        text = element.get("text", "")
-        speaker = element.get("speaker") or ""
-        if element.get("kind") == "caption" or not speaker:
-            said.append(text)
-        else:
-            verb = "thinks" if element.get("kind") == "thought" else "says"
-            said.append(f"{speaker} {verb}: {text}")
-    return {"number": int(scene.number), "action": scene.action, "text": said}
+    """A panel as words: what happens, then each text in reading order with its kind and who
+    says or thinks it (the page words them in the reader's language)."""
+    said = [{"kind": element.get("kind", "caption"), "speaker": element.get("speaker") or "",
+             "text": element.get("text", "")} for element in scenes.elements_of(scene)]
+    return {"number": int(scene.number), "action": scene.action, "said": said}

@@ -17,7 +17,7 @@ from chalicelib.cartoons import scenes, specs
 from chalicelib.core import clock, logs
 from chalicelib.core.errors import Conflict, NotSignedIn, Refused, Unavailable
 from chalicelib.core.fields import check_object
-from chalicelib.core.models import Cartoon, PendingErasure, Scene, SubmissionKey
+from chalicelib.core.models import Cartoon, PendingErasure, Scene, SubmissionKey, expiry_hour
 from chalicelib.core.settings import get_settings
 from chalicelib.money import credits
 
@@ -185,7 +185,7 @@ def submit(session, body, idempotency_key=None):
     return _accepted(account_id, item.cartoon_id)
 
 
-def _cast(cartoon, copied):
+def _cast(cartoon, copied, now):
     """Each character with its reference at attempt 0: queued and paid with the cartoon, or
     done and free when copied from the library."""
     each = specs.reference_credits()
@@ -197,7 +197,7 @@ def _cast(cartoon, copied):
             spec.update(state=scenes.DONE, credits=0, saved_id=character["saved_id"],
                         image_key=copied[index][0], thumb_key=copied[index][1])
         else:
-            spec.update(state=scenes.QUEUED, credits=each)
+            spec.update(state=scenes.QUEUED, credits=each, queued_at=int(now))
         out.append(spec)
     return out
 
@@ -211,7 +211,8 @@ def cost_of(quality, scene_count, references):
 
 def _items(account_id, cartoon, now, cartoon_id, copied):
     each = specs.quality_credits(cartoon["quality"])
-    characters = _cast(cartoon, copied)
+    characters = _cast(cartoon, copied, now)
+    in_flight = any(c["state"] == scenes.QUEUED for c in characters)
     cost = cost_of(cartoon["quality"], len(cartoon["scenes"]),
                    sum(1 for c in characters if c["state"] == scenes.QUEUED))
     item = Cartoon(account_id, cartoon_id, title=cartoon["title"], context=cartoon["context"],
@@ -220,6 +221,8 @@ def _items(account_id, cartoon, now, cartoon_id, copied):
                    scene_count=len(cartoon["scenes"]), cost=cost,
                    characters=characters, layout=cartoon["layout"],
                    cast_state="drawing" if cartoon["approve_cast"] else "auto",
+                   cast_inflight_hour=expiry_hour(now) if in_flight else None,
+                   cast_inflight_since=int(now) if in_flight else None,
                    created_at=datetime.datetime.fromtimestamp(now, datetime.UTC))
     scene_items = [scenes.new(account_id, cartoon_id, n, spec, each, now)
                    for n, spec in enumerate(cartoon["scenes"], start=1)]

@@ -173,13 +173,22 @@ def _describe_version(version, scene, slug):
                      f"{slug}-scene-{int(scene.number)}-v{number}.png")}
 
 
+# What a cartoon is charged for, by ledger cause (scenes.charge_key, cast.charge_key and their
+# refund keys): its own charge (`cartoon:{id}`, scenes and references), scene redraws
+# (`redraw:{id}:{n}:{a}`), reference redraws (`reference:{id}:{i}:{a}`) and every refund
+# (`refund:{id}:…`). money/admin.py's CARTOON_CAUSES reads the same prefixes.
+CHARGE_PREFIXES = ("redraw", "reference", "refund")
+
+
 def spent(cartoon):
-    """What the cartoon has cost so far: its own charge and its redraws, less every refund,
-    read from the ledger (entries of a cartoon come after its id's time)."""
+    """What the cartoon has cost so far: every charge for it (its own, its scene and reference
+    redraws) less every refund, read from the ledger (entries of a cartoon come after its id's
+    time)."""
     cid = cartoon.cartoon_id
     since = f"{max(int(cid[:13]) - 60_000, 0):013d}"
-    causes = (LedgerEntry.cause_key == f"cartoon:{cid}") | LedgerEntry.cause_key.startswith(
-        f"redraw:{cid}:") | LedgerEntry.cause_key.startswith(f"refund:{cid}:")
+    causes = LedgerEntry.cause_key == f"cartoon:{cid}"
+    for prefix in CHARGE_PREFIXES:
+        causes |= LedgerEntry.cause_key.startswith(f"{prefix}:{cid}:")
     return -sum(int(e.delta) for e in LedgerEntry.query(
         cartoon.account_id, LedgerEntry.entry_id >= since, filter_condition=causes,
         consistent_read=True))

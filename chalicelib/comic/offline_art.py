@@ -35,13 +35,34 @@ def _palette(text):
     }
 
 
+BANNER_COLOUR = (228, 87, 46)
+
+
 def _banner(draw, top=12, width=SIDE):
     typeface = font(22, bold=True)
     length = typeface.getlength(BANNER) + 28
     left = (width - length) // 2
-    draw.rectangle((left, top, left + length, top + 38), fill=(228, 87, 46), outline=INK,
+    draw.rectangle((left, top, left + length, top + 38), fill=BANNER_COLOUR, outline=INK,
                    width=2)
     draw.text((left + 14, top + 6), BANNER, font=typeface, fill="white")
+
+
+TAG_FONT = 15
+
+
+def _tag_length():
+    return font(TAG_FONT, bold=True).getlength(BANNER) + 16
+
+
+def _corner_tag(draw, right, bottom):
+    """The "offline preview" mark of a scene: a small tag at the right end of the action's box
+    (whose text wraps short of it), in the bottom corner, where no lettering, no tail and no
+    figure ever goes."""
+    typeface = font(TAG_FONT, bold=True)
+    length = _tag_length()
+    draw.rectangle((right - length, bottom - 24, right, bottom), fill=BANNER_COLOUR,
+                   outline=INK, width=2)
+    draw.text((right - length + 8, bottom - 21), BANNER, font=typeface, fill="white")
 
 
 def _figure(draw, box, colours):
@@ -130,12 +151,13 @@ def scene(request, staging=None, size=None):
                        fill="white", outline=INK, width=2)
         draw.text((middle - name_width / 2, y - 37), character.name, font=label, fill=INK)
     typeface = font(18)
-    lines = wrap(f"Scene {request.number}: {request.action}", typeface, width - 68, 3)
-    top = height - 22 - 22 * len(lines)
+    lines = wrap(f"Scene {request.number}: {request.action}", typeface,
+                 width - 68 - _tag_length() - 10, 3)
+    top = height - 22 - 22 * max(len(lines), 1)
     draw.rectangle((20, top - 8, width - 20, height - 14), fill=(255, 255, 255), outline=INK,
                    width=3)
     for i, line in enumerate(lines):
         draw.text((34, top + 22 * i), line, font=typeface, fill=INK)
-    _banner(draw, top=round(height * lettering.BAND) + 6, width=width)
+    _corner_tag(draw, right=width - 27, bottom=height - 21)
     draw.rectangle((0, 0, width - 1, height - 1), outline=INK, width=6)
     return to_png(image)

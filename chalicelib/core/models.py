@@ -265,6 +265,12 @@ class CharacterSpec(MapAttribute):
     attempt = NumberAttribute(null=True)  # 0 = paid with the cartoon, n = the n-th redraw
     credits = NumberAttribute(null=True)  # what the current attempt cost (0: from the library)
     since = NumberAttribute(null=True)  # when the drawing was claimed
+    # How many times a 429 put this attempt back on the queue: a references job carries the
+    # count it was sent with, so a stale or repeated message does not draw it (Scene.requeues).
+    requeues = NumberAttribute(null=True)
+    # When this attempt was charged and queued: its deadline counts from here (None on older
+    # cartoons: the cartoon's creation stands in).
+    queued_at = NumberAttribute(null=True)
     note = UnicodeAttribute(null=True)  # the owner's note for this attempt's prompt
     saved_id = UnicodeAttribute(null=True)  # copied from this saved character, not drawn
     image_key = UnicodeAttribute(null=True)
@@ -286,6 +292,18 @@ class ShareIndex(GlobalSecondaryIndex):
         projection = KeysOnlyProjection()
 
     share_id = UnicodeAttribute(hash_key=True)
+
+
+class CastInFlightIndex(GlobalSecondaryIndex):
+    """Cartoons with a reference queued or drawing, by the hour the oldest of them was
+    queued: the cleanup finds stuck ones with a query. Sparse: a settled cast drops its keys."""
+
+    class Meta:
+        index_name = "by-cast-inflight"
+        projection = KeysOnlyProjection()
+
+    cast_inflight_hour = UnicodeAttribute(hash_key=True)
+    cast_inflight_since = NumberAttribute(range_key=True)
 
 
 class Cartoon(Model):
@@ -335,6 +353,11 @@ class Cartoon(Model):
     share_created_at = NumberAttribute(null=True)
     share_expires_at = NumberAttribute(null=True)  # None: until revoked
     by_share = ShareIndex()
+    # While a reference is queued or drawing (cartoons/cast.py): the hour and epoch the oldest
+    # of them was queued, for the cleanup's `by-cast-inflight` query. Removed once settled.
+    cast_inflight_hour = UnicodeAttribute(null=True)
+    cast_inflight_since = NumberAttribute(null=True)
+    by_cast_inflight = CastInFlightIndex()
     # What its images cost at the provider, added (ADD) by every image call (cartoons/costs.py):
     # millionths of the site's currency, tokens, and calls.
     provider_cost = NumberAttribute(null=True)

@@ -106,7 +106,7 @@ def canonical_emails(out):
 
 
 PAID = ("paid", "partially_refunded", "refunded")
-CARTOON_CAUSES = ("cartoon:", "redraw:", "refund:")
+CARTOON_CAUSES = ("cartoon:", "redraw:", "reference:", "refund:")  # as cartoons/view.spent
 
 
 def price_per_credit():

@@ -73,7 +73,8 @@ def policy(lang="en"):
               "téléphone, et la place de chaque case et de chaque bulle sur les pages) — votre "
               "galerie personnelle. Base légale : exécution du contrat."),
             t("Share links — only when you make one: a cartoon's link, its creation date and "
-              "its expiry. Anyone holding the link sees that cartoon's title, pages and texts "
+              "its expiry. Anyone holding the link sees that cartoon's title, pages (and each "
+              "panel lettered alone, for phones) and texts "
               "(the image addresses carry an opaque account number, never your email address, "
               "credits or other cartoons); search engines are asked not to index it. It stops "
               "working at once when you revoke it, when it expires, when you delete the "
@@ -82,7 +83,8 @@ def policy(lang="en"):
               "as described below. Legal basis: your consent, given by making the link.",
               "Liens de partage — seulement si vous en créez un : le lien d'une bande "
               "dessinée, sa date de création et son expiration. Toute personne qui a le lien "
-              "voit le titre, les pages et les textes de cette bande dessinée (les adresses des "
+              "voit le titre, les pages (et chaque case lettrée seule, pour les téléphones) et "
+              "les textes de cette bande dessinée (les adresses des "
               "images portent un numéro de compte opaque, jamais votre adresse e-mail, vos "
               "crédits ni vos autres bandes dessinées) ; les moteurs de recherche sont priés "
               "de ne pas l'indexer. Il cesse de fonctionner dès que vous le révoquez, qu'il "

@@ -25,8 +25,9 @@ Retry-After (plus jitter, at most SQS's 900 s), counting the wait in the job and
 so a stale or repeated message does nothing. It waits like that until the scene's deadline
 (`STUCK_SCENE_SECONDS` after it was charged, less one worker timeout), then fails and is
 refunded once, as any failure. A references job that meets a 429 fans out the scenes whose
-references exist and comes back later for the rest. Every image call adds its provider cost
-to the cartoon (cartoons/costs.py).
+references exist and comes back later for the rest; each reference counts its waits like a
+scene, so a stale or repeated references message claims nothing. Every image call adds its
+provider cost to the cartoon (cartoons/costs.py).
 """
 
 import math
@@ -146,15 +147,19 @@ def draw_cast(cartoon, job, deadline):
     """Draw every reference queued (or whose worker died), each claimed by a conditional
     write, in parallel; then settle the cast: wait for approval, or release the scenes. A
     reference that meets a 429 goes back to queued and the job comes back later for it."""
+    requeues = int(job.get("requeues", 0))
     todo = [(i, int(c.attempt or 0)) for i, c in enumerate(cartoon.characters)
             if c.state in scenes.IN_FLIGHT]
     claimed = [(i, attempt) for i, attempt in todo
-               if cast.claim(cartoon, i, attempt, takeover_after=WORKER_TIMEOUT_SECONDS)]
+               if cast.claim(cartoon, i, attempt, takeover_after=WORKER_TIMEOUT_SECONDS,
+                             requeues=requeues)]
+    if todo and not claimed:
+        logs.event("references_job_skipped", cartoon_id=cartoon.cartoon_id, requeues=requeues)
     if claimed:
         parallel = min(len(claimed), get_settings().reference_parallelism)  # OPENAI_TIER's
         with ThreadPoolExecutor(max_workers=parallel) as pool:
-            outcomes = list(pool.map(lambda pair: _draw_reference(cartoon, *pair, deadline),
-                                     claimed))
+            outcomes = list(pool.map(
+                lambda pair: _draw_reference(cartoon, *pair, deadline, requeues), claimed))
         if guard.Gone in outcomes:
             raise guard.Gone()
         waits = [o for o in outcomes if isinstance(o, images.DrawingFailed)]
@@ -166,11 +171,14 @@ def draw_cast(cartoon, job, deadline):
 
 
 def _cast_later(cartoon, job, waits, claimed, outcomes):
-    """After 429s on references: the job again, later, while the cartoon's deadline allows;
-    past it, the waiting references fail and are refunded, once."""
+    """After 429s on references: the job again, later, while the waiting references' deadline
+    allows (counted from when each was charged and queued); past it, they fail and are
+    refunded, once."""
     requeues = int(job.get("requeues", 0))
     delay = max(requeue_delay(f, requeues) for f in waits)
-    charged = cartoon.created_at.timestamp()
+    waiting = [index for (index, _), outcome in zip(claimed, outcomes, strict=True)
+               if isinstance(outcome, images.DrawingFailed)]
+    charged = min(cast.queued_at(cartoon, cartoon.characters[i]) for i in waiting)
     if clock.now() + delay < charged + get_settings().stuck_scene_seconds - WORKER_TIMEOUT_SECONDS:
         jobs.send_later({**jobs.references_job(cartoon.account_id, cartoon.cartoon_id),
                          "requeues": requeues + 1}, delay)
@@ -185,7 +193,7 @@ def _cast_later(cartoon, job, waits, claimed, outcomes):
                       reason=f"We could not draw {name}'s reference picture. {outcome.reason}")
 
 
-def _draw_reference(cartoon, index, attempt, deadline):
+def _draw_reference(cartoon, index, attempt, deadline, requeues=0):
     """One reference attempt, portrait, at the best tier. True when drawn, False when it
     failed (refunded), the DrawingFailed of a 429 when it waits its turn (back to queued),
     guard.Gone when the account or cartoon went meanwhile."""
@@ -204,7 +212,7 @@ def _draw_reference(cartoon, index, attempt, deadline):
                       [(keys[0], png, "image/png"),
                        (keys[1], raster.thumbnail_webp(png), "image/webp")])
     except images.DrawingFailed as failure:
-        if failure.requeue and cast.wait(cartoon, index, attempt):
+        if failure.requeue and cast.wait(cartoon, index, attempt, requeues):
             return failure
         cast.fail(cartoon, index, attempt, code=failure.code,
                   reason=f"We could not draw {spec.name}'s reference picture. {failure.reason}")

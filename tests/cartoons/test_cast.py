@@ -238,3 +238,39 @@ def test_another_account_cannot_approve_or_redraw_a_cast(app, signed_in, aws):
     for bad in ("6", "-1", "x", "00000"):
         assert signed_in.post(f"/api/cartoons/{cartoon_id}/cast/{bad}/redraw", {}).status \
             == 404
+
+
+def test_the_cost_shown_counts_every_charge_less_every_refund(signed_in, aws, openai_fake):
+    """`spent` is what the cartoon took from the balance: its charge (scenes and references),
+    a paid reference redraw, a scene redraw, and nothing for a reference redraw that failed
+    and was refunded. The admin's per-cartoon credits read the same ledger the same way."""
+    from chalicelib.money import admin
+
+    account_id = give(signed_in, 100)
+    cartoon_id = submit(signed_in)
+    drain(aws["queue_url"])
+    assert state_of(signed_in, cartoon_id)["spent"] == SCENES + 3 * REF
+    assert signed_in.post(f"/api/cartoons/{cartoon_id}/cast/1/redraw",
+                          {"note": "A blue scarf."}).status == 202
+    drain(aws["queue_url"])
+    assert state_of(signed_in, cartoon_id)["spent"] == SCENES + 4 * REF  # the paid redraw
+    openai_fake.on("generations", behaviours=["moderation_blocked"])
+    assert signed_in.post(f"/api/cartoons/{cartoon_id}/cast/2/redraw", {}).status == 202
+    drain(aws["queue_url"])
+    failed = state_of(signed_in, cartoon_id)
+    assert failed["cast"][2]["state"] == "failed" and failed["cast"][2]["refunded"] == REF
+    assert failed["spent"] == SCENES + 4 * REF  # charged, then refunded: nothing kept
+    assert signed_in.post(f"/api/cartoons/{cartoon_id}/cast/2/redraw", {}).status == 202
+    drain(aws["queue_url"])
+    assert signed_in.post(f"/api/cartoons/{cartoon_id}/cast/approve", {}).status == 200
+    drain(aws["queue_url"])
+    assert signed_in.post(f"/api/cartoons/{cartoon_id}/scenes/2/redraw",
+                          {"note": "Closer."}).status == 202
+    drain(aws["queue_url"])
+    done = state_of(signed_in, cartoon_id)
+    assert done["status"] == "done"
+    assert done["spent"] == SCENES + 5 * REF + 1 == 100 - assert_ledger(account_id)
+    causes = sorted(e.cause_key.split(":")[0] for e in LedgerEntry.query(account_id)
+                    if e.cause_key.startswith(("cartoon:", "reference:", "redraw:", "refund:")))
+    assert causes == ["cartoon", "redraw", "reference", "reference", "reference", "refund"]
+    assert admin.credits_kept()[cartoon_id] == done["spent"]

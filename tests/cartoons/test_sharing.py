@@ -1,6 +1,8 @@
 """Share links: off by default, made and revoked by the owner only, unguessable, expiring, dead
 the moment the cartoon or the account goes, and showing nothing of the account."""
 
+import base64
+import hashlib
 import itertools
 import re
 import threading
@@ -81,7 +83,8 @@ def test_a_link_shows_the_pages_and_texts_and_nothing_of_the_account(signed_in, 
     assert page.meta["og:title"] == "Le Chat & <the> Moon"
     assert "<the>" not in html  # escaped
     assert path_of(page.meta["og:image"]) == f"{path_of(url)}/preview"
-    assert len(page.images) == len(cartoon["pages"]) >= 1
+    pages = [img for img in page.images if img["class"] == "shared-page"]
+    assert len(pages) == len(cartoon["pages"]) >= 1
     assert all("X-Amz-Expires" in img["src"] for img in page.images)  # short presigned links
     assert "Bonjour, monde !" in page.images[0]["alt"]  # alt text from the panels' texts
     assert "Bonjour, monde !" in "".join(page.text)  # and the transcript
@@ -227,3 +230,59 @@ def test_revoking_while_sharing_again_leaves_at_most_one_working_link(signed_in,
     stored = Cartoon.get(account_of(signed_in), cartoon["cartoon_id"]).share_id
     assert len(alive) <= 1
     assert (alive == [] and stored is None) or alive[0].endswith(stored)
+
+
+def test_the_page_carries_each_scenes_reader_picture_for_phones(signed_in, client, aws):
+    cartoon = finished(signed_in, aws, scenes=3)
+    link = path_of(share(signed_in, cartoon["cartoon_id"]).json["share"]["url"])
+    seen = client.get(link)
+    html = seen.body.decode()
+    page = Page(html)
+    pages = [img for img in page.images if img.get("class") == "shared-page"]
+    readers = [img for img in page.images if img.get("class") == "shared-panel"]
+    assert len(pages) == len(cartoon["pages"]) and len(readers) == 3
+    assert all(img["loading"] == "lazy" for img in page.images)  # the hidden set is not fetched
+    for img in page.images:  # each a short presigned link
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(img["src"]).query)
+        assert int(query["X-Amz-Expires"][0]) <= 900 and "X-Amz-Signature" in query
+    assert [urllib.parse.urlsplit(img["src"]).path.rsplit("/", 1)[1] for img in readers] == [
+        "reader-01.webp", "reader-02.webp", "reader-03.webp"]  # in reading order
+    # Each reader picture's alt: its own scene's action and texts, and no other scene's.
+    for number, (img, scene) in enumerate(zip(readers, cartoon["scenes"], strict=True), 1):
+        assert img["alt"].startswith(f"Scene {number}: {scene['action']}")
+        others = [s["action"] for s in cartoon["scenes"] if s["number"] != number]
+        assert not any(action in img["alt"] for action in others)
+        panel = cartoon["panels"][number - 1]["reader"]
+        assert (int(img["width"]), int(img["height"])) == (panel["width"], panel["height"])
+    speaker = cartoon["scenes"][0]["elements"][0]["speaker"]
+    assert readers[0]["alt"].endswith(f"{speaker} says: “Bonjour, monde !”")
+    assert "Bonjour, monde !" not in readers[1]["alt"]
+    # The inline style that swaps the sets is allowed by its hash, nothing else inline.
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    policy = seen.headers["content-security-policy"]
+    assert f"'sha256-{digest}'" in policy and "unsafe-inline" not in policy
+    assert "@media (max-width:600px)" in style and 'class="shared-main with-readers"' in html
+    me = signed_in.get("/api/me").json
+    outside_images = html
+    for img in page.images:
+        outside_images = outside_images.replace(img["src"].replace("&", "&amp;"), "")
+    for private in ("ada@example.com", "credit", me["account_id"], cartoon["cartoon_id"]):
+        assert private not in outside_images
+    french = Page(client.get(link, headers={"accept-language": "fr"}).body.decode())
+    assert [img["alt"].split("\u00a0:")[0] for img in french.images
+            if img["class"] == "shared-panel"] == ["Scène 1", "Scène 2", "Scène 3"]
+    # The texts in French too, as the owner's page words them: who says it, in « ».
+    said = f"{speaker} dit\u00a0: «\u00a0Bonjour, monde !\u00a0»"
+    assert said in french.images[-3]["alt"] and said in "".join(french.text)
+
+
+def test_an_older_cartoon_without_reader_pictures_shows_its_pages(signed_in, client, aws):
+    cartoon = finished(signed_in, aws, scenes=2)
+    link = path_of(share(signed_in, cartoon["cartoon_id"]).json["share"]["url"])
+    Cartoon.get(account_of(signed_in), cartoon["cartoon_id"]).update(
+        actions=[Cartoon.reader_keys.remove()])
+    html = client.get(link).body.decode()
+    page = Page(html)
+    assert [img["class"] for img in page.images] == ["shared-page"] * len(cartoon["pages"])
+    assert '<main class="shared-main">' in html  # so no media query hides the pages

@@ -58,3 +58,16 @@ def scene_at(characters, staging, size):
     request = SceneRequest(1, "Talking", tuple(characters), references, "s", "A street",
                            "low", "u")
     return opened(offline_art.scene(request, staging, size)).convert("RGB")
+
+
+def test_the_offline_mark_sits_in_the_bottom_corner_where_no_lettering_goes():
+    """Its tag stays out of the lettering band and the balloons' tails (it once sat just
+    under the band, under the first balloon's tail), and out of the figures' way."""
+    for size in [(768, 768), (1408, 656), (656, 1024)]:
+        image = scene_at([ADA, BOB], {"Ada": "left", "Bob": "right"}, size)
+        width, height = size
+        marked = [(x, y) for x in range(0, width, 2) for y in range(0, height, 2)
+                  if image.getpixel((x, y)) == offline_art.BANNER_COLOUR]
+        assert marked, size  # still marked as a preview
+        assert min(y for _, y in marked) > height - 60, size  # in the bottom strip only
+        assert min(x for x, _ in marked) > width / 2, size  # in its right corner

@@ -192,6 +192,62 @@ def test_a_429_on_a_reference_requeues_the_references_job(signed_in, aws, openai
     assert refunds(account_id) == [] and assert_ledger(account_id) == 3
 
 
+def references_of(fake, name):
+    return [c for c in fake.calls_to("generations") if f"Draw {name} alone" in c.prompt]
+
+
+def test_duplicate_references_jobs_delivered_at_once_draw_each_reference_once(
+        signed_in, aws, openai_fake):
+    account_id = give(signed_in, 5)
+    fund_references(signed_in)
+    submit(signed_in, cartoon_body(2))
+    (job,) = take_messages(aws["queue_url"])
+    barrier = threading.Barrier(2)
+
+    def twice():
+        barrier.wait()
+        deliver(aws["queue_url"], job)
+    threads = [threading.Thread(target=twice) for _ in range(2)]  # one message, two deliveries
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [len(references_of(openai_fake, n)) for n in ("Ada", "Bram", "Cleo")] == [1, 1, 1]
+    assert refunds(account_id) == [] and assert_ledger(account_id) == 3
+
+
+def test_stale_and_repeated_references_jobs_of_a_waiting_reference_draw_it_once(
+        signed_in, aws, openai_fake):
+    account_id = give(signed_in, 5)
+    openai_fake.retry_after = "1"
+    openai_fake.on("generations", contains="Draw Bram alone", behaviours=[429])
+    fund_references(signed_in)
+    cartoon_id = submit(signed_in, cartoon_body(2))
+    first = take_messages(aws["queue_url"])
+    deliver(aws["queue_url"], *first)  # Bram: 429, waits his turn
+    cast = signed_in.get(f"/api/cartoons/{cartoon_id}").json["cast"]
+    assert [c["state"] for c in cast] == ["done", "queued", "done"]
+    assert len(references_of(openai_fake, "Bram")) == 1
+
+    deliver(aws["queue_url"], *first)  # the first job again (a redelivery): stale
+    assert len(references_of(openai_fake, "Bram")) == 1  # not drawn before its Retry-After
+    (later,) = wait_for_messages(aws["queue_url"], 5)
+    assert jobs_of([later])[0]["requeues"] == 1
+    threads = [threading.Thread(target=deliver, args=(aws["queue_url"], later))
+               for _ in range(4)]  # delivered four times at once
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    cast = signed_in.get(f"/api/cartoons/{cartoon_id}").json["cast"]
+    assert [c["state"] for c in cast] == ["done"] * 3
+    assert len(references_of(openai_fake, "Bram")) == 2  # the 429, then one drawing
+    assert len(openai_fake.calls_to("generations")) == 4
+    drain(aws["queue_url"])
+    assert states(signed_in, cartoon_id) == ["done", "done"]
+    assert refunds(account_id) == [] and assert_ledger(account_id) == 3
+
+
 def test_an_exhausted_quota_is_never_retried_and_raises_the_alarm(
         signed_in, aws, openai_fake, caplog):
     account_id = give(signed_in, 5)
