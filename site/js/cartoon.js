@@ -21,17 +21,6 @@ const STATE_LABELS = {
 const KIND_LABELS = {
   caption: () => I18n.t("cartoon.kind_caption"), speech: () => I18n.t("cartoon.kind_speech"),
   thought: () => I18n.t("cartoon.kind_thought") };
-// The presets' names (chalicelib/cartoons/specs.py STYLE_PRESETS); a style of the owner's own
-// words shows as they wrote it.
-const STYLE_NAMES = {
-  newspaper: () => I18n.t("cartoon.style_newspaper"), manga: () => I18n.t("cartoon.style_manga"),
-  watercolour: () => I18n.t("cartoon.style_watercolour"),
-  "ligne-claire": () => I18n.t("cartoon.style_ligne_claire"),
-  superhero: () => I18n.t("cartoon.style_superhero"),
-  "childrens-book": () => I18n.t("cartoon.style_childrens_book"),
-  "pixel-art": () => I18n.t("cartoon.style_pixel_art"), noir: () => I18n.t("cartoon.style_noir"),
-  pastel: () => I18n.t("cartoon.style_pastel"), woodcut: () => I18n.t("cartoon.style_woodcut"),
-  anime: () => I18n.t("cartoon.style_anime"), pencil: () => I18n.t("cartoon.style_pencil") };
 const MAX_ELEMENTS = 4; // comic/lettering.py MAX_ELEMENTS
 const STEP = 0.01; // a keyboard move, as a fraction of the panel
 const BIG_STEP = 0.05; // with Shift
@@ -92,8 +81,8 @@ function progressText() {
 
 // The style: a preset by its name in the page's language, the owner's own words as written.
 function styleName() {
-  const preset = STYLE_NAMES[cartoon.style];
-  return preset ? preset() : typed(cartoon.style_label || cartoon.style);
+  const key = `style.${cartoon.style.replace(/-/g, "_")}`;
+  return I18n.has(key) ? I18n.t(key) : typed(cartoon.style_label || cartoon.style);
 }
 
 function render() {

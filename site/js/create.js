@@ -867,7 +867,7 @@ async function start() {
   mountDraft(CreateForm);
   mountLibrary(CreateForm);
   options = await Api.get("/api/cartoons/options");
-  $("#style").append(...options.styles.map((s) => named("create.style_", s)),
+  $("#style").append(...options.styles.map((s) => named("style.", s)),
     el("option", { value: "custom" }, I18n.t("create.style_custom")));
   $("#quality").append(...options.qualities.map((q) => el("option", { value: q.key },
     I18n.t("create.quality_option", {

@@ -64,13 +64,13 @@ def test_every_script_parses():
 
 
 def test_the_create_page_names_every_style_quality_layout_and_problem_the_api_has():
-    """create.js asks for these keys by the API's own names (`create.style_<key>`…), so the
-    catalogue must follow when the API grows one."""
+    """create.js asks for these keys by the API's own names (`style.<key>`,
+    `create.quality_<key>`…), so the catalogue must follow when the API grows one."""
     from chalicelib.cartoons import specs
     from chalicelib.core.settings import get_settings
 
     strings = catalogue()
-    wanted = {f"create.style_{key.replace('-', '_')}" for key, _, _ in specs.STYLE_PRESETS}
+    wanted = {f"style.{key.replace('-', '_')}" for key, _, _ in specs.STYLE_PRESETS}
     wanted |= {f"create.quality_{key}" for key in get_settings().quality_credits}
     wanted |= {f"create.layout_{key}" for key in specs.LAYOUTS}
     wanted |= {f"create.layout_{key}_hint" for key in specs.LAYOUTS}
