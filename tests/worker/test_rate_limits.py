@@ -67,6 +67,15 @@ def wait_for_messages(queue_url, seconds):
     raise AssertionError("no message became visible")
 
 
+def deliver_at_once(queue_url, message, times):
+    """The same message delivered `times` times at once, as SQS may."""
+    threads = [threading.Thread(target=deliver, args=(queue_url, message)) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def edits_of(fake, action):
     return [c for c in fake.calls_to("edits") if action in c.prompt]
 
@@ -149,12 +158,7 @@ def test_stale_and_repeated_jobs_of_a_waiting_scene_draw_it_once(signed_in, aws,
     assert len(openai_fake.calls_to("edits")) == 1
     (later,) = wait_for_messages(aws["queue_url"], 5)
     assert jobs_of([later])[0]["requeues"] == 1
-    threads = [threading.Thread(target=deliver, args=(aws["queue_url"], later))
-               for _ in range(4)]  # delivered four times at once
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    deliver_at_once(aws["queue_url"], later, times=4)
     assert states(signed_in, cartoon_id) == ["done"]
     assert len(openai_fake.calls_to("edits")) == 2  # the 429, then one drawing
     assert refunds(account_id) == [] and assert_ledger(account_id) == 4
@@ -233,12 +237,7 @@ def test_stale_and_repeated_references_jobs_of_a_waiting_reference_draw_it_once(
     assert len(references_of(openai_fake, "Bram")) == 1  # not drawn before its Retry-After
     (later,) = wait_for_messages(aws["queue_url"], 5)
     assert jobs_of([later])[0]["requeues"] == 1
-    threads = [threading.Thread(target=deliver, args=(aws["queue_url"], later))
-               for _ in range(4)]  # delivered four times at once
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    deliver_at_once(aws["queue_url"], later, times=4)
     cast = signed_in.get(f"/api/cartoons/{cartoon_id}").json["cast"]
     assert [c["state"] for c in cast] == ["done"] * 3
     assert len(references_of(openai_fake, "Bram")) == 2  # the 429, then one drawing
