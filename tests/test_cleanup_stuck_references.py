@@ -63,6 +63,7 @@ def test_a_cast_whose_job_was_lost_fails_and_is_refunded_once(signed_in, aws):
     cartoon = state_of(signed_in, cartoon_id)
     assert [(c["state"], c["refunded"]) for c in cartoon["cast"]] == [("failed", REF)] * 3
     assert "too long" in cartoon["cast"][0]["reason"]
+    assert cartoon["cast"][0]["failure"] == "stuck"  # the code the site words in French
     assert cartoon["cast_state"] == "waiting"  # the owner may redraw them, or delete
     assert refund_causes(account_id) == [f"refund:{cartoon_id}:r{i}:0" for i in range(3)]
     assert assert_ledger(account_id) == 100 - SCENES

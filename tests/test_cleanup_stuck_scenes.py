@@ -49,6 +49,7 @@ def test_scenes_stuck_beyond_the_limit_are_failed_and_refunded_exactly_once(sign
     assert cleanup.fail_stuck_scenes(now=now + LIMIT + 120) == 0
     scene = signed_in.get(f"/api/cartoons/{cartoon_id}").json["scenes"][0]
     assert scene["state"] == "failed" and "too long" in scene["reason"]
+    assert scene["failure"] == "stuck"
     assert scene["refunded"] == 1
     refunds = sorted(e.cause_key for e in LedgerEntry.query(account_id) if e.reason == "refund")
     assert refunds == [f"refund:{cartoon_id}:{n}:0" for n in (1, 2, 3)]

@@ -132,6 +132,7 @@ def describe_cast(cartoon):
                 "credits": int(c.credits or 0), "note": c.note or "",
                 "saved_id": c.saved_id, "image": None}
         if c.state == scenes.FAILED:
+            item["failure"] = c.failure  # its code, for the site to word in the page's language
             item["reason"] = c.reason
             item["refunded"] = int(c.refunded or 0)
         if c.image_key and c.image_key.startswith(storage.account_prefix(cartoon.account_id)):
@@ -151,6 +152,7 @@ def _describe_scene(scene, slug):
            "chosen_version": scenes.chosen_of(scene),
            "versions": [_describe_version(v, scene, slug) for v in scenes.versions_of(scene)]}
     if scene.failure:  # a failed drawing; a failed redraw still shows its chosen version
+        out["failure"] = scene.failure  # its code, for the site to word in the page's language
         out["reason"] = scene.reason
         out["refunded"] = int(scene.refunded or 0)
         out["redraw_failed"] = scene.state == scenes.DONE

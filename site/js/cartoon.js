@@ -8,6 +8,7 @@
 import { Api } from "./api.js";
 import { Cast } from "./cast.js";
 import { $, el, message, show } from "./dom.js";
+import { failureReason } from "./format.js";
 import { I18n } from "./i18n.js";
 import { drawFrame, requireAccount } from "./layout.js";
 import { poll } from "./poll.js";
@@ -520,20 +521,14 @@ function buildPanel(scene) {
       { names: typed(scene.characters.join(", ")) })) : null);
   if (scene.reason) {  // a failed drawing, or a failed redraw (still showing its version)
     panel.append(el("p", { class: "notice error panel-failure" },
-      scene.redraw_failed ? `${I18n.t("cartoon.redraw_failed")} ` : "", failureReason(scene.reason,
-        "cartoon.scene_failed"), " ",
+      scene.redraw_failed ? `${I18n.t("cartoon.redraw_failed")} ` : "",
+      failureReason(scene, "cartoon.scene_failed"), " ",
       el("strong", {}, I18n.t("cartoon.given_back", { n: scene.refunded || 0 }))));
   }
   panel.append(Redraw.versions(cartoon, scene, { onDone: loop.now }));
   panel.append(textsForm(scene), panelActions(scene),
     el("p", { class: "notice", "data-notice": "", role: "alert", hidden: true }));
   return panel;
-}
-
-// Why a drawing failed: the API words it in English; in French, the catalogue says it plainly.
-function failureReason(reason, fallback) {
-  if (I18n.lang === "en" && reason) return el("span", { "data-external-text": "" }, reason);
-  return I18n.t(fallback);
 }
 
 // The scene's texts, in reading order: each a caption or a balloon with its speaker.

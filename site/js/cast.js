@@ -8,6 +8,7 @@
 // cartoon.js calls it on every load of the cartoon.
 import { Api } from "./api.js";
 import { $, el, message } from "./dom.js";
+import { failureReason } from "./format.js";
 import { I18n } from "./i18n.js";
 import { renderHeader } from "./layout.js";
 
@@ -99,7 +100,8 @@ function fill(card, cartoon, character, redrawable, onChange) {
     el("p", { class: "hint cast-description", translate: "no" }, character.description),
     character.saved_id ? el("p", { class: "hint" }, I18n.t("cartoon.cast_from_library")) : null,
     character.state === "failed"
-      ? el("p", { class: "notice error" }, reason(character.reason), " ",
+      ? el("p", { class: "notice error" },
+        failureReason(character, "cartoon.cast_not_drawn"), " ",
         el("strong", {}, I18n.t("cartoon.given_back", { n: character.refunded || 0 })))
       : null].filter(Boolean));
   const actions = el("div", { class: "actions" });
@@ -126,12 +128,6 @@ function fill(card, cartoon, character, redrawable, onChange) {
     actions.append(save);
   }
   card.append(notice);
-}
-
-// Why a reference failed: the API words it in English; in French, the catalogue says it.
-function reason(text) {
-  if (I18n.lang === "en" && text) return el("span", { "data-external-text": "" }, text);
-  return I18n.t("cartoon.cast_not_drawn");
 }
 
 function redrawForm(cartoon, character, notice, onChange) {

@@ -345,8 +345,10 @@ def test_the_cartoon_page_in_english_and_french(browser, stack):
         use_language(page, lang)
         expect(page.locator("#scene-3")).to_have_attribute("data-state", "failed")
         check_now(page, lang, "a failed scene")
+    # worded from the failure's code; the API's English reason is not shown in French
     expect(page.locator("#scene-3 .panel-failure")).to_have_text(
-        "Cette scène n'a pas pu être dessinée. 1 crédit rendu.")
+        "Le filtre de sécurité du service de dessin a refusé cette image. Essayez de la décrire "
+        "autrement. 1 crédit rendu.")
     expect(page.locator("#progress-text")).to_have_text(
         f"Scènes dessinées{NBSP}: 2 sur 3{NBSP}; 1 n'a pas pu être dessinée et a été remboursée.")
     expect(page.locator("#transcript-list > li").nth(2).locator("h3")).to_have_text(
@@ -367,7 +369,8 @@ def failed_scene(route):
     response = route.fetch()
     view = response.json()
     scene = view["scenes"][2]
-    scene.update(state="failed", image=None, reason="We could not draw this scene.",
+    scene.update(state="failed", image=None, failure="moderation_blocked",
+                 reason="The drawing service's safety system refused this picture.",
                  refunded=1, versions=[])
     view.update(status="incomplete", pages=[], panels=[], pdf=None, pdf_letter=None, cbz=None,
                 strip=None, progress={**view["progress"], "done": 2, "failed": 1})

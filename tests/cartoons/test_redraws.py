@@ -214,6 +214,7 @@ def test_a_failed_redraw_refunds_once_and_keeps_showing_the_chosen_version(
     scene = state["scenes"][0]
     assert scene["state"] == "done" and scene["redraw_failed"] is True
     assert "safety system" in scene["reason"] and scene["refunded"] == 1
+    assert scene["failure"] == "moderation_blocked"  # the code the site words in French
     assert key_of(scene["image"]["url"]) == key_of(before["scenes"][0]["image"]["url"])
     assert len(scene["versions"]) == 1 and scene["chosen_version"] == 1
     # Its pages are still current: nothing to compose, and the cartoon reads done.

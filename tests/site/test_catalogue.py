@@ -79,3 +79,41 @@ def test_the_create_page_names_every_style_quality_layout_and_problem_the_api_ha
         assert re.search(rf"\b{code}: \(", create_js), code
     for lang in ("en", "fr"):
         assert sorted(wanted - set(strings[lang])) == [], lang
+
+
+CHALICELIB = SITE.parent / "chalicelib"
+# Codes no person meets: Stripe's webhook is the only caller that gets these.
+NOT_FOR_PEOPLE = {"invalid_signature", "invalid_event"}
+FAILED_WITH = re.compile(r'\bfail\((?:[^()]|\([^()]*\))*?\bcode="(\w+)"', re.S)
+
+
+def sources():
+    return [path.read_text() for path in CHALICELIB.rglob("*.py")] + [
+        (SITE.parent / "app.py").read_text()]
+
+
+def test_every_reason_a_drawing_can_fail_for_is_worded_in_both_languages():
+    """The cartoon page words a failed scene or reference from its code (`failure` in the view)
+    in French, where the API's reason is English."""
+    from chalicelib.adapters import images
+
+    codes = set(images.REASONS) | {code for text in sources() for code in FAILED_WITH.findall(text)}
+    assert {"stuck", "not_started", "reference_failed", "moderation_blocked"} <= codes
+    strings = catalogue()
+    for lang in ("en", "fr"):
+        assert sorted(f"failure.{code}" for code in codes
+                      if f"failure.{code}" not in strings[lang]) == [], lang
+
+
+def test_every_error_code_a_person_can_meet_is_worded_in_both_languages():
+    """In French, the site words an API error from its code (I18n.error); one without words
+    would fall back to a vague sentence about its status."""
+    from chalicelib.core import web
+
+    failure_only = {code for text in sources() for code in FAILED_WITH.findall(text)}
+    raised = {code for text in sources() for code in re.findall(r'\bcode="(\w+)"', text)}
+    codes = (raised - failure_only - NOT_FOR_PEOPLE) | {code for _, code in web.STATUSES.values()}
+    assert {"insufficient_credits", "content_flagged", "too_long", "rate_limited"} <= codes
+    strings = catalogue()
+    for lang in ("en", "fr"):
+        assert sorted(code for code in codes if f"error.{code}" not in strings[lang]) == [], lang
