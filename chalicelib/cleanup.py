@@ -1,8 +1,7 @@
 """The scheduled cleanup: removes expired items (sign-in links, limit windows, idempotency
 keys, exports), fails with a refund the references and scenes stuck in flight beyond a limit,
-resumes
-erasures that stopped part-way, and sweeps an erased account's prefixes once more when the
-worker's timeout has passed since its erasure began (rights/erasure.py).
+resumes erasures that stopped part-way, and sweeps an erased account's prefixes once more when
+the worker's timeout has passed since its erasure began (rights/erasure.py).
 
 It queries the expiry and in-flight indexes hour by hour instead of scanning, and deletes only
 items whose expiry has passed (a condition on the delete, so an item renewed meanwhile survives).
