@@ -12,14 +12,11 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _offline import environment  # the benchmarks' settings; moto's endpoint added below
 
 IMAGES = int(os.environ.get("IMAGES", "1000"))
 IMAGE_KB = int(os.environ.get("IMAGE_KB", "200"))
@@ -46,19 +43,6 @@ def start_moto():
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("moto's server did not start")
-
-
-def environment(endpoint):
-    os.environ.update({
-        "STAGE": "test", "AWS_REGION": "eu-west-3", "AWS_DEFAULT_REGION": "eu-west-3",
-        "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "LOG_LEVEL": "WARNING",
-        "SITE_URL": "https://caaartoons.test", "OUTBOX_DIR": tempfile.mkdtemp(prefix="bench-"),
-        "SESSION_KEYS": "bench-session-key-0123456789abcdef0123456789",
-        "HASH_KEY": "bench-hash-key-0123456789abcdef0123456789",
-        "AWS_ENDPOINT_URL": endpoint,
-    })
-    for name in ("OPENAI_API_KEY", "AWS_PROFILE", "SSM_PARAMETER_PREFIX"):
-        os.environ.pop(name, None)
 
 
 def seed(account_id):
@@ -95,11 +79,12 @@ def seed(account_id):
 def main():
     moto, endpoint = start_moto()
     try:
-        environment(endpoint)
+        environment(AWS_ENDPOINT_URL=endpoint)
         from chalicelib.adapters import jobs, resources
         from chalicelib.core import clock
         from chalicelib.core.models import Export
         from chalicelib.rights import export
+        from chalicelib.worker import export as export_worker
 
         resources.create_all()
         account_id = "benchaccount"
@@ -112,8 +97,8 @@ def main():
         tracemalloc.start()
         baseline = tracemalloc.get_traced_memory()[0]
         started = time.perf_counter()
-        figures = export.build(jobs.export_job(account_id, item.export_id),
-                               time.monotonic() + 900)
+        figures = export_worker.build(jobs.export_job(account_id, item.export_id),
+                                      time.monotonic() + 900)
         seconds = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1] - baseline
         tracemalloc.stop()
