@@ -10,7 +10,7 @@ import time
 
 from playwright.sync_api import expect
 
-from tests.support.browser import add_text, buy_pack, sign_in
+from tests.support.browser import add_text, buy_pack, fill_cast, sign_in
 
 TOO_LONG = "x" * 300  # one word: no panel can wrap it
 
@@ -29,15 +29,7 @@ def test_a_scene_staged_and_lettered_is_created_as_shown(page, stack, tmp_path):
     buy_pack(page, stack, "small")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(stack.url + "/create.html")
-    page.fill("#title", "The attic machine")
-    page.fill("#context", "A sleepy seaside town in the 1950s, warm summer light.")
-    page.select_option("#quality", "low")
-    characters = page.locator(".character")
-    characters.nth(0).locator(".character-name").fill("Ada")
-    characters.nth(0).locator(".character-description").fill("A tall inventor, green coat.")
-    page.click("#add-character")
-    characters.nth(1).locator(".character-name").fill("Bram")
-    characters.nth(1).locator(".character-description").fill("A small grey cat, red scarf.")
+    characters = fill_cast(page)
 
     # The layout: automatic by default, a radio group the arrow keys move through.
     auto = page.locator("input[name=layout][value=auto]")

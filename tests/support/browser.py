@@ -24,12 +24,10 @@ def buy_pack(page, stack, pack="medium"):
     page.wait_for_selector("#success-notice:not([hidden])")
 
 
-def fill_cartoon(page, at_once=True):
-    """The three-scene cartoon of the journeys. `at_once`: "Draw everything at once", as the
-    journeys that are about something else choose; otherwise the cast waits for approval."""
+def fill_cast(page):
+    """The journeys' title, setting, quality and two characters, Ada and Bram (their rows)."""
     page.fill("#title", "The attic machine")
     page.fill("#context", "A sleepy seaside town in the 1950s, warm summer light.")
-    page.select_option("#style", "ligne-claire")
     page.select_option("#quality", "low")
     characters = page.locator(".character")
     characters.nth(0).locator(".character-name").fill("Ada")
@@ -37,6 +35,14 @@ def fill_cartoon(page, at_once=True):
     page.click("#add-character")
     characters.nth(1).locator(".character-name").fill("Bram")
     characters.nth(1).locator(".character-description").fill("A small grey cat, red scarf.")
+    return characters
+
+
+def fill_cartoon(page, at_once=True):
+    """The three-scene cartoon of the journeys. `at_once`: "Draw everything at once", as the
+    journeys that are about something else choose; otherwise the cast waits for approval."""
+    fill_cast(page)
+    page.select_option("#style", "ligne-claire")
     page.click("#add-scene")
     page.click("#add-scene")
     scenes = page.locator(".scene")
