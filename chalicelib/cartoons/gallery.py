@@ -47,16 +47,10 @@ def refresh_summary(account_id, cartoon_id):
 
 def page(session, *, cursor=None, limit=None):
     """One page of the gallery and the cursor of the next (None at the end)."""
-    account_id = session.account_id
-    limit = paging.read_limit(limit, default=DEFAULT_PAGE, maximum=MAX_PAGE)
-    after = paging.decode_cursor(cursor, "gallery", pattern=CARTOON_ID)
-    start = after and {"account_id": {"S": account_id}, "cartoon_id": {"S": after}}
-    result = Cartoon.query(account_id, scan_index_forward=False, limit=limit,
-                           last_evaluated_key=start)
-    items = list(result)
-    more = result.last_evaluated_key if len(items) == limit else None
-    return {"cartoons": [describe(c) for c in items],
-            "next_cursor": paging.encode_cursor(more and more["cartoon_id"]["S"], "gallery")}
+    items, next_cursor = paging.newest_first(
+        Cartoon, session.account_id, "gallery", id_name="cartoon_id", pattern=CARTOON_ID,
+        cursor=cursor, limit=limit, default=DEFAULT_PAGE, maximum=MAX_PAGE)
+    return {"cartoons": [describe(c) for c in items], "next_cursor": next_cursor}
 
 
 def describe(cartoon):

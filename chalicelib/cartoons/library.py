@@ -88,17 +88,11 @@ def save(session, body):
 
 def page(session, *, cursor=None, limit=None):
     """One page of the library, newest first, and the cursor of the next (None at the end)."""
-    account_id = session.account_id
-    limit = paging.read_limit(limit, default=DEFAULT_PAGE, maximum=MAX_PAGE)
-    after = paging.decode_cursor(cursor, "characters", pattern=specs.SAVED_ID)
-    start = after and {"account_id": {"S": account_id}, "character_id": {"S": after}}
-    result = SavedCharacter.query(account_id, scan_index_forward=False, limit=limit,
-                                  last_evaluated_key=start)
-    items = list(result)
-    more = result.last_evaluated_key if len(items) == limit else None
-    return {"characters": [describe(c) for c in items],
-            "next_cursor": paging.encode_cursor(more and more["character_id"]["S"],
-                                                "characters")}
+    items, next_cursor = paging.newest_first(
+        SavedCharacter, session.account_id, "characters", id_name="character_id",
+        pattern=specs.SAVED_ID, cursor=cursor, limit=limit, default=DEFAULT_PAGE,
+        maximum=MAX_PAGE)
+    return {"characters": [describe(c) for c in items], "next_cursor": next_cursor}
 
 
 def view(session, character_id):

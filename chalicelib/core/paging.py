@@ -59,3 +59,18 @@ def read_limit(value, default=DEFAULT_LIMIT, maximum=MAX_LIMIT):
         raise Invalid(f"limit must be a whole number from 1 to {maximum}.",
                       code="invalid_limit")
     return int(value)
+
+
+def newest_first(model, account_id, listing, *, id_name, pattern, cursor, limit, default,
+                 maximum):
+    """One page of an account's items, newest first: `model` is keyed by `account_id` and a
+    time-sortable range key `id_name`. Returns the items and the cursor of the next page (None
+    at the end)."""
+    limit = read_limit(limit, default=default, maximum=maximum)
+    after = decode_cursor(cursor, listing, pattern=pattern)
+    start = after and {"account_id": {"S": account_id}, id_name: {"S": after}}
+    result = model.query(account_id, scan_index_forward=False, limit=limit,
+                         last_evaluated_key=start)
+    items = list(result)
+    more = result.last_evaluated_key if len(items) == limit else None
+    return items, encode_cursor(more and more[id_name]["S"], listing)
