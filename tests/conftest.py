@@ -27,6 +27,12 @@ for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN", "RESEND_API
              "SSM_SECRET_NAMES", "OFFLINE_DRAW_SECONDS", "RESEND_API_URL"):
     os.environ.pop(name, None)
 
+CLOCK_AHEAD_DAYS = int(os.environ.get("CLOCK_AHEAD_DAYS") or 0)
+if CLOCK_AHEAD_DAYS:  # the year-ahead run (tests/support/clock_shift.py)
+    from tests.support.clock_shift import shift
+
+    shift(CLOCK_AHEAD_DAYS)
+
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
@@ -35,6 +41,17 @@ from tests.support.client import ApiClient  # noqa: E402
 from tests.support.fakes.stripe_api import API_KEY, FakeStripe  # noqa: E402
 
 moto_atomic.install()
+
+
+def pytest_collection_modifyitems(config, items):
+    """The year-ahead run keeps only the tests that touch the clock."""
+    if not CLOCK_AHEAD_DAYS:
+        return
+    from tests.support.clock_shift import touches_the_clock
+
+    kept = [item for item in items if touches_the_clock(item.function)]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept
 
 
 @pytest.fixture(scope="session")

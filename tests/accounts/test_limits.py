@@ -1,39 +1,43 @@
 """Rate limits: 429 with Retry-After, per address and per source IP, keyed hashes only."""
 
+from datetime import timedelta
+
 import boto3
 from freezegun import freeze_time
 
 from chalicelib.core.models import LimitWindow
-from tests.support.client import ApiClient, latest_token
+from tests.support.client import ApiClient, latest_token, next_hour
 
 
 def test_one_link_per_address_per_minute(client):
-    with freeze_time("2026-11-27 10:00:00"):
+    hour = next_hour()
+    with freeze_time(hour):
         assert client.request_link("ada@example.com").status == 202
-    with freeze_time("2026-11-27 10:00:40"):
+    with freeze_time(hour + timedelta(seconds=40)):
         refused = client.request_link("ada@example.com")
     assert refused.status == 429
     assert refused.error_code == "rate_limited"
     assert refused.headers["retry-after"] == "20"
-    with freeze_time("2026-11-27 10:01:00"):
+    with freeze_time(hour + timedelta(minutes=1)):
         assert client.request_link("ada@example.com").status == 202
 
 
 def test_five_links_per_address_per_hour(client):
+    hour = next_hour()
     for minute in range(5):
-        with freeze_time(f"2026-11-27 10:{minute * 2:02d}:00"):
+        with freeze_time(hour + timedelta(minutes=minute * 2)):
             assert client.request_link("ada@example.com").status == 202
-    with freeze_time("2026-11-27 10:30:00"):
+    with freeze_time(hour + timedelta(minutes=30)):
         refused = client.request_link("ada@example.com")
     assert refused.status == 429
     assert refused.headers["retry-after"] == str(30 * 60)
-    with freeze_time("2026-11-27 11:00:00"):
+    with freeze_time(hour + timedelta(hours=1)):
         assert client.request_link("ada@example.com").status == 202
 
 
 def test_twenty_link_requests_per_ip_per_hour(app):
     api = ApiClient(app, ip="203.0.113.50")
-    with freeze_time("2026-11-27 10:00:00"):
+    with freeze_time(next_hour()):
         for n in range(20):
             assert api.request_link(f"user{n}@example.com").status == 202
         refused = api.request_link("user99@example.com")
@@ -45,7 +49,7 @@ def test_twenty_link_requests_per_ip_per_hour(app):
 
 def test_sixty_verify_attempts_per_ip_per_hour(app):
     api = ApiClient(app, ip="203.0.113.60")
-    with freeze_time("2026-11-27 10:00:00"):
+    with freeze_time(next_hour()):
         api.request_link("ada@example.com")
         for _ in range(60):
             assert api.post("/api/auth/verify", {"token": "x" * 43}).status == 400
@@ -59,14 +63,15 @@ def test_sixty_verify_attempts_per_ip_per_hour(app):
 
 
 def test_windows_hold_neither_address_nor_ip_and_expire_within_the_hour(client):
-    with freeze_time("2026-11-27 10:20:00"):
+    hour = next_hour()
+    with freeze_time(hour + timedelta(minutes=20)):
         client.request_link("ada@example.com")
     items = boto3.client("dynamodb").scan(TableName=LimitWindow.Meta.table_name)["Items"]
     assert len(items) == 3  # ip-hour, email-minute, email-hour
     dump = str(items)
     assert "ada@example.com" not in dump and "198.51.100.7" not in dump
     windows = list(LimitWindow.scan())
-    start = 1795774800 + 20 * 60  # 2026-11-27 10:20:00 UTC
+    start = hour.timestamp() + 20 * 60
     assert all(w.expires_at - start <= 3600 for w in windows)
     assert all(w.ttl is not None for w in windows)
 
@@ -78,7 +83,7 @@ def over_the_limit(app, method, path, body, scope, monkeypatch):
 
     monkeypatch.setitem(limits.RULES, scope, (3, limits.HOUR))
     client, other = ApiClient(app), ApiClient(app)  # one IP: the limit counts accounts
-    with freeze_time("2026-11-27 10:15:00"):
+    with freeze_time(next_hour() + timedelta(minutes=15)):
         client.sign_in("ada@example.com")
         other.sign_in("bob@example.com")
         for _ in range(3):

@@ -1,9 +1,11 @@
 """The session cookie: signed, HttpOnly, 30 days, checked against the account every time."""
 
+from datetime import timedelta
+
 from freezegun import freeze_time
 from itsdangerous import URLSafeTimedSerializer
 
-from tests.support.client import ApiClient, later
+from tests.support.client import ApiClient, later, next_hour
 
 COOKIE = "session"  # the test stage runs without Secure, so without the __Host- prefix
 
@@ -64,9 +66,8 @@ def test_a_cookie_signed_with_another_key_is_refused(signed_in):
 
 def test_a_cookie_signed_with_the_previous_key_still_works(app, monkeypatch):
     """Key rotation: SESSION_KEYS lists the newest first; older keys still verify."""
-    with freeze_time("2026-11-27 10:00:00"):
-        api = ApiClient(app)
-        api.sign_in("ada@example.com")
+    api = ApiClient(app)
+    api.sign_in("ada@example.com")
     account_id, session_id = api.get("/api/me").json["account_id"], None
     old = URLSafeTimedSerializer("test-session-key-old-0123456789", salt="session")
     from chalicelib.core.models import Account
@@ -77,12 +78,13 @@ def test_a_cookie_signed_with_the_previous_key_still_works(app, monkeypatch):
 
 
 def test_the_cookie_expires_after_30_days(app):
-    with freeze_time("2026-11-01 10:00:00"):
+    signed = next_hour()  # everything on the frozen clock: sign-in, then 29 and 30 days on
+    with freeze_time(signed):
         api = ApiClient(app)
         api.sign_in("ada@example.com")
-    with freeze_time("2026-11-30 10:00:00"):
+    with freeze_time(signed + timedelta(days=29)):
         assert api.get("/api/me").status == 200
-    with freeze_time("2026-12-01 10:00:01"):
+    with freeze_time(signed + timedelta(days=30, seconds=1)):
         assert api.get("/api/me").status == 401
 
 

@@ -4,6 +4,7 @@ retry of an answer that does not validate, refusals, moderation, limits, sign-in
 
 import json
 import threading
+from datetime import timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -19,7 +20,7 @@ from tests.support.cartoons import (
     give,
     take_messages,
 )
-from tests.support.client import ApiClient
+from tests.support.client import ApiClient, next_hour
 from tests.support.openai_stand_in import use_openai
 
 IDEA = "A lighthouse keeper befriends a lonely whale during a winter storm"
@@ -164,14 +165,15 @@ def test_twenty_drafts_an_hour_per_account_then_429(app):
     first, second = ApiClient(app, ip="198.51.100.20"), ApiClient(app, ip="198.51.100.21")
     first.sign_in("ada@example.com")
     second.sign_in("bo@example.com")
-    with freeze_time("2026-11-28 10:00:00"):
+    hour = next_hour()
+    with freeze_time(hour):
         for _ in range(20):
             assert draft(first).status == 200
         refused = draft(first)
         assert refused.status == 429 and refused.error_code == "rate_limited"
         assert refused.headers["retry-after"] == "3600"
         assert draft(second).status == 200  # another account is not held back
-    with freeze_time("2026-11-28 11:00:00"):
+    with freeze_time(hour + timedelta(hours=1)):
         assert draft(first).status == 200
 
 
@@ -182,7 +184,7 @@ def test_twenty_five_drafts_at_once_get_exactly_twenty_through(signed_in):
         barrier.wait()
         statuses.append(draft(signed_in).status)
 
-    with freeze_time("2026-11-28 10:00:00"):
+    with freeze_time(next_hour()):
         threads = [threading.Thread(target=send) for _ in range(25)]
         for thread in threads:
             thread.start()
@@ -197,7 +199,7 @@ def test_sixty_drafts_an_hour_per_ip_across_accounts(app):
         client = ApiClient(app, ip="203.0.113.9")
         client.sign_in(f"user{i}@example.com")
         clients.append(client)
-    with freeze_time("2026-11-28 10:00:00"):
+    with freeze_time(next_hour()):
         for i in range(60):
             assert draft(clients[i // 20]).status == 200
         refused = draft(clients[3])
