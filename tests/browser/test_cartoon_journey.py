@@ -56,17 +56,16 @@ def test_create_a_cartoon_watch_it_finish_and_see_the_strip(page, drawing_stack)
     first = page.locator("#scene-1")
     first.locator(".edit-text").first.fill("Much later, in the attic…")
     first.locator("button[type=submit]").click()
-    expect(page.locator("#scene-1 [data-notice]")).to_contain_text("Saved", timeout=20000)
+    expect(page.locator("#scene-1 [data-notice]")).to_contain_text("Saved")
     # The worker lays the page out again; the page follows it until it is back.
-    expect(page.locator("#progress-text")).to_have_text("Finished: 3 scenes on 1 page.",
-                                                        timeout=20000)
+    expect(page.locator("#progress-text")).to_have_text("Finished: 3 scenes on 1 page.")
     expect(page.locator(".page-image").first).not_to_have_attribute("src", strip_src)
     expect(page.locator("#who-balance")).to_have_text("19 credits")
 
     # A redraw costs the scene's credit and the scene comes back drawn.
     page.locator("#scene-2 .redraw").click()
     page.locator("dialog.redraw-dialog .redraw-confirm").click()  # the cost, confirmed
-    expect(page.locator("#who-balance")).to_have_text("18 credits", timeout=15000)
+    expect(page.locator("#who-balance")).to_have_text("18 credits")
     expect(page.locator("#scene-2")).to_have_attribute("data-state", "done", timeout=30000)
     expect(page.locator("#pages-card")).to_be_visible(timeout=30000)
     assert blocked == []

@@ -52,7 +52,7 @@ def test_the_cast_is_shown_redrawn_saved_and_approved(page, drawing_stack):
     expect(confirm).to_have_text("Confirm: redraw for 4 credits")
     page.screenshot(path=str(SHOTS / "cast-redraw-confirm-desktop.png"), full_page=True)
     confirm.click()
-    expect(page.locator("#who-balance")).to_have_text("11 credits", timeout=15000)
+    expect(page.locator("#who-balance")).to_have_text("11 credits")
     # the new picture replaces the old one once drawn, and the redraw form is closed
     page.wait_for_function(
         "before => { const i = document.querySelector(\"#cast .cast-card[data-index='1'] img\");"
@@ -60,7 +60,7 @@ def test_the_cast_is_shown_redrawn_saved_and_approved(page, drawing_stack):
     expect(bram).to_have_attribute("data-state", "done")
     expect(bram.locator("textarea")).to_be_hidden()
     assert "nullnull" not in cast.inner_text()
-    expect(cast.locator("[data-approve]")).to_be_enabled(timeout=15000)
+    expect(cast.locator("[data-approve]")).to_be_enabled()
 
     # Save Ada to the library.
     ada = cast.locator(".cast-card[data-index='0']")

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 from playwright.sync_api import expect
 
-from tests.support.browser import buy_pack, sign_in
+from tests.support.browser import STEP_MS, buy_pack, sign_in
 
 LOADED = "img => img.complete && img.naturalWidth > 0"
 SHOTS = os.environ.get("SCREENSHOTS")  # a folder to keep the screenshots in, when set
@@ -220,7 +220,7 @@ def shot(page, tmp_path, name):
 def test_a_phone_reads_one_legible_panel_at_a_time(browser, stack, tmp_path):
     context = phone(browser)
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(STEP_MS)
     cartoon_id = make_cartoon(page, stack, "phone@example.com")
     viewport = page.locator("meta[name=viewport]").get_attribute("content")
     assert "user-scalable" not in viewport and "maximum-scale" not in viewport  # pinch zoom
@@ -322,7 +322,7 @@ def test_the_desktop_shows_the_pages_and_every_download_works(page, stack, tmp_p
     card.locator(".remove-element").nth(2).click()
     expect(card.locator(".add-element")).to_be_enabled()
     card.locator("button[type=submit]").click()
-    expect(card.locator("[data-notice]").last).to_contain_text("Saved", timeout=10000)
+    expect(card.locator("[data-notice]").last).to_contain_text("Saved")
     expect(page.locator("#progress-text")).to_have_text("Finished: 7 scenes on 2 pages.",
                                                         timeout=30000)
     texts = [e["text"] for e in state(page, cartoon_id)["scenes"][4]["elements"]]

@@ -6,11 +6,10 @@ page's API for the scripts beside it."""
 
 import json
 import re
-import time
 
 from playwright.sync_api import expect
 
-from tests.support.browser import add_text, buy_pack, fill_cast, sign_in
+from tests.support.browser import add_text, buy_pack, fill_cast, sign_in, wait_for_api
 
 TOO_LONG = "x" * 300  # one word: no panel can wrap it
 
@@ -179,10 +178,9 @@ def test_a_gallery_card_shows_the_whole_first_page_as_its_cover(page, stack, tmp
          "elements": [{"kind": "caption", "text": f"Part {i + 1}"}]} for i in range(6)]}
     cartoon_id = page.evaluate("body => Api.post('/api/cartoons', body).then(a => a.cartoon_id)",
                                body)
-    deadline = time.time() + 60
-    while (cartoon := _cartoon(page, cartoon_id))["status"] != "done":
-        assert time.time() < deadline, cartoon["status"]
-        time.sleep(0.5)
+    wait_for_api(page, "id => Api.get('/api/cartoons/' + id).then(c => c.status === 'done')",
+                 cartoon_id)
+    cartoon = _cartoon(page, cartoon_id)
     assert len(cartoon["pages"]) == 2  # 5 cells a page of tiers
 
     page.reload()

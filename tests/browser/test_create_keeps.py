@@ -25,7 +25,12 @@ def test_an_unfinished_cartoon_survives_a_reload_and_buying_credits(page, stack)
     scene.locator(".scene-action").fill("Under the rain, Zoé looks for her red umbrella.")
     expect(box).not_to_be_checked()  # unticked by hand: the person's choice stands
     box.check()
-    page.wait_for_timeout(600)  # the draft is kept 300 ms after the last keystroke
+    # The draft is kept 300 ms after the last change: wait until it holds the ticked box.
+    page.wait_for_function("""() => Object.keys(localStorage).some((key) => {
+        if (!key.startsWith('caaartoons.create-draft.')) return false;
+        const scene = JSON.parse(localStorage.getItem(key)).scenes[0];
+        return scene.action.includes('red umbrella') && scene.characters.includes('Zoé');
+    })""", polling=100)
 
     page.reload()
     expect(page.locator("#title")).to_have_value("The lost umbrella")
@@ -59,6 +64,7 @@ def test_an_unfinished_cartoon_survives_a_reload_and_buying_credits(page, stack)
 
 def test_a_cartoon_page_without_a_cartoon_says_so_and_stops(page, stack):
     sign_in(page, stack, "lost@example.com")
+    page.clock.install()  # the page's timers run when the test says, not on the wall clock
     calls = []
     page.on("request", lambda request: calls.append(request.url)
             if "/api/cartoons/" in request.url else None)
@@ -68,7 +74,8 @@ def test_a_cartoon_page_without_a_cartoon_says_so_and_stops(page, stack):
         expect(page.locator("#cartoon-notice a")).to_have_attribute("href", "/gallery.html")
     page.goto(stack.url + "/cartoon.html?id=1700000000000abcdef01")
     expect(page.locator("#cartoon-notice")).to_contain_text("no such cartoon")
-    page.wait_for_timeout(6000)  # long enough for a retry, were there one
+    page.clock.run_for(600_000)  # ten minutes of the page's timers: any retry would have run
+    page.evaluate("() => fetch('/api/me')")  # a round trip: a request sent before it is seen
     assert len(calls) == 1
 
 

@@ -5,13 +5,12 @@ a phone."""
 
 import re
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import buy_pack, sign_in
+from tests.support.browser import STEP_MS, buy_pack, sign_in, wait_for_api
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
@@ -91,7 +90,7 @@ def test_signed_out_pages_speak_the_browsers_language(browser, stack, lang):
 def test_signed_in_pages_in_both_languages_switched_and_remembered(browser, stack):
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(STEP_MS)
     sign_in(page, stack, "bilingual@example.com")
     expect(page.locator("#welcome-heading")).to_have_text("Welcome to Caaartoons")
     # With no credits, the first step is buying some.
@@ -238,7 +237,7 @@ def test_the_cartoon_page_in_english_and_french(browser, stack):
     SHOTS.mkdir(exist_ok=True)
     context = browser.new_context(locale="en-GB", viewport=DESKTOP)
     page = context.new_page()
-    page.set_default_timeout(20000)
+    page.set_default_timeout(STEP_MS)
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     sign_in(page, stack, "bilingual-cartoon@example.com")
@@ -328,7 +327,7 @@ def test_the_cartoon_page_in_english_and_french(browser, stack):
     dialog.locator(".redraw-note").fill("Un bouton plus gros.")
     dialog.locator(".redraw-confirm").click()
     expect(dialog).to_have_count(0)
-    expect(page.locator("#who-balance")).to_have_text("18 crédits", timeout=15000)
+    expect(page.locator("#who-balance")).to_have_text("18 crédits")
     versions = page.locator("#scene-2 .versions-strip")
     expect(versions.locator(".version")).to_have_count(2, timeout=30000)
     expect(page.locator("#progress-text")).to_have_text(
@@ -430,12 +429,9 @@ def _save_a_character(page, stack):
     answer = page.evaluate("body => Api.post('/api/cartoons', body)",
                            {**_filled("en"), "approve_cast": True, "scenes": [
                                {"action": "Lou waves.", "characters": ["Lou"]}]})
-    deadline = time.time() + 60
-    while not page.evaluate("""id => Api.get('/api/cartoons/' + id).then(c =>
-            c.cast.length > 0 && c.cast.every(r => r.state === 'done' && r.image))""",
-                            answer["cartoon_id"]):
-        assert time.time() < deadline, "the references were not drawn"
-        time.sleep(0.5)
+    wait_for_api(page, """id => Api.get('/api/cartoons/' + id).then(c =>
+        c.cast.length > 0 && c.cast.every(r => r.state === 'done' && r.image))""",
+                 answer["cartoon_id"])
     page.evaluate("id => Api.post('/api/characters', {cartoon_id: id, index: 1})",
                   answer["cartoon_id"])
 
@@ -446,7 +442,7 @@ def test_the_create_page_filled_in_both_languages(browser, stack):
         context = browser.new_context(locale=f"{lang}-{'FR' if lang == 'fr' else 'GB'}",
                                       storage_state=signed_in)
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(STEP_MS)
         if signed_in is None:
             sign_in(page, stack, "filled@example.com")
             _save_a_character(page, stack)

@@ -60,7 +60,7 @@ def test_redraw_a_scene_with_a_note_then_swap_back_to_the_first_version(page, dr
     page.set_viewport_size({"width": 1280, "height": 900})
     dialog.locator(".redraw-confirm").click()
     expect(dialog).to_have_count(0)
-    expect(page.locator("#who-balance")).to_have_text("18 credits", timeout=15000)
+    expect(page.locator("#who-balance")).to_have_text("18 credits")
 
     versions = page.locator("#scene-2 .versions-strip")
     expect(versions.locator(".version")).to_have_count(2, timeout=30000)
@@ -81,8 +81,7 @@ def test_redraw_a_scene_with_a_note_then_swap_back_to_the_first_version(page, dr
 
     # Swap back to version 1: free, and the strip is laid out with it again.
     versions.locator(".version[data-version='1'] .use-version").click()
-    expect(versions.locator(".version.chosen")).to_have_attribute("data-version", "1",
-                                                                  timeout=15000)
+    expect(versions.locator(".version.chosen")).to_have_attribute("data-version", "1")
     expect(page.locator("#scene-2 .panel-image")).to_have_attribute(
         "src", re.compile(re.escape(first_image)))
     expect(page.locator("#progress-text")).to_have_text("Finished: 3 scenes on 1 page.",
@@ -107,7 +106,7 @@ def test_a_redraw_without_credits_says_so_in_the_dialog(page, drawing_stack):
         page.locator(f"#scene-{number} .redraw").click()
         page.locator("dialog.redraw-dialog .redraw-confirm").click()
         expect(page.locator("dialog.redraw-dialog")).to_have_count(0)
-    expect(page.locator("#who-balance")).to_have_text("2 credits", timeout=15000)
+    expect(page.locator("#who-balance")).to_have_text("2 credits")
     expect(page.locator(".panel[data-state=done]")).to_have_count(3, timeout=60000)
     page.locator("#scene-3 .redraw").click()
     dialog = page.locator("dialog.redraw-dialog")

@@ -1,6 +1,25 @@
 """Steps a person takes in the browser, shared by the journeys."""
 
+import time
+
 from playwright.sync_api import expect
+
+# How long one step (a click, a navigation, an expectation) may take before the test fails. A
+# step goes on the moment it is done, so this costs nothing on a quiet machine; on a loaded one
+# (CI shares its cores) the stack and Chromium can take several times their usual time.
+STEP_MS = 30_000
+expect.set_options(timeout=STEP_MS)
+
+
+def wait_for_api(page, predicate, arg=None, timeout=60):
+    """Wait until `predicate` (a JS function of `arg` returning a promise of a truth, usually
+    through the page's Api module) holds: asked every quarter second, so the test goes on the
+    moment the server says so, however busy the machine. (wait_for_function would take the
+    promise itself for a truth.)"""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(predicate, arg):
+        assert time.monotonic() < deadline, f"still not so after {timeout} s: {predicate}"
+        page.wait_for_timeout(250)
 
 
 def sign_in(page, stack, email):
