@@ -4,6 +4,10 @@ app.py alone, has no such routes.
 
 Paying a local session gives the signed `checkout.session.completed` event that Stripe would
 deliver; the page POSTs it to the real webhook route, so the production code path runs.
+
+Like Stripe, it refuses a session whose parameters its published OpenAPI document does not
+allow (local/provider_specs: unknown keys at any depth, types, enums, lengths) and an id
+longer than Stripe's path takes, so `make run` fails where production would.
 """
 
 import copy
@@ -15,12 +19,15 @@ import time
 from chalice import Blueprint
 
 from chalicelib.accounts import cookies
-from chalicelib.adapters.stripe_checkout import sign_payload
+from chalicelib.adapters.stripe_checkout import PaymentProviderError, sign_payload
 from chalicelib.core.errors import NotFound
 from chalicelib.core.settings import get_settings
 from chalicelib.core.web import domain_errors
 from chalicelib.money import checkout
 from chalicelib.money.checkout import SESSION_ID
+from local import provider_specs
+
+CREATE, RETRIEVE = "POST /v1/checkout/sessions", "GET /v1/checkout/sessions/{session}"
 
 
 class LocalCheckout:
@@ -35,6 +42,10 @@ class LocalCheckout:
         self.lock = threading.Lock()
 
     def create(self, params, *, idempotency_key):
+        refused = provider_specs.problem("stripe", CREATE, params,
+                                         "application/x-www-form-urlencoded")
+        if refused:  # the adapter turns Stripe's 400 into this error
+            raise PaymentProviderError(f"Stripe would refuse this checkout: {refused.message}")
         with self.lock:
             if idempotency_key in self.by_key:  # as Stripe: the same key, the same session
                 return copy.deepcopy(self.sessions[self.by_key[idempotency_key]])
@@ -60,6 +71,8 @@ class LocalCheckout:
             return copy.deepcopy(session)
 
     def retrieve(self, session_id):
+        if provider_specs.path_problem("stripe", RETRIEVE, "session", session_id):
+            raise PaymentProviderError("Stripe would refuse this checkout session id.")
         with self.lock:
             session = self.sessions.get(session_id)
             return copy.deepcopy(session) if session else None

@@ -30,11 +30,14 @@ from chalicelib.core.settings import get_settings
 from chalicelib.money import credits
 from chalicelib.money.purchases import describe_purchase
 
-SESSION_ID = re.compile(r"^cs_[A-Za-z0-9_]{1,250}$")
+# Stripe's path for a Checkout Session takes an id of at most 66 characters (`cs_` and 63):
+# a longer one is refused here, before any call, as Stripe itself would refuse it.
+SESSION_ID_MAX = 66
+SESSION_ID = re.compile(rf"^cs_[A-Za-z0-9_]{{1,{SESSION_ID_MAX - 3}}}$")
 ACCOUNT_ID = re.compile(r"^[0-9a-f]{32}$")
 GRANT_ATTEMPTS = 3
 CHECKOUT_SPEC = {"pack": Field(str, max_length=40)}
-CONFIRM_SPEC = {"session_id": Field(str, max_length=255)}
+CONFIRM_SPEC = {"session_id": Field(str, max_length=SESSION_ID_MAX)}
 _STAND_IN = {}  # the local stack's checkout, when it installed one
 
 

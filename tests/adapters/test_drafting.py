@@ -86,10 +86,10 @@ def test_a_schema_strict_mode_would_refuse_fails_like_the_real_endpoint(openai_f
 
 
 def test_the_derived_schema_is_one_the_stand_in_accepts():
-    from tests.support.fakes.openai_api import _strict_problem
+    from tests.support.fakes.structured_outputs import strict_problem
 
     for scenes in (None, 1, 12):
-        assert _strict_problem(drafting.draft_schema(scenes), "") is None
+        assert strict_problem(drafting.draft_schema(scenes)) is None
 
 
 def test_the_drafting_model_is_a_dated_snapshot_overridable_from_the_environment():

@@ -93,3 +93,27 @@ def test_prod_never_builds_the_local_checkout():
     prod = dataclasses.replace(get_settings(), stage="prod", stripe_secret_key="")
     with pytest.raises(RuntimeError):
         checkout.build_checkout(prod)
+
+
+def test_the_local_checkout_refuses_what_stripe_would():
+    """Like Stripe (its published spec, local/provider_specs): an unknown key at any depth, a
+    reference longer than 200 characters, an id longer than Stripe's path takes."""
+    from chalicelib.adapters.stripe_checkout import PaymentProviderError
+    from local.checkout import LocalCheckout
+
+    stand_in = LocalCheckout("https://caaartoons.test", WEBHOOK_SECRET)
+    params = {"mode": "payment", "client_reference_id": "a" * 32, "customer_email": "a@b.test",
+              "line_items": [{"quantity": 1, "price_data": {
+                  "currency": "eur", "unit_amount": 500, "product_data": {"name": "Credits"}}}],
+              "metadata": {"pack": "small"}, "adaptive_pricing": {"enabled": False},
+              "success_url": "https://x.test/ok", "cancel_url": "https://x.test/no"}
+    assert stand_in.create(params, idempotency_key="k1")["amount_total"] == 500
+    item = params["line_items"][0]
+    for bad in ({**params, "colour": "red"}, {**params, "client_reference_id": "a" * 201},
+                {**params, "line_items": [{**item, "price_data": {**item["price_data"],
+                                                                   "colour": "red"}}]}):
+        with pytest.raises(PaymentProviderError):
+            stand_in.create(bad, idempotency_key="k2")
+    assert stand_in.retrieve("cs_" + "a" * 63) is None
+    with pytest.raises(PaymentProviderError):
+        stand_in.retrieve("cs_" + "a" * 64)

@@ -20,9 +20,13 @@ model does not take and `input_fidelity` where the model has none, and answers w
 For `responses`, a behaviour may also be "refusal" (the model declines, as a `refusal` content
 part), "content_filter" (an incomplete response), a dict (the JSON the model answers) or
 "text:..." (that raw text). "ok" answers a small valid cartoon draft made from the request's
-idea. Like the real API, it refuses a `json_schema` format in strict mode whose objects do not
-list every property as required with `additionalProperties: false`, or that uses a keyword
-strict mode does not support, and it refuses parameters the endpoint does not have.
+idea. Like the real API, it refuses a `json_schema` format in strict mode that breaks one of
+Structured Outputs' documented rules (structured_outputs.py).
+
+Before any of that, every request is checked against the parts of OpenAI's published OpenAPI
+document the project uses (local/provider_specs, with what the SDK shows newer declared in
+newer.json): an unknown parameter, a missing one, a wrong type, a value outside an enum or a
+range gets OpenAI's 400 `invalid_request_error`, naming the parameter.
 """
 
 import base64
@@ -37,20 +41,11 @@ import uuid
 
 from PIL import Image
 
+from local import provider_specs
 from tests.support.fakes.http import FakeServer
+from tests.support.fakes.structured_outputs import strict_problem
 
 API_KEY = "sk-test-local-openai-key"
-RESPONSES_PARAMETERS = {
-    "model", "input", "instructions", "text", "reasoning", "max_output_tokens", "store",
-    "safety_identifier", "metadata", "temperature", "top_p", "previous_response_id", "tools",
-    "tool_choice", "stream", "user", "prompt_cache_key", "service_tier", "truncation", "include",
-    "parallel_tool_calls", "background", "max_tool_calls", "top_logprobs", "conversation"}
-# The JSON Schema keywords strict Structured Outputs accept (OpenAI's guide, "Supported schemas").
-STRICT_KEYWORDS = {
-    "type", "properties", "required", "additionalProperties", "items", "enum", "const",
-    "description", "anyOf", "$ref", "$defs", "definitions", "title", "pattern", "format",
-    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minItems",
-    "maxItems"}
 # What each model takes, from openai 3.51.0's ImageModel and the images.edit/generate
 # docstrings: (qualities, any WIDTHxHEIGHT?, input_fidelity values).
 _BASE, _MORE = ("low", "medium", "high", "auto"), ("low", "medium", "high", "xhigh", "max", "auto")
@@ -143,21 +138,28 @@ class FakeOpenAI:
             return 401, {}, _error("Incorrect API key provided.", "invalid_request_error",
                                    "invalid_api_key")
         path = request.path.split("?", 1)[0]
-        if request.method == "POST" and path == "/v1/moderations":
-            return self._moderations(request)
-        if request.method == "POST" and path == "/v1/responses":
-            return self._responses(request)
-        if request.method == "POST" and path == "/v1/images/generations":
-            call = Call("generations", request.json or {}, [], request.headers)
-        elif request.method == "POST" and path == "/v1/images/edits":
+        if request.method != "POST" or path not in ENDPOINTS:
+            return 404, {}, _error("Not found", "invalid_request_error", None)
+        if path == "/v1/images/edits":
             fields, files = parse_multipart(request.headers.get("content-type", ""),
                                             request.body)
-            if not files:
-                return 400, {}, _error("image is required", "invalid_request_error", None)
+            refused = _spec_refusal(path, _multipart_body(fields, files),
+                                    "multipart/form-data")
+            body = fields
+        else:
+            body, refused = _json_body(request)
+            refused = refused or _spec_refusal(path, body)
+        if refused:
+            return 400, {}, refused
+        if path == "/v1/moderations":
+            return self._moderations(request, body)
+        if path == "/v1/responses":
+            return self._responses(request, body)
+        if path == "/v1/images/generations":
+            call = Call("generations", body, [], request.headers)
+        else:
             call = Call("edits", fields, [f for f in files if f[0] in ("image", "image[]")],
                         request.headers)
-        else:
-            return 404, {}, _error("Not found", "invalid_request_error", None)
         refused = _refusal(call)
         with self._lock:
             self.calls.append(call)
@@ -248,8 +250,7 @@ class FakeOpenAI:
         image.save(out, "PNG")
         return out.getvalue()
 
-    def _moderations(self, request):
-        body = request.json or {}
+    def _moderations(self, request, body):
         inputs = body.get("input")
         inputs = [inputs] if isinstance(inputs, str) else list(inputs or [])
         call = Call("moderations", {"input": inputs, "model": body.get("model")}, [],
@@ -275,8 +276,7 @@ class FakeOpenAI:
 
     # --- the Responses API --------------------------------------------------------------------
 
-    def _responses(self, request):
-        body = request.json or {}
+    def _responses(self, request, body):
         problem = _responses_problem(body)
         if problem:
             return 400, {}, {"error": {"message": problem[0], "type": "invalid_request_error",
@@ -349,49 +349,14 @@ def _format(body):
 
 
 def _responses_problem(body):
-    """(message, param, code) of what the real endpoint would refuse in this body, or None."""
-    unknown = sorted(set(body) - RESPONSES_PARAMETERS)
-    if unknown:
-        return f"Unknown parameter: '{unknown[0]}'.", unknown[0], "unknown_parameter"
-    if not isinstance(body.get("model"), str) or not body["model"]:
-        return "Missing required parameter: 'model'.", "model", "missing_required_parameter"
-    if body.get("input") is None:
-        return "Missing required parameter: 'input'.", "input", "missing_required_parameter"
+    """(message, param, code) of what the real endpoint refuses in a body its OpenAPI document
+    allows: a strict `json_schema` format that breaks a Structured Outputs rule."""
     form = _format(body)
-    if form.get("type") == "json_schema":
-        if not form.get("name") or not isinstance(form.get("schema"), dict):
-            return ("Missing required parameter: 'text.format.name' or 'text.format.schema'.",
-                    "text.format", "missing_required_parameter")
-        if form.get("strict"):
-            problem = _strict_problem(form["schema"], "")
-            if problem:
-                return (f"Invalid schema for response_format '{form['name']}': In context="
-                        f"{problem[0]}, {problem[1]}", "text.format.schema",
-                        "invalid_json_schema")
-    return None
-
-
-def _strict_problem(schema, where):
-    for keyword in schema:
-        if keyword not in STRICT_KEYWORDS:
-            return where or "()", f"'{keyword}' is not permitted."
-    types = schema.get("type")
-    types = types if isinstance(types, list) else [types]
-    if "object" in types:
-        properties = schema.get("properties") or {}
-        if schema.get("additionalProperties") is not False:
-            return (where or "()",
-                    "'additionalProperties' is required to be supplied and to be false.")
-        missing = [name for name in properties if name not in (schema.get("required") or [])]
-        if missing:
-            return (where or "()", "'required' is required to be supplied and to be an array "
-                    f"including every key in properties. Missing '{missing[0]}'.")
-        for name, sub in properties.items():
-            problem = _strict_problem(sub, f"{where}.{name}" if where else name)
-            if problem:
-                return problem
-    if "array" in types and isinstance(schema.get("items"), dict):
-        return _strict_problem(schema["items"], f"{where}.items")
+    if form.get("type") == "json_schema" and form.get("strict"):
+        problem = strict_problem(form["schema"])
+        if problem:
+            return (f"Invalid schema for response_format '{form['name']}': In context="
+                    f"{problem[0]}, {problem[1]}", "text.format.schema", "invalid_json_schema")
     return None
 
 
@@ -453,6 +418,57 @@ def _size_ok(size, arbitrary):
     w, h = int(width), int(height)
     return (w and h and w % 16 == 0 and h % 16 == 0 and 1 / 3 <= w / h <= 3
             and max(w, h) <= 3840 and w * h <= 3840 * 2160)
+
+
+ENDPOINTS = {"/v1/images/generations": "POST /images/generations",
+             "/v1/images/edits": "POST /images/edits", "/v1/moderations": "POST /moderations",
+             "/v1/responses": "POST /responses"}
+# What OpenAI answers for each kind of problem the document finds (the parameter in quotes).
+_SPEC_ERRORS = {
+    "unknown": ("Unknown parameter: '{param}'.", "unknown_parameter"),
+    "missing": ("Missing required parameter: '{param}'.", "missing_required_parameter"),
+    "type": ("Invalid type for '{param}': {detail}.", "invalid_type"),
+    "value": ("Invalid value for '{param}': {detail}.", "invalid_value"),
+}
+
+
+def _json_body(request):
+    """(the JSON object sent, None) or (None, the 400 OpenAI answers a body that is not one)."""
+    try:
+        body = json.loads(request.body or b"null")
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return None, _error("We could not parse the JSON body of your request. (HINT: This "
+                            "likely means you aren't using your HTTP library correctly.)",
+                            "invalid_request_error", None)
+    return body, None
+
+
+def _multipart_body(fields, files):
+    """A multipart request as the document's schema sees it: fields typed by the schema, each
+    file a string (`image[]` repeated is the array form of `image`)."""
+    body, named = dict(fields), {}
+    for name, *_ in files:
+        named.setdefault(name.removesuffix("[]"), []).append(name)
+    for name, sent in named.items():
+        body[name] = ["<file>"] * len(sent) if len(sent) > 1 or sent[0].endswith("[]") \
+            else "<file>"
+    schema = provider_specs.body_schema("openai", ENDPOINTS["/v1/images/edits"],
+                                        "multipart/form-data")
+    return provider_specs.coerce("openai", body, schema)
+
+
+def _spec_refusal(path, body, content_type="application/json"):
+    """OpenAI's 400 for what its published document refuses in the body, or None."""
+    found = provider_specs.problem("openai", ENDPOINTS[path], body, content_type)
+    if found is None:
+        return None
+    param = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in found.where)
+    message, code = _SPEC_ERRORS[found.kind]
+    return {"error": {"message": message.format(param=param.lstrip("."), detail=found.message),
+                      "type": "invalid_request_error", "param": param.lstrip(".") or None,
+                      "code": code}}
 
 
 def _invalid(param, message):

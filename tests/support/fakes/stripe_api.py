@@ -4,6 +4,12 @@ shaped like Stripe's, signed with Stripe's scheme, delivered as raw bytes.
 
 The official `stripe` SDK talks to it through its base address option; nothing of ours runs in
 here, so a test passes only if our code and the SDK really speak Stripe's protocol.
+
+Every request is checked first against the parts of Stripe's published OpenAPI document the
+project uses (local/provider_specs): an unknown parameter at any depth (`a[b][c]`), a missing
+one, a value that is not of its type once form-decoded (`unit_amount=abc`), outside its enum or
+longer than allowed, and a path id longer than the path allows, each get Stripe's 400
+`invalid_request_error` naming the parameter as Stripe does (`line_items[0][quantity]`).
 """
 
 import copy
@@ -18,6 +24,7 @@ import threading
 import time
 from urllib.parse import parse_qsl
 
+from local import provider_specs
 from tests.support.fakes.http import FakeServer
 
 API_KEY = "sk_test_fake_0123456789abcdefghijklmnop"
@@ -51,13 +58,48 @@ def _lists(node):
     return {k: _lists(v) for k, v in node.items()}
 
 
+CREATE = "POST /v1/checkout/sessions"
+FORM = "application/x-www-form-urlencoded"
+# Stripe's message and code for each kind of problem the document finds.
+_SPEC_ERRORS = {
+    "unknown": ("Received unknown parameter: {param}", "parameter_unknown"),
+    "missing": ("Missing required param: {param}.", "parameter_missing"),
+    "type": ("Invalid {wanted}: {value}", "parameter_invalid_{wanted}"),
+    "value": ("Invalid value for {param}: {detail}", None),
+}
+
+
+def spec_refusal(params):
+    """Stripe's 400 for what its published document refuses in a create, or None."""
+    found = provider_specs.problem("stripe", CREATE, params, FORM)
+    if found is None:
+        return None
+    param = "".join(f"[{p}]" for p in found.where[1:])
+    param = f"{found.where[0]}{param}" if found.where else None
+    wanted = re.search(r"of type '(\w+)'", found.message)
+    wanted = wanted[1] if wanted else "value"
+    value = _at(params, found.where)
+    message, code = _SPEC_ERRORS[found.kind]
+    return error(400, message.format(param=param, wanted=wanted, value=value,
+                                     detail=found.message),
+                 code=code and code.format(wanted=wanted), param=param)
+
+
+def _at(params, where):
+    for step in where:
+        try:
+            params = params[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return params
+
+
 def error(status, message, kind="invalid_request_error", code=None, param=None):
     return status, {"Request-Id": stripe_id("req_", 14)}, {"error": {
         "type": kind, "message": message, "code": code, "param": param}}
 
 
 class FakeStripe:
-    REQUIRED = ("mode", "success_url", "line_items")
 
     def __init__(self):
         self.sessions = {}
@@ -78,12 +120,17 @@ class FakeStripe:
         path = request.path.split("?")[0]
         if request.method == "POST" and path == "/v1/checkout/sessions":
             return self.create_session(request)
-        for pattern, kind, found_in, param in (
-                (r"/v1/checkout/sessions/([A-Za-z0-9_]+)", "checkout.session", self.sessions,
-                 "session"),
-                (r"/v1/charges/([A-Za-z0-9_]+)", "charge", self.charges, "id")):
+        for pattern, operation, kind, found_in, param in (
+                (r"/v1/checkout/sessions/([^/]+)", "GET /v1/checkout/sessions/{session}",
+                 "checkout.session", self.sessions, "session"),
+                (r"/v1/charges/([^/]+)", "GET /v1/charges/{charge}", "charge", self.charges,
+                 "charge")):
             found = re.fullmatch(pattern, path)
             if request.method == "GET" and found:
+                refused = provider_specs.path_problem("stripe", operation, param,
+                                                      found.group(1))
+                if refused:
+                    return error(400, f"Invalid {param} id: {refused.message}", param=param)
                 item = found_in.get(found.group(1))
                 if item is None:
                     return error(404, f"No such {kind}: '{found.group(1)}'",
@@ -94,31 +141,36 @@ class FakeStripe:
     def create_session(self, request):
         key = request.headers.get("Idempotency-Key")
         with self.lock:
-            if key in self.seen_keys:
+            if key is not None and key in self.seen_keys:
                 body, response = self.seen_keys[key]
                 if body != request.body:
                     return error(400, "Keys for idempotent requests can only be used with the "
                                  "same parameters they were first used with.",
                                  kind="idempotency_error")
                 return 200, {"Idempotent-Replayed": "true"}, copy.deepcopy(response)
-            params = parse_form(request.body)
-            missing = [name for name in self.REQUIRED if not params.get(name)]
-            if missing:
-                return error(400, f"Missing required param: {missing[0]}.", param=missing[0])
-            if params["mode"] != "payment":
-                return error(400, "This fake only sells one-off payments.", param="mode")
-            total, currency = 0, None
-            for item in params["line_items"]:
-                price = item["price_data"]
-                total += int(price["unit_amount"]) * int(item.get("quantity", 1))
-                currency = price["currency"]
+            params = provider_specs.coerce("stripe", parse_form(request.body),
+                                           provider_specs.body_schema("stripe", CREATE, FORM))
+            refused = spec_refusal(params)
+            if refused:
+                return refused
+            # What the document cannot say: a mode that sells needs something to sell.
+            if not params.get("mode") or (params["mode"] != "setup"
+                                          and not params.get("line_items")):
+                missing = "line_items" if params.get("mode") else "mode"
+                return error(400, f"Missing required param: {missing}.",
+                             code="parameter_missing", param=missing)
+            total, currency = 0, params.get("currency")
+            for item in params.get("line_items") or ():
+                price = item.get("price_data") or {}
+                total += price.get("unit_amount", 0) * item.get("quantity", 1)
+                currency = price.get("currency", currency)
             session_id = stripe_id("cs_test_", 58)
             now = int(time.time())
             # Accounts on Stripe's newer defaults convert to the customer's currency unless
             # the session turns Adaptive Pricing off; the session says which applied.
-            adaptive = (params.get("adaptive_pricing") or {}).get("enabled") != "false"
+            adaptive = (params.get("adaptive_pricing") or {}).get("enabled") is not False
             session = {
-                "id": session_id, "object": "checkout.session", "mode": "payment",
+                "id": session_id, "object": "checkout.session", "mode": params["mode"],
                 "amount_subtotal": total, "amount_total": total, "currency": currency,
                 "client_reference_id": params.get("client_reference_id"),
                 "customer_email": params.get("customer_email"), "customer_details": None,
@@ -130,7 +182,8 @@ class FakeStripe:
                 "adaptive_pricing": {"enabled": adaptive},
             }
             self.sessions[session_id] = session
-            self.seen_keys[key] = (request.body, copy.deepcopy(session))
+            if key is not None:  # without a key, each request is a new session
+                self.seen_keys[key] = (request.body, copy.deepcopy(session))
             return 200, {}, copy.deepcopy(session)
 
     # --- what happens on Stripe's side ---
