@@ -15,13 +15,13 @@ from chalicelib.cartoons import (
     drafting,
     gallery,
     library,
-    share_page,
     sharing,
     specs,
     submission,
     view,
 )
-from chalicelib.core import logs, openapi, paging, web
+from chalicelib.core import logs, openapi, paging, share_page, web
+from chalicelib.core.errors import NotFound, RateLimited
 from chalicelib.core.settings import CLEANUP_EVERY_MINUTES, get_settings
 from chalicelib.core.web import ThreadSafeChalice, client_ip, json_response
 from chalicelib.money import checkout, credits, purchases, webhook
@@ -270,10 +270,15 @@ def stop_sharing(cartoon_id):
 
 @app.route("/api/shared/{share_id}", methods=["GET"])
 def shared_page(share_id):
+    """The public page: HTML a person reads, even for a dead link or a busy viewer."""
     request = app.current_request
-    status, html, extra = share_page.page(share_id, client_ip(request),
-                                          web.preferred_language(request))
-    return Response(body=html, status_code=status, headers={**share_page.headers(), **extra})
+    lang = web.preferred_language(request)
+    try:
+        shared = sharing.public_view(share_id, client_ip(request))
+    except (NotFound, RateLimited) as error:
+        return web.html_response(share_page.render_error(error, lang), share_page.headers(),
+                                 error)
+    return web.html_response(share_page.render(shared, lang), share_page.headers())
 
 
 @app.route("/api/shared/{share_id}/preview", methods=["GET"])
