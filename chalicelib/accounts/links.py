@@ -108,7 +108,7 @@ def request_link(raw_email, ip, *, purpose="signin", account_id=None, lang="en")
     address has an account."""
     email = normalise_email(raw_email)
     limits.hit("link-ip-hour", ip)
-    wait = words.text("limit.link_just_sent")
+    wait = words.text("error.link_just_sent")
     limits.hit("link-email-minute", canonical_email(email), message=wait)
     limits.hit("link-email-hour", canonical_email(email), message=wait)
     token = new_token()
