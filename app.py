@@ -7,7 +7,7 @@ its service, and lets domain errors through: core/web.py maps them to statuses a
 from chalice import Response
 
 from chalicelib import cleanup
-from chalicelib.accounts import cookies, limits, links, sessions
+from chalicelib.accounts import cookies, links, sessions
 from chalicelib.accounts.csrf import anonymous_token
 from chalicelib.cartoons import (
     cast,
@@ -15,13 +15,13 @@ from chalicelib.cartoons import (
     drafting,
     gallery,
     library,
-    share_page,
     sharing,
     specs,
     submission,
     view,
 )
-from chalicelib.core import logs, openapi, paging, web
+from chalicelib.core import logs, openapi, paging, share_page, web
+from chalicelib.core.errors import NotFound, RateLimited
 from chalicelib.core.settings import CLEANUP_EVERY_MINUTES, get_settings
 from chalicelib.core.web import ThreadSafeChalice, client_ip, json_response
 from chalicelib.money import checkout, credits, purchases, webhook
@@ -169,7 +169,6 @@ def start_checkout():
 @app.route("/api/checkout/confirm", methods=["POST"], body=checkout.CONFIRM_SPEC)
 def confirm_checkout():
     session = signed_in()
-    limits.hit("confirm-account-hour", session.account_id)
     body = app.read_body()
     return checkout.confirm_checkout(session, body["session_id"])
 
@@ -198,9 +197,7 @@ def cartoon_quote():
 @app.route("/api/cartoons/lettering-check", methods=["POST"], body=specs.LETTERING_CHECK_SPEC)
 def lettering_check():
     """Which texts would not fit their panels, by field: free, nothing stored."""
-    session = signed_in()
-    limits.hit("lettering-account-minute", session.account_id)
-    return specs.check_draft_lettering(app.read_body())
+    return specs.check_draft_lettering(signed_in(), app.read_body())
 
 
 @app.route("/api/cartoons/draft", methods=["POST"], body=drafting.DRAFT_REQUEST_SPEC)
@@ -228,7 +225,6 @@ def get_cartoon(cartoon_id):
            body=specs.TEXT_EDIT_SPEC)
 def edit_scene(cartoon_id, number):
     session = signed_in()
-    limits.hit("edit-account-hour", session.account_id)
     body = app.read_body()
     return changes.edit_scene_text(session, cartoon_id, number, body)
 
@@ -245,7 +241,6 @@ def redraw_scene(cartoon_id, number):
            body=changes.VERSION_SPEC)
 def choose_scene_version(cartoon_id, number):
     session = signed_in()
-    limits.hit("edit-account-hour", session.account_id)  # each choice composes the pages
     body = app.read_body()
     return changes.choose_version(session, cartoon_id, number, body)
 
@@ -270,10 +265,15 @@ def stop_sharing(cartoon_id):
 
 @app.route("/api/shared/{share_id}", methods=["GET"])
 def shared_page(share_id):
+    """The public page: HTML a person reads, even for a dead link or a busy viewer."""
     request = app.current_request
-    status, html, extra = share_page.page(share_id, client_ip(request),
-                                          web.preferred_language(request))
-    return Response(body=html, status_code=status, headers={**share_page.headers(), **extra})
+    lang = web.preferred_language(request)
+    try:
+        shared = sharing.public_view(share_id, client_ip(request))
+    except (NotFound, RateLimited) as error:
+        return web.html_response(share_page.render_error(error, lang), share_page.headers(),
+                                 error)
+    return web.html_response(share_page.render(shared, lang), share_page.headers())
 
 
 @app.route("/api/shared/{share_id}/preview", methods=["GET"])

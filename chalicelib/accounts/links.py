@@ -13,7 +13,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.accounts import limits, sessions
 from chalicelib.adapters import mail
-from chalicelib.core import clock, logs
+from chalicelib.core import clock, logs, words
 from chalicelib.core.crypto import keyed_hash, new_token
 from chalicelib.core.errors import Conflict, Invalid
 from chalicelib.core.fields import Field
@@ -35,7 +35,7 @@ TOKEN_SPEC = {"token": Field(str, max_length=128)}
 def normalise_email(raw):
     """Strict: one @, no quotes, commas or spaces; the domain case-folded. Else 400. The
     local part keeps the case it was typed in: that is the form shown and mailed to."""
-    problem = Invalid("Please enter a valid email address.", code="invalid_email")
+    problem = Invalid(words.text("error.invalid_email"), code="invalid_email")
     if not isinstance(raw, str) or len(raw) > 254 or raw.count("@") != 1:
         raise problem
     local, domain = raw.strip().split("@")
@@ -108,7 +108,7 @@ def request_link(raw_email, ip, *, purpose="signin", account_id=None, lang="en")
     address has an account."""
     email = normalise_email(raw_email)
     limits.hit("link-ip-hour", ip)
-    wait = "A link was just sent to this address. Please check your inbox or wait a moment."
+    wait = words.text("error.link_just_sent")
     limits.hit("link-email-minute", canonical_email(email), message=wait)
     limits.hit("link-email-hour", canonical_email(email), message=wait)
     token = new_token()
@@ -121,28 +121,17 @@ def request_link(raw_email, ip, *, purpose="signin", account_id=None, lang="en")
     logs.event("link_requested", purpose=purpose, email_key=email_key(email)[:16])
 
 
-MESSAGES = {
-    "en": {"signin": ("Your Caaartoons sign-in link", "sign in to"),
-           "email-change": ("Confirm your new Caaartoons address",
-                            "confirm your new address for"),
-           "open": "Open this link to {action} Caaartoons:",
-           "once": "It works once, within 15 minutes. If you did not ask for it, ignore this "
-                   "mail."},
-    "fr": {"signin": ("Votre lien de connexion Caaartoons", "vous connecter à"),
-           "email-change": ("Confirmez votre nouvelle adresse Caaartoons",
-                            "confirmer votre nouvelle adresse pour"),
-           "open": "Ouvrez ce lien pour {action} Caaartoons :",
-           "once": "Il fonctionne une fois, pendant 15 minutes. Si vous ne l'avez pas demandé, "
-                   "ignorez ce message."},
-}
+# Each purpose's mail, by its keys in the catalogue (core/words: mail.<key>_subject, _action).
+MAIL_KEYS = {"signin": "signin", "email-change": "email_change"}
 
 
 def _link_message(purpose, url, lang="en"):
-    words = MESSAGES.get(lang, MESSAGES["en"])
-    subject, action = words[purpose]
-    opening = words["open"].format(action=action)
-    text = f"{opening}\n\n{url}\n\n{words['once']}"
-    html = (f"<p>{opening}</p><p><a href=\"{url}\">{url}</a></p><p>{words['once']}</p>")
+    key = MAIL_KEYS[purpose]
+    subject = words.text(f"mail.{key}_subject", lang)
+    opening = words.text("mail.open", lang, action=words.text(f"mail.{key}_action", lang))
+    once = words.text("mail.once", lang)
+    text = f"{opening}\n\n{url}\n\n{once}"
+    html = (f"<p>{opening}</p><p><a href=\"{url}\">{url}</a></p><p>{once}</p>")
     return {"subject": subject, "text": text, "html": html}
 
 
@@ -173,12 +162,8 @@ def _why_refused(token_hash, now):
 
 
 def _link_error(reason):
-    messages = {
-        "invalid": "This sign-in link is not valid. Please ask for a new link.",
-        "used": "This sign-in link has already been used. Please ask for a new link.",
-        "expired": "This sign-in link has expired. Please ask for a new link.",
-    }
-    return Invalid(messages[reason], code=f"link_{reason}")
+    code = f"link_{reason}"
+    return Invalid(words.text(f"error.{code}"), code=code)
 
 
 def verify_link(token, ip):
@@ -217,7 +202,7 @@ def request_email_change(session, raw_email, ip, lang="en"):
     """Mail a confirmation link to the new address; nothing changes until it is opened."""
     email = normalise_email(raw_email)
     if canonical_email(email) == canonical_email(session.account.email):
-        raise Invalid("That is already your address.", code="same_email")
+        raise Invalid(words.text("error.same_email"), code="same_email")
     request_link(email, ip, purpose="email-change", account_id=session.account_id, lang=lang)
 
 
@@ -243,7 +228,6 @@ def confirm_email_change(token, ip, *, confirming=None):
                          condition=Account.account_id.exists()
                          & Account.deleting_since.does_not_exist())
     except TransactWriteError:
-        raise Conflict("That address belongs to another account, or this account is being "
-                       "deleted.", code="email_taken") from None
+        raise Conflict(words.text("error.email_taken"), code="email_taken") from None
     logs.event("email_changed", account_id=account.account_id, other_sessions_ended=True)
     return account.account_id

@@ -3,13 +3,14 @@ scene (paid, refunded if it fails; with a changed action and a note, as an edit 
 shown), choosing which kept version a scene shows (free; the pages are composed again), or
 deleting it with all its images."""
 
+from chalicelib.accounts import limits
 from chalicelib.adapters import jobs
 from chalicelib.cartoons import cast, gallery, scenes, specs
 from chalicelib.cartoons.submission import moderate
 from chalicelib.cartoons.view import get_cartoon, get_scene, view
 from chalicelib.core import logs
 from chalicelib.core.errors import Conflict, NotFound, Unavailable
-from chalicelib.core.fields import Field, check_object
+from chalicelib.core.fields import Field
 from chalicelib.money import credits
 
 NOTE_LIMIT = 300
@@ -18,14 +19,14 @@ REDRAW_SPEC = {"action": Field(str, required=False, max_length=specs.LIMITS["act
 VERSION_SPEC = {"version": Field(int)}
 
 
-def edit_scene_text(session, cartoon_id, number, body):
+def edit_scene_text(session, cartoon_id, number, data):
     """Change a scene's texts: its elements (with the positions the owner gave them), or its
     caption, dialogue or speaker, which then stand for all its elements. Free; a text that
     cannot be lettered legibly is refused (400 naming it); the pages are composed again."""
+    limits.hit("edit-account-hour", session.account_id)  # each edit composes the pages
     cartoon = get_cartoon(session.account_id, cartoon_id)
     scene = get_scene(session.account_id, cartoon, number)
     path = f"scenes[{int(number) - 1}]"
-    data = check_object(body, specs.TEXT_EDIT_SPEC)
     if not data:
         raise specs.bad("caption", "Send elements, or a caption, a dialogue or a speaker to "
                                    "change.")
@@ -61,12 +62,11 @@ def _recompose(account_id, cartoon_id):
                           "now. Please send it again in a moment.") from None
 
 
-def redraw(session, cartoon_id, number, body):
+def redraw(session, cartoon_id, number, data):
     """Draw one scene again, for that scene's credits (402 with the shortfall), optionally with
     a changed action (stored on the scene) and a note of what to change; both are checked and
     moderated before anything is charged. Two redraws of a scene at once: one wins, the other
     is refused (409) and charged nothing."""
-    data = check_object(body, REDRAW_SPEC)
     cartoon = get_cartoon(session.account_id, cartoon_id)
     scene = get_scene(session.account_id, cartoon, number)
     if scene.state not in scenes.FINAL:
@@ -102,10 +102,10 @@ def redraw(session, cartoon_id, number, body):
             "cost": each, "balance": credits.balance(session.account_id)}
 
 
-def choose_version(session, cartoon_id, number, body):
+def choose_version(session, cartoon_id, number, data):
     """Show another kept version of a scene (with the action it was drawn for). Free; the
     pages are composed again. 404 for a version that is not kept, 409 while it is redrawn."""
-    data = check_object(body, VERSION_SPEC)
+    limits.hit("edit-account-hour", session.account_id)  # each choice composes the pages
     cartoon = get_cartoon(session.account_id, cartoon_id)
     scene = get_scene(session.account_id, cartoon, number)
     if scene.state in scenes.IN_FLIGHT:

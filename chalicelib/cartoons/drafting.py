@@ -22,7 +22,7 @@ from chalicelib.cartoons.submission import moderate
 from chalicelib.core import logs
 from chalicelib.core.crypto import keyed_hash
 from chalicelib.core.errors import Invalid, ProviderFailed, Refused, Unavailable
-from chalicelib.core.fields import Field, check_object
+from chalicelib.core.fields import Field
 from chalicelib.core.settings import get_settings
 from chalicelib.core.structured import from_strict, strict_schema
 
@@ -115,11 +115,10 @@ def draft(session, body, ip):
 
 
 def _parse_request(body):
-    data = check_object(body, DRAFT_REQUEST_SPEC)
-    wish = {"idea": specs.text(data["idea"], "idea"),
-            "style": specs.text(data.get("style"), "style", required=False),
-            "scenes": data.get("scenes"), "language": data.get("language") or "en",
-            "layout": data.get("layout") or ""}
+    wish = {"idea": specs.text(body["idea"], "idea"),
+            "style": specs.text(body.get("style"), "style", required=False),
+            "scenes": body.get("scenes"), "language": body.get("language") or "en",
+            "layout": body.get("layout") or ""}
     if wish["scenes"] is not None and not 1 <= wish["scenes"] <= MAX_DRAFT_SCENES:
         raise specs.bad("scenes", f"A draft has 1 to {MAX_DRAFT_SCENES} scenes.",
                         code="wrong_count")

@@ -17,7 +17,6 @@ from chalicelib.cartoons.submission import new_cartoon_id
 from chalicelib.cartoons.view import get_cartoon
 from chalicelib.core import clock, logs, paging
 from chalicelib.core.errors import Conflict, NotFound, NotSignedIn
-from chalicelib.core.fields import check_object
 from chalicelib.core.models import PendingErasure, SavedCharacter, transaction
 
 DEFAULT_PAGE, MAX_PAGE = 24, 50
@@ -49,9 +48,8 @@ def describe(item):
             "thumbnail_url": storage.presign(item.thumb_key) if own else None}
 
 
-def save(session, body):
+def save(session, data):
     """Keep a drawn reference of one of the account's cartoons in its library."""
-    data = check_object(body, specs.SAVE_CHARACTER_SPEC)
     cartoon = get_cartoon(session.account_id, data["cartoon_id"])
     index = data["index"]
     if not 0 <= index < len(cartoon.characters):

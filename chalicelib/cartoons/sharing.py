@@ -21,9 +21,9 @@ from chalicelib.accounts import limits
 from chalicelib.adapters import storage
 from chalicelib.cartoons import scenes, view
 from chalicelib.cartoons.view import describe_share, expired_share, share_url
-from chalicelib.core import clock, logs
+from chalicelib.core import clock, logs, words
 from chalicelib.core.errors import Conflict, Invalid, NotFound
-from chalicelib.core.fields import Field, check_object
+from chalicelib.core.fields import Field
 from chalicelib.core.models import Account, Cartoon
 
 SHARE_ID = re.compile(r"[A-Za-z0-9_-]{22}")  # 16 random bytes, base64url without padding
@@ -33,9 +33,9 @@ SHARE_SPEC = {"expires_in_days": Field(int, required=False)}
 
 
 def _days(body):
-    days = check_object(body or {}, SHARE_SPEC).get("expires_in_days")
+    days = (body or {}).get("expires_in_days")
     if days is not None and not 1 <= days <= MAX_DAYS:
-        raise Invalid(f"A link lasts from 1 to {MAX_DAYS} days, or until you revoke it.",
+        raise Invalid(words.text("error.share_days", max_days=MAX_DAYS),
                       code="invalid_field", details={"field": "expires_in_days"})
     return days
 
@@ -46,8 +46,7 @@ def create(session, cartoon_id, body):
     limits.hit("share-account-hour", session.account_id)
     cartoon = view.get_cartoon(session.account_id, cartoon_id)
     if not cartoon.page_keys:
-        raise Conflict("A cartoon can be shared once its pages are composed.",
-                       code="cartoon_not_ready")
+        raise Conflict(words.text("error.cartoon_not_ready"), code="cartoon_not_ready")
     now = int(clock.now())
     share_id = secrets.token_urlsafe(16)
     actions = [Cartoon.share_id.set(share_id), Cartoon.share_created_at.set(now),
@@ -79,14 +78,14 @@ def _update(cartoon, actions):
 def find(share_id):
     """The shared cartoon behind a live link, or NotFound."""
     if not isinstance(share_id, str) or not SHARE_ID.fullmatch(share_id):
-        raise NotFound("This link does not work.")
+        raise NotFound(words.text("error.share_not_found"))
     for hit in Cartoon.by_share.query(share_id, limit=2):
         cartoon = view.find_cartoon(hit.account_id, hit.cartoon_id)
         if (cartoon is not None and cartoon.share_id == share_id and not expired_share(cartoon)
                 and cartoon.deleting_since is None and cartoon.page_keys
                 and _account_alive(cartoon.account_id)):
             return cartoon
-    raise NotFound("This link does not work.")
+    raise NotFound(words.text("error.share_not_found"))
 
 
 def _account_alive(account_id):

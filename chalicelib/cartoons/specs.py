@@ -9,6 +9,7 @@ they fit their panel at a legible size is checked here too (`check_lettering`)."
 import re
 import unicodedata
 
+from chalicelib.accounts import limits
 from chalicelib.core.errors import Invalid
 from chalicelib.core.fields import Field, check_object
 from chalicelib.core.settings import get_settings
@@ -344,11 +345,11 @@ LETTERING_CHECK_SPEC = {"layout": Field(str, required=False, max_length=20),
                                         items=CHECK_SCENE_SPEC)}
 
 
-def check_draft_lettering(body):
+def check_draft_lettering(session, data):
     """`{"fits", "problems"}` for a draft's scenes at its layout: what `check_lettering` would
     refuse on submit, every problem by field path. Bad input (wrong types, an unknown layout
     or speaker, too many scenes or texts) is a 400 naming the field, as on submit."""
-    data = check_object(body, LETTERING_CHECK_SPEC)
+    limits.hit("lettering-account-minute", session.account_id)
     layout = _layout(data.get("layout"))
     scenes = [_draft_scene(raw, f"scenes[{i}]") for i, raw in enumerate(data["scenes"])]
     problems = [{"field": p["field"], "code": p["code"], "message": p["plain"]}

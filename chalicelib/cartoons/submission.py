@@ -16,7 +16,6 @@ from chalicelib.adapters import jobs, moderation, storage
 from chalicelib.cartoons import scenes, specs
 from chalicelib.core import clock, logs
 from chalicelib.core.errors import Conflict, NotSignedIn, Refused, Unavailable
-from chalicelib.core.fields import check_object
 from chalicelib.core.models import Cartoon, PendingErasure, Scene, SubmissionKey, expiry_hour
 from chalicelib.core.settings import get_settings
 from chalicelib.money import credits
@@ -78,8 +77,7 @@ def options():
     }
 
 
-def quote(session, body):
-    data = check_object(body, specs.QUOTE_SPEC)
+def quote(session, data):
     each = specs.quality_credits(data["quality"])
     if not 1 <= data["scenes"] <= specs.MAX_SCENES:
         raise specs.bad("scenes", f"A cartoon has 1 to {specs.MAX_SCENES} scenes.",

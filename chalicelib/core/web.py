@@ -270,12 +270,27 @@ def _normalise(response):
     return response
 
 
-def domain_error_response(error):
-    status, code = next(STATUSES[kind] for kind in type(error).__mro__ if kind in STATUSES)
-    headers = {}
+def status_of(error):
+    """A domain error's (status, default code): the first of its kinds in STATUSES."""
+    return next(STATUSES[kind] for kind in type(error).__mro__ if kind in STATUSES)
+
+
+def error_headers(error):
+    """What an error's answer carries besides its body: when to try again, if limited."""
     if isinstance(error, errors.RateLimited):
-        headers["Retry-After"] = str(error.retry_after)
-    response = error_response(status, error.code or code, error.message, headers)
+        return {"Retry-After": str(error.retry_after)}
+    return {}
+
+
+def html_response(html, headers, error=None):
+    """A page for a person: 200, or the status and headers of the domain error it tells of."""
+    status = status_of(error)[0] if error else 200
+    return Response(body=html, status_code=status, headers={**headers, **error_headers(error)})
+
+
+def domain_error_response(error):
+    status, code = status_of(error)
+    response = error_response(status, error.code or code, error.message, error_headers(error))
     if error.details is not None:
         response.body["error"]["details"] = error.details
     return response

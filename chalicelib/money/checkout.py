@@ -217,6 +217,7 @@ def confirm_checkout(signed_in, session_id):
     """The success page: fulfil from the session as Stripe reports it (the webhook may not
     have arrived yet), then say where the purchase stands."""
     account_id = signed_in.account_id
+    limits.hit("confirm-account-hour", account_id)  # each confirm calls Stripe
     if not isinstance(session_id, str) or not SESSION_ID.fullmatch(session_id):
         raise Invalid("That is not a checkout session id.", code="invalid_session_id")
     session = get_checkout().retrieve(session_id)

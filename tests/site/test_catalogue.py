@@ -117,3 +117,27 @@ def test_every_error_code_a_person_can_meet_is_worded_in_both_languages():
     strings = catalogue()
     for lang in ("en", "fr"):
         assert sorted(code for code in codes if f"error.{code}" not in strings[lang]) == [], lang
+
+
+# What the API and the site both show, by the site's key: the API's English message of each of
+# these codes is what an English page shows (I18n.error), the French page words it by code.
+SERVER_CODES = {"invalid_email", "same_email", "email_taken", "link_invalid", "link_used",
+                "link_expired", "cartoon_not_ready"}
+
+
+def test_the_server_and_the_site_word_alike_what_both_show():
+    """The server's catalogue (core/words) holds the mails, the share page, the privacy policy
+    and error messages; a key it shares with strings.js has the same words there, so the share
+    page says what the owner's cartoon page says, and an error has one wording."""
+    from chalicelib.core import share_page, words
+
+    strings = catalogue()
+    for lang in words.LANGUAGES:
+        server = words.catalogue(lang)
+        both = set(server) & set(strings[lang])
+        assert sorted(key for key in both if server[key] != strings[lang][key]) == [], lang
+        page_keys = {key for key in share_page.KEYS.values() if key.startswith("cartoon.")}
+        assert len(page_keys) == 6 and page_keys <= both, lang
+    english = words.catalogue("en")
+    assert {f"error.{code}" for code in SERVER_CODES} <= set(english) & set(strings["en"])
+    assert english["error.email_taken"] == strings["en"]["error.email_taken"]

@@ -6,36 +6,30 @@ A whole page is unreadable on a phone, so the page also carries each scene's rea
 scene alone, lettered for a phone's width): a media query shows the pages on wider screens and
 the reader pictures, edge to edge and in order, at 600 CSS px and below. Every image is
 `loading="lazy"`, so the set that is hidden is never fetched. A cartoon composed before reader
-pictures shows its pages at every width."""
+pictures shows its pages at every width.
+
+Its words are the owner's cartoon page's (core/words, cartoon.* and shared.*). It renders what
+`cartoons/sharing.public_view` returns; app.py answers with it, core/web.py sets the status."""
 
 import base64
 import hashlib
 from html import escape
 
-from chalicelib.cartoons import sharing
-from chalicelib.core import web
-from chalicelib.core.errors import NotFound, RateLimited
+from chalicelib.core import web, words
+from chalicelib.core.errors import RateLimited
 
-TEXTS = {
-    # Worded as the owner's cartoon page words them (site/js/strings.js, cartoon.*).
-    "en": {"page": "Page {n} of {total}", "transcript": "Read it as text",
-           "panel": "Scene {n}: {action}", "caption": "Caption: “{text}”",
-           "speech": "{speaker} says: “{text}”", "thought": "{speaker} thinks: “{text}”",
-           "made": "Made with Caaartoons.", "own": "Make your own",
-           "gone_title": "This link does not work",
-           "gone": "Its owner may have stopped sharing this cartoon, or the link has expired.",
-           "busy": "Too many views from here just now. Please try again in a little while."},
-    "fr": {"page": "Planche {n} sur {total}", "transcript": "La lire en texte",
-           "panel": "Scène {n}\u00a0: {action}", "caption": "Récitatif\u00a0: «\u00a0{text}\u00a0»",
-           "speech": "{speaker} dit\u00a0: «\u00a0{text}\u00a0»",
-           "thought": "{speaker} pense\u00a0: «\u00a0{text}\u00a0»",
-           "made": "Réalisée avec Caaartoons.", "own": "Créer la vôtre",
-           "gone_title": "Ce lien ne fonctionne pas",
-           "gone": "Son auteur a peut-être arrêté de partager cette bande dessinée, ou le lien "
-                   "a expiré.",
-           "busy": "Trop de consultations depuis ici pour le moment. Réessayez un peu plus "
-                   "tard."},
-}
+# The page's words by their use here: the keys the owner's cartoon page words them by.
+KEYS = {"page": "cartoon.page_of", "transcript": "cartoon.transcript",
+        "panel": "cartoon.scene_alt", "caption": "cartoon.caption_says",
+        "speech": "cartoon.says", "thought": "cartoon.thinks", "made": "shared.made",
+        "own": "shared.own", "gone_title": "shared.gone_title", "gone": "shared.gone",
+        "busy": "shared.busy"}
+
+
+def _words(lang):
+    """The templates of one language by their use here (`t["page"].format(...)`)."""
+    catalogue = words.catalogue(lang)
+    return {use: catalogue[key] for use, key in KEYS.items()}
 
 
 # The one inline style, allowed by its hash in the Content-Security-Policy (no 'unsafe-inline').
@@ -103,7 +97,8 @@ def _reader_figures(readers, lines, t):
 
 
 def render(shared, lang="en"):
-    t = TEXTS[lang]
+    """The page of a shared cartoon (what `sharing.public_view` returns), in `lang`."""
+    t = _words(lang)
     title = shared["title"]
     og = "".join(f'<meta property="{name}" content="{escape(value)}">\n' for name, value in (
         ("og:title", title), ("og:type", "article"), ("og:site_name", "Caaartoons"),
@@ -133,19 +128,11 @@ def render(shared, lang="en"):
             "</main>\n</body>\n</html>\n")
 
 
-def render_error(lang, busy=False):
-    t = TEXTS[lang]
+def render_error(error, lang="en"):
+    """The page a person reads instead of the cartoon: the link is dead (NotFound), or this
+    viewer asked too often (RateLimited)."""
+    t = _words(lang)
+    why = t["busy"] if isinstance(error, RateLimited) else t["gone"]
     return (_head(t["gone_title"], lang) + '<body class="shared">\n<main class="shared-main">\n'
-            f"<h1>{t['gone_title']}</h1>\n<p>{t['busy'] if busy else t['gone']}</p>\n"
+            f"<h1>{t['gone_title']}</h1>\n<p>{why}</p>\n"
             f"<p><a href=\"/\">Caaartoons</a></p>\n</main>\n</body>\n</html>\n")
-
-
-def page(share_id, ip, lang):
-    """(status, HTML, extra headers) for a request of the public page: a dead link or a busy
-    viewer gets a page a person can read, not JSON."""
-    try:
-        return 200, render(sharing.public_view(share_id, ip), lang), {}
-    except NotFound:
-        return 404, render_error(lang), {}
-    except RateLimited as error:
-        return 429, render_error(lang, busy=True), {"Retry-After": str(error.retry_after)}

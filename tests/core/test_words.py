@@ -1,0 +1,63 @@
+"""The server's words (core/words): one catalogue per language, the same keys and placeholders
+in each, and every key the code asks for is there. (tests/site/test_catalogue.py holds them to
+the site's own catalogue.)"""
+
+import re
+from pathlib import Path
+
+from chalicelib.accounts import links
+from chalicelib.core import share_page, words
+from chalicelib.rights import privacy
+
+CHALICELIB = Path(__file__).resolve().parents[2] / "chalicelib"
+
+
+def placeholders(value):
+    texts = value.values() if isinstance(value, dict) else [value]
+    return {name for text in texts for name in re.findall(r"\{(\w+)\}", text)}
+
+
+def test_both_languages_hold_the_same_keys_and_placeholders():
+    """Except the API's error messages, which are English only (the site words them in
+    French from their codes)."""
+    english, french = words.catalogue("en"), words.catalogue("fr")
+    assert set(english) - set(french) == {key for key in english if key.startswith("error.")}
+    assert not [key for key in french if key.startswith("error.")]
+    for key, value in french.items():
+        assert type(value) is type(english[key]), key
+        if isinstance(value, dict):
+            assert set(value) == set(english[key]) == {"one", "other"}, key
+        assert placeholders(value) == placeholders(english[key]), key
+        assert value and english[key], key
+
+
+def asked_for():
+    """Every key the code names: literal keys, and those it builds (mails, sign-in link errors,
+    the share page's and the privacy policy's)."""
+    keys = {key for path in CHALICELIB.rglob("*.py")
+            for key in re.findall(r'words\.(?:text|count)\("([\w.]+)"', path.read_text())}
+    keys |= {f"mail.{key}_{part}" for key in links.MAIL_KEYS.values()
+             for part in ("subject", "action")}
+    keys |= {f"error.link_{reason}" for reason in ("invalid", "used", "expired")}
+    keys |= set(share_page.KEYS.values()) | {key for _, key in privacy.UNITS}
+    keys |= {f"privacy.{key}" for key in re.findall(r'\bsay\("(\w+)"\)', Path(
+        privacy.__file__).read_text())}
+    keys |= {f"privacy.{key}" for section, paragraphs in privacy.SECTIONS
+             for key in (section, *(f"{section}_{p}" for p in paragraphs))}
+    return keys
+
+
+def test_every_key_the_code_asks_for_is_in_the_catalogue_and_none_is_left_over():
+    english, french = set(words.catalogue("en")), set(words.catalogue("fr"))
+    wanted = asked_for()
+    assert {"mail.open", "error.email_taken", "privacy.title", "shared.busy"} <= wanted
+    assert sorted(wanted - english) == []
+    assert sorted(key for key in wanted if not key.startswith("error.") and key not in french) \
+        == []
+    assert sorted(english - wanted) == []
+
+
+def test_a_template_is_filled_and_another_language_reads_english():
+    assert words.text("cartoon.page_of", "fr", n=2, total=3) == "Planche 2 sur 3"
+    assert words.text("cartoon.page_of", "de", n=2, total=3) == "Page 2 of 3"
+    assert [words.count("privacy.days", n, "fr") for n in (1, 30)] == ["1 jour", "30 jours"]
