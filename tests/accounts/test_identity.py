@@ -5,12 +5,14 @@ import datetime
 import io
 import uuid
 
+from freezegun import freeze_time
+
 from chalicelib.accounts import links
 from chalicelib.core import clock
 from chalicelib.core.crypto import keyed_hash
 from chalicelib.core.models import Account, EmailIndex
 from chalicelib.money import admin
-from tests.support.client import ApiClient, latest_token, outbox_mails
+from tests.support.client import ApiClient, latest_token, next_hour, outbox_mails
 
 
 def later(monkeypatch, seconds):
@@ -31,10 +33,11 @@ def test_one_address_in_any_capitals_is_one_account_shown_as_first_typed(app, mo
 
 def test_the_one_a_minute_limit_holds_across_capitals(app):
     client = ApiClient(app)
-    assert client.request_link("ada@example.com").status == 202
-    for typed in ("Ada@example.com", "ADA@EXAMPLE.COM", "aDa@Example.Com"):
-        response = client.request_link(typed)
-        assert response.status == 429, typed
+    with freeze_time(next_hour()):  # all in one minute, however slow the machine
+        assert client.request_link("ada@example.com").status == 202
+        for typed in ("Ada@example.com", "ADA@EXAMPLE.COM", "aDa@Example.Com"):
+            response = client.request_link(typed)
+            assert response.status == 429, typed
     assert len(outbox_mails()) == 1
 
 
