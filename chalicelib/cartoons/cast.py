@@ -1,13 +1,11 @@
 """The cast: each character's reference picture, drawn before any scene, and the owner's
 approval of them.
 
-Every reference lives in its element of `Cartoon.characters` and moves like a scene:
-queued -> drawing -> done | failed, each move a conditional write on that element's (state,
-attempt). Attempt 0 is paid with the cartoon (one debit, `cartoon:<id>`); a redraw is the
-next attempt, paid on its own (`reference:<id>:<index>:<attempt>`); a failure refunds the
-attempt in the same transaction that marks it failed (`refund:<id>:r<index>:<attempt>`), so a
-reference is charged once per attempt and refunded at most once. A character picked from
-the library is copied as attempt 0, done, for 0 credits.
+Every reference lives in its element of `Cartoon.characters` and is one use of the drawing
+machine (cartoons/drawing.py): queued -> drawing -> done | failed. Attempt 0 is paid with the
+cartoon (one debit, `cartoon:<id>`); a redraw is the next attempt, paid on its own
+(`reference:<id>:<index>:<attempt>`); a failure is refunded once (`refund:<id>:r<index>:
+<attempt>`). A character picked from the library is copied as attempt 0, done, for 0 credits.
 
 The cartoon's `cast_state` says what happens once no reference is in flight:
 
@@ -59,12 +57,7 @@ USE = drawing.Use(name="reference", redraw_cause="reference", refund_tag="r{}",
                   on_settle=_unclaimed, on_queue=_unclaimed)
 
 
-def charge_key(cartoon_id, index, attempt):
-    return USE.charge_key(cartoon_id, index, attempt)
-
-
-def refund_key(cartoon_id, index, attempt):
-    return USE.refund_key(cartoon_id, index, attempt)
+charge_key, refund_key = USE.charge_key, USE.refund_key
 
 
 def reference_key(account_id, cartoon_id, index, attempt, extension):

@@ -1,14 +1,14 @@
-"""A scene's state machine and its money: queued -> drawing -> done | failed, redraw -> queued.
+"""A scene: one use of the drawing machine (cartoons/drawing.py), stored as its own `Scene`
+item, and its kept versions.
+
+queued -> drawing -> done | failed, redraw -> queued: every move a conditional write on
+(state, attempt), a failure refunded at most once per charge (`refund:<id>:<n>:<attempt>`).
+While in flight a scene sits in the cleanup's `by-inflight` index, whose time is its claim's.
 
 A scene keeps its drawings as versions (up to SCENE_VERSIONS_KEPT; beyond it the oldest one
 not shown goes) and shows the chosen one. A finished drawing becomes the newest version and is
 chosen; a redraw that fails leaves the scene done, still showing its chosen version, with the
 failure and the refund recorded.
-
-Every move is one conditional write on (state, attempt); a move that loses a race returns
-False and changes nothing. Failing refunds the attempt's credits in the same transaction as
-the state change, under a cause key unique to that attempt's charge: a scene is refunded at
-most once per charge, however many workers, redeliveries or cleanups try.
 """
 
 from chalicelib.cartoons import drawing, specs
@@ -35,7 +35,6 @@ def _settled(at, now):
     return [at.inflight_hour.remove(), at.inflight_since.remove(), at.updated_at.set(int(now))]
 
 
-# A scene is its own item; while in flight it sits in `by-inflight`, whose time is its claim's.
 USE = drawing.Use(
     name="scene", redraw_cause="redraw", refund_tag="{}", claimed_since="inflight_since",
     queued_since="queued_since",
@@ -63,13 +62,7 @@ def key(cartoon_id, number):
     return f"{cartoon_id}#{int(number):02d}"
 
 
-def charge_key(cartoon_id, number, attempt):
-    """The ledger cause that paid for an attempt: the cartoon's debit, or the n-th redraw."""
-    return USE.charge_key(cartoon_id, number, attempt)
-
-
-def refund_key(cartoon_id, number, attempt):
-    return USE.refund_key(cartoon_id, number, attempt)
+charge_key, refund_key = USE.charge_key, USE.refund_key
 
 
 def new(account_id, cartoon_id, number, spec, credits_each, now=None):
