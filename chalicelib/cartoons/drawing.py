@@ -149,7 +149,7 @@ def fail(drawing, attempt, *, code, reason, state=FAILED, condition=None, now=No
     actions = [at.state.set(state), at.failure.set(code), at.reason.set(reason),
                at.refunded.set(amount), *use.on_settle(at, now)]
     condition = _and(at.state.is_in(*IN_FLIGHT) & (at.attempt == attempt), condition)
-    if amount <= 0:  # nothing was charged (a copy from the library): nothing to give back
+    if amount <= 0:  # nothing was charged for it: nothing to give back
         landed = update_if(drawing.item, actions, condition)
     else:
         try:
