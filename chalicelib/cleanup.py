@@ -11,6 +11,7 @@ from pynamodb.exceptions import DeleteError
 
 from chalicelib.cartoons import cast, gallery, scenes
 from chalicelib.core import clock, logs
+from chalicelib.core.conditions import lost_condition
 from chalicelib.core.models import EXPIRING_MODELS, Cartoon, Scene, hours_up_to
 from chalicelib.core.settings import get_settings
 from chalicelib.rights import erasure
@@ -37,7 +38,7 @@ def _remove_hour(model, hour, now):
             key_item.delete(condition=model.expires_at < now)
             count += 1
         except DeleteError as error:
-            if error.cause_response_code != "ConditionalCheckFailedException":
+            if not lost_condition(error):
                 raise
     return count
 

@@ -8,6 +8,7 @@ at most an hour; an expired one is ignored on read and removed by the cleanup.
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.core import clock
+from chalicelib.core.conditions import lost_condition
 from chalicelib.core.crypto import keyed_hash
 from chalicelib.core.errors import RateLimited
 from chalicelib.core.models import LimitWindow, as_datetime, expiry_hour
@@ -54,7 +55,7 @@ def hit(scope, identifier, *, message="Too many requests. Please wait and try ag
             condition=LimitWindow.hits.does_not_exist() | (LimitWindow.hits < limit),
         )
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if lost_condition(error):
             raise RateLimited(message, retry_after=ends - now) from None
         raise
     return key
@@ -67,5 +68,5 @@ def give_back(key):
         LimitWindow(key).update(actions=[LimitWindow.hits.add(-1)],
                                 condition=LimitWindow.hits > 0)
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not lost_condition(error):
             raise

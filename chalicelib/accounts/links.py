@@ -14,6 +14,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from chalicelib.accounts import limits, sessions
 from chalicelib.adapters import mail
 from chalicelib.core import clock, logs, words
+from chalicelib.core.conditions import lost_condition
 from chalicelib.core.crypto import keyed_hash, new_token
 from chalicelib.core.errors import Conflict, Invalid
 from chalicelib.core.fields import Field
@@ -147,7 +148,7 @@ def consume_link(token, ip, *, purpose="signin"):
                     condition=SignInLink.token_hash.exists() & SignInLink.used_at.does_not_exist()
                     & (SignInLink.expires_at > now) & (SignInLink.purpose == purpose))
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not lost_condition(error):
             raise
         raise _link_error(_why_refused(link.token_hash, now)) from None
     return link

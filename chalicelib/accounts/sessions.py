@@ -13,6 +13,7 @@ from pynamodb.exceptions import UpdateError
 
 from chalicelib.accounts import csrf
 from chalicelib.core import logs
+from chalicelib.core.conditions import lost_condition
 from chalicelib.core.crypto import new_token
 from chalicelib.core.errors import Conflict, NotSignedIn
 from chalicelib.core.models import Account
@@ -50,7 +51,7 @@ def start(account):
                        condition=Account.account_id.exists()
                        & Account.deleting_since.does_not_exist())
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not lost_condition(error):
             raise
         raise Conflict("This account is being deleted.", code="account_deleting") from None
     return Session(account, session_id)
@@ -93,7 +94,7 @@ def end(session):
         session.account.update(actions=[Account.session_ids.delete({session.session_id})],
                                condition=Account.account_id.exists())
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not lost_condition(error):
             raise
     logs.event("signed_out", account_id=session.account_id)
 

@@ -1,13 +1,11 @@
 """The cast: each character's reference picture, drawn before any scene, and the owner's
 approval of them.
 
-Every reference lives in its element of `Cartoon.characters` and moves like a scene:
-queued -> drawing -> done | failed, each move a conditional write on that element's (state,
-attempt). Attempt 0 is paid with the cartoon (one debit, `cartoon:<id>`); a redraw is the
-next attempt, paid on its own (`reference:<id>:<index>:<attempt>`); a failure refunds the
-attempt in the same transaction that marks it failed (`refund:<id>:r<index>:<attempt>`), so a
-reference is charged once per attempt and refunded at most once. A character picked from
-the library is copied as attempt 0, done, for 0 credits.
+Every reference lives in its element of `Cartoon.characters` and is one use of the drawing
+machine (cartoons/drawing.py): queued -> drawing -> done | failed. Attempt 0 is paid with the
+cartoon (one debit, `cartoon:<id>`); a redraw is the next attempt, paid on its own
+(`reference:<id>:<index>:<attempt>`); a failure is refunded once (`refund:<id>:r<index>:
+<attempt>`). A character picked from the library is copied as attempt 0, done, for 0 credits.
 
 The cartoon's `cast_state` says what happens once no reference is in flight:
 
@@ -27,33 +25,39 @@ The cartoon's `cast_state` says what happens once no reference is in flight:
 import functools
 import operator
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.adapters import jobs, storage
-from chalicelib.cartoons import gallery, scenes, specs
+from chalicelib.cartoons import drawing, gallery, scenes, specs
 from chalicelib.cartoons.submission import moderate
 from chalicelib.cartoons.view import get_cartoon, view
 from chalicelib.core import clock, logs
+from chalicelib.core.conditions import lost_condition, update_if
 from chalicelib.core.errors import Conflict, NotFound, Unavailable
 from chalicelib.core.fields import check_object
 from chalicelib.core.models import Cartoon, Scene, expiry_hour, transaction
 from chalicelib.money import credits
 
-QUEUED, DRAWING, DONE, FAILED = scenes.QUEUED, scenes.DRAWING, scenes.DONE, scenes.FAILED
-IN_FLIGHT, FINAL = scenes.IN_FLIGHT, scenes.FINAL
+QUEUED, DRAWING, DONE, FAILED = drawing.QUEUED, drawing.DRAWING, drawing.DONE, drawing.FAILED
+IN_FLIGHT, FINAL = drawing.IN_FLIGHT, drawing.FINAL
 # cast_state values
 AUTO, RELEASED = "auto", "released"
 CAST_DRAWING, WAITING, APPROVED, CANCELLED = "drawing", "waiting", "approved", "cancelled"
 OPEN = (CAST_DRAWING, WAITING)  # the cast may still be redrawn
 
 
-def charge_key(cartoon_id, index, attempt):
-    return scenes.charge_key(cartoon_id, 0, 0) if attempt == 0 else \
-        f"reference:{cartoon_id}:{index}:{attempt}"
+def _unclaimed(at, now):
+    return [at.since.remove()]
 
 
-def refund_key(cartoon_id, index, attempt):
-    return f"refund:{cartoon_id}:r{index}:{attempt}"
+# A reference is an element of `Cartoon.characters`; `since` is its claim's time, and the
+# cartoon's own `cast_inflight_*` keep it in the cleanup's index (set and cleared here).
+USE = drawing.Use(name="reference", redraw_cause="reference", refund_tag="r{}",
+                  claimed_since="since", queued_since="queued_at", on_wait=_unclaimed,
+                  on_settle=_unclaimed, on_queue=_unclaimed)
+
+
+charge_key, refund_key = USE.charge_key, USE.refund_key
 
 
 def reference_key(account_id, cartoon_id, index, attempt, extension):
@@ -69,11 +73,6 @@ def _handle(cartoon):
     return Cartoon(cartoon.account_id, cartoon.cartoon_id)
 
 
-def _landed(error):
-    return error.cause_response_code in ("ConditionalCheckFailedException",
-                                         "TransactionCanceledException")
-
-
 def _all(conditions):
     return functools.reduce(operator.and_, conditions)
 
@@ -83,13 +82,13 @@ def _all_final(cartoon):
 
 
 def _update(cartoon, actions, condition):
-    try:
-        _handle(cartoon).update(actions=actions, condition=condition)
-    except UpdateError as error:
-        if not _landed(error):
-            raise
-        return False
-    return True
+    return update_if(_handle(cartoon), actions, condition)
+
+
+def _drawing(cartoon, index):
+    return drawing.Drawing(USE, _handle(cartoon), element(index), cartoon.account_id,
+                           cartoon.cartoon_id, index, int(cartoon.characters[index].credits or 0),
+                           f"reference {index + 1}", {"index": index})
 
 
 # --- the worker's moves ----------------------------------------------------------------------
@@ -113,67 +112,30 @@ def queued_at(cartoon, character):
     return int(cartoon.created_at.timestamp())
 
 
-def _requeues_are(el, count):
-    if count == 0:
-        return el.requeues.does_not_exist() | (el.requeues == 0)
-    return el.requeues == count
-
-
 def claim(cartoon, index, attempt, *, takeover_after, requeues=0, now=None):
-    """queued -> drawing for this attempt (or take over a drawing whose worker died).
-    `requeues` is the job's count of 429 waits: a job whose count is not the reference's is
-    stale (the message before a wait, delivered again) and claims nothing."""
-    now = int(clock.now() if now is None else now)
-    el = element(index)
-    claimable = (el.state == QUEUED) | ((el.state == DRAWING) & (el.since < now - takeover_after))
-    return _update(cartoon, [el.state.set(DRAWING), el.since.set(now)],
-                   (el.attempt == attempt) & claimable & _requeues_are(el, requeues)
-                   & Cartoon.deleting_since.does_not_exist())
+    """queued -> drawing for this attempt (or take over a drawing whose worker died), unless
+    the cartoon is being deleted. `requeues` is the job's count of 429 waits: a job whose
+    count is not the reference's is stale (the message before a wait, delivered again)."""
+    return drawing.claim(_drawing(cartoon, index), attempt, takeover_after=takeover_after,
+                         requeues=requeues, now=now,
+                         condition=Cartoon.deleting_since.does_not_exist())
 
 
 def wait(cartoon, index, attempt, requeues=0):
     """drawing -> queued again for this attempt (a 429: the reference waits its turn, still
     charged once, nothing refunded), counting the wait; False when it moved meanwhile."""
-    el = element(index)
-    return _update(cartoon, [el.state.set(QUEUED), el.since.remove(),
-                             el.requeues.set(requeues + 1)],
-                   (el.state == DRAWING) & (el.attempt == attempt) & _requeues_are(el, requeues))
+    return drawing.wait(_drawing(cartoon, index), attempt, requeues)
 
 
 def finish(cartoon, index, attempt, *, image_key, thumb_key):
-    el = element(index)
-    return _update(cartoon, [el.state.set(DONE), el.image_key.set(image_key),
-                             el.thumb_key.set(thumb_key), el.failure.remove(),
-                             el.reason.remove(), el.since.remove()],
-                   (el.state == DRAWING) & (el.attempt == attempt))
+    return drawing.finish(_drawing(cartoon, index), attempt, image_key=image_key,
+                          thumb_key=thumb_key)
 
 
 def fail(cartoon, index, attempt, *, code, reason):
     """Mark an attempt in flight failed and refund it, in one transaction; False (nothing
     changed) when it is no longer in flight."""
-    current = cartoon.characters[index]
-    amount = int(current.credits or 0)
-    el = element(index)
-    actions = [el.state.set(FAILED), el.failure.set(code), el.reason.set(reason),
-               el.refunded.set(amount), el.since.remove()]
-    condition = el.state.is_in(*IN_FLIGHT) & (el.attempt == attempt)
-    if amount <= 0:
-        return _update(cartoon, actions, condition)
-    try:
-        credits.grant(cartoon.account_id, amount, reason="refund",
-                      cause_key=refund_key(cartoon.cartoon_id, index, attempt),
-                      note=f"reference {index + 1} of {cartoon.cartoon_id} failed",
-                      also=lambda write: write.update(_handle(cartoon), actions=actions,
-                                                      condition=condition))
-    except (credits.AlreadyApplied, credits.NoSuchAccount):
-        return False
-    except TransactWriteError as error:
-        if not _landed(error):
-            raise
-        return False
-    logs.event("reference_failed", cartoon_id=cartoon.cartoon_id, index=index,
-               attempt=attempt, code=code, refunded=amount)
-    return True
+    return drawing.fail(_drawing(cartoon, index), attempt, code=code, reason=reason)
 
 
 def settle(account_id, cartoon_id):
@@ -203,7 +165,7 @@ def settle(account_id, cartoon_id):
                                  condition=(Scene.state == QUEUED)
                                  & (Scene.attempt == scene.attempt))
         except TransactWriteError as error:
-            if not _landed(error):
+            if not lost_condition(error):
                 raise
             return None
         logs.event("cast_waiting", cartoon_id=cartoon_id)
@@ -315,7 +277,7 @@ def approve(session, cartoon_id):
                     Scene.updated_at.set(now)],
                     condition=(Scene.state == QUEUED) & (Scene.attempt == scene.attempt))
     except TransactWriteError as error:
-        if not _landed(error):
+        if not lost_condition(error):
             raise
         raise Conflict("The cast changed meanwhile. Reload the page.",
                        code="cast_changed") from None
@@ -356,29 +318,18 @@ def redraw(session, cartoon_id, index, body):
     attempt = int(current.attempt or 0) + 1
     el = element(i)
     now = int(clock.now())
-    actions = [el.state.set(QUEUED), el.attempt.set(attempt), el.credits.set(each),
-               el.queued_at.set(now), *_in_flight_actions(now),
-               el.note.set(note) if note else el.note.remove(), el.saved_id.remove(),
-               el.failure.remove(), el.reason.remove(), el.refunded.remove(), el.since.remove(),
-               el.requeues.remove()]
+    actions = [*_in_flight_actions(now), el.note.set(note) if note else el.note.remove(),
+               el.saved_id.remove()]
     if late:
         condition = (Cartoon.cast_state == RELEASED) & (el.state == FAILED)
     else:
         actions.append(Cartoon.cast_state.set(CAST_DRAWING))
-        condition = Cartoon.cast_state.is_in(*OPEN) & el.state.is_in(*FINAL)
-    condition &= (el.attempt == int(current.attempt or 0)) & \
-        Cartoon.deleting_since.does_not_exist()
-    try:
-        credits.debit(session.account_id, each, reason="spend",
-                      cause_key=charge_key(cartoon.cartoon_id, i, attempt),
-                      note=f"redraw of {current.name}'s reference in {cartoon.cartoon_id}",
-                      also=lambda write: write.update(_handle(cartoon), actions=actions,
-                                                      condition=condition))
-    except (credits.AlreadyApplied, TransactWriteError) as error:
-        if isinstance(error, TransactWriteError) and not _landed(error):
-            raise
+        condition = Cartoon.cast_state.is_in(*OPEN)
+    if not drawing.charge(_drawing(cartoon, i), attempt, each, actions=actions, now=now,
+                          condition=condition & Cartoon.deleting_since.does_not_exist(),
+                          note=f"redraw of {current.name}'s reference in {cartoon.cartoon_id}"):
         raise Conflict("This character changed meanwhile. Reload the page.",
-                       code="reference_changed") from None
+                       code="reference_changed")
     logs.event("reference_redraw", cartoon_id=cartoon.cartoon_id, index=i, attempt=attempt,
                cost=each, noted=bool(note))
     try:

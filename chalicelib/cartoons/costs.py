@@ -7,6 +7,7 @@ atomic ADD, so parallel scene jobs never lose each other's share. Read by
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.core import logs
+from chalicelib.core.conditions import lost_condition
 from chalicelib.core.models import Cartoon
 
 
@@ -23,7 +24,7 @@ def add(account_id, cartoon_id, picture):
                      Cartoon.image_calls.add(1)],
             condition=Cartoon.cartoon_id.exists())
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not lost_condition(error):
             raise
         logs.event("provider_cost_unrecorded", cartoon_id=cartoon_id, cost_micros=cost)
         return False

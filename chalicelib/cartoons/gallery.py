@@ -10,6 +10,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from chalicelib.adapters import storage
 from chalicelib.cartoons import scenes
 from chalicelib.core import clock, logs, paging
+from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Conflict
 from chalicelib.core.models import CARTOON_ID, Cartoon, Scene, transaction
 
@@ -40,7 +41,7 @@ def refresh_summary(account_id, cartoon_id):
                 cartoon.summary_version or 0))
             return status
         except UpdateError as error:
-            if error.cause_response_code != "ConditionalCheckFailedException":
+            if not lost_condition(error):
                 raise
     return None  # others kept refreshing: the last of them saw newer scenes than we did
 
@@ -100,7 +101,7 @@ def _mark_deleted(cartoon, items, now=None):
             for scene in items:
                 write.delete(scene, condition=Scene.state.is_in(*scenes.FINAL))
     except TransactWriteError as error:
-        if error.cause_response_code != "TransactionCanceledException":
+        if not lost_condition(error):
             raise
         return False
     return True

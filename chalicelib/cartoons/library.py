@@ -16,6 +16,7 @@ from chalicelib.cartoons import specs
 from chalicelib.cartoons.submission import new_cartoon_id
 from chalicelib.cartoons.view import get_cartoon
 from chalicelib.core import clock, logs, paging
+from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Conflict, NotFound, NotSignedIn
 from chalicelib.core.models import PendingErasure, SavedCharacter, transaction
 
@@ -104,7 +105,7 @@ def delete(session, character_id):
     try:
         item.delete(condition=SavedCharacter.character_id.exists())
     except DeleteError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not lost_condition(error):
             raise
     logs.event("character_deleted", account_id=session.account_id, character_id=character_id)
 

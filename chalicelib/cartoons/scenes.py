@@ -1,27 +1,51 @@
-"""A scene's state machine and its money: queued -> drawing -> done | failed, redraw -> queued.
+"""A scene: one use of the drawing machine (cartoons/drawing.py), stored as its own `Scene`
+item, and its kept versions.
+
+queued -> drawing -> done | failed, redraw -> queued: every move a conditional write on
+(state, attempt), a failure refunded at most once per charge (`refund:<id>:<n>:<attempt>`).
+While in flight a scene sits in the cleanup's `by-inflight` index, whose time is its claim's.
 
 A scene keeps its drawings as versions (up to SCENE_VERSIONS_KEPT; beyond it the oldest one
 not shown goes) and shows the chosen one. A finished drawing becomes the newest version and is
 chosen; a redraw that fails leaves the scene done, still showing its chosen version, with the
 failure and the refund recorded.
-
-Every move is one conditional write on (state, attempt); a move that loses a race returns
-False and changes nothing. Failing refunds the attempt's credits in the same transaction as
-the state change, under a cause key unique to that attempt's charge: a scene is refunded at
-most once per charge, however many workers, redeliveries or cleanups try.
 """
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
-
-from chalicelib.cartoons import specs
-from chalicelib.core import clock, logs
+from chalicelib.cartoons import drawing, specs
+from chalicelib.core import clock
+from chalicelib.core.conditions import update_if
 from chalicelib.core.models import Scene, expiry_hour
 from chalicelib.core.settings import get_settings
-from chalicelib.money import credits
 
-QUEUED, DRAWING, DONE, FAILED = "queued", "drawing", "done", "failed"
-IN_FLIGHT = (QUEUED, DRAWING)
-FINAL = (DONE, FAILED)
+QUEUED, DRAWING, DONE, FAILED = drawing.QUEUED, drawing.DRAWING, drawing.DONE, drawing.FAILED
+IN_FLIGHT, FINAL = drawing.IN_FLIGHT, drawing.FINAL
+
+
+def _in_flight_actions(at, now):
+    """Into the cleanup's `by-inflight` index at `now` (its claim time too)."""
+    return [at.inflight_hour.set(expiry_hour(now)), at.inflight_since.set(int(now)),
+            at.updated_at.set(int(now))]
+
+
+def _touched(at, now):
+    return [at.updated_at.set(int(now))]
+
+
+def _settled(at, now):
+    return [at.inflight_hour.remove(), at.inflight_since.remove(), at.updated_at.set(int(now))]
+
+
+USE = drawing.Use(
+    name="scene", redraw_cause="redraw", refund_tag="{}", claimed_since="inflight_since",
+    queued_since="queued_since",
+    on_claim=lambda at, now: [at.inflight_hour.set(expiry_hour(now)), *_touched(at, now)],
+    on_wait=_touched, on_settle=_settled, on_queue=_in_flight_actions)
+
+
+def _drawing(scene):
+    number = int(scene.number)
+    return drawing.Drawing(USE, scene, Scene, scene.account_id, scene.cartoon_id, number,
+                           int(scene.credits), f"scene {number}", {"scene": number})
 
 
 def overall_status(scene_items, strip_ready):
@@ -38,24 +62,7 @@ def key(cartoon_id, number):
     return f"{cartoon_id}#{int(number):02d}"
 
 
-def charge_key(cartoon_id, number, attempt):
-    """The ledger cause that paid for an attempt: the cartoon's debit, or the n-th redraw."""
-    return f"cartoon:{cartoon_id}" if attempt == 0 else f"redraw:{cartoon_id}:{number}:{attempt}"
-
-
-def refund_key(cartoon_id, number, attempt):
-    return f"refund:{cartoon_id}:{number}:{attempt}"
-
-
-def _in_flight_actions(now):
-    return [Scene.inflight_hour.set(expiry_hour(now)), Scene.inflight_since.set(int(now)),
-            Scene.updated_at.set(int(now))]
-
-
-def _landed(error):
-    """True when a write lost its condition (a race or a repeat), False for anything else."""
-    return error.cause_response_code in ("ConditionalCheckFailedException",
-                                         "TransactionCanceledException")
+charge_key, refund_key = USE.charge_key, USE.refund_key
 
 
 def new(account_id, cartoon_id, number, spec, credits_each, now=None):
@@ -88,12 +95,6 @@ def for_cartoon(account_id, cartoon_id):
                               consistent_read=True), key=lambda scene: scene.number)
 
 
-def _requeues_are(count):
-    if count == 0:
-        return Scene.requeues.does_not_exist() | (Scene.requeues == 0)
-    return Scene.requeues == count
-
-
 def queued_since(scene):
     """When the current attempt was charged and queued: its deadline counts from here."""
     return int(scene.queued_since if scene.queued_since is not None else
@@ -101,20 +102,10 @@ def queued_since(scene):
 
 
 def start_drawing(scene, attempt, *, takeover_after, requeues=0, now=None):
-    """Claim an attempt for drawing. A drawing claimed more than `takeover_after` seconds ago
-    belongs to a worker that died (the queue redelivers only after its timeout): take it over.
-    `requeues` is the job's count of 429 waits: a job that does not match is stale."""
-    now = clock.now() if now is None else now
-    claimable = (Scene.state == QUEUED) | ((Scene.state == DRAWING) & (
-        Scene.inflight_since < int(now - takeover_after)))
-    try:
-        scene.update(actions=[Scene.state.set(DRAWING), *_in_flight_actions(now)],
-                     condition=(Scene.attempt == attempt) & claimable & _requeues_are(requeues))
-    except UpdateError as error:
-        if not _landed(error):
-            raise
-        return False
-    return True
+    """Claim an attempt for drawing (drawing.claim): queued -> drawing, or a dead worker's
+    drawing taken over; a job whose count of 429 waits is not the scene's is stale."""
+    return drawing.claim(_drawing(scene), attempt, takeover_after=takeover_after,
+                         requeues=requeues, now=now)
 
 
 def versions_of(scene):
@@ -162,17 +153,9 @@ def finish(scene, attempt, *, image_key, thumb_key, now=None):
     now = clock.now() if now is None else now
     versions, number, dropped = with_new_version(scene, attempt, image_key, thumb_key, now,
                                                  get_settings().scene_versions_kept)
-    try:
-        scene.update(actions=[Scene.state.set(DONE), Scene.image_key.set(image_key),
-                              Scene.thumb_key.set(thumb_key), Scene.versions.set(versions),
-                              Scene.chosen.set(number), Scene.failure.remove(),
-                              Scene.reason.remove(), Scene.refunded.remove(),
-                              Scene.inflight_hour.remove(),
-                              Scene.inflight_since.remove(), Scene.updated_at.set(int(now))],
-                     condition=(Scene.state == DRAWING) & (Scene.attempt == attempt))
-    except UpdateError as error:
-        if not _landed(error):
-            raise
+    if not drawing.finish(_drawing(scene), attempt, image_key=image_key, thumb_key=thumb_key,
+                          actions=[Scene.versions.set(versions), Scene.chosen.set(number)],
+                          now=now):
         return None
     return dropped
 
@@ -184,18 +167,14 @@ def choose(scene, version, now=None):
     picked = next((v for v in versions_of(scene) if int(v["version"]) == version), None)
     if picked is None:
         return None
-    try:
-        scene.update(actions=[Scene.image_key.set(picked["image_key"]),
-                              Scene.thumb_key.set(picked["thumb_key"]),
-                              Scene.versions.set(versions_of(scene)), Scene.chosen.set(version),
-                              Scene.action.set(picked["action"]), Scene.failure.remove(),
-                              Scene.reason.remove(), Scene.refunded.remove(),
-                              Scene.updated_at.set(int(now))],
-                     condition=(Scene.state == DONE) & (Scene.attempt == scene.attempt)
-                     & (Scene.updated_at == scene.updated_at))
-    except UpdateError as error:
-        if not _landed(error):
-            raise
+    if not update_if(scene, [Scene.image_key.set(picked["image_key"]),
+                             Scene.thumb_key.set(picked["thumb_key"]),
+                             Scene.versions.set(versions_of(scene)), Scene.chosen.set(version),
+                             Scene.action.set(picked["action"]), Scene.failure.remove(),
+                             Scene.reason.remove(), Scene.refunded.remove(),
+                             Scene.updated_at.set(int(now))],
+                     (Scene.state == DONE) & (Scene.attempt == scene.attempt)
+                     & (Scene.updated_at == scene.updated_at)):
         return None
     return picked
 
@@ -203,17 +182,7 @@ def choose(scene, version, now=None):
 def wait_for_provider(scene, attempt, requeues, now=None):
     """Put a drawing attempt back to queued after a 429, counting the wait: drawing -> queued,
     nothing charged or refunded (the attempt keeps its one charge). False if it moved."""
-    now = clock.now() if now is None else now
-    try:
-        scene.update(actions=[Scene.state.set(QUEUED), Scene.requeues.set(requeues + 1),
-                              Scene.updated_at.set(int(now))],
-                     condition=(Scene.state == DRAWING) & (Scene.attempt == attempt)
-                     & _requeues_are(requeues))
-    except UpdateError as error:
-        if not _landed(error):
-            raise
-        return False
-    return True
+    return drawing.wait(_drawing(scene), attempt, requeues, now=now)
 
 
 def fail(scene, attempt, *, code, reason, now=None, extra_condition=None):
@@ -222,63 +191,28 @@ def fail(scene, attempt, *, code, reason, now=None, extra_condition=None):
 
     A scene that already shows a drawing (a failed redraw) goes back to done, still showing
     its chosen version, with the failure and the refund recorded beside it."""
-    now = clock.now() if now is None else now
-    condition = Scene.state.is_in(*IN_FLIGHT) & (Scene.attempt == attempt)
-    if extra_condition is not None:
-        condition &= extra_condition
     # Whether a scene shows a drawing only ever changes from no to yes, by `finish`, which
     # needs the attempt in flight: the condition holds it for this write.
     shown = bool(scene.image_key)
-    condition &= Scene.image_key.exists() if shown else Scene.image_key.does_not_exist()
-    amount = int(scene.credits)
-    actions = [Scene.state.set(DONE if shown else FAILED), Scene.failure.set(code),
-               Scene.reason.set(reason),
-               Scene.refunded.set(amount), Scene.inflight_hour.remove(),
-               Scene.inflight_since.remove(), Scene.updated_at.set(int(now))]
-    try:
-        credits.grant(scene.account_id, amount, reason="refund",
-                      cause_key=refund_key(scene.cartoon_id, scene.number, attempt),
-                      note=f"scene {scene.number} of {scene.cartoon_id} failed",
-                      also=lambda write: write.update(scene, actions=actions,
-                                                      condition=condition))
-    except credits.AlreadyApplied:
-        return False
-    except credits.NoSuchAccount:
-        return False  # the account was erased meanwhile; its scenes go with it
-    except TransactWriteError as error:
-        if not _landed(error):
-            raise
-        return False
-    logs.event("scene_failed", cartoon_id=scene.cartoon_id, scene=scene.number,
-               attempt=attempt, code=code, refunded=amount)
-    return True
+    condition = Scene.image_key.exists() if shown else Scene.image_key.does_not_exist()
+    if extra_condition is not None:
+        condition &= extra_condition
+    return drawing.fail(_drawing(scene), attempt, code=code, reason=reason,
+                        state=DONE if shown else FAILED, condition=condition, now=now)
 
 
 def requeue_for_redraw(scene, credits_each, *, action=None, note="", now=None):
     """Charge a redraw and queue it as the next attempt, in one transaction, with its changed
     action (stored on the scene) and its note. Raises InsufficientCredits (402); returns the
     new attempt, or None if the scene moved meanwhile (another redraw won: nothing charged)."""
-    now = clock.now() if now is None else now
     attempt = int(scene.attempt) + 1
     changes = [Scene.action.set(action)] if action is not None else []
     changes.append(Scene.redraw_note.set(note) if note else Scene.redraw_note.remove())
     if scene.versions is None and scene.image_key:  # an older scene: its image is version 1
         changes += [Scene.versions.set(versions_of(scene)), Scene.chosen.set(1)]
-    actions = [*changes, Scene.state.set(QUEUED), Scene.attempt.set(attempt),
-               Scene.credits.set(credits_each),
-               Scene.charge_key.set(charge_key(scene.cartoon_id, scene.number, attempt)),
-               Scene.failure.remove(), Scene.reason.remove(), Scene.refunded.remove(),
-               Scene.queued_since.set(int(now)), Scene.requeues.remove(),
-               *_in_flight_actions(now)]
-    try:
-        credits.debit(scene.account_id, credits_each, reason="spend",
-                      cause_key=charge_key(scene.cartoon_id, scene.number, attempt),
-                      note=f"redraw of scene {scene.number} of {scene.cartoon_id}",
-                      also=lambda write: write.update(scene, actions=actions, condition=(
-                          Scene.state.is_in(*FINAL) & (Scene.attempt == scene.attempt))))
-    except (credits.AlreadyApplied, TransactWriteError) as error:
-        if isinstance(error, TransactWriteError) and not _landed(error):
-            raise
+    changes.append(Scene.charge_key.set(charge_key(scene.cartoon_id, scene.number, attempt)))
+    if not drawing.charge(_drawing(scene), attempt, credits_each, actions=changes, now=now,
+                          note=f"redraw of scene {scene.number} of {scene.cartoon_id}"):
         return None
     return attempt
 
@@ -287,11 +221,5 @@ def edit_text(scene, changes, now=None):
     """Change a scene's texts; False (and nothing written) if it was deleted meanwhile."""
     now = clock.now() if now is None else now
     actions = [getattr(Scene, name).set(value) for name, value in changes.items()]
-    try:
-        scene.update(actions=[*actions, Scene.updated_at.set(int(now))],
-                     condition=Scene.scene_key.exists())
-    except UpdateError as error:
-        if not _landed(error):
-            raise
-        return False
-    return True
+    return update_if(scene, [*actions, Scene.updated_at.set(int(now))],
+                     Scene.scene_key.exists())

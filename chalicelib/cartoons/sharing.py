@@ -22,6 +22,7 @@ from chalicelib.adapters import storage
 from chalicelib.cartoons import scenes, view
 from chalicelib.cartoons.view import describe_share, expired_share, share_url
 from chalicelib.core import clock, logs, words
+from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Conflict, Invalid, NotFound
 from chalicelib.core.fields import Field
 from chalicelib.core.models import Account, Cartoon
@@ -70,7 +71,7 @@ def _update(cartoon, actions):
         cartoon.update(actions=actions, condition=Cartoon.cartoon_id.exists()
                        & Cartoon.deleting_since.does_not_exist())
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not lost_condition(error):
             raise
         raise NotFound("No such cartoon.") from None
 

@@ -23,6 +23,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from chalicelib.accounts import limits
 from chalicelib.adapters.stripe_checkout import StripeCheckout
 from chalicelib.core import logs, paging
+from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Invalid, NotFound
 from chalicelib.core.fields import Field
 from chalicelib.core.models import Purchase
@@ -205,7 +206,7 @@ def mark(session, status, *, only_from):
         purchase.update(actions=[Purchase.status.set(status)],
                         condition=Purchase.status.is_in(*only_from))
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not lost_condition(error):
             raise
         return "unchanged"
     logs.event("checkout_" + status, account_id=purchase.account_id,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.core import paging
+from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import InsufficientCredits
 from chalicelib.core.models import Account, AppliedCause, LedgerEntry, transaction
 
@@ -74,7 +75,7 @@ def apply(account_id, delta, *, reason, cause_key, note="", also=None, unrecover
 def _explain(error, account_id, delta, cause_key):
     """Turn a cancelled transaction into the domain's reason. PynamoDB reorders a
     transaction's writes, so the reasons are read back from the items, not from positions."""
-    if error.cause_response_code != "TransactionCanceledException":
+    if not lost_condition(error):
         return
     if was_applied(cause_key):
         raise AlreadyApplied(cause_key) from None

@@ -8,6 +8,7 @@ import re
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.core import logs
+from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Conflict, Invalid
 from chalicelib.core.models import ERASED_PREFIX, Purchase
 from chalicelib.money import checkout, credits
@@ -125,7 +126,7 @@ def record_dispute(dispute):
                                  Purchase.dispute_amount.set(amount)],
                         condition=None if status in FINAL_DISPUTE_STATUSES else ~settled)
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not lost_condition(error):
             raise
         return "unchanged"  # a late report of an earlier stage of a settled dispute
     logs.event("dispute_recorded", level=logging.WARNING, account_id=purchase.account_id,

@@ -19,6 +19,7 @@ from chalicelib.accounts.links import canonical_email
 from chalicelib.adapters import storage
 from chalicelib.adapters.jobs import WORKER_TIMEOUT_SECONDS
 from chalicelib.core import clock, logs
+from chalicelib.core.conditions import lost_condition
 from chalicelib.core.crypto import keyed_hash, same
 from chalicelib.core.errors import Invalid
 from chalicelib.core.fields import Field
@@ -62,14 +63,14 @@ def start(account_id, now=None):
         PendingErasure(account_id, expires_at=resume_at, expiry_hour=expiry_hour(resume_at)
                        ).save(condition=PendingErasure.account_id.does_not_exist())
     except PutError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not lost_condition(error):
             raise
     try:
         Account(account_id).update(
             actions=[Account.deleting_since.set(now), Account.session_ids.remove()],
             condition=Account.account_id.exists() & Account.deleting_since.does_not_exist())
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not lost_condition(error):
             raise  # already being deleted, or gone: finishing is idempotent either way
     logs.event("erasure_started", account_id=account_id)
 
@@ -206,7 +207,7 @@ def _delete_quietly(item, condition=None):
     try:
         item.delete(condition=condition)
     except DeleteError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not lost_condition(error):
             raise
 
 

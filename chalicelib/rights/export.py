@@ -17,6 +17,7 @@ from chalicelib.accounts import limits
 from chalicelib.adapters import jobs, storage
 from chalicelib.adapters.jobs import MAX_RECEIVES, QUEUE_VISIBILITY_SECONDS
 from chalicelib.core import clock, logs
+from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Conflict, NotFound, Unavailable
 from chalicelib.core.models import Account, Export, transaction
 from chalicelib.core.settings import get_settings
@@ -147,5 +148,5 @@ def release(account_id, export_id):
             actions=[Account.export_active.remove(), Account.export_busy_until.remove()],
             condition=Account.export_active == export_id)
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not lost_condition(error):
             raise

@@ -15,6 +15,7 @@ from chalicelib.cartoons.strips import strip_inputs
 from chalicelib.cartoons.view import find_cartoon
 from chalicelib.comic import exports, lettering, pages, raster
 from chalicelib.core import logs
+from chalicelib.core.conditions import lost_condition
 from chalicelib.core.models import Cartoon
 from chalicelib.worker import guard
 
@@ -105,7 +106,7 @@ def _compose(cartoon, scene_items, inputs):
             Cartoon.geometry.set(geometry), Cartoon.strip_inputs.set(inputs)],
             condition=Cartoon.cartoon_id.exists() & Cartoon.deleting_since.does_not_exist())
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not lost_condition(error):
             raise
         guard.withdraw(*keys)  # deleted between the re-check and this write
     storage.delete(*[k for k in previous if k and k not in keys])

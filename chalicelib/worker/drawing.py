@@ -37,9 +37,10 @@ from concurrent.futures import ThreadPoolExecutor
 from chalicelib.adapters import images, jobs, storage
 from chalicelib.adapters.jobs import MAX_DELAY_SECONDS, WORKER_TIMEOUT_SECONDS
 from chalicelib.cartoons import cast, costs, scenes, specs
+from chalicelib.cartoons.drawing import may_wait
 from chalicelib.cartoons.view import find_cartoon
 from chalicelib.comic import layouts, raster
-from chalicelib.core import clock, logs
+from chalicelib.core import logs
 from chalicelib.core.crypto import keyed_hash
 from chalicelib.core.settings import get_settings
 from chalicelib.worker import guard
@@ -59,13 +60,6 @@ def requeue_delay(failure, requeues):
     limit."""
     base = failure.retry_after or FIRST_WAIT_SECONDS * 2 ** min(requeues, 10)
     return min(MAX_DELAY_SECONDS, math.ceil(base * random.uniform(*WAIT_JITTER)))  # noqa: S311
-
-
-def scene_deadline(scene):
-    """The epoch after which a scene waiting for the provider fails (and is refunded): a job
-    started before it still ends before the cleanup's limit."""
-    return (scenes.queued_since(scene) + get_settings().stuck_scene_seconds
-            - WORKER_TIMEOUT_SECONDS)
 
 
 def _reference_key(cartoon, index):
@@ -178,8 +172,7 @@ def _cast_later(cartoon, job, waits, claimed, outcomes):
     delay = max(requeue_delay(f, requeues) for f in waits)
     waiting = [index for (index, _), outcome in zip(claimed, outcomes, strict=True)
                if isinstance(outcome, images.DrawingFailed)]
-    charged = min(cast.queued_at(cartoon, cartoon.characters[i]) for i in waiting)
-    if clock.now() + delay < charged + get_settings().stuck_scene_seconds - WORKER_TIMEOUT_SECONDS:
+    if all(may_wait(cast.queued_at(cartoon, cartoon.characters[i]), delay) for i in waiting):
         jobs.send_later({**jobs.references_job(cartoon.account_id, cartoon.cartoon_id),
                          "requeues": requeues + 1}, delay)
         logs.event("references_requeued", cartoon_id=cartoon.cartoon_id, delay=delay,
@@ -246,7 +239,7 @@ def _draw_legacy_references(cartoon, job, deadline):
     if waits:
         requeues = int(job.get("requeues", 0))
         delay = max(requeue_delay(f, requeues) for f in waits)
-        if clock.now() + delay < min(scene_deadline(s) for s in waiting):
+        if all(may_wait(scenes.queued_since(s), delay) for s in waiting):
             later = delay
             jobs.send_later({**jobs.references_job(cartoon.account_id, cartoon.cartoon_id),
                              "requeues": requeues + 1}, delay)
@@ -306,7 +299,7 @@ def _wait_for_provider(scene, attempt, requeues, failure):
     """After a 429: back to queued and the job back on the queue with a delay, if the scene's
     deadline allows. False when it does not (the caller fails and refunds the scene)."""
     delay = requeue_delay(failure, requeues)
-    if clock.now() + delay >= scene_deadline(scene):
+    if not may_wait(scenes.queued_since(scene), delay):
         logs.event("scene_wait_past_deadline", cartoon_id=scene.cartoon_id,
                    scene=int(scene.number), attempt=attempt, requeues=requeues)
         return False

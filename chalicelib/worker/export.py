@@ -27,6 +27,7 @@ from chalicelib.adapters.multipart import PART_SIZE, MultipartWriter
 from chalicelib.cartoons.scenes import chosen_of, elements_of, versions_of
 from chalicelib.cartoons.view import describe_share
 from chalicelib.core import clock, logs
+from chalicelib.core.conditions import lost_condition
 from chalicelib.core.models import (
     Account,
     Cartoon,
@@ -86,7 +87,7 @@ def claim(account_id, export_id, now=None):
                         (Export.state == BUILDING)
                         & (Export.started_at < now - WORKER_TIMEOUT_SECONDS)))
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not lost_condition(error):
             raise
         logs.event("export_job_skipped", export_id=export_id, state=item.state)
         return None
