@@ -12,6 +12,7 @@ import secrets
 
 from pynamodb.exceptions import TransactWriteError
 
+from chalicelib.accounts import limits
 from chalicelib.adapters import jobs, moderation, storage
 from chalicelib.cartoons import scenes, specs
 from chalicelib.core import clock, logs, vocabulary
@@ -68,7 +69,9 @@ def options():
         "qualities": [{"key": key, "label": vocabulary.quality_label(key),
                        "credits_per_scene": amount}
                       for key, amount in get_settings().quality_credits.items()],
-        "limits": vocabulary.limits(),
+        # the drafts an account may ask for each hour (accounts/limits.py) is a limit too
+        "limits": {**vocabulary.limits(),
+                   "drafts_per_hour": limits.RULES["draft-account-hour"][0]},
         "layouts": list(specs.LAYOUTS),
         # each layout's pictogram on the create page
         "layout_cells": vocabulary.LAYOUTS,
