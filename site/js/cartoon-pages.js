@@ -16,12 +16,14 @@ const round4 = (value) => Math.round(value * 10000) / 10000;
 const short = (text) => (text.length > 24 ? `${text.slice(0, 24)}…` : text);
 
 function composedPages() {
-  if (cartoonPage.cartoon.pages.length) return cartoonPage.cartoon.pages;
-  return cartoonPage.cartoon.strip ? [{ ...cartoonPage.cartoon.strip, number: 1 }] : []; // composed before pages existed
+  const { cartoon } = cartoonPage;
+  if (cartoon.pages.length) return cartoon.pages;
+  return cartoon.strip ? [{ ...cartoon.strip, number: 1 }] : []; // composed before pages existed
 }
 
 export function renderPages() {
-  const recomposing = cartoonPage.cartoon.status === "composing" && cartoonPage.pagesShown !== "";
+  const { cartoon } = cartoonPage;
+  const recomposing = cartoon.status === "composing" && cartoonPage.pagesShown !== "";
   show($("#recomposing"), recomposing);
   $("#pages").classList.toggle("recomposing", recomposing);
   $("#pages").setAttribute("aria-busy", String(recomposing));
@@ -31,8 +33,8 @@ export function renderPages() {
     return;
   }
   show($("#pages-card"), true);
-  const shown = JSON.stringify([list.map((page) => withoutQuery(page.url)), cartoonPage.cartoon.panels,
-                                cartoonPage.cartoon.scenes.map((s) => [s.action, s.elements])]);
+  const shown = JSON.stringify([list.map((page) => withoutQuery(page.url)), cartoon.panels,
+                                cartoon.scenes.map((s) => [s.action, s.elements])]);
   if (cartoonPage.moving || shown === cartoonPage.pagesShown) {
     // The same pages: only the links' signatures changed.
     list.forEach((page, i) => {
@@ -44,18 +46,19 @@ export function renderPages() {
   const focused = document.activeElement && document.activeElement.id;
   cartoonPage.pagesShown = shown;
   $("#pages").replaceChildren(...list.map(buildPage));
-  show($("#move-hint"), cartoonPage.cartoon.panels.some((panel) => panel.elements.length));
+  show($("#move-hint"), cartoon.panels.some((panel) => panel.elements.length));
   if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
 }
 
 function buildPage(page, i) {
+  const { cartoon } = cartoonPage;
   const total = composedPages().length;
   const stage = el("div", { class: "page-stage", // the overlay's words while recomposing (CSS)
                             "data-recomposing": I18n.t("cartoon.recomposing") },
     el("img", { class: "page-image", src: page.url, width: page.width, height: page.height,
                 alt: pageAlt(i + 1, total) }));
-  for (const panel of cartoonPage.cartoon.panels.filter((p) => p.page === i + 1)) {
-    const scene = cartoonPage.cartoon.scenes.find((s) => s.number === panel.number);
+  for (const panel of cartoon.panels.filter((p) => p.page === i + 1)) {
+    const scene = cartoon.scenes.find((s) => s.number === panel.number);
     if (!scene) continue;
     panel.elements.forEach((placed, index) => {
       const element = scene.elements[index];
@@ -86,7 +89,9 @@ function handle(panel, scene, element, placed, index, part) {
   place(node, placed.at, placed.tail);
   node.addEventListener("pointerdown", startDrag);
   node.addEventListener("keydown", keyMove);
-  node.addEventListener("blur", () => { if (cartoonPage.moving && cartoonPage.moving.handle === node) finishMove(true); });
+  node.addEventListener("blur", () => {
+    if (cartoonPage.moving && cartoonPage.moving.handle === node) finishMove(true);
+  });
   node.addEventListener("click", (event) => event.preventDefault());
   return node;
 }
@@ -113,9 +118,10 @@ function place(node, at, tail) {
 function begin(node) {
   if (cartoonPage.moving && cartoonPage.moving.handle !== node) finishMove(true);
   if (!cartoonPage.moving) {
-    cartoonPage.moving = { handle: node, scene: Number(node.dataset.scene), index: Number(node.dataset.index),
-               part: node.dataset.part, at: [...node.placed.at],
-               tail: node.placed.tail ? [...node.placed.tail] : null, changed: false };
+    cartoonPage.moving = {
+      handle: node, scene: Number(node.dataset.scene), index: Number(node.dataset.index),
+      part: node.dataset.part, at: [...node.placed.at],
+      tail: node.placed.tail ? [...node.placed.tail] : null, changed: false };
   }
   return cartoonPage.moving;
 }
@@ -220,23 +226,24 @@ async function finishMove(save) {
 }
 
 export function renderDownloads() {
+  const { cartoon } = cartoonPage;
   const list = composedPages();
   show($("#downloads-card"), list.length > 0);
   if (!list.length) return;
   const links = list.map((page, i) => el("a", { class: "button small ghost download-page",
     href: page.download_url, "data-kind": "png" }, I18n.t("cartoon.download_page", { n: i + 1 })));
-  if (cartoonPage.cartoon.pdf) {
+  if (cartoon.pdf) {
     links.push(el("a", { class: "button small ghost", id: "download-pdf", "data-kind": "pdf",
-                         href: cartoonPage.cartoon.pdf.download_url }, I18n.t("cartoon.pdf_a4")));
+                         href: cartoon.pdf.download_url }, I18n.t("cartoon.pdf_a4")));
   }
-  if (cartoonPage.cartoon.pdf_letter) {
+  if (cartoon.pdf_letter) {
     links.push(el("a", { class: "button small ghost", id: "download-pdf-letter",
-                         "data-kind": "pdf", href: cartoonPage.cartoon.pdf_letter.download_url },
+                         "data-kind": "pdf", href: cartoon.pdf_letter.download_url },
                   I18n.t("cartoon.pdf_letter")));
   }
-  if (cartoonPage.cartoon.cbz) {
+  if (cartoon.cbz) {
     links.push(el("a", { class: "button small ghost", id: "download-cbz", "data-kind": "cbz",
-                         href: cartoonPage.cartoon.cbz.download_url }, I18n.t("cartoon.cbz")));
+                         href: cartoon.cbz.download_url }, I18n.t("cartoon.cbz")));
   }
   $("#downloads").replaceChildren(...links);
 }

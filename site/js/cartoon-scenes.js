@@ -106,8 +106,8 @@ function elementRow(scene, element, list) {
   const speaker = el("select", { class: "edit-speaker", "aria-label": I18n.t("cartoon.who_says"),
                                  translate: "no" },
     ...scene.characters.map((name) => el("option", { value: name, selected: name === element.speaker }, name)));
-  const text = el("textarea", { class: "edit-text", maxlength: cartoonPage.options.limits.text, rows: 2, translate: "no",
-                                "aria-label": I18n.t("cartoon.text") });
+  const text = el("textarea", { class: "edit-text", maxlength: cartoonPage.options.limits.text,
+                                rows: 2, translate: "no", "aria-label": I18n.t("cartoon.text") });
   text.value = element.text;
   const row = el("li", { class: "element-row" },
     el("div", { class: "row-head" }, el("strong", { class: "element-number" }),
@@ -154,15 +154,15 @@ async function saveTexts(event, scene, form) {
   });
   button.disabled = true;
   try {
-    cartoonPage.cartoon = await Api.patch(`/api/cartoons/${encodeURIComponent(cartoonPage.id)}/scenes/${scene.number}`,
-                              { elements });
+    cartoonPage.cartoon = await Api.patch(
+      `/api/cartoons/${encodeURIComponent(cartoonPage.id)}/scenes/${scene.number}`, { elements });
     delete card.dataset.dirty;
     if (document.activeElement) document.activeElement.blur();
     cartoonPage.render();
     const fresh = $(`#scene-${scene.number} [data-notice]`);
     message(fresh, cartoonPage.cartoon.status === "composing"
       ? I18n.t("cartoon.saved_composing") : I18n.t("cartoon.saved"), "ok");
-    if (cartoonPage.cartoon.status === "composing" || cartoonPage.cartoon.status === "drawing") cartoonPage.loop.after(1.5);
+    if (["composing", "drawing"].includes(cartoonPage.cartoon.status)) cartoonPage.loop.after(1.5);
   } catch (error) {
     button.disabled = false;
     const field = error.details && error.details.field;
@@ -199,7 +199,8 @@ function panelActions(scene) {
   if (scene.state === "done" || scene.state === "failed") {
     // Redraw.open states the cost and asks for confirmation before anything is charged.
     actions.append(el("button", { type: "button", class: "button small ghost redraw",
-                                  onclick: () => Redraw.open(cartoonPage.cartoon, scene, { onDone: cartoonPage.loop.now }) },
+                                  onclick: () => Redraw.open(cartoonPage.cartoon, scene,
+                                                             { onDone: cartoonPage.loop.now }) },
       I18n.t("cartoon.redraw_button", { n: cartoonPage.cartoon.credits_per_scene })));
   }
   return actions;

@@ -27,21 +27,23 @@ export function sceneAlt(scene) {
 
 // A page names the scenes it holds; their words are in the transcript.
 export function pageAlt(number, total) {
-  const held = cartoonPage.cartoon.panels.filter((panel) => panel.page === number)
-    .map((panel) => cartoonPage.cartoon.scenes.find((s) => s.number === panel.number)).filter(Boolean);
+  const { cartoon } = cartoonPage;
+  const held = cartoon.panels.filter((panel) => panel.page === number)
+    .map((panel) => cartoon.scenes.find((s) => s.number === panel.number)).filter(Boolean);
   const scenes = held.map((scene) => I18n.t("cartoon.scene_alt",
     { n: scene.number, action: sentence(scene.action) })).join(" ");
   return I18n.t("cartoon.page_alt", { n: number, total, scenes }).replace(/\s{2,}/g, " ");
 }
 
 export function renderTranscript() {
+  const { cartoon } = cartoonPage;
   const card = $("#transcript-card");
-  show(card, cartoonPage.cartoon.status !== "cast" && cartoonPage.cartoon.scenes.length > 0);
-  const shown = JSON.stringify([I18n.lang, cartoonPage.cartoon.scenes.map((s) => [s.action, s.elements,
+  show(card, cartoon.status !== "cast" && cartoon.scenes.length > 0);
+  const shown = JSON.stringify([I18n.lang, cartoon.scenes.map((s) => [s.action, s.elements,
                                                                       s.state])]);
   if (shown === cartoonPage.transcriptShown) return;
   cartoonPage.transcriptShown = shown;
-  $("#transcript-list").replaceChildren(...cartoonPage.cartoon.scenes.map(transcriptItem));
+  $("#transcript-list").replaceChildren(...cartoon.scenes.map(transcriptItem));
 }
 
 // One scene in words: its number, what happens, then each text with its speaker (the public

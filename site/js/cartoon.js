@@ -51,15 +51,16 @@ async function load() {
 }
 
 function progressText() {
-  const p = cartoonPage.cartoon.progress;
-  switch (cartoonPage.cartoon.status) {
-    case "cast": return cartoonPage.cartoon.cast_state === "waiting"
+  const { cartoon } = cartoonPage;
+  const p = cartoon.progress;
+  switch (cartoon.status) {
+    case "cast": return cartoon.cast_state === "waiting"
       ? I18n.t("cartoon.progress_cast_waiting") : I18n.t("cartoon.progress_cast_drawing");
     case "drawing": return I18n.t("cartoon.progress_drawing", { done: p.done, n: p.total });
     case "composing": return I18n.t("cartoon.progress_composing");
     case "done": return I18n.t("cartoon.progress_done", {
       scenes: I18n.t("scenes.count", { n: p.total }),
-      pages: I18n.t("cartoon.pages_count", { n: Math.max(1, cartoonPage.cartoon.pages.length) }) });
+      pages: I18n.t("cartoon.pages_count", { n: Math.max(1, cartoon.pages.length) }) });
     default: return I18n.t("cartoon.progress_incomplete",
                            { done: p.done, total: p.total, n: p.failed });
   }
@@ -67,34 +68,36 @@ function progressText() {
 
 // The style: a preset by its name in the page's language, the owner's own words as written.
 function styleName() {
-  const key = `style.${cartoonPage.cartoon.style.replace(/-/g, "_")}`;
-  return I18n.has(key) ? I18n.t(key) : typed(cartoonPage.cartoon.style_label || cartoonPage.cartoon.style);
+  const { cartoon } = cartoonPage;
+  const key = `style.${cartoon.style.replace(/-/g, "_")}`;
+  return I18n.has(key) ? I18n.t(key) : typed(cartoon.style_label || cartoon.style);
 }
 
 function render() {
-  document.title = `${cartoonPage.cartoon.title} · Caaartoons`;
-  $("#cartoon-title").textContent = cartoonPage.cartoon.title;
+  const { cartoon } = cartoonPage;
+  document.title = `${cartoon.title} · Caaartoons`;
+  $("#cartoon-title").textContent = cartoon.title;
   $("#cartoon-title").setAttribute("translate", "no");
   // What the cartoon has cost in all: its charge and every redraw, less what came back.
   $("#cartoon-meta").replaceChildren(styleName(), " · ",
-    I18n.t("cartoon.per_scene", { n: cartoonPage.cartoon.credits_per_scene }), " · ",
-    I18n.t("cartoon.spent", { n: cartoonPage.cartoon.spent ?? cartoonPage.cartoon.cost }));
-  const p = cartoonPage.cartoon.progress;
+    I18n.t("cartoon.per_scene", { n: cartoon.credits_per_scene }), " · ",
+    I18n.t("cartoon.spent", { n: cartoon.spent ?? cartoon.cost }));
+  const p = cartoon.progress;
   $("#progress").max = p.total;
   $("#progress").value = p.done + p.failed;
   $("#progress-text").textContent = progressText();
-  document.body.dataset.status = cartoonPage.cartoon.status;
+  document.body.dataset.status = cartoon.status;
   if ($("#cartoon-notice").dataset.lostTouch) {
     delete $("#cartoon-notice").dataset.lostTouch;
     message($("#cartoon-notice"), "");
   }
-  Cast.render(cartoonPage.cartoon, $("#cast"), { onChange: cartoonPage.loop.now });
+  Cast.render(cartoon, $("#cast"), { onChange: cartoonPage.loop.now });
   renderPages();
   renderDownloads();
   renderReader();
   renderTranscript();
-  Share.render(cartoonPage.cartoon, $("#share"), { onChange: cartoonPage.loop.now });
-  cartoonPage.cartoon.scenes.forEach(renderScene);
+  Share.render(cartoon, $("#share"), { onChange: cartoonPage.loop.now });
+  cartoon.scenes.forEach(renderScene);
 }
 
 // While the drawing goes on it is followed closely; once done, the page only comes back to

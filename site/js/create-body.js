@@ -10,11 +10,12 @@ import { createPage } from "./create-state.js";
 function counts() {
   const characterCount = document.querySelectorAll(".character").length;
   const scenes = document.querySelectorAll(".scene").length;
+  const { limits } = createPage.options;
   $("#character-count").textContent = I18n.t("create.count",
-    { n: characterCount, max: createPage.options.limits.characters });
-  $("#scene-count").textContent = I18n.t("create.count", { n: scenes, max: createPage.options.limits.scenes });
-  $("#add-character").disabled = characterCount >= createPage.options.limits.characters;
-  $("#add-scene").disabled = scenes >= createPage.options.limits.scenes;
+    { n: characterCount, max: limits.characters });
+  $("#scene-count").textContent = I18n.t("create.count", { n: scenes, max: limits.scenes });
+  $("#add-character").disabled = characterCount >= limits.characters;
+  $("#add-scene").disabled = scenes >= limits.scenes;
   document.querySelectorAll(".character .remove").forEach((b) => { b.disabled = characterCount <= 1; });
   document.querySelectorAll(".scene .remove").forEach((b) => { b.disabled = scenes <= 1; });
   return { characters: characterCount, scenes };

@@ -5,6 +5,7 @@ import { I18n } from "./i18n.js";
 import { createPage } from "./create-state.js";
 
 export function characterRow(character) {
+  const { limits } = createPage.options;
   character = character || {};
   const key = `c${createPage.nextKey++}`;
   const row = el("div", { class: "row-card character", "data-key": key },
@@ -13,11 +14,11 @@ export function characterRow(character) {
       el("button", { type: "button", class: "button ghost small remove",
                      onclick: () => { row.remove(); createPage.changed(); } }, I18n.t("create.remove"))),
     el("label", {}, I18n.t("create.name_label"),
-      el("input", { class: "character-name", maxlength: createPage.options.limits.name, required: true,
+      el("input", { class: "character-name", maxlength: limits.name, required: true,
                     placeholder: I18n.t("create.name_placeholder"), value: character.name || "" })),
     el("label", {}, I18n.t("create.description_label"),
       el("textarea", { class: "character-description", translate: "no",
-                       maxlength: createPage.options.limits.description,
+                       maxlength: limits.description,
                        required: true, rows: 2,
                        placeholder: I18n.t("create.description_placeholder") },
         character.description || "")));

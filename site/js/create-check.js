@@ -81,7 +81,7 @@ export function ruleProblems() {
       out.push({ input, text: I18n.t("create.problem_too_long", { n: limit }) });
     }
   };
-  const limits = createPage.options.limits;
+  const { limits } = createPage.options;
   check($("#title"), { limit: limits.title });
   check($("#context"), { limit: limits.context });
   if ($("#style").value === "custom") check($("#style-custom"), { limit: limits.style });

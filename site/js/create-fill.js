@@ -8,9 +8,10 @@ import { refreshScenes, sceneRow, textRow } from "./create-scenes.js";
 import { createPage } from "./create-state.js";
 
 export function addCharacter(character) {
+  const { limits } = createPage.options;
   const blank = Array.from(document.querySelectorAll(".character")).find((row) =>
     !$(".character-name", row).value.trim() && !$(".character-description", row).value.trim());
-  if (!blank && document.querySelectorAll(".character").length >= createPage.options.limits.characters) {
+  if (!blank && document.querySelectorAll(".character").length >= limits.characters) {
     return null;
   }
   const row = characterRow(character);
@@ -20,6 +21,7 @@ export function addCharacter(character) {
 }
 
 export function fillForm(draft) {
+  const { limits } = createPage.options;
   draft = draft || {};
   $("#title").value = draft.title || "";
   $("#context").value = draft.context || "";
@@ -29,9 +31,9 @@ export function fillForm(draft) {
   show($("#style-custom"), $("#style").value === "custom");
   if (createPage.options.qualities.some((q) => q.key === draft.quality)) $("#quality").value = draft.quality;
   setLayout(draft.layout);
-  const people = (draft.characters || []).slice(0, createPage.options.limits.characters);
+  const people = (draft.characters || []).slice(0, limits.characters);
   $("#character-list").replaceChildren(...(people.length ? people : [{}]).map(characterRow));
-  const scenes = (draft.scenes || []).slice(0, createPage.options.limits.scenes);
+  const scenes = (draft.scenes || []).slice(0, limits.scenes);
   $("#scene-list").replaceChildren(...(scenes.length ? scenes : [{}]).map(sceneRow));
   refreshScenes(); // names are known now: map the draft's names onto rows
   Array.from(document.querySelectorAll(".scene")).forEach((row, i) => {
@@ -48,7 +50,7 @@ export function fillForm(draft) {
       if (scene.caption) elements.push({ kind: "caption", text: scene.caption });
       if (scene.dialogue) elements.push({ kind: "speech", text: scene.dialogue, speaker: scene.speaker });
     }
-    $(".element-list", row).replaceChildren(...elements.slice(0, createPage.options.limits.elements).map(
+    $(".element-list", row).replaceChildren(...elements.slice(0, limits.elements).map(
       (e) => textRow(row, { kind: e.kind, text: e.text, speakerKey: keyOf(e.speaker) })));
   });
   clearProblems("check");

@@ -14,13 +14,14 @@ function kindWords(kind) {
 }
 
 export function sceneRow(scene) {
+  const { limits } = createPage.options;
   const row = el("div", { class: "row-card scene" },
     el("div", { class: "row-head" },
       el("strong", { class: "row-title" }, I18n.t("create.scene_title", { n: "" }).trim()),
       el("button", { type: "button", class: "button ghost small remove",
                      onclick: () => { row.remove(); createPage.changed(); } }, I18n.t("create.remove"))),
     el("label", {}, I18n.t("create.action_label"),
-      el("textarea", { class: "scene-action", translate: "no", maxlength: createPage.options.limits.action,
+      el("textarea", { class: "scene-action", translate: "no", maxlength: limits.action,
                        required: true,
                        rows: 2, placeholder: I18n.t("create.action_placeholder") },
         (scene && scene.action) || "")),
@@ -166,6 +167,7 @@ function removeElement(item) {
 }
 
 function refreshElements(row, index) {
+  const { limits } = createPage.options;
   const keys = castOf(row);
   const items = Array.from(row.querySelectorAll(".element"));
   items.forEach((item, i) => {
@@ -189,12 +191,12 @@ function refreshElements(row, index) {
       speaker.value = wanted;
     }
   });
-  const full = items.length >= createPage.options.limits.elements;
+  const full = items.length >= limits.elements;
   row.querySelectorAll(".element-add button").forEach((button) => {
     button.disabled = full || (hasSpeaker(button.dataset.kind) && !keys.length);
   });
   $(".elements-hint", row).textContent = full
-    ? I18n.t("create.elements_full", { n: createPage.options.limits.elements })
+    ? I18n.t("create.elements_full", { n: limits.elements })
     : (keys.length ? "" : I18n.t("create.tick_first"));
   show($(".elements-hint", row), Boolean($(".elements-hint", row).textContent));
 }

@@ -1,5 +1,5 @@
-// The create page's one piece of state (createPage), shared by its modules (create*.js): nothing else of
-// theirs changes after it is loaded.
+// The create page's one piece of state (createPage), shared by its modules (create*.js):
+// nothing else of theirs changes after it is loaded.
 
 
 export const createPage = {

@@ -84,7 +84,8 @@ async function start() {
     show($("#style-custom"), $("#style").value === "custom");
   });
   buildLayouts();
-  $("#layout-hint").textContent = I18n.t("create.layout_hint", { n: createPage.options.limits.scenes });
+  $("#layout-hint").textContent = I18n.t("create.layout_hint",
+                                         { n: createPage.options.limits.scenes });
   $("#character-list").append(characterRow());
   $("#scene-list").append(sceneRow());
   $("#add-character").addEventListener("click", () => {
