@@ -1,7 +1,7 @@
 // The create page's form as the API takes it (POST /api/cartoons), its counts and its cost.
 import { $, show } from "./dom.js";
 import { I18n } from "./i18n.js";
-import { costOf } from "./options.js";
+import { costOf } from "./cost.js";
 import { nameOf } from "./create-cast.js";
 import { layoutValue } from "./create-layouts.js";
 import { castOf, staging } from "./create-scenes.js";

@@ -24,13 +24,3 @@ export function limitLength(control, name) {
     return options.limits[name];
   }).catch(() => null);
 }
-
-// What a cartoon costs, by the rule of the quote (submission.cost_of): each scene at its
-// quality's credits, each reference picture drawn for it at the best tier's (one from the
-// library is reused for nothing). {panels, each, total}.
-export function costOf(options, qualityKey, scenes, references) {
-  const quality = options.qualities.find((q) => q.key === qualityKey) || options.qualities[0];
-  const each = options.reference ? options.reference.credits : 0;
-  const panels = quality.credits_per_scene * scenes;
-  return { perScene: quality.credits_per_scene, each, panels, total: panels + each * references };
-}

@@ -2,7 +2,9 @@
 `GET /api/cartoons/options` (core/vocabulary.py, the quality credits, the reference price), so
 a literal limit or price in site/js is a second copy, and fails here."""
 
+import json
 import re
+import subprocess
 from pathlib import Path
 
 from chalicelib.accounts import limits as rate_limits
@@ -110,3 +112,21 @@ def test_the_options_serve_every_limit_the_site_reads(client):
     best = vocabulary.best_quality(get_settings().quality_credits)
     assert options["reference"]["quality"] == best == specs.reference_quality()
     assert options["reference"]["credits"] == get_settings().quality_credits[best]
+
+
+def test_the_site_costs_a_cartoon_as_the_quote_does():
+    """The create page's cost line (js/cost.js) and the quote (submission.cost_of) give the
+    same total for every quality, scene count and number of references drawn."""
+    from chalicelib.cartoons import submission
+
+    options = submission.options()
+    cases = [(q["key"], scenes, refs) for q in options["qualities"]
+             for scenes in (1, 5, vocabulary.MAX_SCENES) for refs in (0, 2, 6)]
+    script = (f"import {{ costOf }} from {json.dumps((JS / 'cost.js').as_uri())};\n"
+              f"const options = {json.dumps(options)};\n"
+              f"const cases = {json.dumps(cases)};\n"
+              "const totals = cases.map(([q, s, r]) => costOf(options, q, s, r).total);\n"
+              "console.log(JSON.stringify(totals));")
+    ran = subprocess.run(["node", "--input-type=module"], input=script, capture_output=True,
+                         text=True, check=True)
+    assert json.loads(ran.stdout) == [submission.cost_of(q, s, r) for q, s, r in cases]
