@@ -35,6 +35,8 @@ async function load() {
     noSuchCartoon(I18n.t("cartoon.bad_address"));
     return;
   }
+  // the limits and kinds the scene cards use; if they do not come, the loop retries
+  cartoonPage.options = await loadOptions();
   try {
     cartoonPage.cartoon = await Api.get(`/api/cartoons/${encodeURIComponent(cartoonPage.id)}`);
   } catch (error) {
@@ -112,7 +114,4 @@ function lostTouch() {
 
 drawFrame();
 setUpReader();
-if (await requireAccount()) {
-  cartoonPage.options = await loadOptions();
-  await cartoonPage.loop.now();
-}
+if (await requireAccount()) await cartoonPage.loop.now();
