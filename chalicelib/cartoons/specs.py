@@ -37,7 +37,8 @@ CHARACTER_SPEC = {
 }
 ELEMENT_SPEC = {
     "kind": Field(str, max_length=20, choices=KINDS,
-                  doc="caption: narration in a box; speech: a balloon; thought: a cloud."),
+                  doc="; ".join(f"{key}: {kind['doc']}"
+                                for key, kind in vocabulary.KINDS.items()) + "."),
     "text": Field(str, max_length=LIMITS["text"], doc="The words, short enough for a panel."),
     "speaker": Field(str, required=False, max_length=LIMITS["name"],
                      doc="Who speaks or thinks: one of the scene's characters; none for a "
@@ -231,7 +232,7 @@ def _parse_element(raw, path, cast):
         raise bad(f"{path}.kind", f"The field {path}.kind must be one of: {', '.join(KINDS)}.")
     element = {"kind": item["kind"], "text": text(item["text"], f"{path}.text"), "speaker": ""}
     speaker = text(item.get("speaker"), f"{path}.speaker", required=False)
-    if vocabulary.KINDS[item["kind"]]:  # a balloon: said or thought by someone
+    if vocabulary.KINDS[item["kind"]]["speaker"]:  # a balloon: said or thought by someone
         match = [name for name in cast if name.casefold() == speaker.casefold()]
         if not match:
             raise bad(f"{path}.speaker", f"The speaker of {path} must be one of the characters "

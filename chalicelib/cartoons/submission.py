@@ -76,7 +76,8 @@ def options():
         # each layout's pictogram on the create page
         "layout_cells": vocabulary.LAYOUTS,
         # balloon kinds, and whether each has a speaker (a caption has none)
-        "kinds": [{"key": key, "speaker": speaker} for key, speaker in vocabulary.KINDS.items()],
+        "kinds": [{"key": key, "speaker": kind["speaker"]}
+                  for key, kind in vocabulary.KINDS.items()],
         "sides": list(specs.SIDES),
         # Each character's reference picture, drawn before the scenes at the best quality
         # whatever the scenes' (a character from the library is reused for nothing).

@@ -25,8 +25,11 @@ LAYOUTS = {
 }
 LAYOUT_KEYS = tuple(LAYOUTS)
 
-# Balloon kinds: key -> whether it has a speaker (a caption is narration, in a box).
-KINDS = {"caption": False, "speech": True, "thought": True}
+# Balloon kinds: key -> whether someone says it (a caption has no speaker), and what it is (the
+# API's documentation, and what the drafting model is told).
+KINDS = {"caption": {"speaker": False, "doc": "narration in a box"},
+         "speech": {"speaker": True, "doc": "a balloon"},
+         "thought": {"speaker": True, "doc": "a cloud"}}
 KIND_KEYS = tuple(KINDS)
 SIDES = ("left", "centre", "right")
 
