@@ -13,9 +13,8 @@ from chalicelib.core.errors import Conflict, NotFound, Unavailable
 from chalicelib.core.fields import Field
 from chalicelib.money import credits
 
-NOTE_LIMIT = 300
 REDRAW_SPEC = {"action": Field(str, required=False, max_length=specs.LIMITS["action"]),
-               "note": Field(str, required=False, max_length=NOTE_LIMIT)}
+               "note": Field(str, required=False, max_length=specs.LIMITS["note"])}
 VERSION_SPEC = {"version": Field(int)}
 
 

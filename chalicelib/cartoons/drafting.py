@@ -19,15 +19,13 @@ from chalicelib.accounts import limits
 from chalicelib.adapters import drafting
 from chalicelib.cartoons import specs
 from chalicelib.cartoons.submission import moderate
-from chalicelib.core import logs
+from chalicelib.core import logs, vocabulary
 from chalicelib.core.crypto import keyed_hash
 from chalicelib.core.errors import Invalid, ProviderFailed, Refused, Unavailable
 from chalicelib.core.fields import Field
 from chalicelib.core.settings import get_settings
 from chalicelib.core.structured import from_strict, strict_schema
 
-MAX_IDEA = 1000
-MAX_DRAFT_SCENES = 12  # more would not be written within API Gateway's 29 s
 # The whole request must end before API Gateway gives up (~29 s): moderation, then at most two
 # calls to the model, a second one only if enough time is left for it to finish.
 BUDGET_SECONDS = 25.0
@@ -35,10 +33,11 @@ MIN_CALL_SECONDS = 6.0
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")  # a BCP 47 tag: en, fr-CA
 
 DRAFT_REQUEST_SPEC = {
-    "idea": Field(str, max_length=MAX_IDEA, doc="The idea, in a sentence or a few."),
+    "idea": Field(str, max_length=specs.LIMITS["idea"], doc="The idea, in a sentence or a few."),
     "style": Field(str, required=False, max_length=specs.LIMITS["style"],
                    doc="A style preset's key or your own words; the model chooses if absent."),
-    "scenes": Field(int, required=False, doc=f"How many scenes, 1 to {MAX_DRAFT_SCENES}."),
+    "scenes": Field(int, required=False,
+                    doc=f"How many scenes, 1 to {vocabulary.MAX_DRAFT_SCENES}."),
     "language": Field(str, required=False, max_length=35,
                       doc="The language of the texts, a BCP 47 tag (default en)."),
     "layout": Field(str, required=False, max_length=20, choices=specs.LAYOUTS),
@@ -119,8 +118,8 @@ def _parse_request(body):
             "style": specs.text(body.get("style"), "style", required=False),
             "scenes": body.get("scenes"), "language": body.get("language") or "en",
             "layout": body.get("layout") or ""}
-    if wish["scenes"] is not None and not 1 <= wish["scenes"] <= MAX_DRAFT_SCENES:
-        raise specs.bad("scenes", f"A draft has 1 to {MAX_DRAFT_SCENES} scenes.",
+    if wish["scenes"] is not None and not 1 <= wish["scenes"] <= vocabulary.MAX_DRAFT_SCENES:
+        raise specs.bad("scenes", f"A draft has 1 to {vocabulary.MAX_DRAFT_SCENES} scenes.",
                         code="wrong_count")
     if not LANGUAGE.match(wish["language"]):
         raise specs.bad("language", "The field language must be a language tag such as en "

@@ -10,40 +10,18 @@ import re
 import unicodedata
 
 from chalicelib.accounts import limits
+from chalicelib.core import vocabulary
 from chalicelib.core.errors import Invalid
 from chalicelib.core.fields import Field, check_object
 from chalicelib.core.settings import get_settings
 
-MAX_CHARACTERS = 6
 SAVED_ID = re.compile(r"[0-9]{13}[0-9a-f]{8}")  # a saved character's id (time-sortable)
-# The comic engine's own limits (layouts.MAX_SCENES, layouts.TEMPLATES, lettering.KINDS,
-# SIDES, MAX_ELEMENTS, MAX_TEXT), repeated because app.py may not load chalicelib.comic
-# (tests/cartoons/test_elements.py checks they agree).
-MAX_SCENES, MAX_ELEMENTS = 24, 4
-LAYOUTS = ("auto", "strip", "grid", "tiers", "webtoon")
-KINDS = ("caption", "speech", "thought")
-SIDES = ("left", "centre", "right")
-
-# The drawing styles offered on the create page: (key, label, what the model is told).
-STYLE_PRESETS = (
-    ("newspaper", "Newspaper strip", "a classic newspaper comic strip, clean ink lines, flat "
-     "colours"),
-    ("manga", "Manga", "black-and-white manga with screentones and expressive faces"),
-    ("watercolour", "Watercolour", "soft watercolour illustration with gentle washes"),
-    ("ligne-claire", "Ligne claire", "Franco-Belgian ligne claire: uniform clean lines, flat "
-     "bright colours, no hatching"),
-    ("superhero", "Superhero comic", "American superhero comic, bold inks, dynamic shading"),
-    ("childrens-book", "Children's book", "warm children's picture-book illustration"),
-    ("pixel-art", "Pixel art", "retro 16-bit pixel art"),
-    ("noir", "Noir", "high-contrast black-and-white noir comic with deep shadows"),
-    ("pastel", "Pastel cute", "cute pastel cartoon with rounded shapes"),
-    ("woodcut", "Woodcut", "bold woodcut print with rough carved lines"),
-    ("anime", "Anime", "modern anime cel shading"),
-    ("pencil", "Pencil sketch", "loose graphite pencil sketch on paper"),
-)
-LIMITS = {"title": 120, "context": 1000, "style": 300, "name": 60, "description": 500,
-          "action": 600, "caption": 200, "text": 400}
-QUALITY_LABELS = {"low": "Draft", "medium": "Standard", "high": "Fine"}
+# The vocabulary (core/vocabulary.py) under the names the specs have always used.
+MAX_CHARACTERS, MAX_SCENES, MAX_ELEMENTS = (vocabulary.MAX_CHARACTERS, vocabulary.MAX_SCENES,
+                                            vocabulary.MAX_ELEMENTS)
+LAYOUTS, KINDS, SIDES = vocabulary.LAYOUT_KEYS, vocabulary.KIND_KEYS, vocabulary.SIDES
+STYLE_PRESETS, QUALITY_LABELS = vocabulary.STYLE_PRESETS, vocabulary.QUALITY_LABELS
+LIMITS = vocabulary.TEXT_LIMITS
 ALLOWED_CONTROLS = {"\n", "\t"}
 
 # One definition of a cartoon's fields: it checks submissions (parse_cartoon), documents the
@@ -60,7 +38,8 @@ CHARACTER_SPEC = {
 }
 ELEMENT_SPEC = {
     "kind": Field(str, max_length=20, choices=KINDS,
-                  doc="caption: narration in a box; speech: a balloon; thought: a cloud."),
+                  doc="; ".join(f"{key}: {kind['doc']}"
+                                for key, kind in vocabulary.KINDS.items()) + "."),
     "text": Field(str, max_length=LIMITS["text"], doc="The words, short enough for a panel."),
     "speaker": Field(str, required=False, max_length=LIMITS["name"],
                      doc="Who speaks or thinks: one of the scene's characters; none for a "
@@ -103,11 +82,9 @@ TEXT_EDIT_SPEC = {name: SCENE_SPEC[name] for name in (*SHORTHAND, "elements")}
 QUOTE_SPEC = {"quality": Field(str, max_length=20), "scenes": Field(int),
               # how many reference pictures are drawn (characters not from the library)
               "references": Field(int, required=False)}
-NOTE_LIMIT = 300
-REDRAW_REFERENCE_SPEC = {"note": Field(str, required=False, max_length=NOTE_LIMIT)}
+REDRAW_REFERENCE_SPEC = {"note": Field(str, required=False, max_length=LIMITS["note"])}
 SAVE_CHARACTER_SPEC = {"cartoon_id": Field(str, max_length=40), "index": Field(int)}
-# References are portrait (a full figure) at the best quality tier, whatever the scenes'.
-REFERENCE_SIZE = (1024, 1536)
+REFERENCE_SIZE = vocabulary.REFERENCE_SIZE
 
 
 def bad(field, message, code="invalid_field"):
@@ -132,9 +109,8 @@ def quality_credits(quality, field="quality"):
 
 
 def reference_quality():
-    """The quality references are drawn at: the best tier (the one costing most credits)."""
-    levels = get_settings().quality_credits
-    return max(levels, key=levels.get)
+    """The quality references are drawn and billed at: the best tier."""
+    return vocabulary.best_quality(get_settings().quality_credits)
 
 
 def reference_credits():
@@ -257,14 +233,14 @@ def _parse_element(raw, path, cast):
         raise bad(f"{path}.kind", f"The field {path}.kind must be one of: {', '.join(KINDS)}.")
     element = {"kind": item["kind"], "text": text(item["text"], f"{path}.text"), "speaker": ""}
     speaker = text(item.get("speaker"), f"{path}.speaker", required=False)
-    if item["kind"] != "caption":
+    if vocabulary.KINDS[item["kind"]]["speaker"]:  # a balloon: said or thought by someone
         match = [name for name in cast if name.casefold() == speaker.casefold()]
         if not match:
             raise bad(f"{path}.speaker", f"The speaker of {path} must be one of the characters "
                                          "in that scene.", "unknown_character")
         element["speaker"] = match[0]
     elif speaker:
-        raise bad(f"{path}.speaker", f"{path} is a caption: it has no speaker.")
+        raise bad(f"{path}.speaker", f"{path} is a {item['kind']}: it has no speaker.")
     for name in ("at", "tail"):
         if item.get(name) is not None:
             element[name] = _point(item[name], f"{path}.{name}")

@@ -12,9 +12,10 @@ import secrets
 
 from pynamodb.exceptions import TransactWriteError
 
+from chalicelib.accounts import limits
 from chalicelib.adapters import jobs, moderation, storage
 from chalicelib.cartoons import scenes, specs
-from chalicelib.core import clock, logs
+from chalicelib.core import clock, logs, vocabulary
 from chalicelib.core.errors import Conflict, NotSignedIn, Refused, Unavailable
 from chalicelib.core.models import Cartoon, PendingErasure, Scene, SubmissionKey, expiry_hour
 from chalicelib.core.settings import get_settings
@@ -59,19 +60,27 @@ def moderate(fields):
 # --- the quote and the options -------------------------------------------------------------
 
 def options():
+    """The vocabulary (core/vocabulary.py) and the prices, as the site reads them: the site
+    copies none of these numbers (tests/site/test_vocabulary.py)."""
+    reference = specs.reference_quality()
     return {
         "styles": [{"key": key, "label": label} for key, label, _ in specs.STYLE_PRESETS],
-        "qualities": [{"key": key, "label": specs.QUALITY_LABELS.get(key, key.title()),
+        "qualities": [{"key": key, "label": vocabulary.quality_label(key),
                        "credits_per_scene": amount}
                       for key, amount in get_settings().quality_credits.items()],
-        "limits": {**specs.LIMITS, "characters": specs.MAX_CHARACTERS,
-                   "scenes": specs.MAX_SCENES, "elements": specs.MAX_ELEMENTS},
+        # the drafts an account may ask for each hour (accounts/limits.py) is a limit too
+        "limits": {**vocabulary.limits(),
+                   "drafts_per_hour": limits.RULES["draft-account-hour"][0]},
         "layouts": list(specs.LAYOUTS),
+        # each layout's pictogram on the create page
+        "layout_cells": vocabulary.LAYOUTS,
+        # balloon kinds, and whether each has a speaker (a caption has none)
+        "kinds": [{"key": key, "speaker": kind["speaker"]}
+                  for key, kind in vocabulary.KINDS.items()],
+        "sides": list(specs.SIDES),
         # Each character's reference picture, drawn before the scenes at the best quality
         # whatever the scenes' (a character from the library is reused for nothing).
-        "reference": {"quality": specs.reference_quality(),
-                      "label": specs.QUALITY_LABELS.get(specs.reference_quality(),
-                                                        specs.reference_quality().title()),
+        "reference": {"quality": reference, "label": vocabulary.quality_label(reference),
                       "credits": specs.reference_credits(),
                       "size": "x".join(map(str, specs.REFERENCE_SIZE))},
     }

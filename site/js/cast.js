@@ -7,25 +7,19 @@
 // survives a refresh). onChange() is called after anything that changes the cartoon.
 // cartoon.js calls it on every load of the cartoon.
 import { Api } from "./api.js";
-import { $, el, message } from "./dom.js";
+import { $, el, message, typed, withoutQuery } from "./dom.js";
 import { failureReason } from "./format.js";
 import { I18n } from "./i18n.js";
 import { renderHeader } from "./layout.js";
+import { limitLength, loadOptions } from "./options.js";
 
 const LABELS = {
   queued: () => I18n.t("cartoon.state_queued"), drawing: () => I18n.t("cartoon.state_drawing"),
   done: () => I18n.t("cartoon.cast_ready"), failed: () => I18n.t("cartoon.state_failed") };
 const credits = (n) => I18n.t("credits.count", { n });
-const typed = (text) => el("span", { translate: "no" }, text); // what the owner wrote
-const bare = (url) => (url || "").split("?")[0];
-let pricing = null;
 
 function referencePrice() {
-  if (!pricing) {
-    pricing = Api.get("/api/cartoons/options").then((o) => o.reference.credits)
-      .catch(() => { pricing = null; return null; });
-  }
-  return pricing;
+  return loadOptions().then((o) => o.reference.credits).catch(() => null);
 }
 
 function render(cartoon, container, options) {
@@ -54,7 +48,7 @@ function render(cartoon, container, options) {
   const list = $("[data-cast-list]", container);
   cast.forEach((character) => {
     let card = list.querySelector(`[data-index="${character.index}"]`);
-    const signature = [I18n.lang, character.state, character.attempt, bare(character.image && character.image.url),
+    const signature = [I18n.lang, character.state, character.attempt, withoutQuery(character.image && character.image.url),
                        open, state === "released" && character.state === "failed"].join("|");
     if (!card) {
       card = el("article", { class: "cast-card", "data-index": character.index });
@@ -131,8 +125,9 @@ function fill(card, cartoon, character, redrawable, onChange) {
 }
 
 function redrawForm(cartoon, character, notice, onChange) {
-  const note = el("textarea", { maxlength: 300, rows: 2, class: "cast-note", translate: "no",
+  const note = el("textarea", { rows: 2, class: "cast-note", translate: "no",
                                 placeholder: I18n.t("cartoon.cast_note_placeholder") });
+  limitLength(note, "note");
   const confirm = el("button", { type: "submit", class: "button small", "data-confirm-redraw": "" },
     I18n.t("cartoon.cast_redraw"));
   const form = el("form", { class: "stack cast-redraw", hidden: true },

@@ -26,3 +26,9 @@ export function message(target, text, kind) {
   target.className = "notice " + (kind || "info");
   target.hidden = !text;
 }
+
+// What the owner wrote, in a span the browser's translator leaves alone.
+export const typed = (text) => el("span", { translate: "no" }, text);
+
+// A presigned URL without its signature: the same object, whatever the link's expiry.
+export const withoutQuery = (url) => (url || "").split("?")[0];

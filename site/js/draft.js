@@ -6,16 +6,15 @@ import { Api } from "./api.js";
 import { el, message } from "./dom.js";
 import { I18n } from "./i18n.js";
 
-const MAX_IDEA = 1000;
-const MAX_SCENES = 12;
-const PER_HOUR = 20;
-let form = null; // create.js's CreateForm, given to mountDraft
+// create.js's CreateForm and the served limits (js/options.js), given to mountDraft
+const state = { form: null, limits: null };
 
 function render(root) {
-  const idea = el("textarea", { id: "draft-idea", maxlength: MAX_IDEA, rows: 3,
+  const { limits } = state;
+  const idea = el("textarea", { id: "draft-idea", maxlength: limits.idea, rows: 3,
     placeholder: I18n.t("create.draft_placeholder"),
     "aria-describedby": "draft-notice draft-hint" });
-  const scenes = el("input", { id: "draft-scenes", type: "number", min: 1, max: MAX_SCENES,
+  const scenes = el("input", { id: "draft-scenes", type: "number", min: 1, max: limits.draft_scenes,
     inputmode: "numeric", placeholder: "4–6" });
   const button = el("button", { type: "button", id: "draft-button", class: "button" },
     I18n.t("create.draft_button"));
@@ -29,7 +28,7 @@ function render(root) {
       el("label", { for: "draft-scenes" }, I18n.t("create.draft_scenes_label")),
       scenes,
       button),
-    el("p", { class: "hint", id: "draft-hint" }, I18n.t("create.draft_hint", { n: PER_HOUR }))));
+    el("p", { class: "hint", id: "draft-hint" }, I18n.t("create.draft_hint", { n: limits.drafts_per_hour }))));
   button.addEventListener("click", () => ask(idea, scenes, button, notice));
   idea.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) ask(idea, scenes, button, notice);
@@ -49,8 +48,9 @@ async function ask(idea, scenes, button, notice) {
   const body = { idea: text, language: I18n.lang };
   if (scenes.value) {
     const count = Number(scenes.value);
-    if (!Number.isInteger(count) || count < 1 || count > MAX_SCENES) {
-      message(notice, I18n.t("create.draft_scenes_range", { max: MAX_SCENES }), "error");
+    const most = state.limits.draft_scenes;
+    if (!Number.isInteger(count) || count < 1 || count > most) {
+      message(notice, I18n.t("create.draft_scenes_range", { max: most }), "error");
       scenes.setAttribute("aria-invalid", "true");
       scenes.focus();
       return;
@@ -85,11 +85,12 @@ async function ask(idea, scenes, button, notice) {
 }
 
 function fill(draft) {
-  return form.fill(draft);
+  return state.form.fill(draft);
 }
 
-export function mountDraft(createForm) {
-  form = createForm;
+export function mountDraft(createForm, options) {
+  state.form = createForm;
+  state.limits = options.limits;
   const root = document.getElementById("draft-tools");
   if (root) render(root);
 }

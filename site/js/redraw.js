@@ -13,9 +13,8 @@ import { Api } from "./api.js";
 import { el, message } from "./dom.js";
 import { I18n } from "./i18n.js";
 import { renderHeader } from "./layout.js";
+import { limitLength } from "./options.js";
 
-const NOTE_LIMIT = 300;
-const ACTION_LIMIT = 600;
 const scenePath = (cartoon, scene) =>
   `/api/cartoons/${encodeURIComponent(cartoon.cartoon_id)}/scenes/${scene.number}`;
 let counter = 0;
@@ -68,9 +67,9 @@ function open(cartoon, scene, options) {
   const cost = Number(cartoon.credits_per_scene);
   const opener = document.activeElement;
   const id = `redraw-${++counter}`;
-  const action = textarea({ name: "action", rows: 3, maxlength: ACTION_LIMIT, required: true,
+  const action = textarea({ name: "action", rows: 3, required: true,
                             class: "redraw-action", translate: "no" }, scene.action);
-  const note = textarea({ name: "note", rows: 2, maxlength: NOTE_LIMIT, class: "redraw-note",
+  const note = textarea({ name: "note", rows: 2, class: "redraw-note",
                           translate: "no",
                           placeholder: I18n.t("cartoon.redraw_note_placeholder") });
   const notice = el("p", { class: "notice", role: "alert", hidden: true });
@@ -79,6 +78,12 @@ function open(cartoon, scene, options) {
   const cancel = el("button", { type: "button", class: "button ghost redraw-cancel" },
                     I18n.t("cartoon.cancel"));
   const hasImage = Boolean(scene.image);
+  // the limits the API serves (the hint states the note's)
+  const noteHint = el("span", {});
+  limitLength(action, "action");
+  limitLength(note, "note").then((n) => {
+    if (n) noteHint.textContent = I18n.t("cartoon.redraw_note_hint", { n });
+  });
   // The cost, stated and confirmed before anything is charged.
   const form = el("form", { method: "dialog", class: "stack" },
     el("h2", { id: `${id}-title` }, I18n.t("cartoon.redraw_title", { n: scene.number })),
@@ -87,8 +92,7 @@ function open(cartoon, scene, options) {
     el("p", { class: "hint" }, hasImage
       ? I18n.t("cartoon.redraw_edit_hint") : I18n.t("cartoon.redraw_again_hint")),
     field(I18n.t("cartoon.redraw_action"), action, I18n.t("cartoon.redraw_action_hint")),
-    field(I18n.t("cartoon.redraw_note"), note,
-          I18n.t("cartoon.redraw_note_hint", { n: NOTE_LIMIT })),
+    field(I18n.t("cartoon.redraw_note"), note, noteHint),
     notice,
     el("div", { class: "actions" }, confirm, cancel));
   const dialog = el("dialog", { class: "redraw-dialog", "aria-labelledby": `${id}-title`,

@@ -4,6 +4,7 @@ lettered legibly; older scenes (no elements stored) read as their shorthand."""
 
 from chalicelib.cartoons import specs
 from chalicelib.comic import layouts, lettering
+from chalicelib.core import vocabulary
 from chalicelib.core.models import Scene
 from tests.support.cartoons import R, account_of, assert_ledger, cartoon_body, give
 
@@ -12,10 +13,13 @@ ELEMENTS = [{"kind": "caption", "text": "Later, in the attic."},
             {"kind": "thought", "text": "Not again.", "speaker": "Bram"}]
 
 
-def test_the_api_repeats_the_engines_limits():
-    assert specs.MAX_SCENES == layouts.MAX_SCENES
-    assert specs.LAYOUTS == layouts.TEMPLATES
+def test_the_engine_draws_exactly_the_vocabulary():
+    """The comic engine imports nothing of ours: it draws the layouts and kinds the vocabulary
+    names, within its limits (core/vocabulary.py), and no others."""
+    assert specs.MAX_SCENES == vocabulary.MAX_SCENES == layouts.MAX_SCENES
+    assert specs.LAYOUTS == tuple(vocabulary.LAYOUTS) == layouts.TEMPLATES
     assert (specs.KINDS, specs.SIDES) == (lettering.KINDS, lettering.SIDES)
+    assert tuple(vocabulary.KINDS) == specs.KINDS
     assert specs.MAX_ELEMENTS == lettering.MAX_ELEMENTS
     assert specs.LIMITS["text"] == lettering.MAX_TEXT
 

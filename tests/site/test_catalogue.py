@@ -64,8 +64,9 @@ def test_every_script_parses():
 
 
 def test_the_create_page_names_every_style_quality_layout_and_problem_the_api_has():
-    """create.js asks for these keys by the API's own names (`style.<key>`,
-    `create.quality_<key>`…), so the catalogue must follow when the API grows one."""
+    """The create page (create*.js) and the cartoon page ask for these keys by the API's own
+    names (`style.<key>`, `create.quality_<key>`, `create.kind_<key>`…), so the catalogue must
+    follow when the API grows one."""
     from chalicelib.cartoons import specs
     from chalicelib.core.settings import get_settings
 
@@ -74,7 +75,10 @@ def test_the_create_page_names_every_style_quality_layout_and_problem_the_api_ha
     wanted |= {f"create.quality_{key}" for key in get_settings().quality_credits}
     wanted |= {f"create.layout_{key}" for key in specs.LAYOUTS}
     wanted |= {f"create.layout_{key}_hint" for key in specs.LAYOUTS}
-    create_js = (SITE / "js" / "create.js").read_text()
+    wanted |= {f"{prefix}{key}" for key in specs.KINDS for prefix in (
+        "create.kind_", "create.add_", "create.placeholder_", "cartoon.kind_")}
+    wanted |= {f"create.side_{side}" for side in specs.SIDES}
+    create_js = "\n".join(path.read_text() for path in sorted((SITE / "js").glob("create*.js")))
     for code in specs.PLAIN_PROBLEMS:  # the lettering check's codes, worded by the page
         assert re.search(rf"\b{code}: \(", create_js), code
     for lang in ("en", "fr"):

@@ -143,3 +143,37 @@ def test_only_the_documented_globals():
                    "create.js": {"CreateForm"}}.get(module.name, set())
         assert assigned <= allowed, (module.name, assigned)
         assert "Object.assign(window" not in text, module.name
+
+
+TOP_LEVEL_MUTABLE = re.compile(r"^(?:export\s+)?(?:let|var)\s+([\w$]+)", re.M)
+# A module-level object or array: state, unless frozen.
+TOP_LEVEL_OBJECT = re.compile(r"^(?:export\s+)?const\s+([\w$]+)\s*=\s*(?:\{|\[|new\s)", re.M)
+
+
+def state_objects(family):
+    """{module: ([let/var names], [unfrozen module-level objects])} for a page's modules."""
+    return {path.name: (TOP_LEVEL_MUTABLE.findall(path.read_text()),
+                        TOP_LEVEL_OBJECT.findall(path.read_text()))
+            for path in sorted(JS.glob(f"{family}*.js"))}
+
+
+def test_each_split_page_keeps_one_state_object():
+    """The create and cartoon pages are split into modules (create*.js, cartoon*.js) with no
+    module-level mutable state but one state object each, in its -state.js module, which the
+    others import; tables of words are frozen."""
+    for family, home, name in (("create", "create-state.js", "createPage"),
+                               ("cartoon", "cartoon-state.js", "cartoonPage")):
+        found = state_objects(family)
+        assert len(found) >= 5, family  # split, not one monolith
+        assert all(not lets for lets, _ in found.values()), (family, found)
+        objects = {module: names for module, (_, names) in found.items() if names}
+        assert objects == {home: [name]}, (family, objects)
+        for module in found:
+            lines = (JS / module).read_text().splitlines()
+            assert len(lines) <= 400, (module, len(lines))
+
+
+def test_the_state_rule_can_fail():
+    sample = "let counter = 0;\nconst cache = {};\nconst WORDS = Object.freeze({});\n"
+    assert TOP_LEVEL_MUTABLE.findall(sample) == ["counter"]
+    assert TOP_LEVEL_OBJECT.findall(sample) == ["cache"]

@@ -1,0 +1,85 @@
+"""The product's vocabulary, defined once: the layouts, the balloon kinds, the sides a character
+stands on, the quality levels and how their prices read, the drawing styles, and every limit
+(texts, notes, scenes, characters, drafts). Plain data, no Pillow, nothing of AWS.
+
+Read by the specs (cartoons/specs.py), the edits (changes.py), drafting, the quote, the worker
+and `GET /api/cartoons/options`, which serves it to the site (site/js reads its numbers there;
+tests/site/test_vocabulary.py fails on a copy). The comic engine (comic/) imports nothing of
+ours: it draws the layouts and kinds named here, and tests/cartoons/test_elements.py holds it
+to exactly these.
+
+Adding a layout: an entry in LAYOUTS here (its pictogram included), its geometry in
+comic/layouts.py, and its words in site/js/strings.js. Adding a balloon kind: an entry in
+KINDS here, its drawing in comic/lettering.py, and its words in strings.js.
+"""
+
+# Layouts, in the order the create page offers them: key -> its pictogram on the create page,
+# cells as [x, y, w, h] on a 40 x 48 page.
+LAYOUTS = {
+    "auto": [[3, 3, 34, 12], [3, 18, 16, 12], [21, 18, 16, 12], [3, 33, 34, 12]],
+    "strip": [[2, 17, 8, 14], [11.3, 17, 8, 14], [20.6, 17, 8, 14], [30, 17, 8, 14]],
+    "grid": [[3, 6, 16, 16], [21, 6, 16, 16], [3, 26, 16, 16], [21, 26, 16, 16]],
+    "tiers": [[3, 3, 34, 12], [3, 18, 16, 12], [21, 18, 16, 12], [3, 33, 16, 12],
+              [21, 33, 16, 12]],
+    "webtoon": [[10, 2, 20, 10], [10, 14, 20, 10], [10, 26, 20, 10], [10, 38, 20, 8]],
+}
+LAYOUT_KEYS = tuple(LAYOUTS)
+
+# Balloon kinds: key -> whether someone says it (a caption has no speaker), and what it is (the
+# API's documentation, and what the drafting model is told).
+KINDS = {"caption": {"speaker": False, "doc": "narration in a box"},
+         "speech": {"speaker": True, "doc": "a balloon"},
+         "thought": {"speaker": True, "doc": "a cloud"}}
+KIND_KEYS = tuple(KINDS)
+SIDES = ("left", "centre", "right")
+
+# Quality levels: their names as people read them. Their prices are a setting
+# (QUALITY_CREDITS, core/settings.py): see `best_quality`.
+QUALITY_LABELS = {"low": "Draft", "medium": "Standard", "high": "Fine"}
+
+# The drawing styles offered on the create page: (key, label, what the model is told).
+STYLE_PRESETS = (
+    ("newspaper", "Newspaper strip", "a classic newspaper comic strip, clean ink lines, flat "
+     "colours"),
+    ("manga", "Manga", "black-and-white manga with screentones and expressive faces"),
+    ("watercolour", "Watercolour", "soft watercolour illustration with gentle washes"),
+    ("ligne-claire", "Ligne claire", "Franco-Belgian ligne claire: uniform clean lines, flat "
+     "bright colours, no hatching"),
+    ("superhero", "Superhero comic", "American superhero comic, bold inks, dynamic shading"),
+    ("childrens-book", "Children's book", "warm children's picture-book illustration"),
+    ("pixel-art", "Pixel art", "retro 16-bit pixel art"),
+    ("noir", "Noir", "high-contrast black-and-white noir comic with deep shadows"),
+    ("pastel", "Pastel cute", "cute pastel cartoon with rounded shapes"),
+    ("woodcut", "Woodcut", "bold woodcut print with rough carved lines"),
+    ("anime", "Anime", "modern anime cel shading"),
+    ("pencil", "Pencil sketch", "loose graphite pencil sketch on paper"),
+)
+
+# Text lengths, in characters, by field.
+TEXT_LIMITS = {"title": 120, "context": 1000, "style": 300, "name": 60, "description": 500,
+               "action": 600, "caption": 200, "text": 400,
+               "note": 300,  # what to change, on a redraw of a scene or a reference
+               "idea": 1000}  # a draft's idea
+MAX_CHARACTERS = 6
+MAX_SCENES = 24
+MAX_ELEMENTS = 4  # texts in one panel
+MAX_DRAFT_SCENES = 12  # more would not be written within API Gateway's 29 s
+
+# References are portrait (a full figure), drawn at the best quality level.
+REFERENCE_SIZE = (1024, 1536)
+
+
+def limits():
+    """Every limit by name, as `GET /api/cartoons/options` serves them."""
+    return {**TEXT_LIMITS, "characters": MAX_CHARACTERS, "scenes": MAX_SCENES,
+            "elements": MAX_ELEMENTS, "draft_scenes": MAX_DRAFT_SCENES}
+
+
+def quality_label(key):
+    return QUALITY_LABELS.get(key, key.title())
+
+
+def best_quality(credits_by_quality):
+    """The best tier: the quality level that costs the most credits (the first of equals). A
+    reference is billed at its price and drawn at it; the one rule for both."""
+    return max(credits_by_quality, key=credits_by_quality.get)

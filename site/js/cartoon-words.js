@@ -1,0 +1,61 @@
+// The cartoon in words: alt text and the transcript.
+import { $, el, show, typed } from "./dom.js";
+import { I18n } from "./i18n.js";
+import { cartoonPage, kindHasSpeaker } from "./cartoon-state.js";
+
+// A scene's texts in reading order, each "Ana says: “…”" (or a caption's words).
+function saidLines(scene) {
+  return (scene.elements || []).map((element) => {
+    if (!kindHasSpeaker(element.kind) || !element.speaker) {
+      return { key: "cartoon.caption_says", vars: { text: element.text } };
+    }
+    return { key: element.kind === "thought" ? "cartoon.thinks" : "cartoon.says",
+             vars: { speaker: element.speaker, text: element.text } };
+  });
+}
+
+function sentence(text) {
+  const trimmed = (text || "").trim();
+  return /[.!?…»”"']$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+// "Scene 2: Bram presses the button. Bram says: “Oops!”", in the page's language.
+export function sceneAlt(scene) {
+  return [I18n.t("cartoon.scene_alt", { n: scene.number, action: sentence(scene.action) }),
+          ...saidLines(scene).map((line) => I18n.t(line.key, line.vars))].join(" ");
+}
+
+// A page names the scenes it holds; their words are in the transcript.
+export function pageAlt(number, total) {
+  const { cartoon } = cartoonPage;
+  const held = cartoon.panels.filter((panel) => panel.page === number)
+    .map((panel) => cartoon.scenes.find((s) => s.number === panel.number)).filter(Boolean);
+  const scenes = held.map((scene) => I18n.t("cartoon.scene_alt",
+    { n: scene.number, action: sentence(scene.action) })).join(" ");
+  return I18n.t("cartoon.page_alt", { n: number, total, scenes }).replace(/\s{2,}/g, " ");
+}
+
+export function renderTranscript() {
+  const { cartoon } = cartoonPage;
+  const card = $("#transcript-card");
+  show(card, cartoon.status !== "cast" && cartoon.scenes.length > 0);
+  const shown = JSON.stringify([I18n.lang, cartoon.scenes.map((s) => [s.action, s.elements,
+                                                                      s.state])]);
+  if (shown === cartoonPage.transcriptShown) return;
+  cartoonPage.transcriptShown = shown;
+  $("#transcript-list").replaceChildren(...cartoon.scenes.map(transcriptItem));
+}
+
+// One scene in words: its number, what happens, then each text with its speaker (the public
+// share page words it the same way: chalicelib/cartoons/share_page.py).
+function transcriptItem(scene) {
+  const lines = saidLines(scene).map((line) => {
+    const vars = {};
+    for (const [name, value] of Object.entries(line.vars)) vars[name] = typed(value);
+    return el("p", { class: "transcript-line" }, I18n.parts(line.key, vars));
+  });
+  return el("li", { class: "transcript-scene", "data-scene": scene.number },
+    el("h3", {}, I18n.t("cartoon.scene", { n: scene.number }),
+       scene.state === "failed" ? ` ${I18n.t("cartoon.transcript_not_drawn")}` : null),
+    el("p", { class: "transcript-action", translate: "no" }, scene.action), ...lines);
+}
