@@ -3,7 +3,8 @@ import dataclasses
 import boto3
 import pytest
 
-from chalicelib.core.settings import SECRET_NAMES, Settings, SettingsError, load
+from chalicelib.core.settings import (SECRET_NAMES, SETTINGS, Setting, Settings, SettingsError,
+                                      default, load)
 
 STRONG = "k" * 48
 PROD = {"STAGE": "prod", "SESSION_KEYS": STRONG, "HASH_KEY": "h" * 48,
@@ -200,3 +201,30 @@ def test_override_settings_reaches_every_module_that_imported_get_settings(overr
     changed = override_settings(operator_name="Someone else")
     assert web.get_settings() is privacy.get_settings() is settings.get_settings() is changed
     assert changed.operator_name == "Someone else" and changed.hash_key  # the rest kept
+
+
+def test_each_setting_is_declared_once_with_a_default_and_a_parser():
+    assert [f.name for f in dataclasses.fields(Settings)] == list(SETTINGS)
+    envs = [entry.env for entry in SETTINGS.values()]
+    assert len(envs) == len(set(envs))
+    for entry in SETTINGS.values():
+        assert isinstance(entry.default, str) or callable(entry.default), entry.env
+        assert callable(entry.parse), entry.env
+    assert set(SECRET_NAMES) == {e.env for e in SETTINGS.values() if e.secret}
+
+
+@pytest.mark.parametrize("declaration", [("X", None, str), ("X", "", None), ("X", 5, str)])
+def test_a_setting_without_a_default_or_a_parser_is_refused(declaration):
+    with pytest.raises(SettingsError):
+        Setting(*declaration)
+
+
+def test_the_defaults_infra_reads_are_the_ones_the_code_uses():
+    from infra import build
+
+    settings = load({"STAGE": "local"})
+    assert default("LOG_LEVEL") == settings.log_level == build.PROD_CONFIG["LOG_LEVEL"]
+    assert int(default("EXPORT_RETENTION_HOURS")) == settings.export_retention_hours
+    assert build.PITR_RECOVERY_DAYS == settings.backup_retention_days
+    with pytest.raises(SettingsError):
+        default("TABLE_PREFIX")  # depends on the stage
