@@ -1,10 +1,11 @@
 """Every setting, read from the environment in one place.
 
 Every variable the code reads is one entry of SETTINGS (its variable, default, parser and whether
-it is a secret), and the Settings class is made from it; nothing else reads the environment. Secrets come
-from the environment or, when SSM_PARAMETER_PREFIX is set, from SSM Parameter Store at start: only
-the parameters SSM_SECRET_NAMES lists (each function's own, see infra/build.py). They never show
-in a repr. The prod stage refuses to start with a missing or development secret it was given.
+it is a secret), and the Settings class is made from it; nothing else reads the environment.
+Secrets come from the environment or, when SSM_PARAMETER_PREFIX is set, from SSM Parameter Store
+at start: only the parameters SSM_SECRET_NAMES lists (each function's own, see infra/build.py).
+They never show in a repr. The prod stage refuses to start with a missing or development secret
+it was given.
 """
 
 import functools

@@ -3,8 +3,15 @@ import dataclasses
 import boto3
 import pytest
 
-from chalicelib.core.settings import (SECRET_NAMES, SETTINGS, Setting, Settings, SettingsError,
-                                      default, load)
+from chalicelib.core.settings import (
+    SECRET_NAMES,
+    SETTINGS,
+    Setting,
+    Settings,
+    SettingsError,
+    default,
+    load,
+)
 
 STRONG = "k" * 48
 PROD = {"STAGE": "prod", "SESSION_KEYS": STRONG, "HASH_KEY": "h" * 48,
@@ -225,6 +232,6 @@ def test_the_defaults_infra_reads_are_the_ones_the_code_uses():
     settings = load({"STAGE": "local"})
     assert default("LOG_LEVEL") == settings.log_level == build.PROD_CONFIG["LOG_LEVEL"]
     assert int(default("EXPORT_RETENTION_HOURS")) == settings.export_retention_hours
-    assert build.PITR_RECOVERY_DAYS == settings.backup_retention_days
+    assert settings.backup_retention_days == build.PITR_RECOVERY_DAYS
     with pytest.raises(SettingsError):
         default("TABLE_PREFIX")  # depends on the stage
