@@ -6,15 +6,15 @@ A scene's texts are its lettering elements (comic/lettering.py), in reading orde
 shorthand `caption`, `dialogue`, `speaker`, read as one caption and one speech element. Whether
 they fit their panel at a legible size is checked here too (`check_lettering`)."""
 
-import re
 import unicodedata
 
+from chalicelib.core import ids
 from chalicelib.core.errors import Invalid
 from chalicelib.core.fields import Field, check_object
 from chalicelib.core.settings import get_settings
 
 MAX_CHARACTERS = 6
-SAVED_ID = re.compile(r"[0-9]{13}[0-9a-f]{8}")  # a saved character's id (time-sortable)
+SAVED_ID = ids.ID  # a saved character's id (time-sortable)
 # The comic engine's own limits (layouts.MAX_SCENES, layouts.TEMPLATES, lettering.KINDS,
 # SIDES, MAX_ELEMENTS, MAX_TEXT), repeated because app.py may not load chalicelib.comic
 # (tests/cartoons/test_elements.py checks they agree).

@@ -22,7 +22,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.accounts import limits
 from chalicelib.adapters.stripe_checkout import StripeCheckout
-from chalicelib.core import logs, paging
+from chalicelib.core import ids, logs, paging
 from chalicelib.core.errors import Invalid, NotFound
 from chalicelib.core.fields import Field
 from chalicelib.core.models import Purchase
@@ -88,7 +88,7 @@ def start_checkout(signed_in, pack_id):
         raise Invalid("There is no such pack.", code="unknown_pack")
     limits.hit("checkout-account-hour", account.account_id,
                message="Too many checkouts started. Please wait a little.")
-    purchase_id = credits.new_entry_id()
+    purchase_id = ids.new_ledger_id()
     metadata = {"account_id": account.account_id, "purchase_id": purchase_id,
                 "pack": pack.pack_id, "credits": str(pack.credits)}
     params = {
