@@ -10,7 +10,7 @@ from chalicelib.core import clock
 from chalicelib.core.crypto import keyed_hash
 from chalicelib.core.models import Account, EmailIndex
 from chalicelib.money import admin
-from tests.support.client import ApiClient, latest_token, outbox_mails
+from devtools.client import ApiClient, latest_token, outbox_mails
 
 
 def later(monkeypatch, seconds):

@@ -13,6 +13,7 @@ from chalicelib.cartoons import drafting, specs
 from chalicelib.core.crypto import keyed_hash
 from chalicelib.core.models import Cartoon, LedgerEntry, LimitWindow, Scene
 from chalicelib.core.settings import DEFAULT_DRAFT_MODEL
+from devtools.client import ApiClient
 from tests.support.cartoons import (
     account_of,
     assert_ledger,
@@ -20,7 +21,7 @@ from tests.support.cartoons import (
     give,
     take_messages,
 )
-from tests.support.client import ApiClient, next_hour
+from tests.support.client import next_hour
 from tests.support.openai_stand_in import use_openai
 
 IDEA = "A lighthouse keeper befriends a lonely whale during a winter storm"

@@ -5,7 +5,8 @@ lettered legibly; older scenes (no elements stored) read as their shorthand."""
 from chalicelib.cartoons import specs
 from chalicelib.comic import layouts, lettering
 from chalicelib.core.models import Scene
-from tests.support.cartoons import R, account_of, assert_ledger, cartoon_body, give
+from devtools.cartoons import cartoon_body
+from tests.support.cartoons import R, account_of, assert_ledger, give
 
 ELEMENTS = [{"kind": "caption", "text": "Later, in the attic."},
             {"kind": "speech", "text": "Look, Bram!", "speaker": "ada"},

@@ -1,7 +1,7 @@
 """Starting a checkout: the real `stripe` SDK creates a Checkout Session on the stand-in."""
 
 from chalicelib.core.models import Purchase
-from tests.support.client import ApiClient
+from devtools.client import ApiClient
 from tests.support.fakes.stripe_api import API_KEY
 from tests.support.payments import start
 

@@ -12,8 +12,9 @@ from chalicelib.core import clock
 from chalicelib.core.crypto import keyed_hash
 from chalicelib.core.models import ALL_MODELS, PendingErasure
 from chalicelib.rights import erasure
-from tests.support.cartoons import cartoon_body, drain, give
-from tests.support.client import ApiClient
+from devtools.cartoons import cartoon_body
+from devtools.client import ApiClient
+from tests.support.cartoons import drain, give
 from tests.support.leftovers import objects_of_account
 from tests.support.payments import bought_locally
 

@@ -7,7 +7,7 @@ from chalicelib.core import clock
 from chalicelib.core.models import Account, EmailIndex, PendingErasure
 from chalicelib.core.settings import get_settings
 from chalicelib.rights import erasure
-from tests.support.client import ApiClient, latest_token, outbox_mails
+from devtools.client import ApiClient, latest_token, outbox_mails
 from tests.support.leftovers import dump_everything, pending_sweeps
 
 # --- rectification -----------------------------------------------------------------------
@@ -154,7 +154,8 @@ def test_the_privacy_policy_follows_a_changed_setting(client, override_settings)
 
 def test_erasure_removes_the_gallery_and_every_object_version(signed_in, aws):
     from chalicelib.core.settings import get_settings
-    from tests.support.cartoons import R, cartoon_body, drain, give
+    from devtools.cartoons import cartoon_body
+    from tests.support.cartoons import R, drain, give
 
     s3, bucket = boto3.client("s3"), get_settings().images_bucket
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})

@@ -15,7 +15,8 @@ from chalicelib.cartoons import costs
 from chalicelib.core.models import Cartoon, Purchase
 from chalicelib.core.settings import get_settings
 from chalicelib.money import admin
-from tests.support.cartoons import R, assert_ledger, cartoon_body, drain, fund_references, give
+from devtools.cartoons import cartoon_body
+from tests.support.cartoons import R, assert_ledger, drain, fund_references, give
 from tests.support.fakes.openai_api import API_KEY
 from tests.support.openai_stand_in import use_openai
 
