@@ -37,7 +37,10 @@ RULES = {
 }
 
 
-def hit(scope, identifier, *, message="Too many requests. Please wait and try again."):
+TOO_MANY = "Too many requests. Please wait and try again."
+
+
+def hit(scope, identifier, *, message=TOO_MANY):
     """Count one request; raise RateLimited with the seconds left when over the limit.
     Returns the window's key, for `give_back` if the request is refused after all."""
     limit, window = RULES[scope]
@@ -58,6 +61,22 @@ def hit(scope, identifier, *, message="Too many requests. Please wait and try ag
             raise RateLimited(message, retry_after=ends - now) from None
         raise
     return key
+
+
+def hit_all(*hits):
+    """Count one request against several limits, each `(scope, identifier, message)`: all or
+    none. When one refuses, the ones already counted are given back, so a refused request
+    counts against nothing (a person behind a busy shared address keeps their own hour).
+    Returns the windows' keys, for `give_back`."""
+    keys = []
+    try:
+        for scope, identifier, message in hits:
+            keys.append(hit(scope, identifier, message=message))
+    except RateLimited:
+        for key in keys:
+            give_back(key)
+        raise
+    return keys
 
 
 def give_back(key):

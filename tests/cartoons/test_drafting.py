@@ -208,6 +208,23 @@ def test_sixty_drafts_an_hour_per_ip_across_accounts(app):
         assert draft(clients[3], ip="203.0.113.10").status == 200
 
 
+def test_a_draft_refused_by_the_ip_limit_counts_against_nothing(app):
+    """Behind a shared address whose hour is used up, a person's refused drafts do not use up
+    their own hour: from another address they still get all twenty."""
+    from chalicelib.accounts import limits
+
+    client = ApiClient(app, ip="203.0.113.30")
+    client.sign_in("shared@example.com")
+    with freeze_time(next_hour()):
+        for _ in range(limits.RULES["draft-ip-hour"][0]):  # the neighbours' drafts
+            limits.hit("draft-ip-hour", "203.0.113.30")
+        for _ in range(limits.RULES["draft-account-hour"][0]):
+            assert draft(client).status == 429
+        for _ in range(limits.RULES["draft-account-hour"][0]):
+            assert draft(client, ip="203.0.113.31").status == 200
+        assert draft(client, ip="203.0.113.31").status == 429  # and then its own limit holds
+
+
 def test_signed_out_is_401_and_no_csrf_token_is_403(client, signed_in):
     assert draft(client).status == 401
     refused = draft(signed_in, csrf=False)
