@@ -47,7 +47,7 @@ def hit(scope, identifier, *, message=TOO_MANY):
     now = clock.now()
     start = int(now // window * window)
     ends = start + window
-    key = keyed_hash("limit", f"{scope}:{identifier}:{start}")
+    key = window_key(scope, identifier, start)
     item = LimitWindow(key)
     try:
         item.update(
@@ -61,6 +61,28 @@ def hit(scope, identifier, *, message=TOO_MANY):
             raise RateLimited(message, retry_after=ends - now) from None
         raise
     return key
+
+
+def window_key(scope, identifier, start):
+    """The key of `identifier`'s window of `scope` that starts at `start`."""
+    return keyed_hash("limit", f"{scope}:{identifier}:{start}")
+
+
+def live_window_keys(scope, identifier, now=None):
+    """The keys of every window of `scope` for `identifier` that may still be alive: an expired
+    window is kept until the cleanup takes it, up to an hour past its end."""
+    now = int(clock.now() if now is None else now)
+    _, window = RULES[scope]
+    first = (now - HOUR - window) // window * window
+    return [window_key(scope, identifier, start) for start in range(first, now + window, window)]
+
+
+def forget(identifier, scopes, now=None):
+    """Delete `identifier`'s live windows of `scopes` (an erased address's)."""
+    with LimitWindow.batch_write() as batch:
+        for scope in scopes:
+            for key in live_window_keys(scope, identifier, now):
+                batch.delete(LimitWindow(key))
 
 
 def hit_all(*hits):

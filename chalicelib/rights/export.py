@@ -143,3 +143,9 @@ def release(account_id, export_id):
     except UpdateError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":
             raise
+def erase_exports(account):
+    """Data exports: their zips under `exports/<account>/` first, then their items."""
+    storage.delete_prefix(storage.export_prefix(account.account_id))
+    with Export.batch_write() as batch:
+        for item in Export.query(account.account_id, consistent_read=True):
+            batch.delete(item)

@@ -3,6 +3,7 @@
 import boto3
 import pytest
 
+from chalicelib.accounts import erasure as accounts_erasure
 from chalicelib.core import clock
 from chalicelib.core.models import Account, EmailIndex, PendingErasure
 from chalicelib.core.settings import get_settings
@@ -106,7 +107,7 @@ def test_deletion_ends_every_session_at_once_even_if_interrupted(app, signed_in,
     def crash(account):
         raise TimeoutError("the Lambda ran out of time")
 
-    monkeypatch.setattr(erasure, "STEPS", [erasure.erase_links_and_windows, crash])
+    monkeypatch.setattr(erasure, "STEPS", [accounts_erasure.erase_links_and_windows, crash])
     response = signed_in.delete("/api/me", {"confirm": "ada@example.com"})
     assert response.status == 500
     assert signed_in.get("/api/me").status == 401  # signed out everywhere already
