@@ -5,7 +5,6 @@ it is consumed by one conditional write, once, within LINK_TTL. Asking for a lin
 whether or not the address has an account.
 """
 
-import datetime
 import re
 import uuid
 
@@ -201,7 +200,7 @@ def get_or_create_account(email):
         return found
     key = email_key(email)
     account = Account(uuid.uuid4().hex, email=email, email_key=key, balance=0,
-                      created_at=datetime.datetime.now(datetime.UTC))
+                      created_at=clock.utc_now())
     try:
         with transaction() as write:
             write.save(EmailIndex(key, account_id=account.account_id),

@@ -24,7 +24,7 @@ from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.core import ids
+from chalicelib.core import clock, ids
 from chalicelib.core.settings import get_settings
 
 _settings = get_settings()
@@ -87,7 +87,7 @@ class ExpiringModel(Model):
         self.ttl = as_datetime(epoch)
 
     def expired(self, now=None):
-        return self.expires_at <= (time.time() if now is None else now)
+        return self.expires_at <= (clock.now() if now is None else now)
 
 
 class Account(Model):

@@ -12,7 +12,6 @@ local stack installs its stand-in (local/checkout.py) with `install_stand_in`; p
 has one.
 """
 
-import datetime
 import functools
 import logging
 import re
@@ -22,7 +21,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.accounts import limits
 from chalicelib.adapters.stripe_checkout import StripeCheckout
-from chalicelib.core import ids, logs, paging
+from chalicelib.core import clock, ids, logs, paging
 from chalicelib.core.errors import Invalid, NotFound
 from chalicelib.core.fields import Field
 from chalicelib.core.models import Purchase
@@ -115,7 +114,7 @@ def start_checkout(signed_in, pack_id):
 
 
 def _now():
-    return datetime.datetime.now(datetime.UTC)
+    return clock.utc_now()
 
 
 def _purchase_for(session):

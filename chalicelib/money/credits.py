@@ -7,13 +7,12 @@ however often or concurrently it is delivered. The balance therefore always equa
 the account's ledger entries and is never negative.
 """
 
-import datetime
 import uuid
 from dataclasses import dataclass
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.core import ids, paging
+from chalicelib.core import clock, ids, paging
 from chalicelib.core.errors import InsufficientCredits
 from chalicelib.core.models import Account, AppliedCause, LedgerEntry, transaction
 
@@ -43,7 +42,7 @@ def apply(account_id, delta, *, reason, cause_key, note="", also=None, unrecover
     (a cartoon, a purchase record) that must succeed or fail with this change."""
     if reason not in REASONS or not isinstance(delta, int) or not cause_key:
         raise ValueError("a ledger change needs a known reason, an int delta and a cause")
-    now = datetime.datetime.now(datetime.UTC)
+    now = clock.utc_now()
     entry = LedgerEntry(account_id, ids.new_ledger_id(now.timestamp()), delta=delta, reason=reason,
                         cause_key=cause_key, note=note[:200], created_at=now,
                         unrecovered=unrecovered or None)
