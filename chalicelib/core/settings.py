@@ -110,7 +110,7 @@ def _model_pair(value, name):
     model, _, quality = value.strip().rpartition(":")
     known = image_models.get(model)
     if known is None:
-        raise SettingsError(f"{name}: {model!r} is not an image model of the pinned SDK")
+        raise SettingsError(f"{name}: {image_models.why_unknown(model)}")
     if quality not in known.qualities:
         raise SettingsError(f"{name}: {model} takes quality {', '.join(known.qualities)}, "
                             f"not {quality!r}")
@@ -139,8 +139,9 @@ def _prices(value):
             amounts = tuple(float(p) for p in pieces)
         except ValueError:
             amounts = ()
-        if (model.strip() not in image_models.MODELS or len(amounts) != 3
-                or any(not 0 <= a < 10_000 for a in amounts)):
+        if model.strip() not in image_models.MODELS:
+            raise SettingsError(f"IMAGE_PRICES: {image_models.why_unknown(model.strip())}")
+        if len(amounts) != 3 or any(not 0 <= a < 10_000 for a in amounts):
             raise SettingsError("IMAGE_PRICES is like model=5/8/32 (text input/image input/"
                                 "output per million tokens)")
         prices[model.strip()] = amounts

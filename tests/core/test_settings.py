@@ -132,18 +132,28 @@ def test_the_openai_tier_sets_the_concurrency():
     {"QUALITY_CREDITS": "low=0"}, {"QUALITY_CREDITS": "low"}, {"QUALITY_CREDITS": ""},
     {"OPENAI_IMAGE_ATTEMPTS": "0"}, {"OPENAI_IMAGE_TIMEOUT_SECONDS": "soon"},
     {"SCENE_MODELS": "low=gpt-image-9:low"}, {"SCENE_MODELS": "low=gpt-image-2:xhigh"},
-    {"SCENE_MODELS": "high=gpt-image-1.5:high"},  # standard sizes only: cells are not
+    {"SCENE_MODELS": "high=gpt-image-2.6-sunburst:high"},  # standard sizes only: cells are not
     {"SCENE_MODELS": "low=gpt-image-1:low"},  # shut down: not in the table
     {"QUALITY_CREDITS": "low=1,ultra=9"},  # a level without a scene model
     {"REFERENCE_MODEL": "gpt-image-2.5-flare-2026-09-08:ultra"},
     {"OPENAI_IMAGE_SIZE": "1000x1000"}, {"OPENAI_IMAGE_SIZE": "4096x512"},
-    {"REFERENCE_MODEL": "gpt-image-1.5:high", "OPENAI_IMAGE_SIZE": "1008x960"},
+    {"REFERENCE_MODEL": "gpt-image-2.6-flare:high", "OPENAI_IMAGE_SIZE": "1008x960"},
     {"OPENAI_TIER": "6"}, {"OPENAI_TIER": "0"}, {"WORKER_CONCURRENCY": "1"},
     {"IMAGE_PRICES": "gpt-image-2=1/2"}, {"IMAGE_PRICES": "nope=1/2/3"},
 ])
 def test_unsafe_generation_settings_are_refused(env):
     with pytest.raises(SettingsError):
         load({"STAGE": "local", **env})
+
+
+@pytest.mark.parametrize("model", ["gpt-image-1-mini", "gpt-image-1.5", "chatgpt-image-latest"])
+@pytest.mark.parametrize("name", ["SCENE_MODELS", "REFERENCE_MODEL", "IMAGE_PRICES"])
+def test_a_model_openai_shut_down_is_refused_with_the_date(model, name):
+    value = {"SCENE_MODELS": f"low={model}:low", "REFERENCE_MODEL": f"{model}:high",
+             "IMAGE_PRICES": f"{model}=1/2/3"}[name]
+    with pytest.raises(SettingsError, match=f"{name}: {model} was shut down by OpenAI on "
+                                            "2026-12-01"):
+        load({"STAGE": "local", name: value})
 
 
 def test_no_secret_shows_in_a_repr():
