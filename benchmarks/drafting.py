@@ -34,7 +34,7 @@ def main():
 
         resources.create_all()
         import app as module
-        from tests.support.client import ApiClient
+        from devtools.client import ApiClient
 
         fake = FakeOpenAI().__enter__()
         settings = dataclasses.replace(get_settings(), openai_api_key=API_KEY,

@@ -81,15 +81,14 @@ def main():
     try:
         environment(AWS_ENDPOINT_URL=endpoint)
         from chalicelib.adapters import jobs, resources
-        from chalicelib.core import clock
+        from chalicelib.core import clock, ids
         from chalicelib.core.models import Export
-        from chalicelib.rights import export
         from chalicelib.worker import export as export_worker
 
         resources.create_all()
         account_id = "benchaccount"
         seed(account_id)
-        item = Export(account_id, export.new_export_id(clock.now()), state="queued",
+        item = Export(account_id, ids.new_id(clock.now()), state="queued",
                       created_at=int(clock.now()))
         item.set_expiry(clock.now() + 3600)
         item.save()

@@ -21,7 +21,7 @@ def seed(account_id, count):
     import datetime
 
     from chalicelib.core.models import Account
-    from tests.support.cartoons import seed_cartoons
+    from devtools.cartoons import seed_cartoons
 
     Account(account_id, email=f"{account_id}@example.com", email_key=account_id,
             created_at=datetime.datetime.now(datetime.UTC)).save()

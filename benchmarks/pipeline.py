@@ -103,9 +103,9 @@ def main():
 
         queue_url = resources.create_all()
         import app as module
+        from devtools.cartoons import cartoon_body, queue_arn, sqs
+        from devtools.client import ApiClient
         from local.worker import sqs_event
-        from tests.support.cartoons import cartoon_body, queue_arn, sqs
-        from tests.support.client import ApiClient
 
         stub = StubImages()
         images.get_image_provider = lambda: stub

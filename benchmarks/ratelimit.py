@@ -72,7 +72,7 @@ def run(fake, workers, cartoons, scenes, stack):
     """Submit the cartoons at once, wait until every scene is final; return (seconds,
     states, refunds)."""
     from chalicelib.core.models import LedgerEntry
-    from tests.support.cartoons import cartoon_body
+    from devtools.cartoons import cartoon_body
 
     client, account_id, module, queue, queue_url, arn = stack
     started = time.monotonic()
@@ -101,8 +101,8 @@ def main():
         from chalicelib.adapters import images, resources
         from chalicelib.core.settings import OPENAI_TIERS, get_settings
         from chalicelib.money import credits
-        from tests.support.cartoons import queue_arn, sqs
-        from tests.support.client import ApiClient
+        from devtools.cartoons import queue_arn, sqs
+        from devtools.client import ApiClient
         from tests.support.fakes.openai_api import API_KEY, FakeOpenAI
 
         queue_url = resources.create_all()

@@ -20,6 +20,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from chalicelib.core import settings as app_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 APP_NAME = "caaartoons"
 STAGE = "prod"
@@ -29,9 +31,10 @@ SSM_PATH = f"/{APP_NAME}/{STAGE}"
 # A Fn::Sub string: bucket names are global, the account id keeps ours free.
 IMAGES_BUCKET_NAME = NAME_PREFIX + "images-${AWS::AccountId}"
 SITE_BUCKET_NAME = NAME_PREFIX + "site-${AWS::AccountId}"
-LOG_RETENTION_DAYS = 30
+# What the privacy page states is what the stack enforces: one number, the settings' default.
+LOG_RETENTION_DAYS = int(app_settings.default("LOG_RETENTION_DAYS"))
 # Deleted accounts stay restorable from point-in-time backups this long (see infra/README.md).
-PITR_RECOVERY_DAYS = 14
+PITR_RECOVERY_DAYS = int(app_settings.default("BACKUP_RETENTION_DAYS"))
 JOB_RETENTION_SECONDS = 4 * 24 * 3600
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
 API_THROTTLE = {"ThrottlingRateLimit": 50, "ThrottlingBurstLimit": 100}
@@ -64,13 +67,11 @@ PROD_CONFIG = {
     "TABLE_PREFIX": NAME_PREFIX,
     "GENERATION_QUEUE": f"{NAME_PREFIX}generation",
     "COOKIE_SECURE": "true",
-    "LOG_LEVEL": "INFO",
-    # What the privacy page states: the same numbers the stack enforces.
-    "LOG_RETENTION_DAYS": str(LOG_RETENTION_DAYS),
-    "EXPORT_RETENTION_HOURS": "24",  # the exports/ lifecycle rule: checked in bucket_resources
-    "BACKUP_RETENTION_DAYS": str(PITR_RECOVERY_DAYS),
-    "ACCOUNTING_RETENTION_YEARS": "10",
-    "PRIVACY_UPDATED": "2026-11-27",
+    # What the privacy page states: the same numbers the stack enforces. The exports/
+    # lifecycle rule follows EXPORT_RETENTION_HOURS (checked in bucket_resources).
+    **{name: app_settings.default(name) for name in (
+        "LOG_LEVEL", "LOG_RETENTION_DAYS", "EXPORT_RETENTION_HOURS", "BACKUP_RETENTION_DAYS",
+        "ACCOUNTING_RETENTION_YEARS", "PRIVACY_UPDATED")},
 }
 # The rest of the environment: stack resources and operator parameters.
 STACK_CONFIG = {
@@ -102,6 +103,14 @@ NOT_IN_PROD = {
     "OPENAI_MODERATION_MODEL": "the default in chalicelib/core/settings.py",
     "OPENAI_DRAFT_MODEL": "the default in chalicelib/core/settings.py",
     "QUALITY_CREDITS": "the default in chalicelib/core/settings.py",
+    "OPENAI_DRAFT_TIMEOUT_SECONDS": "the default in chalicelib/core/settings.py",
+    "OPENAI_IMAGE_TIMEOUT_SECONDS": "the default in chalicelib/core/settings.py",
+    "OPENAI_IMAGE_ATTEMPTS": "the default in chalicelib/core/settings.py",
+    "OPENAI_RETRY_BACKOFF_SECONDS": "the default in chalicelib/core/settings.py",
+    "IMAGE_URL_SECONDS": "the default in chalicelib/core/settings.py",
+    "STUCK_SCENE_SECONDS": "the default in chalicelib/core/settings.py",
+    "SCENE_VERSIONS_KEPT": "the default in chalicelib/core/settings.py",
+    "WORKER_CONCURRENCY": "follows OPENAI_TIER (OPENAI_TIERS in chalicelib/core/settings.py)",
 }
 # Said explicitly for what a teardown may delete: jobs in flight, logs (GDPR: they expire anyway).
 DISPOSABLE = {"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"}
@@ -134,9 +143,7 @@ REWRITE_FUNCTION = """function handler(event) {
 
 def build_environment(base=None):
     """The environment the build imports the app with: prod names, placeholder secrets, no AWS."""
-    from chalicelib.core.settings import SECRET_NAMES
-
-    dropped = {*NOT_IN_PROD, *SECRET_NAMES, "SSM_PARAMETER_PREFIX", "SSM_SECRET_NAMES"}
+    dropped = {*NOT_IN_PROD, *app_settings.SECRET_NAMES, "SSM_PARAMETER_PREFIX", "SSM_SECRET_NAMES"}
     env = {k: v for k, v in (os.environ if base is None else base).items()
            if not k.startswith("AWS_") and k not in dropped}
     env.update(PROD_CONFIG)

@@ -36,7 +36,7 @@ import boto3  # noqa: E402
 
 from chalicelib.core.settings import get_settings  # noqa: E402
 from chalicelib.money import credits  # noqa: E402
-from tests.support.cartoons import cartoon_body, ledger_sum  # noqa: E402
+from devtools.cartoons import cartoon_body, ledger_sum  # noqa: E402
 
 GRACE_SECONDS = 60
 

@@ -150,6 +150,15 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch
 
 
+class LocalServer(ThreadingHTTPServer):
+    """A thread per connection, and a listen backlog that holds a burst: a browser opens a page's
+    dozen connections at once, the tests and benchmarks thirty and more. (socketserver's
+    default of 5 reset the rest.) The kernel caps it at net.core.somaxconn."""
+
+    request_queue_size = 128
+    daemon_threads = True
+
+
 def run_every(seconds, job, name):
     def loop():
         while True:
@@ -196,8 +205,7 @@ def main(argv=None):
     worker.start(api, queue_url)
     run_every(args.cleanup_seconds, lambda: api.scheduled_cleanup(scheduled_event(), None),
               "cleanup")
-    server = ThreadingHTTPServer((args.host, args.port), Handler)
-    server.daemon_threads = True
+    server = LocalServer((args.host, args.port), Handler)
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
     print(f"Caaartoons is running at {os.environ['SITE_URL']}  (Ctrl-C to stop)", flush=True)
     try:

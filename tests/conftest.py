@@ -36,8 +36,8 @@ if CLOCK_AHEAD_DAYS:  # the year-ahead run (tests/support/clock_shift.py)
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
+from devtools.client import ApiClient  # noqa: E402
 from local import moto_atomic  # noqa: E402
-from tests.support.client import ApiClient  # noqa: E402
 from tests.support.fakes.stripe_api import API_KEY, FakeStripe  # noqa: E402
 
 moto_atomic.install()

@@ -8,7 +8,8 @@ import pytest
 
 from chalicelib import cleanup
 from chalicelib.core.models import Cartoon, LedgerEntry
-from tests.support.cartoons import assert_ledger, cartoon_body, drain, give, take_messages
+from devtools.cartoons import cartoon_body
+from tests.support.cartoons import assert_ledger, drain, give, take_messages
 
 LIMIT = 3600  # STUCK_SCENE_SECONDS in the tests
 REF = 4  # a reference's credits

@@ -8,15 +8,8 @@ from chalice.test import Client
 from chalicelib import cleanup
 from chalicelib.adapters import images
 from chalicelib.core.models import LedgerEntry, Scene
-from tests.support.cartoons import (
-    R,
-    assert_ledger,
-    cartoon_body,
-    deliver,
-    drain,
-    give,
-    take_messages,
-)
+from devtools.cartoons import cartoon_body
+from tests.support.cartoons import R, assert_ledger, deliver, drain, give, take_messages
 
 LIMIT = 3600
 

@@ -21,8 +21,9 @@ from chalicelib.accounts import csrf, sessions
 from chalicelib.core.models import Account
 from chalicelib.core.settings import get_settings
 from chalicelib.money import webhook
-from tests.support.cartoons import cartoon_body, drain, give
-from tests.support.client import ApiClient
+from devtools.cartoons import cartoon_body
+from devtools.client import ApiClient
+from tests.support.cartoons import drain, give
 from tests.support.fakes.stripe_api import deliver, sign
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "400"))

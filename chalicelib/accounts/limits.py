@@ -38,14 +38,17 @@ RULES = {
 }
 
 
-def hit(scope, identifier, *, message="Too many requests. Please wait and try again."):
+TOO_MANY = "Too many requests. Please wait and try again."
+
+
+def hit(scope, identifier, *, message=TOO_MANY):
     """Count one request; raise RateLimited with the seconds left when over the limit.
     Returns the window's key, for `give_back` if the request is refused after all."""
     limit, window = RULES[scope]
     now = clock.now()
     start = int(now // window * window)
     ends = start + window
-    key = keyed_hash("limit", f"{scope}:{identifier}:{start}")
+    key = window_key(scope, identifier, start)
     item = LimitWindow(key)
     try:
         item.update(
@@ -59,6 +62,44 @@ def hit(scope, identifier, *, message="Too many requests. Please wait and try ag
             raise RateLimited(message, retry_after=ends - now) from None
         raise
     return key
+
+
+def window_key(scope, identifier, start):
+    """The key of `identifier`'s window of `scope` that starts at `start`."""
+    return keyed_hash("limit", f"{scope}:{identifier}:{start}")
+
+
+def live_window_keys(scope, identifier, now=None):
+    """The keys of every window of `scope` for `identifier` that may still be alive: an expired
+    window is kept until the cleanup takes it, up to an hour past its end."""
+    now = int(clock.now() if now is None else now)
+    _, window = RULES[scope]
+    first = (now - HOUR - window) // window * window
+    return [window_key(scope, identifier, start) for start in range(first, now + window, window)]
+
+
+def forget(identifier, scopes, now=None):
+    """Delete `identifier`'s live windows of `scopes` (an erased address's)."""
+    with LimitWindow.batch_write() as batch:
+        for scope in scopes:
+            for key in live_window_keys(scope, identifier, now):
+                batch.delete(LimitWindow(key))
+
+
+def hit_all(*hits):
+    """Count one request against several limits, each `(scope, identifier, message)`: all or
+    none. When one refuses, the ones already counted are given back, so a refused request
+    counts against nothing (a person behind a busy shared address keeps their own hour).
+    Returns the windows' keys, for `give_back`."""
+    keys = []
+    try:
+        for scope, identifier, message in hits:
+            keys.append(hit(scope, identifier, message=message))
+    except RateLimited:
+        for key in keys:
+            give_back(key)
+        raise
+    return keys
 
 
 def give_back(key):

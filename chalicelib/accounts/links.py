@@ -5,7 +5,6 @@ it is consumed by one conditional write, once, within LINK_TTL. Asking for a lin
 whether or not the address has an account.
 """
 
-import datetime
 import re
 import uuid
 
@@ -104,14 +103,18 @@ def move_to_canonical_key(account):
 
 # --- links ---------------------------------------------------------------------------------
 
+# The limits keyed by an address (its lower-case form): an erasure forgets them.
+ADDRESS_SCOPES = ("link-email-minute", "link-email-hour")
+
+
 def request_link(raw_email, ip, *, purpose="signin", account_id=None, lang="en"):
     """Mail a fresh single-use link, in `lang` (en or fr). Answers alike whether or not the
     address has an account."""
     email = normalise_email(raw_email)
     limits.hit("link-ip-hour", ip)
     wait = words.text("error.link_just_sent")
-    limits.hit("link-email-minute", canonical_email(email), message=wait)
-    limits.hit("link-email-hour", canonical_email(email), message=wait)
+    for scope in ADDRESS_SCOPES:
+        limits.hit(scope, canonical_email(email), message=wait)
     token = new_token()
     link = SignInLink(keyed_hash("link", token), purpose=purpose, email=email,
                       email_key=email_key(email), account_id=account_id)
@@ -183,7 +186,7 @@ def get_or_create_account(email):
         return found
     key = email_key(email)
     account = Account(uuid.uuid4().hex, email=email, email_key=key, balance=0,
-                      created_at=datetime.datetime.now(datetime.UTC))
+                      created_at=clock.utc_now())
     try:
         with transaction() as write:
             write.save(EmailIndex(key, account_id=account.account_id),

@@ -5,14 +5,13 @@ deleting the account end it at once.
 `Session` is the one shape in which the signed-in person reaches every service.
 """
 
-import time
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.accounts import csrf
-from chalicelib.core import logs
+from chalicelib.core import clock, logs
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.crypto import new_token
 from chalicelib.core.errors import Conflict, NotSignedIn
@@ -39,7 +38,7 @@ def _serializer():
 
 def start(account):
     """A new live session of the account (409 while it is being deleted)."""
-    now = int(time.time())
+    now = int(clock.now())
     session_id = f"{now}.{new_token()}"
     stale = {sid for sid in (account.session_ids or set())
              if int(sid.split(".", 1)[0]) < now - SESSION_TTL}

@@ -32,7 +32,7 @@ import openai
 from chalicelib.adapters import prompts
 from chalicelib.adapters.openai_client import openai_client
 from chalicelib.comic import offline_art, raster
-from chalicelib.core import image_models, logs
+from chalicelib.core import clock, image_models, logs
 from chalicelib.core.settings import get_settings
 
 MIN_USEFUL_TIMEOUT_SECONDS = 5  # less time than this left: another try cannot finish
@@ -266,7 +266,7 @@ def retry_after(response):
         when = email.utils.parsedate_to_datetime(headers.get("retry-after", ""))
     except (TypeError, ValueError, IndexError):
         return None
-    seconds = when.timestamp() - time.time()
+    seconds = when.timestamp() - clock.now()
     return seconds if seconds > 0 else None
 
 

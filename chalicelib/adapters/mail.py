@@ -7,10 +7,9 @@ server that speaks Resend's API. The module is imported only when a mail is sent
 import functools
 import json
 import os
-import time
 import uuid
 
-from chalicelib.core import logs
+from chalicelib.core import clock, logs
 from chalicelib.core.settings import get_settings
 
 
@@ -23,7 +22,7 @@ class OutboxMailer:
 
     def send(self, *, to, subject, text, html, link=None):
         os.makedirs(self.folder, exist_ok=True)
-        name = f"{time.time():.6f}-{uuid.uuid4().hex[:8]}.json"
+        name = f"{clock.now():.6f}-{uuid.uuid4().hex[:8]}.json"
         path = os.path.join(self.folder, name)
         with open(path + ".tmp", "w", encoding="utf-8") as handle:
             json.dump({"to": to, "subject": subject, "text": text, "html": html,

@@ -4,9 +4,8 @@ the official SDK (a `stripe.StripeClient` passed in), and Stripe's webhook signa
 import hashlib
 import hmac
 import logging
-import time
 
-from chalicelib.core import logs
+from chalicelib.core import clock, logs
 from chalicelib.core.errors import ProviderFailed
 
 
@@ -57,6 +56,6 @@ class StripeCheckout:
 
 def sign_payload(payload, secret, timestamp=None):
     """Stripe's webhook signature: t=<time>,v1=HMAC-SHA256(secret, "<time>.<payload>")."""
-    stamp = int(time.time() if timestamp is None else timestamp)
+    stamp = int(clock.now() if timestamp is None else timestamp)
     mac = hmac.new(secret.encode(), f"{stamp}.{payload}".encode(), hashlib.sha256).hexdigest()
     return f"t={stamp},v1={mac}"

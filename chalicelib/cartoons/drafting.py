@@ -69,10 +69,11 @@ def draft_schema(scenes=None):
 def draft(session, body, ip):
     """A checked draft for the signed-in account, or a 4xx/5xx saying why not."""
     wish = _parse_request(body)
-    hits = [limits.hit("draft-account-hour", session.account_id,
-                       message="You have asked for many drafts this hour. Please wait a little "
-                               "or write the cartoon yourself."),
-            limits.hit("draft-ip-hour", ip)]
+    hits = limits.hit_all(
+        ("draft-account-hour", session.account_id,
+         "You have asked for many drafts this hour. Please wait a little or write the cartoon "
+         "yourself."),
+        ("draft-ip-hour", ip, limits.TOO_MANY))
     try:
         moderate([(name, wish[name]) for name in ("idea", "style") if wish[name]])
     except Unavailable:

@@ -13,9 +13,8 @@ from pynamodb.exceptions import DeleteError, TransactWriteError
 
 from chalicelib.adapters import storage
 from chalicelib.cartoons import specs
-from chalicelib.cartoons.submission import new_cartoon_id
 from chalicelib.cartoons.view import get_cartoon
-from chalicelib.core import clock, logs, paging
+from chalicelib.core import clock, ids, logs, paging
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Conflict, NotFound, NotSignedIn
 from chalicelib.core.models import PendingErasure, SavedCharacter, transaction
@@ -60,7 +59,7 @@ def save(session, data):
         raise Conflict(f"{character.name}'s reference picture is not drawn yet.",
                        code="reference_not_ready")
     now = clock.now()
-    item = SavedCharacter(session.account_id, new_cartoon_id(now), name=character.name,
+    item = SavedCharacter(session.account_id, ids.new_id(now), name=character.name,
                           description=character.description,
                           source_cartoon_id=cartoon.cartoon_id,
                           created_at=datetime.datetime.fromtimestamp(now, datetime.UTC))

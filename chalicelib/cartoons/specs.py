@@ -6,16 +6,15 @@ A scene's texts are its lettering elements (comic/lettering.py), in reading orde
 shorthand `caption`, `dialogue`, `speaker`, read as one caption and one speech element. Whether
 they fit their panel at a legible size is checked here too (`check_lettering`)."""
 
-import re
 import unicodedata
 
 from chalicelib.accounts import limits
-from chalicelib.core import vocabulary
+from chalicelib.core import ids, vocabulary
 from chalicelib.core.errors import Invalid
 from chalicelib.core.fields import Field, check_object
 from chalicelib.core.settings import get_settings
 
-SAVED_ID = re.compile(r"[0-9]{13}[0-9a-f]{8}")  # a saved character's id (time-sortable)
+SAVED_ID = ids.ID  # a saved character's id (time-sortable)
 # The vocabulary (core/vocabulary.py) under the names the specs have always used.
 MAX_CHARACTERS, MAX_SCENES, MAX_ELEMENTS = (vocabulary.MAX_CHARACTERS, vocabulary.MAX_SCENES,
                                             vocabulary.MAX_ELEMENTS)

@@ -8,14 +8,13 @@ import datetime
 import hashlib
 import json
 import re
-import secrets
 
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.accounts import limits
 from chalicelib.adapters import jobs, moderation, storage
-from chalicelib.cartoons import scenes, specs
-from chalicelib.core import clock, logs, vocabulary
+from chalicelib.cartoons import library, scenes, specs
+from chalicelib.core import clock, ids, logs, vocabulary
 from chalicelib.core.errors import Conflict, NotSignedIn, Refused, Unavailable
 from chalicelib.core.models import Cartoon, PendingErasure, Scene, SubmissionKey, expiry_hour
 from chalicelib.core.settings import get_settings
@@ -107,10 +106,6 @@ def quote(session, data):
 
 # --- submitting ----------------------------------------------------------------------------
 
-def new_cartoon_id(now=None):
-    return f"{int((now or clock.now()) * 1000):013d}{secrets.token_hex(4)}"
-
-
 def _request_hash(cartoon):
     return hashlib.sha256(json.dumps(cartoon, sort_keys=True).encode()).hexdigest()
 
@@ -151,10 +146,7 @@ def submit(session, body, idempotency_key=None):
         return _accepted(account_id, earlier, repeated=True)
     moderate(_moderated_texts(cartoon))
     now = clock.now()
-    cartoon_id = new_cartoon_id(now)
-    # library is imported here: it imports this module (new_cartoon_id, moderate)
-    from chalicelib.cartoons import library
-
+    cartoon_id = ids.new_id(now)
     copied, written = library.copy_into(account_id, cartoon_id, cartoon["characters"])
     item, scene_items = _items(account_id, cartoon, now, cartoon_id, copied)
     writes = [(item, Cartoon.cartoon_id.does_not_exist())]

@@ -357,11 +357,6 @@ def _attempt(items, panel_size, staging, size, limit):
     return Lettering(tuple(panel_size), size, tuple(sorted(placed, key=lambda p: p.index)))
 
 
-def _sizes(panel_size, fractions):
-    sizes = [text_size(panel_size, f) for f in fractions]
-    return sorted(set(sizes), reverse=True)
-
-
 def _fit(items, panel_size, staging, largest, basis):
     """(Lettering, None) at the largest size that fits, or (None, index that does not)."""
     low = text_size(panel_size, MINIMUM, basis)

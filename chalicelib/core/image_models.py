@@ -4,7 +4,10 @@ names, whether it takes arbitrary `WIDTHxHEIGHT` sizes (or only the standard thr
 `input_fidelity` values. Settings refuse, at start-up, a model, a quality or a size that the
 chosen model does not accept; the image adapter sends only the parameters a model accepts.
 
-The SDK lists `gpt-image-1`, `dall-e-2` and `dall-e-3` as shut down: they are not here.
+Models OpenAI has shut down are not here, and settings naming one are refused with the date
+(SHUT_DOWN): the SDK lists `gpt-image-1`, `dall-e-2` and `dall-e-3` as shut down, and OpenAI's
+deprecations page lists `gpt-image-1-mini`, `gpt-image-1.5` and `chatgpt-image-latest` as shut
+down on 1 December 2026, though the pinned SDK still names them.
 """
 
 import re
@@ -18,6 +21,10 @@ EXTENDED_QUALITIES = (*BASE_QUALITIES, "xhigh", "max")
 SIZE = re.compile(r"^([1-9][0-9]{1,4})x([1-9][0-9]{1,4})$")
 MAX_EDGE, MAX_PIXELS = 3840, 3840 * 2160  # "the maximum supported resolution is 3840x2160"
 SIDE_STEP, MAX_RATIO = 16, 3
+# Model -> the day OpenAI shut it down (None: before the pinned SDK, which says so itself).
+SHUT_DOWN = {"gpt-image-1": None, "dall-e-2": None, "dall-e-3": None,
+             "gpt-image-1-mini": "2026-12-01", "gpt-image-1.5": "2026-12-01",
+             "chatgpt-image-latest": "2026-12-01"}
 
 
 @dataclass(frozen=True)
@@ -41,9 +48,6 @@ class ImageModel:
 
 def _models():
     models = [
-        ImageModel("gpt-image-1-mini", BASE_QUALITIES, False, ("low",)),
-        ImageModel("gpt-image-1.5", BASE_QUALITIES, False, ("high", "low")),
-        ImageModel("chatgpt-image-latest", BASE_QUALITIES, False),
         # The size docstring names 2 and 2.5 (with snapshots) for arbitrary sizes, not 2.6.
         ImageModel("gpt-image-2.6-sunburst", BASE_QUALITIES, False),
         ImageModel("gpt-image-2.6-flare", BASE_QUALITIES, False),
@@ -62,6 +66,14 @@ SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")
 
 def get(name):
     return MODELS.get(name)
+
+
+def why_unknown(name):
+    """Why a model is not in the table, in words for a settings error."""
+    if name in SHUT_DOWN:
+        day = SHUT_DOWN[name]
+        return f"{name} was shut down by OpenAI{f' on {day}' if day else ''}"
+    return f"{name!r} is not an image model of the pinned SDK"
 
 
 def is_snapshot(name):

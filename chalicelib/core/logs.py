@@ -8,7 +8,8 @@ import json
 import logging
 import re
 import sys
-import time
+
+from chalicelib.core import clock
 
 _EMAIL = re.compile(r"[^\s@\"'<>,;:]+@[^\s@\"'<>,;:]+")
 _IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
@@ -57,4 +58,4 @@ def configure(level="INFO", stream=None):
 
 def event(name, level=logging.INFO, **fields):
     """Log one event with fields that must already be ids, hashes or counts."""
-    logger.log(level, name, extra={"fields": {"event": name, "at": int(time.time()), **fields}})
+    logger.log(level, name, extra={"fields": {"event": name, "at": int(clock.now()), **fields}})

@@ -7,7 +7,6 @@ expiry index instead of a scan.
 
 import datetime
 import functools
-import re
 import time
 
 from pynamodb.attributes import (
@@ -25,6 +24,7 @@ from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.core import clock, ids
 from chalicelib.core.settings import get_settings
 
 _settings = get_settings()
@@ -87,7 +87,7 @@ class ExpiringModel(Model):
         self.ttl = as_datetime(epoch)
 
     def expired(self, now=None):
-        return self.expires_at <= (time.time() if now is None else now)
+        return self.expires_at <= (clock.now() if now is None else now)
 
 
 class Account(Model):
@@ -280,7 +280,7 @@ class CharacterSpec(MapAttribute):
     refunded = NumberAttribute(null=True)
 
 
-CARTOON_ID = re.compile(r"[0-9]{13}[0-9a-f]{8}")  # epoch ms, then 8 random hex digits
+CARTOON_ID = ids.ID  # epoch ms, then 8 random hex digits
 
 
 class ShareIndex(GlobalSecondaryIndex):

@@ -6,12 +6,12 @@ not make (forged, edited, or from another list) is a 400 however well-formed it 
 
 import base64
 import binascii
-import re
 
 from chalicelib.core.crypto import keyed_hash, same
 from chalicelib.core.errors import Invalid
+from chalicelib.core.ids import LEDGER_ID
 
-SORTABLE_ID = re.compile(r"^\d{13}#[0-9a-f]{12}$")  # what credits.new_entry_id makes
+SORTABLE_ID = LEDGER_ID  # what ids.new_ledger_id makes
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAC_CHARS = 32  # 128 bits of the keyed hash

@@ -1,23 +1,23 @@
 """Every setting, read from the environment in one place.
 
-Every variable the code reads is a field here; nothing else reads the environment. Secrets come
-from the environment or, when SSM_PARAMETER_PREFIX is set, from SSM Parameter Store at start: only
-the parameters SSM_SECRET_NAMES lists (each function's own, see infra/build.py). They never show
-in a repr. The prod stage refuses to start with a missing or development secret it was given.
+Every variable the code reads is one entry of SETTINGS (its variable, default, parser and whether
+it is a secret), and the Settings class is made from it; nothing else reads the environment.
+Secrets come from the environment or, when SSM_PARAMETER_PREFIX is set, from SSM Parameter Store
+at start: only the parameters SSM_SECRET_NAMES lists (each function's own, see infra/build.py).
+They never show in a repr. The prod stage refuses to start with a missing or development secret
+it was given.
 """
 
 import functools
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 
 from chalicelib.core import image_models
 
 DEV_SECRET_MARKER = "dev-insecure"  # noqa: S105  (marks keys prod refuses)
 STAGES = ("local", "test", "prod")
-SECRET_NAMES = ("SESSION_KEYS", "HASH_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
-                "OPENAI_API_KEY", "RESEND_API_KEY", "ORIGIN_SECRETS")
 # Secrets prod checks for strength: long random keys, current first, any previous after.
 STRONG_SECRETS = ("SESSION_KEYS", "HASH_KEY", "ORIGIN_SECRETS")
 SSM_MAX_NAMES = 10  # GetParameters takes at most ten names
@@ -110,7 +110,7 @@ def _model_pair(value, name):
     model, _, quality = value.strip().rpartition(":")
     known = image_models.get(model)
     if known is None:
-        raise SettingsError(f"{name}: {model!r} is not an image model of the pinned SDK")
+        raise SettingsError(f"{name}: {image_models.why_unknown(model)}")
     if quality not in known.qualities:
         raise SettingsError(f"{name}: {model} takes quality {', '.join(known.qualities)}, "
                             f"not {quality!r}")
@@ -139,8 +139,9 @@ def _prices(value):
             amounts = tuple(float(p) for p in pieces)
         except ValueError:
             amounts = ()
-        if (model.strip() not in image_models.MODELS or len(amounts) != 3
-                or any(not 0 <= a < 10_000 for a in amounts)):
+        if model.strip() not in image_models.MODELS:
+            raise SettingsError(f"IMAGE_PRICES: {image_models.why_unknown(model.strip())}")
+        if len(amounts) != 3 or any(not 0 <= a < 10_000 for a in amounts):
             raise SettingsError("IMAGE_PRICES is like model=5/8/32 (text input/image input/"
                                 "output per million tokens)")
         prices[model.strip()] = amounts
@@ -151,71 +152,8 @@ def _bool(value):
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
-@dataclass(frozen=True)
-class Settings:
-    stage: str
-    region: str
-    table_prefix: str
-    images_bucket: str
-    queue_name: str
-    site_url: str
-    session_keys: list = field(repr=False)
-    hash_key: str = field(repr=False)
-    cookie_secure: bool
-    mail_from: str
-    resend_api_key: str = field(repr=False)
-    outbox_dir: str
-    operator_name: str
-    operator_email: str
-    log_level: str
-    log_retention_days: int
-    export_retention_hours: int
-    accounting_retention_years: int
-    backup_retention_days: int
-    privacy_updated: str
-    # Payments: with no secret key, a local checkout stands in for Stripe (never in prod).
-    stripe_secret_key: str = field(repr=False)
-    stripe_webhook_secret: str = field(repr=False)
-    stripe_api_base: str
-    credit_packs: tuple
-    checkout_success_url: str
-    checkout_cancel_url: str
-    # Generation (issue 4).
-    openai_api_key: str = field(default="", repr=False)
-    openai_base_url: str = ""
-    # Quality level -> (model, quality) for scenes; references use one pair, the best tier.
-    scene_models: dict = field(default_factory=lambda: _scene_models(""))
-    reference_model: str = DEFAULT_IMAGE_MODEL
-    reference_quality: str = "high"
-    image_prices: dict = field(default_factory=lambda: _prices(""))
-    image_size: str = "1024x1024"
-    moderation_model: str = "omni-moderation-latest"
-    # Drafting a cartoon from an idea (cartoons/drafting.py): a dated text model snapshot.
-    draft_model: str = DEFAULT_DRAFT_MODEL
-    draft_timeout_seconds: float = 20.0
-    image_timeout_seconds: float = 240.0
-    image_attempts: int = 3
-    retry_backoff_seconds: float = 2.0
-    quality_credits: dict = field(default_factory=lambda: _credits_by_quality(
-        DEFAULT_QUALITY_CREDITS))
-    image_url_seconds: int = 600
-    stuck_scene_seconds: int = 3600
-    openai_tier: int = 1
-    worker_concurrency: int = OPENAI_TIERS[1][1]
-    reference_parallelism: int = OPENAI_TIERS[1][2]
-    scene_versions_kept: int = 5  # drawings kept per scene; the oldest not shown goes beyond
-    # The secret CloudFront adds to every API request: the current value first, then the
-    # previous one during a rotation (core/web.origin_middleware).
-    origin_secrets: tuple = field(default=(), repr=False)
-    # The secrets this function was given (SSM_SECRET_NAMES): prod checks only those.
-    secret_names: tuple = SECRET_NAMES
-    ssm_parameter_prefix: str = ""
-    # Local stack and tests only (infra/build.py NOT_IN_PROD).
-    aws_endpoint_url: str = ""
-    resend_api_url: str = ""
-    offline_draw_seconds: float | None = None
-    # Set by Lambda itself: the local checkout never runs inside a Lambda.
-    lambda_function_name: str = ""
+class _SettingsRules:
+    """What the settings answer and check; the fields themselves come from SETTINGS."""
 
     @property
     def site_origin(self):
@@ -286,7 +224,20 @@ class Settings:
         return self.scene_models[level]
 
     def reference_pair(self):
-        return self.reference_model, self.reference_quality
+        return self.reference
+
+    @property
+    def reference_model(self):
+        return self.reference[0]
+
+    @property
+    def reference_quality(self):
+        return self.reference[1]
+
+    @property
+    def reference_parallelism(self):
+        """Reference draws in parallel in one job: the tier's."""
+        return OPENAI_TIERS[self.openai_tier][2]
 
     def _validate_secrets(self):
         """Each secret this function was given: strong keys, and live provider keys."""
@@ -315,13 +266,165 @@ class Settings:
                 raise SettingsError("checkout return URLs must be on SITE_URL")
 
 
-def _given_secrets(env):
+@dataclass(frozen=True)
+class Setting:
+    """One setting: the variable it is read from, its default (text, or a function of the
+    settings declared above it, for defaults that depend on the stage or the site's URL), the
+    parser that turns the text into the value, and whether it is a secret (never in a repr;
+    read from SSM in prod)."""
+
+    env: str
+    default: object
+    parse: object
+    secret: bool = False
+
+    def __post_init__(self):
+        if not isinstance(self.default, str) and not callable(self.default):
+            raise SettingsError(f"{self.env} is declared without a default")
+        if not callable(self.parse):
+            raise SettingsError(f"{self.env} is declared without a parser")
+
+    def default_for(self, known):
+        return self.default(known) if callable(self.default) else self.default
+
+
+def _text(value):
+    return value
+
+
+def _integer(value):
+    return int(value)
+
+
+def _decimal(value):
+    return float(value)
+
+
+def _optional_decimal(value):
+    return float(value) if value else None
+
+
+def _no_trailing_slash(value):
+    return value.rstrip("/")
+
+
+def _tuple(value):
+    return tuple(_split(value))
+
+
+def _given_secrets(value):
     """The secrets this function reads: SSM_SECRET_NAMES, or every one."""
-    names = tuple(_split(env.get("SSM_SECRET_NAMES", ""))) or SECRET_NAMES
+    names = tuple(_split(value)) or SECRET_NAMES
     unknown = set(names) - set(SECRET_NAMES)
     if unknown or len(names) > SSM_MAX_NAMES:
         raise SettingsError(f"SSM_SECRET_NAMES: unknown names {sorted(unknown)}")
     return names
+
+
+def _dev_key(known):
+    """Off prod, working keys out of the box; in prod a secret a function was not given stays
+    empty, never a known key."""
+    if known["stage"] == "prod":
+        return ""
+    return f"{DEV_SECRET_MARKER}-key-for-{known['stage']}-only-0123456789abcdef"
+
+
+def _off_prod(value):
+    return lambda known: "" if known["stage"] == "prod" else value
+
+
+# Every setting, once: field name -> where it is read from, its default and its parser. Order
+# matters only where a default reads a setting above it (the stage, the site's URL, the tier).
+SETTINGS = {
+    "stage": Setting("STAGE", "local", _text),
+    # Lambda sets both names; the SDKs read AWS_DEFAULT_REGION.
+    "region": Setting("AWS_REGION", lambda known: known["env"].get("AWS_DEFAULT_REGION",
+                                                                   "eu-west-3"), _text),
+    "table_prefix": Setting("TABLE_PREFIX", lambda known: f"caaartoons-{known['stage']}-", _text),
+    "images_bucket": Setting("IMAGES_BUCKET", lambda known: f"caaartoons-{known['stage']}-images",
+                             _text),
+    "queue_name": Setting("GENERATION_QUEUE",
+                          lambda known: f"caaartoons-{known['stage']}-generation", _text),
+    "site_url": Setting("SITE_URL", "http://localhost:8000", _no_trailing_slash),
+    "session_keys": Setting("SESSION_KEYS", _dev_key, _split, secret=True),
+    "hash_key": Setting("HASH_KEY", _dev_key, _text, secret=True),
+    "cookie_secure": Setting("COOKIE_SECURE",
+                             lambda known: "true" if known["stage"] == "prod" else "false", _bool),
+    "mail_from": Setting("MAIL_FROM", "Caaartoons <signin@localhost>", _text),
+    "resend_api_key": Setting("RESEND_API_KEY", "", _text, secret=True),
+    "outbox_dir": Setting("OUTBOX_DIR", os.path.join(".local", "outbox"), _text),
+    "operator_name": Setting("OPERATOR_NAME", _off_prod("The operator (local)"), _text),
+    "operator_email": Setting("OPERATOR_EMAIL", _off_prod("privacy@example.invalid"), _text),
+    "log_level": Setting("LOG_LEVEL", "INFO", _text),
+    "log_retention_days": Setting("LOG_RETENTION_DAYS", "30", _integer),
+    "export_retention_hours": Setting("EXPORT_RETENTION_HOURS", "24", _integer),
+    "accounting_retention_years": Setting("ACCOUNTING_RETENTION_YEARS", "10", _integer),
+    "backup_retention_days": Setting("BACKUP_RETENTION_DAYS", "14", _integer),
+    "privacy_updated": Setting("PRIVACY_UPDATED", "2026-11-27", _text),
+    # Payments: with no secret key, a local checkout stands in for Stripe (never in prod).
+    "stripe_secret_key": Setting("STRIPE_SECRET_KEY", "", _text, secret=True),
+    "stripe_webhook_secret": Setting("STRIPE_WEBHOOK_SECRET", "", _text, secret=True),
+    "stripe_api_base": Setting("STRIPE_API_BASE", "", _no_trailing_slash),
+    "credit_packs": Setting("CREDIT_PACKS", DEFAULT_CREDIT_PACKS,
+                            lambda value: _packs(value, CURRENCY)),
+    "checkout_success_url": Setting(
+        "CHECKOUT_SUCCESS_URL",
+        lambda known: (f"{known['site_url']}/credits-success.html"
+                       "?session_id={CHECKOUT_SESSION_ID}"), _text),
+    "checkout_cancel_url": Setting(
+        "CHECKOUT_CANCEL_URL", lambda known: f"{known['site_url']}/credits-cancelled.html", _text),
+    # Generation.
+    "openai_api_key": Setting("OPENAI_API_KEY", "", _text, secret=True),
+    "openai_base_url": Setting("OPENAI_BASE_URL", "", _text),
+    # Quality level -> (model, quality) for scenes; references use one pair, the best tier.
+    "scene_models": Setting("SCENE_MODELS", "", _scene_models),
+    "reference": Setting("REFERENCE_MODEL", DEFAULT_REFERENCE_MODEL,
+                         lambda value: _model_pair(value, "REFERENCE_MODEL")),
+    "image_prices": Setting("IMAGE_PRICES", "", _prices),
+    "image_size": Setting("OPENAI_IMAGE_SIZE", "1024x1024", _text),
+    "moderation_model": Setting("OPENAI_MODERATION_MODEL", "omni-moderation-latest", _text),
+    # Drafting a cartoon from an idea (cartoons/drafting.py): a dated text model snapshot.
+    "draft_model": Setting("OPENAI_DRAFT_MODEL", DEFAULT_DRAFT_MODEL, _text),
+    "draft_timeout_seconds": Setting("OPENAI_DRAFT_TIMEOUT_SECONDS", "20", _decimal),
+    "image_timeout_seconds": Setting("OPENAI_IMAGE_TIMEOUT_SECONDS", "240", _decimal),
+    "image_attempts": Setting("OPENAI_IMAGE_ATTEMPTS", "3", _integer),
+    "retry_backoff_seconds": Setting("OPENAI_RETRY_BACKOFF_SECONDS", "2", _decimal),
+    "quality_credits": Setting("QUALITY_CREDITS", DEFAULT_QUALITY_CREDITS, _credits_by_quality),
+    "image_url_seconds": Setting("IMAGE_URL_SECONDS", "600", _integer),
+    "stuck_scene_seconds": Setting("STUCK_SCENE_SECONDS", "3600", _integer),
+    "openai_tier": Setting("OPENAI_TIER", "1", _integer),
+    # The tier's worker Lambdas at once, unless WORKER_CONCURRENCY says otherwise.
+    "worker_concurrency": Setting(
+        "WORKER_CONCURRENCY",
+        lambda known: str(OPENAI_TIERS.get(known["openai_tier"], OPENAI_TIERS[1])[1]), _integer),
+    # Drawings kept per scene; the oldest not shown goes beyond.
+    "scene_versions_kept": Setting("SCENE_VERSIONS_KEPT", "5", _integer),
+    # The secret CloudFront adds to every API request: the current value first, then the
+    # previous one during a rotation (core/web.origin_middleware).
+    "origin_secrets": Setting("ORIGIN_SECRETS", _dev_key, _tuple, secret=True),
+    # The secrets this function was given (SSM_SECRET_NAMES): prod checks only those.
+    "secret_names": Setting("SSM_SECRET_NAMES", "", _given_secrets),
+    "ssm_parameter_prefix": Setting("SSM_PARAMETER_PREFIX", "", _text),
+    # Local stack and tests only (infra/build.py NOT_IN_PROD).
+    "aws_endpoint_url": Setting("AWS_ENDPOINT_URL", "", _text),
+    "resend_api_url": Setting("RESEND_API_URL", "", _text),
+    "offline_draw_seconds": Setting("OFFLINE_DRAW_SECONDS", "", _optional_decimal),
+    # Set by Lambda itself: the local checkout never runs inside a Lambda.
+    "lambda_function_name": Setting("AWS_LAMBDA_FUNCTION_NAME", "", _text),
+}
+
+SECRET_NAMES = tuple(entry.env for entry in SETTINGS.values() if entry.secret)
+Settings = make_dataclass(
+    "Settings", [(name, object, field(repr=not entry.secret)) for name, entry in SETTINGS.items()],
+    bases=(_SettingsRules,), frozen=True, namespace={"__module__": __name__})
+
+
+def default(env_name):
+    """The default text of a setting that does not depend on another (infra/build.py's)."""
+    entry = next(e for e in SETTINGS.values() if e.env == env_name)
+    if callable(entry.default):
+        raise SettingsError(f"{env_name}'s default depends on other settings")
+    return entry.default
 
 
 def _ssm_secrets(prefix, names):
@@ -334,106 +437,27 @@ def _ssm_secrets(prefix, names):
     return {p["Name"].rsplit("/", 1)[-1]: p["Value"] for p in answer["Parameters"]}
 
 
+def _read(name, env, known):
+    entry = SETTINGS[name]
+    text = env.get(entry.env)
+    if text is None:
+        text = entry.default_for({**known, "env": env})
+    try:
+        return entry.parse(text)
+    except ValueError:
+        raise SettingsError(f"{entry.env} must be a number") from None
+
+
 def load(env=None):
     env = dict(os.environ if env is None else env)
-    names = _given_secrets(env)
-    if env.get("SSM_PARAMETER_PREFIX"):
-        for name, value in _ssm_secrets(env["SSM_PARAMETER_PREFIX"], names).items():
+    prefix = _read("ssm_parameter_prefix", env, {})
+    if prefix:
+        for name, value in _ssm_secrets(prefix, _read("secret_names", env, {})).items():
             env.setdefault(name, value)
-    stage = env.get("STAGE", "local")
-    site_url = env.get("SITE_URL", "http://localhost:8000").rstrip("/")
-    # Off prod, working keys out of the box; in prod a secret a function was not given stays
-    # empty, never a known key.
-    dev_key = f"{DEV_SECRET_MARKER}-key-for-{stage}-only-0123456789abcdef"
-    if stage == "prod":
-        dev_key = ""
-    return Settings(
-        stage=stage,
-        region=env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "eu-west-3")),
-        table_prefix=env.get("TABLE_PREFIX", f"caaartoons-{stage}-"),
-        images_bucket=env.get("IMAGES_BUCKET", f"caaartoons-{stage}-images"),
-        queue_name=env.get("GENERATION_QUEUE", f"caaartoons-{stage}-generation"),
-        site_url=site_url,
-        session_keys=_split(env.get("SESSION_KEYS", dev_key)),
-        hash_key=env.get("HASH_KEY", dev_key),
-        cookie_secure=_bool(env.get("COOKIE_SECURE", "true" if stage == "prod" else "false")),
-        mail_from=env.get("MAIL_FROM", "Caaartoons <signin@localhost>"),
-        resend_api_key=env.get("RESEND_API_KEY", ""),
-        outbox_dir=env.get("OUTBOX_DIR", os.path.join(".local", "outbox")),
-        operator_name=env.get("OPERATOR_NAME", "" if stage == "prod" else "The operator (local)"),
-        operator_email=env.get("OPERATOR_EMAIL",
-                               "" if stage == "prod" else "privacy@example.invalid"),
-        log_level=env.get("LOG_LEVEL", "INFO"),
-        log_retention_days=int(env.get("LOG_RETENTION_DAYS", "30")),
-        export_retention_hours=int(env.get("EXPORT_RETENTION_HOURS", "24")),
-        accounting_retention_years=int(env.get("ACCOUNTING_RETENTION_YEARS", "10")),
-        backup_retention_days=int(env.get("BACKUP_RETENTION_DAYS", "14")),
-        privacy_updated=env.get("PRIVACY_UPDATED", "2026-11-27"),
-        stripe_secret_key=env.get("STRIPE_SECRET_KEY", ""),
-        stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET", ""),
-        stripe_api_base=env.get("STRIPE_API_BASE", "").rstrip("/"),
-        credit_packs=_packs(env.get("CREDIT_PACKS", DEFAULT_CREDIT_PACKS), CURRENCY),
-        checkout_success_url=env.get(
-            "CHECKOUT_SUCCESS_URL",
-            f"{site_url}/credits-success.html?session_id={{CHECKOUT_SESSION_ID}}"),
-        checkout_cancel_url=env.get("CHECKOUT_CANCEL_URL", f"{site_url}/credits-cancelled.html"),
-        **_generation_settings(env),
-        origin_secrets=tuple(_split(env.get("ORIGIN_SECRETS", dev_key))),
-        secret_names=names,
-        ssm_parameter_prefix=env.get("SSM_PARAMETER_PREFIX", ""),
-        aws_endpoint_url=env.get("AWS_ENDPOINT_URL", ""),
-        resend_api_url=env.get("RESEND_API_URL", ""),
-        offline_draw_seconds=_optional_number(env, "OFFLINE_DRAW_SECONDS"),
-        lambda_function_name=env.get("AWS_LAMBDA_FUNCTION_NAME", ""),
-    ).validate()
-
-
-def _number(env, name, default, kind=int):
-    try:
-        return kind(env.get(name, default))
-    except ValueError:
-        raise SettingsError(f"{name} must be a number") from None
-
-
-def _optional_number(env, name):
-    return _number(env, name, None, float) if env.get(name) else None
-
-
-def _generation_settings(env):
-    return {
-        "openai_api_key": env.get("OPENAI_API_KEY", ""),
-        "openai_base_url": env.get("OPENAI_BASE_URL", ""),
-        "scene_models": _scene_models(env.get("SCENE_MODELS", "")),
-        **_reference(env),
-        "image_prices": _prices(env.get("IMAGE_PRICES", "")),
-        "image_size": env.get("OPENAI_IMAGE_SIZE", "1024x1024"),
-        "moderation_model": env.get("OPENAI_MODERATION_MODEL", "omni-moderation-latest"),
-        "draft_model": env.get("OPENAI_DRAFT_MODEL", DEFAULT_DRAFT_MODEL),
-        "draft_timeout_seconds": _number(env, "OPENAI_DRAFT_TIMEOUT_SECONDS", 20, float),
-        "image_timeout_seconds": _number(env, "OPENAI_IMAGE_TIMEOUT_SECONDS", 240, float),
-        "image_attempts": _number(env, "OPENAI_IMAGE_ATTEMPTS", 3),
-        "retry_backoff_seconds": _number(env, "OPENAI_RETRY_BACKOFF_SECONDS", 2, float),
-        "quality_credits": _credits_by_quality(env.get("QUALITY_CREDITS",
-                                                       DEFAULT_QUALITY_CREDITS)),
-        "image_url_seconds": _number(env, "IMAGE_URL_SECONDS", 600),
-        "stuck_scene_seconds": _number(env, "STUCK_SCENE_SECONDS", 3600),
-        **_tier(env),
-        "scene_versions_kept": _number(env, "SCENE_VERSIONS_KEPT", 5),
-    }
-
-
-def _reference(env):
-    model, quality = _model_pair(env.get("REFERENCE_MODEL", DEFAULT_REFERENCE_MODEL),
-                                 "REFERENCE_MODEL")
-    return {"reference_model": model, "reference_quality": quality}
-
-
-def _tier(env):
-    tier = _number(env, "OPENAI_TIER", 1)
-    _, workers, parallel = OPENAI_TIERS.get(tier, OPENAI_TIERS[1])
-    return {"openai_tier": tier,
-            "worker_concurrency": _number(env, "WORKER_CONCURRENCY", workers),
-            "reference_parallelism": parallel}
+    known = {}
+    for name in SETTINGS:
+        known[name] = _read(name, env, known)
+    return Settings(**known).validate()
 
 
 @functools.lru_cache(maxsize=1)

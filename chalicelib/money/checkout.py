@@ -12,7 +12,6 @@ local stack installs its stand-in (local/checkout.py) with `install_stand_in`; p
 has one.
 """
 
-import datetime
 import functools
 import logging
 import re
@@ -22,7 +21,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.accounts import limits
 from chalicelib.adapters.stripe_checkout import StripeCheckout
-from chalicelib.core import logs, paging
+from chalicelib.core import clock, ids, logs, paging
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Invalid, NotFound
 from chalicelib.core.fields import Field
@@ -92,7 +91,7 @@ def start_checkout(signed_in, pack_id):
         raise Invalid("There is no such pack.", code="unknown_pack")
     limits.hit("checkout-account-hour", account.account_id,
                message="Too many checkouts started. Please wait a little.")
-    purchase_id = credits.new_entry_id()
+    purchase_id = ids.new_ledger_id()
     metadata = {"account_id": account.account_id, "purchase_id": purchase_id,
                 "pack": pack.pack_id, "credits": str(pack.credits)}
     params = {
@@ -119,7 +118,7 @@ def start_checkout(signed_in, pack_id):
 
 
 def _now():
-    return datetime.datetime.now(datetime.UTC)
+    return clock.utc_now()
 
 
 def _purchase_for(session):

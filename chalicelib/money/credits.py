@@ -7,14 +7,12 @@ however often or concurrently it is delivered. The balance therefore always equa
 the account's ledger entries and is never negative.
 """
 
-import datetime
-import time
 import uuid
 from dataclasses import dataclass
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.core import paging
+from chalicelib.core import clock, ids, paging
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import InsufficientCredits
 from chalicelib.core.models import Account, AppliedCause, LedgerEntry, transaction
@@ -40,18 +38,13 @@ class Applied:
     cause_key: str
 
 
-def new_entry_id(now=None):
-    """Sortable by time (newest first with a descending query), unique by its random tail."""
-    return f"{int((now or time.time()) * 1000):013d}#{uuid.uuid4().hex[:12]}"
-
-
 def apply(account_id, delta, *, reason, cause_key, note="", also=None, unrecovered=None):
     """Move the balance by `delta` for `cause_key`, once. `also(write)` may add more writes
     (a cartoon, a purchase record) that must succeed or fail with this change."""
     if reason not in REASONS or not isinstance(delta, int) or not cause_key:
         raise ValueError("a ledger change needs a known reason, an int delta and a cause")
-    now = datetime.datetime.now(datetime.UTC)
-    entry = LedgerEntry(account_id, new_entry_id(now.timestamp()), delta=delta, reason=reason,
+    now = clock.utc_now()
+    entry = LedgerEntry(account_id, ids.new_ledger_id(now.timestamp()), delta=delta, reason=reason,
                         cause_key=cause_key, note=note[:200], created_at=now,
                         unrecovered=unrecovered or None)
     account_condition = Account.account_id.exists()

@@ -3,9 +3,8 @@ move credits or record a purchase's fate. Anything else is acknowledged at once.
 
 import functools
 import logging
-import time
 
-from chalicelib.core import logs
+from chalicelib.core import clock, logs
 from chalicelib.core.errors import Invalid, TooLarge
 from chalicelib.core.settings import get_settings
 from chalicelib.core.web import parse_json
@@ -43,7 +42,7 @@ def verify_event(raw_body, signature, stripe_module=None):
         raise refused from None
     except ValueError:  # signed, but not UTF-8
         raise Invalid("The event is not valid JSON.", code="invalid_event") from None
-    if _signed_at(signature) > time.time() + WEBHOOK_TOLERANCE_SECONDS:  # Stripe checks the past
+    if _signed_at(signature) > clock.now() + WEBHOOK_TOLERANCE_SECONDS:  # Stripe checks the past
         logs.event("stripe_signature_refused", level=logging.WARNING, why="future")
         raise refused
     try:

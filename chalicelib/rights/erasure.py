@@ -10,38 +10,27 @@ erased (worker/guard.py).
 """
 
 import time
-import uuid
 
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
-from chalicelib.accounts import limits
-from chalicelib.accounts.links import canonical_email
+from chalicelib.accounts import erasure as accounts_erasure
 from chalicelib.adapters import storage
 from chalicelib.adapters.jobs import WORKER_TIMEOUT_SECONDS
+from chalicelib.cartoons import erasure as cartoons_erasure
 from chalicelib.core import clock, logs
 from chalicelib.core.conditions import lost_condition
-from chalicelib.core.crypto import keyed_hash, same
+from chalicelib.core.crypto import same
 from chalicelib.core.errors import Invalid
 from chalicelib.core.fields import Field
 from chalicelib.core.models import (
-    ERASED_PREFIX,
     Account,
-    AppliedCause,
-    Cartoon,
     EmailIndex,
-    Export,
-    LedgerEntry,
-    LimitWindow,
     PendingErasure,
-    Purchase,
-    SavedCharacter,
-    Scene,
-    SignInLink,
-    SubmissionKey,
     expiry_hour,
     hours_up_to,
-    transaction,
 )
+from chalicelib.money import erasure as money_erasure
+from chalicelib.rights import export
 
 RESUME_AFTER_SECONDS = 300
 # A job that checked the account just before the erasure began ends within its deadline.
@@ -108,78 +97,16 @@ def sweep(account_id):
     logs.event("erasure_swept", account_id=account_id, objects=swept)
 
 
-def erase_ledger(account):
-    for entry in LedgerEntry.query(account.account_id, consistent_read=True):
-        _delete_quietly(AppliedCause(entry.cause_key))
-        _delete_quietly(entry)
-
-
-def erase_links_and_windows(account):
-    """Sign-in links to the address, address-change links of the account, and the limit
-    windows of every address involved."""
-    addresses = {account.email}
-    for key in SignInLink.by_account.query(account.account_id):
-        link = _get(SignInLink, key.token_hash)
-        if link is not None:
-            addresses.add(link.email)
-            _delete_quietly(link)
-    for key in SignInLink.by_email.query(account.email_key):
-        _delete_quietly(key)
-    for address in {canonical_email(address) for address in addresses}:
-        erase_limit_windows(address)  # limits count the lower-case form (accounts/links.py)
-
-
-def erase_limit_windows(address, now=None):
-    """Windows keyed by an address's hash: recompute the keys of every window still alive."""
-    now = int(clock.now() if now is None else now)
-    with LimitWindow.batch_write() as batch:
-        for scope in ("link-email-minute", "link-email-hour"):
-            _, window = limits.RULES[scope]
-            first = (now - limits.HOUR - window) // window * window
-            for start in range(first, now + window, window):
-                batch.delete(LimitWindow(keyed_hash("limit", f"{scope}:{address}:{start}")))
-
-
-def pseudonymise_purchases(account):
-    """Accounting law keeps purchase records: move each under a random pseudonym that nothing
-    links back to the account (they never held the address)."""
-    pseudonym = f"{ERASED_PREFIX}{uuid.uuid4().hex}"
-    for purchase in Purchase.query(account.account_id, consistent_read=True):
-        kept = Purchase(pseudonym, purchase.purchase_id, **{
-            name: getattr(purchase, name) for name in Purchase.get_attributes()
-            if name not in ("account_id", "purchase_id")})
-        with transaction() as write:
-            write.save(kept)
-            write.delete(purchase)
-
-
-def erase_cartoons(account):
-    """Images first (the items name them: cartoons and the character library live under the
-    account's prefix), then every cartoon, scene, submission key and saved character."""
-    storage.delete_prefix(storage.account_prefix(account.account_id))
-    for model in (Scene, Cartoon, SubmissionKey, SavedCharacter):
-        with model.batch_write() as batch:
-            for item in model.query(account.account_id, consistent_read=True):
-                batch.delete(item)
-
-
-def erase_exports(account):
-    """Data exports: their zips under `exports/<account>/` first, then their items."""
-    storage.delete_prefix(storage.export_prefix(account.account_id))
-    with Export.batch_write() as batch:
-        for item in Export.query(account.account_id, consistent_read=True):
-            batch.delete(item)
-
-
 def erase_address_index(account):
     _delete_quietly(EmailIndex(account.email_key),
                     condition=EmailIndex.account_id == account.account_id)
 
 
-# In this order: cartoons before the ledger, so a refund that lands (the scene still exists) is
-# in the ledger before it is erased, and one that comes later finds no scene and lands nowhere.
-STEPS = [pseudonymise_purchases, erase_cartoons, erase_exports, erase_ledger,
-         erase_links_and_windows, erase_address_index]
+# Each package's own step, in this order: cartoons before the ledger, so a refund that lands
+# (the scene still exists) is in the ledger before it is erased, and one that comes later finds
+# no scene and lands nowhere. The address index goes last, then the account item.
+STEPS = [cartoons_erasure.erase_cartoons, export.erase_exports, money_erasure.erase_money,
+         accounts_erasure.erase_links_and_windows, erase_address_index]
 
 
 def resume_pending(now=None):

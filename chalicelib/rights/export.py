@@ -8,15 +8,13 @@ queued -> building (the worker's claim) -> ready | failed.
 """
 
 import datetime
-import re
-import secrets
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.accounts import limits
 from chalicelib.adapters import jobs, storage
 from chalicelib.adapters.jobs import MAX_RECEIVES, QUEUE_VISIBILITY_SECONDS
-from chalicelib.core import clock, logs
+from chalicelib.core import clock, ids, logs
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Conflict, NotFound, Unavailable
 from chalicelib.core.models import Account, Export, transaction
@@ -26,7 +24,7 @@ QUEUED, BUILDING, READY, FAILED = "queued", "building", "ready", "failed"
 IN_FLIGHT = (QUEUED, BUILDING)
 # A claim lapses once every delivery of the job could have run and died.
 CLAIM_SECONDS = QUEUE_VISIBILITY_SECONDS * MAX_RECEIVES
-EXPORT_ID = re.compile(r"^[0-9]{13}[0-9a-f]{8}$")
+EXPORT_ID = ids.ID
 FAILED_REASON = "We could not prepare your export. Please try again."
 
 
@@ -34,10 +32,6 @@ FAILED_REASON = "We could not prepare your export. Please try again."
 
 def _iso(epoch):
     return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).isoformat()
-
-
-def new_export_id(now):
-    return f"{int(now * 1000):013d}{secrets.token_hex(4)}"
 
 
 def _busy(account, now):
@@ -54,7 +48,7 @@ def request_export(session):
         raise in_flight
     counted = limits.hit("export-account-hour", account_id, message=(
         "You asked for several exports this hour. Please wait and try again."))
-    item = Export(account_id, new_export_id(clock.now()), state=QUEUED, created_at=now)
+    item = Export(account_id, ids.new_id(), state=QUEUED, created_at=now)
     item.set_expiry(now + get_settings().export_retention_hours * 3600)
     try:
         with transaction() as write:
@@ -150,3 +144,9 @@ def release(account_id, export_id):
     except UpdateError as error:
         if not lost_condition(error):
             raise
+def erase_exports(account):
+    """Data exports: their zips under `exports/<account>/` first, then their items."""
+    storage.delete_prefix(storage.export_prefix(account.account_id))
+    with Export.batch_write() as batch:
+        for item in Export.query(account.account_id, consistent_read=True):
+            batch.delete(item)

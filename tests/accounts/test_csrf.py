@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.support.client import ApiClient
+from devtools.client import ApiClient
 
 
 def test_missing_token_is_refused(signed_in):

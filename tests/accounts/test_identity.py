@@ -12,7 +12,8 @@ from chalicelib.core import clock
 from chalicelib.core.crypto import keyed_hash
 from chalicelib.core.models import Account, EmailIndex
 from chalicelib.money import admin
-from tests.support.client import ApiClient, latest_token, next_hour, outbox_mails
+from devtools.client import ApiClient, latest_token, outbox_mails
+from tests.support.client import next_hour
 
 
 def later(monkeypatch, seconds):

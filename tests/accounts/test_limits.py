@@ -6,7 +6,8 @@ import boto3
 from freezegun import freeze_time
 
 from chalicelib.core.models import LimitWindow
-from tests.support.client import ApiClient, latest_token, next_hour
+from devtools.client import ApiClient, latest_token
+from tests.support.client import next_hour
 
 
 def test_one_link_per_address_per_minute(client):

@@ -10,7 +10,8 @@ from chalicelib.accounts import links
 from chalicelib.core import clock
 from chalicelib.core.crypto import keyed_hash
 from chalicelib.core.models import Account, SignInLink
-from tests.support.client import ApiClient, later, latest_token, next_hour, outbox_mails
+from devtools.client import ApiClient, latest_token, outbox_mails
+from tests.support.client import later, next_hour
 
 
 def test_first_sign_in_creates_the_account_and_the_second_reuses_it(app):

@@ -5,7 +5,8 @@ from datetime import timedelta
 from freezegun import freeze_time
 from itsdangerous import URLSafeTimedSerializer
 
-from tests.support.client import ApiClient, later, next_hour
+from devtools.client import ApiClient
+from tests.support.client import later, next_hour
 
 COOKIE = "session"  # the test stage runs without Secure, so without the __Host- prefix
 
@@ -13,7 +14,7 @@ COOKIE = "session"  # the test stage runs without Secure, so without the __Host-
 def test_the_cookie_has_every_attribute(app):
     api = ApiClient(app)
     api.request_link("ada@example.com")
-    from tests.support.client import latest_token
+    from devtools.client import latest_token
 
     response = api.post("/api/auth/verify", {"token": latest_token("ada@example.com")})
     cookie = response.headers["set-cookie"]

@@ -12,18 +12,8 @@ from chalicelib.comic import layouts, lettering
 from chalicelib.core.models import Cartoon, LedgerEntry, Scene
 from chalicelib.money import credits
 from chalicelib.worker import entry
-from tests.support.cartoons import (
-    ACTIONS,
-    CHARACTERS,
-    R,
-    assert_ledger,
-    cartoon_body,
-    deliver,
-    drain,
-    give,
-    jobs_of,
-    take_messages,
-)
+from devtools.cartoons import ACTIONS, CHARACTERS, cartoon_body
+from tests.support.cartoons import R, assert_ledger, deliver, drain, give, jobs_of, take_messages
 from tests.support.openai_stand_in import use_openai
 
 
@@ -61,7 +51,7 @@ def test_references_come_first_then_each_scene_is_an_edit_with_exactly_its_chara
         assert any(character["description"] in p for p in prompts)
     edits = openai_fake.calls_to("edits")
     assert len(edits) == 7 and len(references) == 4
-    from tests.support.cartoons import CASTS
+    from devtools.cartoons import CASTS
 
     for call in edits:
         number = next(i for i, action in enumerate(ACTIONS) if action in call.prompt) + 1

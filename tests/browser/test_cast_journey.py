@@ -7,8 +7,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from devtools.cartoons import cartoon_body
 from tests.support.browser import buy_pack, sign_in
-from tests.support.cartoons import cartoon_body
 
 SHOTS = Path(tempfile.gettempdir()) / "caaartoons-shots"  # looked at by hand, not committed
 LOADED = "img => img.complete && img.naturalWidth > 0"

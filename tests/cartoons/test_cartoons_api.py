@@ -7,16 +7,9 @@ import pytest
 
 from chalicelib.core.models import Cartoon, LedgerEntry, Scene, SubmissionKey
 from chalicelib.money import credits
-from tests.support.cartoons import (
-    R,
-    assert_ledger,
-    cartoon_body,
-    drain,
-    give,
-    jobs_of,
-    take_messages,
-)
-from tests.support.client import ApiClient
+from devtools.cartoons import cartoon_body
+from devtools.client import ApiClient
+from tests.support.cartoons import R, assert_ledger, drain, give, jobs_of, take_messages
 
 
 def test_the_options_offer_a_dozen_styles_and_the_price_of_each_quality(client):

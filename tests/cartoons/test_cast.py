@@ -9,15 +9,9 @@ import pytest
 from chalicelib.cartoons import cast, specs
 from chalicelib.core.models import Cartoon, LedgerEntry, Scene
 from chalicelib.money import credits
-from tests.support.cartoons import (
-    assert_ledger,
-    cartoon_body,
-    drain,
-    give,
-    jobs_of,
-    take_messages,
-)
-from tests.support.client import ApiClient
+from devtools.cartoons import cartoon_body
+from devtools.client import ApiClient
+from tests.support.cartoons import assert_ledger, drain, give, jobs_of, take_messages
 
 REF = 4  # the best tier's price: what each reference costs by default
 SCENES = 3  # cartoon_body(3) at low quality: 1 credit a scene

@@ -13,6 +13,7 @@ from chalicelib.cartoons import drafting, specs
 from chalicelib.core.crypto import keyed_hash
 from chalicelib.core.models import Cartoon, LedgerEntry, LimitWindow, Scene
 from chalicelib.core.settings import DEFAULT_DRAFT_MODEL
+from devtools.client import ApiClient
 from tests.support.cartoons import (
     account_of,
     assert_ledger,
@@ -20,7 +21,7 @@ from tests.support.cartoons import (
     give,
     take_messages,
 )
-from tests.support.client import ApiClient, next_hour
+from tests.support.client import next_hour
 from tests.support.openai_stand_in import use_openai
 
 IDEA = "A lighthouse keeper befriends a lonely whale during a winter storm"
@@ -205,6 +206,23 @@ def test_sixty_drafts_an_hour_per_ip_across_accounts(app):
         refused = draft(clients[3])
         assert refused.status == 429
         assert draft(clients[3], ip="203.0.113.10").status == 200
+
+
+def test_a_draft_refused_by_the_ip_limit_counts_against_nothing(app):
+    """Behind a shared address whose hour is used up, a person's refused drafts do not use up
+    their own hour: from another address they still get all twenty."""
+    from chalicelib.accounts import limits
+
+    client = ApiClient(app, ip="203.0.113.30")
+    client.sign_in("shared@example.com")
+    with freeze_time(next_hour()):
+        for _ in range(limits.RULES["draft-ip-hour"][0]):  # the neighbours' drafts
+            limits.hit("draft-ip-hour", "203.0.113.30")
+        for _ in range(limits.RULES["draft-account-hour"][0]):
+            assert draft(client).status == 429
+        for _ in range(limits.RULES["draft-account-hour"][0]):
+            assert draft(client, ip="203.0.113.31").status == 200
+        assert draft(client, ip="203.0.113.31").status == 429  # and then its own limit holds
 
 
 def test_signed_out_is_401_and_no_csrf_token_is_403(client, signed_in):

@@ -6,7 +6,8 @@ from chalicelib.cartoons import specs
 from chalicelib.comic import layouts, lettering
 from chalicelib.core import vocabulary
 from chalicelib.core.models import Scene
-from tests.support.cartoons import R, account_of, assert_ledger, cartoon_body, give
+from devtools.cartoons import cartoon_body
+from tests.support.cartoons import R, account_of, assert_ledger, give
 
 ELEMENTS = [{"kind": "caption", "text": "Later, in the attic."},
             {"kind": "speech", "text": "Look, Bram!", "speaker": "ada"},

@@ -7,10 +7,11 @@ import boto3
 from chalicelib.adapters import storage
 from chalicelib.core.models import Account, Cartoon, LedgerEntry, Scene
 from chalicelib.core.settings import get_settings
+from devtools.cartoons import cartoon_body
+from devtools.cartoons import seed_cartoons as seed
+from devtools.client import ApiClient
 from local.aws_calls import counting, model_clients
-from tests.support.cartoons import R, cartoon_body, drain, give
-from tests.support.cartoons import seed_cartoons as seed
-from tests.support.client import ApiClient
+from tests.support.cartoons import R, drain, give
 
 
 def create(client, title, scenes=1):
@@ -138,7 +139,7 @@ def test_a_cartoon_still_drawing_cannot_be_deleted(signed_in):
 
 
 def test_a_failed_scene_shows_the_cartoon_as_incomplete(signed_in, aws, openai_fake):
-    from tests.support.cartoons import ACTIONS
+    from devtools.cartoons import ACTIONS
 
     give(signed_in, 10 + 3 * R)
     openai_fake.on("edits", contains=ACTIONS[0], behaviours=["moderation_blocked"])

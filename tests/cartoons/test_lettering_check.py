@@ -6,13 +6,8 @@ import time
 
 from chalicelib.core import clock
 from chalicelib.core.models import Cartoon, Scene
-from tests.support.cartoons import (
-    account_of,
-    assert_ledger,
-    cartoon_body,
-    fund_references,
-    give,
-)
+from devtools.cartoons import cartoon_body
+from tests.support.cartoons import account_of, assert_ledger, fund_references, give
 
 TOO_LONG = "x" * 300  # one word, no break: it cannot be wrapped into any panel
 ROUTE = "/api/cartoons/lettering-check"
@@ -120,7 +115,7 @@ def test_the_check_needs_a_session_and_a_csrf_token(client, signed_in):
 
 
 def test_the_check_is_rate_limited_per_account(app, signed_in, monkeypatch):
-    from tests.support.client import ApiClient
+    from devtools.client import ApiClient
 
     start = (int(time.time()) // 60 + 1) * 60  # one whole window, whatever the wall clock
     monkeypatch.setattr(clock, "now", lambda: start + 1)

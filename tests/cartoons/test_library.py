@@ -10,8 +10,9 @@ import boto3
 
 from chalicelib.core.models import LedgerEntry, PendingErasure, SavedCharacter
 from chalicelib.core.settings import get_settings
-from tests.support.cartoons import assert_ledger, cartoon_body, drain, give, key_of
-from tests.support.client import ApiClient
+from devtools.cartoons import cartoon_body
+from devtools.client import ApiClient
+from tests.support.cartoons import assert_ledger, drain, give, key_of
 from tests.support.leftovers import (
     dump_everything,
     objects_of_account,

@@ -6,11 +6,11 @@ import pytest
 
 from chalicelib.core.models import LedgerEntry, PendingErasure
 from chalicelib.money import credits
+from devtools.cartoons import ACTIONS, cartoon_body
+from devtools.client import ApiClient
 from tests.support.cartoons import (
-    ACTIONS,
     R,
     assert_ledger,
-    cartoon_body,
     drain,
     fund_references,
     give,
@@ -18,7 +18,6 @@ from tests.support.cartoons import (
     key_of,
     take_messages,
 )
-from tests.support.client import ApiClient
 from tests.support.leftovers import dump_everything, objects_of_account, objects_of_cartoon
 
 

@@ -14,8 +14,10 @@ from freezegun import freeze_time
 
 from chalicelib.accounts import limits
 from chalicelib.core.models import Cartoon
-from tests.support.cartoons import account_of, cartoon_body, drain, give
-from tests.support.client import ApiClient, later
+from devtools.cartoons import cartoon_body
+from devtools.client import ApiClient
+from tests.support.cartoons import account_of, drain, give
+from tests.support.client import later
 
 
 class Page(HTMLParser):

@@ -4,14 +4,8 @@ written for a refused request."""
 import pytest
 
 from chalicelib.core.models import Cartoon, Scene
-from tests.support.cartoons import (
-    R,
-    assert_ledger,
-    cartoon_body,
-    give,
-    references_cost,
-    take_messages,
-)
+from devtools.cartoons import cartoon_body
+from tests.support.cartoons import R, assert_ledger, give, references_cost, take_messages
 
 
 def without(name):

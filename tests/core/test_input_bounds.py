@@ -9,7 +9,8 @@ from chalicelib.core.crypto import same
 from chalicelib.core.errors import Invalid
 from chalicelib.core.fields import Field, check_object
 from chalicelib.core.models import Account, Cartoon, SignInLink
-from tests.support.cartoons import cartoon_body, give
+from devtools.cartoons import cartoon_body
+from tests.support.cartoons import give
 
 
 def assert_json_error(response, status, code):

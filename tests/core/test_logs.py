@@ -4,7 +4,7 @@ import io
 import logging
 
 from chalicelib.core import logs
-from tests.support.client import ApiClient, latest_token
+from devtools.client import ApiClient, latest_token
 
 EMAIL = "private.person@example.com"
 IP = "203.0.113.77"

@@ -7,8 +7,9 @@ from freezegun import freeze_time
 
 from chalicelib.core.settings import get_settings
 from chalicelib.core.web import client_ip
+from devtools.client import ApiClient, outbox_mails
 from local.gateway import EDGE_IP
-from tests.support.client import ApiClient, next_hour, outbox_mails
+from tests.support.client import next_hour
 
 CURRENT, PREVIOUS = get_settings().origin_secrets
 

@@ -3,7 +3,15 @@ import dataclasses
 import boto3
 import pytest
 
-from chalicelib.core.settings import SECRET_NAMES, Settings, SettingsError, load
+from chalicelib.core.settings import (
+    SECRET_NAMES,
+    SETTINGS,
+    Setting,
+    Settings,
+    SettingsError,
+    default,
+    load,
+)
 
 STRONG = "k" * 48
 PROD = {"STAGE": "prod", "SESSION_KEYS": STRONG, "HASH_KEY": "h" * 48,
@@ -124,18 +132,28 @@ def test_the_openai_tier_sets_the_concurrency():
     {"QUALITY_CREDITS": "low=0"}, {"QUALITY_CREDITS": "low"}, {"QUALITY_CREDITS": ""},
     {"OPENAI_IMAGE_ATTEMPTS": "0"}, {"OPENAI_IMAGE_TIMEOUT_SECONDS": "soon"},
     {"SCENE_MODELS": "low=gpt-image-9:low"}, {"SCENE_MODELS": "low=gpt-image-2:xhigh"},
-    {"SCENE_MODELS": "high=gpt-image-1.5:high"},  # standard sizes only: cells are not
+    {"SCENE_MODELS": "high=gpt-image-2.6-sunburst:high"},  # standard sizes only: cells are not
     {"SCENE_MODELS": "low=gpt-image-1:low"},  # shut down: not in the table
     {"QUALITY_CREDITS": "low=1,ultra=9"},  # a level without a scene model
     {"REFERENCE_MODEL": "gpt-image-2.5-flare-2026-09-08:ultra"},
     {"OPENAI_IMAGE_SIZE": "1000x1000"}, {"OPENAI_IMAGE_SIZE": "4096x512"},
-    {"REFERENCE_MODEL": "gpt-image-1.5:high", "OPENAI_IMAGE_SIZE": "1008x960"},
+    {"REFERENCE_MODEL": "gpt-image-2.6-flare:high", "OPENAI_IMAGE_SIZE": "1008x960"},
     {"OPENAI_TIER": "6"}, {"OPENAI_TIER": "0"}, {"WORKER_CONCURRENCY": "1"},
     {"IMAGE_PRICES": "gpt-image-2=1/2"}, {"IMAGE_PRICES": "nope=1/2/3"},
 ])
 def test_unsafe_generation_settings_are_refused(env):
     with pytest.raises(SettingsError):
         load({"STAGE": "local", **env})
+
+
+@pytest.mark.parametrize("model", ["gpt-image-1-mini", "gpt-image-1.5", "chatgpt-image-latest"])
+@pytest.mark.parametrize("name", ["SCENE_MODELS", "REFERENCE_MODEL", "IMAGE_PRICES"])
+def test_a_model_openai_shut_down_is_refused_with_the_date(model, name):
+    value = {"SCENE_MODELS": f"low={model}:low", "REFERENCE_MODEL": f"{model}:high",
+             "IMAGE_PRICES": f"{model}=1/2/3"}[name]
+    with pytest.raises(SettingsError, match=f"{name}: {model} was shut down by OpenAI on "
+                                            "2026-12-01"):
+        load({"STAGE": "local", name: value})
 
 
 def test_no_secret_shows_in_a_repr():
@@ -200,3 +218,30 @@ def test_override_settings_reaches_every_module_that_imported_get_settings(overr
     changed = override_settings(operator_name="Someone else")
     assert web.get_settings() is privacy.get_settings() is settings.get_settings() is changed
     assert changed.operator_name == "Someone else" and changed.hash_key  # the rest kept
+
+
+def test_each_setting_is_declared_once_with_a_default_and_a_parser():
+    assert [f.name for f in dataclasses.fields(Settings)] == list(SETTINGS)
+    envs = [entry.env for entry in SETTINGS.values()]
+    assert len(envs) == len(set(envs))
+    for entry in SETTINGS.values():
+        assert isinstance(entry.default, str) or callable(entry.default), entry.env
+        assert callable(entry.parse), entry.env
+    assert set(SECRET_NAMES) == {e.env for e in SETTINGS.values() if e.secret}
+
+
+@pytest.mark.parametrize("declaration", [("X", None, str), ("X", "", None), ("X", 5, str)])
+def test_a_setting_without_a_default_or_a_parser_is_refused(declaration):
+    with pytest.raises(SettingsError):
+        Setting(*declaration)
+
+
+def test_the_defaults_infra_reads_are_the_ones_the_code_uses():
+    from infra import build
+
+    settings = load({"STAGE": "local"})
+    assert default("LOG_LEVEL") == settings.log_level == build.PROD_CONFIG["LOG_LEVEL"]
+    assert int(default("EXPORT_RETENTION_HOURS")) == settings.export_retention_hours
+    assert settings.backup_retention_days == build.PITR_RECOVERY_DAYS
+    with pytest.raises(SettingsError):
+        default("TABLE_PREFIX")  # depends on the stage

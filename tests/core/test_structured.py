@@ -9,7 +9,7 @@ from chalicelib.cartoons import drafting, specs
 from chalicelib.core.errors import Invalid
 from chalicelib.core.fields import Field
 from chalicelib.core.structured import from_strict, strict_schema
-from tests.support.cartoons import cartoon_body
+from devtools.cartoons import cartoon_body
 
 
 def objects(schema, where="$"):

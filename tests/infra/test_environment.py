@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from chalicelib.core.settings import SECRET_NAMES
+from chalicelib.core.settings import SECRET_NAMES, SETTINGS
 from infra import build
 from tests.support.cfn import functions
 
@@ -14,7 +14,7 @@ READS = re.compile(r"""(?:\.get|getenv)\(\s*["']([A-Z][A-Z0-9_]*)["']"""
 
 
 def names_the_code_reads():
-    names = set()
+    names = {entry.env for entry in SETTINGS.values()}
     for path in [ROOT / "app.py", *sorted((ROOT / "chalicelib").rglob("*.py"))]:
         for match in READS.finditer(path.read_text()):
             names.add(match.group(1) or match.group(2))

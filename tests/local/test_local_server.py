@@ -44,14 +44,11 @@ def test_the_local_server_sends_the_sites_cache_control_and_answers_304(monkeypa
     import threading
     import urllib.error
     import urllib.request
-    from http.server import ThreadingHTTPServer
 
-    from chalicelib.core import web
-    from local.server import Handler
+    from local.server import Handler, LocalServer
 
-    monkeypatch.setattr(Handler, "site_headers", staticmethod(web.site_headers))
-    monkeypatch.setattr(Handler, "cache_control", staticmethod(web.site_cache_control))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    site_handler(monkeypatch)
+    server = LocalServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
@@ -75,3 +72,50 @@ def test_the_local_server_sends_the_sites_cache_control_and_answers_304(monkeypa
     finally:
         server.shutdown()
         server.server_close()
+
+
+def site_handler(monkeypatch):
+    from chalicelib.core import web
+    from local.server import Handler
+
+    monkeypatch.setattr(Handler, "site_headers", staticmethod(web.site_headers))
+    monkeypatch.setattr(Handler, "cache_control", staticmethod(web.site_cache_control))
+    return Handler
+
+
+def test_thirty_connections_at_once_are_all_held_and_answered(monkeypatch):
+    """A burst of new connections waits in the listen backlog until the server takes them.
+    The connections are opened before the server accepts any, so the backlog alone must hold
+    all thirty (with socketserver's 5, the rest time out or are reset)."""
+    import socket
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from local.server import LocalServer
+
+    server = LocalServer(("127.0.0.1", 0), site_handler(monkeypatch))  # listening, not serving
+    address = server.server_address
+
+    def connect(_):
+        try:
+            return socket.create_connection(address, timeout=5)
+        except OSError as error:
+            return error
+
+    with ThreadPoolExecutor(30) as pool:
+        opened = list(pool.map(connect, range(30)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert [c for c in opened if isinstance(c, OSError)] == []
+        for sock in opened:
+            sock.sendall(b"GET /robots.txt HTTP/1.1\r\nHost: localhost\r\n"
+                         b"Connection: close\r\n\r\n")
+        for sock in opened:
+            with sock, sock.makefile("rb") as answer:
+                assert answer.readline().split()[1] in (b"200", b"404")
+    finally:
+        server.shutdown()
+        server.server_close()
+        for sock in opened:
+            if not isinstance(sock, OSError):
+                sock.close()

@@ -3,7 +3,8 @@
 from freezegun import freeze_time
 
 from chalicelib.core.models import Purchase
-from tests.support.client import ApiClient, next_hour
+from devtools.client import ApiClient
+from tests.support.client import next_hour
 from tests.support.fakes.stripe_api import API_KEY
 from tests.support.payments import start
 

@@ -4,7 +4,7 @@
 import pytest
 
 from chalicelib.money import credits
-from tests.support.client import ApiClient
+from devtools.client import ApiClient
 from tests.support.fakes.stripe_api import deliver
 from tests.support.payments import ledger_sum, paid_event, parallel_debits, start
 

@@ -21,18 +21,10 @@ from chalicelib.core.models import Account, Cartoon, Export, LedgerEntry, Purcha
 from chalicelib.core.settings import get_settings
 from chalicelib.rights import export
 from chalicelib.worker import export as export_job
+from devtools.cartoons import cartoon_body, queue_arn
+from devtools.client import ApiClient
 from local.worker import sqs_event
-from tests.support.cartoons import (
-    cartoon_body,
-    drain,
-    fund_references,
-    give,
-    jobs_of,
-    key_of,
-    queue_arn,
-    take_messages,
-)
-from tests.support.client import ApiClient
+from tests.support.cartoons import drain, fund_references, give, jobs_of, key_of, take_messages
 from tests.support.payments import bought_locally
 
 MIB = 1024 * 1024

@@ -3,11 +3,12 @@
 import boto3
 import pytest
 
+from chalicelib.accounts import erasure as accounts_erasure
 from chalicelib.core import clock
 from chalicelib.core.models import Account, EmailIndex, PendingErasure
 from chalicelib.core.settings import get_settings
 from chalicelib.rights import erasure
-from tests.support.client import ApiClient, latest_token, outbox_mails
+from devtools.client import ApiClient, latest_token, outbox_mails
 from tests.support.leftovers import dump_everything, pending_sweeps
 
 # --- rectification -----------------------------------------------------------------------
@@ -106,7 +107,7 @@ def test_deletion_ends_every_session_at_once_even_if_interrupted(app, signed_in,
     def crash(account):
         raise TimeoutError("the Lambda ran out of time")
 
-    monkeypatch.setattr(erasure, "STEPS", [erasure.erase_links_and_windows, crash])
+    monkeypatch.setattr(erasure, "STEPS", [accounts_erasure.erase_links_and_windows, crash])
     response = signed_in.delete("/api/me", {"confirm": "ada@example.com"})
     assert response.status == 500
     assert signed_in.get("/api/me").status == 401  # signed out everywhere already
@@ -154,7 +155,8 @@ def test_the_privacy_policy_follows_a_changed_setting(client, override_settings)
 
 def test_erasure_removes_the_gallery_and_every_object_version(signed_in, aws):
     from chalicelib.core.settings import get_settings
-    from tests.support.cartoons import R, cartoon_body, drain, give
+    from devtools.cartoons import cartoon_body
+    from tests.support.cartoons import R, drain, give
 
     s3, bucket = boto3.client("s3"), get_settings().images_bucket
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})

@@ -74,7 +74,8 @@ def test_no_page_repeats_the_header_or_footer():
 
 
 def test_each_helper_is_defined_once():
-    """A name a module exports is defined nowhere else; `plural` once at most."""
+    """A name a module exports is defined nowhere else; plurals are chosen in one place
+    (`new Intl.PluralRules` in js/i18n.js, which I18n.t uses for every counted text)."""
     definitions = {}
     for script in JS.glob("*.js"):
         for match in DEFINITION.finditer(script.read_text()):
@@ -87,10 +88,10 @@ def test_each_helper_is_defined_once():
     extra = set()
     for name, home in helpers.items():
         extra |= {(name, f) for f in definitions.get(name, set()) - {home}}
-    copies = definitions.get("plural", set())
-    if len(copies) > 1:
-        extra |= {("plural", f) for f in copies}
     assert extra == set(), sorted(extra)
+    choosers = {script.name for script in JS.glob("*.js")
+                if "new Intl.PluralRules(" in script.read_text()}
+    assert choosers == {"i18n.js"}
 
 
 def test_one_polling_loop():

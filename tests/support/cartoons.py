@@ -1,50 +1,14 @@
-"""Helpers for the generation tests: a cartoon request, credits, the worker driven through the
-real queue (moto's SQS) and the real handler, and the ledger invariant."""
+"""Helpers for the generation tests: credits, the worker driven through the real queue (moto's
+SQS) and the real handler, and the ledger invariant. The cartoon request and the queue's address
+are in devtools/cartoons.py (local/ and benchmarks/ use them too)."""
 
-import copy
 import json
 from urllib.parse import urlsplit
 
-import boto3
-
-from chalicelib.core.models import LedgerEntry
 from chalicelib.core.settings import get_settings
 from chalicelib.money import credits
+from devtools.cartoons import ledger_sum, queue_arn, sqs
 from local.worker import drain_once, sqs_event
-
-CHARACTERS = [
-    {"name": "Ada", "description": "A tall inventor with round glasses and a green coat."},
-    {"name": "Bram", "description": "A small grey cat with a red scarf."},
-    {"name": "Cleo", "description": "A grandmother with silver hair and a yellow umbrella."},
-]
-ACTIONS = [
-    "Ada finds a strange machine in the attic.",
-    "Bram jumps onto the machine and presses a button.",
-    "Ada and Bram are lifted into the sky by the machine.",
-    "Cleo watches from the garden, surprised.",
-    "The machine lands in a field of sunflowers.",
-    "Ada waves at Cleo from far away.",
-    "Bram naps on the warm machine.",
-    "Everyone has tea together at sunset.",
-]
-CASTS = [["Ada"], ["Bram"], ["Ada", "Bram"], ["Cleo"], [], ["Ada", "Cleo"], ["Bram"],
-         ["Ada", "Bram", "Cleo"]]
-
-
-def cartoon_body(scenes=3, quality="low", **changes):
-    body = {
-        "title": "The attic machine",
-        "context": "A sleepy seaside town in the 1950s, warm summer light, gentle humour.",
-        "style": "ligne-claire",
-        "quality": quality,
-        "characters": copy.deepcopy(CHARACTERS),
-        "scenes": [{"action": ACTIONS[i], "characters": list(CASTS[i]),
-                    "caption": f"Caption {i + 1}"} for i in range(scenes)],
-    }
-    body["scenes"][0]["dialogue"] = "What is this?"
-    body["scenes"][0]["speaker"] = "Ada"
-    body.update(changes)
-    return body
 
 
 def references_cost(count=3):
@@ -74,15 +38,6 @@ def give(client, amount, cause="test-seed"):
     account_id = account_of(client)
     credits.grant(account_id, amount, reason="adjustment", cause_key=f"{cause}:{account_id}")
     return account_id
-
-
-def sqs():
-    return boto3.client("sqs", region_name="eu-west-3")
-
-
-def queue_arn(queue_url):
-    return sqs().get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-        "Attributes"]["QueueArn"]
 
 
 def drain(queue_url, rounds=50):
@@ -119,37 +74,11 @@ def jobs_of(messages):
     return [json.loads(m["Body"]) for m in messages]
 
 
-def ledger_sum(account_id):
-    return sum(int(entry.delta) for entry in LedgerEntry.query(account_id))
-
-
 def assert_ledger(account_id):
     balance = credits.balance(account_id)
     assert balance >= 0
     assert balance == ledger_sum(account_id)
     return balance
-
-
-def seed_cartoons(account_id, count, start_ms=1_790_000_000_000):
-    """Finished cartoon items as the API and worker leave them, in bulk (drawing them would
-    take minutes); returns their ids, oldest first."""
-    import datetime
-
-    from chalicelib.adapters import storage
-    from chalicelib.core.models import Cartoon
-
-    now, ids = datetime.datetime.now(datetime.UTC), []
-    with Cartoon.batch_write() as batch:
-        for n in range(count):
-            cartoon_id = f"{start_ms + n * 1000:013d}{n:08x}"
-            key = storage.cartoon_key(account_id, cartoon_id, "strip.webp")
-            batch.save(Cartoon(account_id, cartoon_id, title=f"Cartoon {n}", context="c",
-                               style="manga", style_prompt="manga", quality="low",
-                               credits_per_scene=1, scene_count=1, cost=1, characters=[],
-                               created_at=now, status="done", scenes_done=1, strip_key=key,
-                               strip_thumb_key=key))
-            ids.append(cartoon_id)
-    return ids
 
 
 def key_of(url):

@@ -4,7 +4,7 @@ import threading
 
 from chalicelib.core.models import LedgerEntry, Purchase
 from chalicelib.money import credits
-from tests.support.client import ApiClient
+from devtools.client import ApiClient
 from tests.support.fakes.stripe_api import deliver, event
 
 

@@ -11,11 +11,10 @@ from PIL import Image
 from chalicelib.core.models import LedgerEntry
 from chalicelib.core.settings import get_settings
 from chalicelib.money import credits
+from devtools.cartoons import ACTIONS, cartoon_body
 from tests.support.cartoons import (
-    ACTIONS,
     R,
     assert_ledger,
-    cartoon_body,
     deliver,
     drain,
     give,
@@ -198,7 +197,7 @@ def test_a_failed_reference_is_redrawn_then_the_scene_it_spoiled(signed_in, aws,
 def test_a_malformed_job_is_dropped_without_retry(aws):
     import json
 
-    from tests.support.cartoons import sqs
+    from devtools.cartoons import sqs
 
     for body in ("not json", json.dumps({"kind": "paint"}),
                  json.dumps({"kind": "scene", "account_id": "a", "cartoon_id": "c"})):

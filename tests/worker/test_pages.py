@@ -15,7 +15,8 @@ from chalicelib.adapters import images
 from chalicelib.comic import layouts
 from chalicelib.core.models import Cartoon, Scene
 from chalicelib.core.settings import get_settings
-from tests.support.cartoons import R, cartoon_body, drain, give, key_of
+from devtools.cartoons import cartoon_body
+from tests.support.cartoons import R, drain, give, key_of
 
 
 def stored(key):

@@ -17,16 +17,16 @@ from chalicelib.core import clock
 from chalicelib.core.models import Cartoon, LedgerEntry, PendingErasure, Scene
 from chalicelib.money import credits
 from chalicelib.rights import erasure
+from devtools.cartoons import cartoon_body
+from devtools.client import ApiClient
 from tests.support.cartoons import (
     assert_ledger,
-    cartoon_body,
     deliver,
     drain,
     fund_references,
     give,
     take_messages,
 )
-from tests.support.client import ApiClient
 from tests.support.leftovers import dump_everything, objects_of_account, objects_of_cartoon
 
 ROUNDS = 20

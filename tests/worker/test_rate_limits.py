@@ -13,16 +13,14 @@ from chalicelib.core import clock
 from chalicelib.core.models import LedgerEntry, Scene
 from chalicelib.core.settings import get_settings
 from chalicelib.worker import drawing
+from devtools.cartoons import ACTIONS, cartoon_body, sqs
 from tests.support.cartoons import (
-    ACTIONS,
     assert_ledger,
-    cartoon_body,
     deliver,
     drain,
     fund_references,
     give,
     jobs_of,
-    sqs,
     take_messages,
 )
 

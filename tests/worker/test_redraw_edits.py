@@ -6,15 +6,8 @@ import boto3
 
 from chalicelib.core.models import Scene
 from chalicelib.core.settings import get_settings
-from tests.support.cartoons import (
-    ACTIONS,
-    assert_ledger,
-    cartoon_body,
-    drain,
-    fund_references,
-    give,
-    key_of,
-)
+from devtools.cartoons import ACTIONS, cartoon_body
+from tests.support.cartoons import assert_ledger, drain, fund_references, give, key_of
 
 
 def stored(key):

@@ -2,14 +2,15 @@
 
 Packages rank from the bottom up; a module may import its own package or one ranked below it.
 `comic/` is a leaf (it imports nothing else of ours), `core/` imports nothing above it, and
-only `app.py` may reach `worker/`. Used by tests/test_layers.py and benchmarks/imports.py.
+only `app.py` may reach `worker/`. Function-local imports count like the others: a circle
+through one is still a circle. Used by tests/test_layers.py and benchmarks/imports.py.
 """
 
 import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 RANKS = {"core": 0, "comic": 1, "adapters": 2, "accounts": 3, "money": 4, "cartoons": 5,
          "rights": 6, "worker": 7, "cleanup": 8, "app": 9}
 # Where each module of the flat layout went: reads the old tree in the same terms.
@@ -111,14 +112,60 @@ def upward(found):
     return wrong
 
 
-def layers(found, *, with_local=False):
-    """The longest chain of imports between our modules (1 = imports none); module-level
-    imports only, unless `with_local`."""
+def _graph(found, with_local):
     graph = {}
     for item in ours(found):
         graph.setdefault(item.source, set())
+        graph.setdefault(item.target, set())
         if with_local or not item.local:
             graph[item.source].add(item.target)
+    return graph
+
+
+def circles(found, *, with_local=True):
+    """The groups of modules that import each other, directly or not (Tarjan's strongly
+    connected components of more than one module), each sorted; function-local imports count
+    unless `with_local` is false."""
+    graph = _graph(found, with_local)
+    index, low, stack, on_stack, groups = {}, {}, [], set(), []
+
+    def visit(module):
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for target in sorted(graph[module]):
+            if target not in index:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in on_stack:
+                low[module] = min(low[module], index[target])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return sorted(groups)
+
+
+def packages(found):
+    """The packages of the layout that hold at least one of the modules read."""
+    return sorted({package_of(i.source) for i in found} - {None},
+                  key=lambda name: RANKS.get(name, -1))
+
+
+def layers(found, *, with_local=True):
+    """The longest chain of imports between our modules (1 = imports none), function-local
+    imports included unless `with_local` is false. Raises on a circle."""
+    graph = _graph(found, with_local)
     depth = {}
 
     def walk(module, seen=()):

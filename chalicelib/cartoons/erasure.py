@@ -1,0 +1,14 @@
+"""The cartoons package's part of erasing an account (rights/erasure.py runs the steps)."""
+
+from chalicelib.adapters import storage
+from chalicelib.core.models import Cartoon, SavedCharacter, Scene, SubmissionKey
+
+
+def erase_cartoons(account):
+    """Images first (the items name them: cartoons and the character library live under the
+    account's prefix), then every cartoon, scene, submission key and saved character."""
+    storage.delete_prefix(storage.account_prefix(account.account_id))
+    for model in (Scene, Cartoon, SubmissionKey, SavedCharacter):
+        with model.batch_write() as batch:
+            for item in model.query(account.account_id, consistent_read=True):
+                batch.delete(item)
