@@ -20,9 +20,11 @@ from chalicelib.adapters import drafting
 from chalicelib.cartoons import specs
 from chalicelib.cartoons.submission import moderate
 from chalicelib.core import logs
+from chalicelib.core.answers import BODY_ERRORS, SIGNED_IN, ok
 from chalicelib.core.crypto import keyed_hash
 from chalicelib.core.errors import Invalid, ProviderFailed, Refused, Unavailable
 from chalicelib.core.fields import Field, check_object
+from chalicelib.core.openapi import object_schema
 from chalicelib.core.settings import get_settings
 from chalicelib.core.structured import from_strict, strict_schema
 
@@ -184,3 +186,8 @@ def as_body(cartoon):
 def _give_back(hits):
     for key in hits:
         limits.give_back(key)
+
+
+# POST /api/cartoons/draft: a cartoon as POST /api/cartoons takes it, less the quality.
+DRAFTED = ok(object_schema({k: v for k, v in specs.CARTOON_SPEC.items() if k != "quality"}),
+             errors=(*BODY_ERRORS, SIGNED_IN, 422, 429, 502, 503))

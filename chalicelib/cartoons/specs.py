@@ -9,6 +9,7 @@ they fit their panel at a legible size is checked here too (`check_lettering`)."
 import re
 import unicodedata
 
+from chalicelib.core.answers import BODY_ERRORS, BOOLEAN, COUNT, SIGNED_IN, TEXT, array, obj, ok
 from chalicelib.core.errors import Invalid
 from chalicelib.core.fields import Field, check_object
 from chalicelib.core.settings import get_settings
@@ -406,3 +407,12 @@ def parse_texts(item, path, cast):
             raise bad(f"{path}.speaker", f"{path} has a speaker but no dialogue.")
         texts["speaker"] = match[0]
     return texts
+
+
+# What the routes reading those specs answer, beside the service's own (submission.py,
+# library.py): the lettering check and a reference's redraw.
+LETTERING_CHECKED = ok(obj({"fits": BOOLEAN, "problems": array(obj(
+    {"field": TEXT, "code": TEXT, "message": TEXT}))}), errors=(*BODY_ERRORS, SIGNED_IN, 429))
+REFERENCE_REDRAWING = ok(obj({"cartoon_id": TEXT, "index": COUNT, "attempt": COUNT,
+                              "cost": COUNT, "balance": COUNT}), 202,
+                         errors=(*BODY_ERRORS, SIGNED_IN, 402, 404, 409, 422, 429, 503))

@@ -19,6 +19,7 @@ from chalicelib.accounts.links import canonical_email
 from chalicelib.adapters import storage
 from chalicelib.adapters.jobs import WORKER_TIMEOUT_SECONDS
 from chalicelib.core import clock, logs
+from chalicelib.core.answers import BODY_ERRORS, SIGNED_IN, STATUS, ok
 from chalicelib.core.crypto import keyed_hash, same
 from chalicelib.core.errors import Invalid
 from chalicelib.core.fields import Field
@@ -218,3 +219,8 @@ def erase_now(session, typed):
     erase(session.account_id)
     logs.event("erasure_took", account_id=session.account_id,
                ms=int((time.monotonic() - started) * 1000))
+
+
+# DELETE /api/me, reading CONFIRM_SPEC: the account is gone, its cookie cleared.
+DELETED = ok(STATUS, errors=(*BODY_ERRORS, SIGNED_IN, 409, 429),
+             headers=(("Set-Cookie", "The session cookie, cleared."),))

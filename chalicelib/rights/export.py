@@ -17,6 +17,7 @@ from chalicelib.accounts import limits
 from chalicelib.adapters import jobs, storage
 from chalicelib.adapters.jobs import MAX_RECEIVES, QUEUE_VISIBILITY_SECONDS
 from chalicelib.core import clock, logs
+from chalicelib.core.answers import COUNT, SIGNED_IN, TEXT, TIME, URL, obj, ok
 from chalicelib.core.errors import Conflict, NotFound, Unavailable
 from chalicelib.core.models import Account, Export, transaction
 from chalicelib.core.settings import get_settings
@@ -149,3 +150,12 @@ def release(account_id, export_id):
     except UpdateError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":
             raise
+
+
+# What the export routes answer: the export as it stands; a ready one has its link.
+EXPORT = obj({"export_id": TEXT, "state": TEXT, "created_at": TIME, "expires_at": TIME},
+             {"download_url": URL, "files": COUNT, "size": COUNT, "link_expires_in": COUNT,
+              "reason": TEXT})
+STARTED = ok(EXPORT, 202, errors=(SIGNED_IN, 409, 429, 503))
+LATEST = ok(EXPORT, errors=(SIGNED_IN, 404))
+VIEWED = ok(EXPORT, errors=(SIGNED_IN, 404))

@@ -8,6 +8,7 @@ cannot drift from what the service does.
 from chalicelib.accounts import limits
 from chalicelib.accounts.links import LINK_TTL
 from chalicelib.accounts.sessions import SESSION_TTL
+from chalicelib.core.answers import STRING, TEXT, array, obj, ok
 from chalicelib.core.settings import CLEANUP_EVERY_MINUTES, get_settings
 
 LANGUAGES = ("en", "fr")
@@ -228,3 +229,9 @@ def policy(lang="en"):
         "updated_label": t("Last updated", "Dernière mise à jour"),
         "sections": [{"heading": h, "paragraphs": p} for h, p in sections],
     }
+
+
+# GET /api/privacy: the policy in the language asked for (English for any other).
+POLICY = ok(obj({"lang": TEXT, "title": TEXT, "updated": TEXT, "updated_label": TEXT,
+                 "sections": array(obj({"heading": TEXT, "paragraphs": array(STRING)}))}))
+QUERY = {"lang": {"type": "string", "description": "en or fr; any other gives English."}}

@@ -1,6 +1,7 @@
 """A test client over Chalice's local API Gateway behind the imitation of CloudFront
 (local/gateway.py): JSON in and out, a cookie jar, the CSRF header, and a viewer IP of the
-test's choosing (what CloudFront-Viewer-Address carries)."""
+test's choosing (what CloudFront-Viewer-Address carries). Every response it receives is checked
+against the API's OpenAPI document (tests/support/contract.py): a mismatch fails the test."""
 
 import json
 import time
@@ -8,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from local.gateway import Gateway
+from tests.support.contract import contract_of
 
 
 class Response:
@@ -34,6 +36,7 @@ class Response:
 class ApiClient:
     def __init__(self, app, *, ip="198.51.100.7", origin="https://caaartoons.test"):
         self.gateway = Gateway(app)
+        self.contract = contract_of(app)
         self.ip = ip
         self.origin = origin
         self.cookies = {}
@@ -53,6 +56,7 @@ class ApiClient:
             path = f"{path}?{urlencode(query)}"
         response = Response(*self.gateway.call(method, path, sent, payload, ip or self.ip,
                                                through_cloudfront=through_cloudfront))
+        self.contract.check(method, path, response.status, response.headers, response.body)
         self._keep_cookies(response)
         return response
 
