@@ -35,13 +35,15 @@ MAX_DRAFT_SCENES = 12  # more would not be written within API Gateway's 29 s
 BUDGET_SECONDS = 25.0
 MIN_CALL_SECONDS = 6.0
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")  # a BCP 47 tag: en, fr-CA
+# What the document declares: such a tag, or nothing (English).
+LANGUAGE_OR_NONE = r"^([A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3})?$"
 
 DRAFT_REQUEST_SPEC = {
     "idea": Field(str, max_length=MAX_IDEA, doc="The idea, in a sentence or a few."),
     "style": Field(str, required=False, max_length=specs.LIMITS["style"],
                    doc="A style preset's key or your own words; the model chooses if absent."),
     "scenes": Field(int, required=False, doc=f"How many scenes, 1 to {MAX_DRAFT_SCENES}."),
-    "language": Field(str, required=False, max_length=35,
+    "language": Field(str, required=False, max_length=35, pattern=LANGUAGE_OR_NONE,
                       doc="The language of the texts, a BCP 47 tag (default en)."),
     "layout": Field(str, required=False, max_length=20, choices=specs.LAYOUTS),
 }

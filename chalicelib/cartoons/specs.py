@@ -46,6 +46,14 @@ LIMITS = {"title": 120, "context": 1000, "style": 300, "name": 60, "description"
 QUALITY_LABELS = {"low": "Draft", "medium": "Standard", "high": "Fine"}
 ALLOWED_CONTROLS = {"\n", "\t"}
 
+
+
+def qualities():
+    """The quality tiers one may choose (the settings price them): what `quality_credits`
+    accepts, and the API document's values for a quality."""
+    return tuple(get_settings().quality_credits)
+
+
 # One definition of a cartoon's fields: it checks submissions (parse_cartoon), documents the
 # API (core/openapi.py) and is the JSON schema a drafting model must fill (cartoons/drafting.py,
 # through core/structured.py). `doc` tells the model what each field is for.
@@ -88,7 +96,7 @@ CARTOON_SPEC = {
     "context": Field(str, max_length=LIMITS["context"],
                      doc="The setting, the era and the mood shared by every panel."),
     "style": Field(str, max_length=LIMITS["style"], doc="The drawing style."),
-    "quality": Field(str, max_length=20),
+    "quality": Field(str, max_length=20, choices=qualities),
     "characters": Field(list, min_length=1, max_length=MAX_CHARACTERS, items=CHARACTER_SPEC,
                         doc="The cast."),
     "scenes": Field(list, min_length=1, max_length=MAX_SCENES, items=SCENE_SPEC,
@@ -100,7 +108,7 @@ CARTOON_SPEC = {
     "approve_cast": Field(bool, required=False),
 }
 TEXT_EDIT_SPEC = {name: SCENE_SPEC[name] for name in (*SHORTHAND, "elements")}
-QUOTE_SPEC = {"quality": Field(str, max_length=20), "scenes": Field(int),
+QUOTE_SPEC = {"quality": Field(str, max_length=20, choices=qualities), "scenes": Field(int),
               # how many reference pictures are drawn (characters not from the library)
               "references": Field(int, required=False)}
 NOTE_LIMIT = 300

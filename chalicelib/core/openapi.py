@@ -117,6 +117,8 @@ def _field_schema(field: Field):
         schema[bounds[1]] = field.min_length
     if field.choices is not None:  # a tuple, or a function of the settings giving one
         schema["enum"] = list(field.choices() if callable(field.choices) else field.choices)
+    if field.pattern is not None:
+        schema["pattern"] = field.pattern
     if isinstance(field.items, Field):
         schema["items"] = _field_schema(field.items)
     elif field.items is not None:
