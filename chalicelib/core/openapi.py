@@ -102,10 +102,19 @@ def _error(status, media="application/json"):
 
 
 def object_schema(spec):
-    """A JSON Schema for a spec of fields: exactly what `check_object` accepts."""
+    """A JSON Schema for a spec of fields: exactly what `check_object` accepts (null for an
+    optional field, which it takes as absent)."""
     return {"type": "object", "additionalProperties": False,
-            "properties": {name: _field_schema(field) for name, field in spec.items()},
+            "properties": {name: _field_schema(field) if field.required else
+                           _or_null(_field_schema(field)) for name, field in spec.items()},
             "required": [name for name, field in spec.items() if field.required]}
+
+
+def _or_null(schema):
+    schema = {**schema, "type": [schema["type"], "null"]}
+    if "enum" in schema:
+        schema["enum"] = [*schema["enum"], None]
+    return schema
 
 
 def _field_schema(field: Field):
