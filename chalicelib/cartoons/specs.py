@@ -6,12 +6,14 @@ A scene's texts are its lettering elements (comic/lettering.py), in reading orde
 shorthand `caption`, `dialogue`, `speaker`, read as one caption and one speech element. Whether
 they fit their panel at a legible size is checked here too (`check_lettering`)."""
 
+import dataclasses
 import re
 import unicodedata
 
 from chalicelib.core.answers import BODY_ERRORS, BOOLEAN, COUNT, SIGNED_IN, TEXT, array, obj, ok
 from chalicelib.core.errors import Invalid
 from chalicelib.core.fields import Field, check_object
+from chalicelib.core.openapi import object_schema
 from chalicelib.core.settings import get_settings
 
 MAX_CHARACTERS = 6
@@ -346,8 +348,13 @@ def check_lettering(layout, scenes):
 
 # The check the create page runs as the person types: the scenes as they stand, where an action
 # may still be empty and a blank text is skipped (it is not lettered yet).
+# An element whose text is blank is skipped before it is checked (it is not typed yet).
+UNTYPED_ELEMENT = {"type": "object", "required": ["text"],
+                   "properties": {"text": {"type": "string", "pattern": r"^\s*$"}}}
 CHECK_SCENE_SPEC = {**SCENE_SPEC, "action": Field(str, required=False,
-                                                  max_length=LIMITS["action"])}
+                                                  max_length=LIMITS["action"]),
+                    "elements": dataclasses.replace(SCENE_SPEC["elements"], items_schema={
+                        "anyOf": [object_schema(ELEMENT_SPEC), UNTYPED_ELEMENT]})}
 LETTERING_CHECK_SPEC = {"layout": Field(str, required=False, max_length=20),
                         "scenes": Field(list, min_length=1, max_length=MAX_SCENES,
                                         items=CHECK_SCENE_SPEC)}

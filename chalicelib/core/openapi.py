@@ -128,7 +128,9 @@ def _field_schema(field: Field):
         schema["enum"] = list(field.choices() if callable(field.choices) else field.choices)
     if field.pattern is not None:
         schema["pattern"] = field.pattern
-    if isinstance(field.items, Field):
+    if field.items_schema is not None:
+        schema["items"] = field.items_schema
+    elif isinstance(field.items, Field):
         schema["items"] = _field_schema(field.items)
     elif field.items is not None:
         schema["items"] = object_schema(field.items)
