@@ -49,7 +49,7 @@ test-year-ahead: $(STAMP)
 # Then Schemathesis, every check, against the local stack (`make run`) and its OpenAPI document,
 # signed out and signed in: FUZZ_API_EXAMPLES examples an operation (local/schemathesis_run.py).
 FUZZ_EXAMPLES ?= 5000
-FUZZ_API_EXAMPLES ?= 100
+FUZZ_API_EXAMPLES ?= 20
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz.py
 	$(PY) -m local.schemathesis_run --examples $(FUZZ_API_EXAMPLES)

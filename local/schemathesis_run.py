@@ -102,7 +102,7 @@ def schemathesis(base, config_file, exclude, examples, seed):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=int(os.environ.get("FUZZ_API_EXAMPLES",
-                                                                           "50")))
+                                                                           "20")))
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     port = free_port()

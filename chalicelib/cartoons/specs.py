@@ -348,11 +348,14 @@ def check_lettering(layout, scenes):
 
 # The check the create page runs as the person types: the scenes as they stand, where an action
 # may still be empty and a blank text is skipped (it is not lettered yet).
-# An element whose text is blank is skipped before it is checked (it is not typed yet).
+# An element whose text is blank is skipped before it is checked (it is not typed yet); a name
+# is not held to a character's length (the check has no cast to find it in).
 UNTYPED_ELEMENT = {"type": "object", "required": ["text"],
                    "properties": {"text": {"type": "string", "pattern": r"^\s*$"}}}
 CHECK_SCENE_SPEC = {**SCENE_SPEC, "action": Field(str, required=False,
                                                   max_length=LIMITS["action"]),
+                    "characters": dataclasses.replace(SCENE_SPEC["characters"],
+                                                      items=Field(str)),
                     "elements": dataclasses.replace(SCENE_SPEC["elements"], items_schema={
                         "anyOf": [object_schema(ELEMENT_SPEC), UNTYPED_ELEMENT]})}
 LETTERING_CHECK_SPEC = {"layout": Field(str, required=False, max_length=20),
