@@ -96,7 +96,8 @@ def schemathesis(base, config_file, exclude, examples, seed):
                "--seed", str(seed), "--exclude-path-regex", exclude, "--workers", "1",
                "--generation-database", "none",  # seeded: a failure repeats without one
                "--no-color"]
-    return subprocess.run(command, cwd=ROOT, check=False).returncode
+    # run in the config's folder: Schemathesis keeps its crash files beside it, not in the repo
+    return subprocess.run(command, cwd=Path(config_file).parent, check=False).returncode
 
 
 def main(argv=None):

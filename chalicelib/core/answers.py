@@ -53,8 +53,9 @@ def one_of(*values):
 class Answer:
     """One route's answers. `body` is the JSON Schema of the success body (None for an empty
     one); `media` its type ("text/html" for a page); `headers` the response headers it always
-    sets (name -> description); `errors` the error statuses it may give besides those every
-    route may (core/openapi.py COMMON_ERRORS); `error_headers` headers on those errors."""
+    sets ((name, description), ...); `errors` the error statuses it may give besides those
+    every route may (core/openapi.py COMMON_ERRORS); a 401 among them means the route needs
+    the session (its security in the document)."""
 
     body: dict | None
     status: int = 200
