@@ -46,9 +46,13 @@ test-year-ahead: $(STAMP)
 
 # The fuzz suite of `make test` (tests/test_fuzz.py), with many more examples: FUZZ_EXAMPLES
 # examples a test (default here 5000; `make test` runs 400). Seeded, so a failure repeats.
+# Then Schemathesis, every check, against the local stack (`make run`) and its OpenAPI document,
+# signed out and signed in: FUZZ_API_EXAMPLES examples an operation (local/schemathesis_run.py).
 FUZZ_EXAMPLES ?= 5000
+FUZZ_API_EXAMPLES ?= 20
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz.py
+	$(PY) -m local.schemathesis_run --examples $(FUZZ_API_EXAMPLES)
 
 # The prod stack, offline and without an AWS account: the Chalice deployment package and the SAM
 # template (merged with infra/build.py's) and the edge stack's (WAF, us-east-1), linted. Prints the

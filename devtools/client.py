@@ -32,8 +32,13 @@ class Response:
 
 
 class ApiClient:
+    # What checks every answer against the API's contract: the tests set it
+    # (tests/support/contract.py, from tests/conftest.py); local/ and benchmarks/ leave it unset.
+    contract_of = None
+
     def __init__(self, app, *, ip="198.51.100.7", origin="https://caaartoons.test"):
         self.gateway = Gateway(app)
+        self.contract = ApiClient.contract_of(app) if ApiClient.contract_of else None
         self.ip = ip
         self.origin = origin
         self.cookies = {}
@@ -53,6 +58,8 @@ class ApiClient:
             path = f"{path}?{urlencode(query)}"
         response = Response(*self.gateway.call(method, path, sent, payload, ip or self.ip,
                                                through_cloudfront=through_cloudfront))
+        if self.contract:
+            self.contract.check(method, path, response.status, response.headers, response.body)
         self._keep_cookies(response)
         return response
 

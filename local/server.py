@@ -149,6 +149,13 @@ class Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch
 
+    def __getattr__(self, name):
+        # Any other method (TRACE, QUERY...) too, as API Gateway takes them: the API answers
+        # 405 for a method no route has, where http.server would answer 501.
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
+
 
 class LocalServer(ThreadingHTTPServer):
     """A thread per connection, and a listen backlog that holds a burst: a browser opens a page's

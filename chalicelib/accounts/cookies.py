@@ -32,3 +32,21 @@ def csrf_middleware(event, get_response):
                    sent=event.headers.get("x-csrf-token") or "",
                    session_id=ids[1] if ids else None)
     return get_response(event)
+
+
+def security_schemes():
+    """The API document's security schemes: the session cookie and the CSRF header."""
+    return {"session": {"type": "apiKey", "in": "cookie", "name": get_settings().cookie_name,
+                        "description": "The signed session cookie set by POST "
+                                       "/api/auth/verify."},
+            "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token",
+                     "description": "On every request that changes something: the csrf_token "
+                                    "of the session (GET /api/me), or signed out an anonymous "
+                                    "one (GET /api/auth/csrf)."}}
+
+
+def security_requirements(method, path, signed_in):
+    """What an operation requires: the cookie if it needs a session, the CSRF header on the
+    requests the middleware checks."""
+    needs = (["session"] if signed_in else []) + (["csrf"] if csrf.needed(method, path) else [])
+    return [{name: [] for name in needs}] if needs else []

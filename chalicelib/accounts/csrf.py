@@ -4,6 +4,7 @@ cross-site requests are refused on their Origin and Sec-Fetch-Site headers."""
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from chalicelib.core.answers import TEXT, obj, ok
 from chalicelib.core.crypto import keyed_hash, same
 from chalicelib.core.errors import Forbidden
 from chalicelib.core.settings import get_settings
@@ -43,3 +44,7 @@ def check(*, fetch_site, origin, sent, session_id):
     except BadSignature:
         raise Forbidden("The CSRF token is wrong. Reload the page.", code="csrf_invalid") \
             from None
+
+
+# GET /api/auth/csrf: a token for a signed-out request that changes something.
+ANONYMOUS = ok(obj({"csrf_token": TEXT}))

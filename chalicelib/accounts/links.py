@@ -13,6 +13,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from chalicelib.accounts import limits, sessions
 from chalicelib.adapters import mail
 from chalicelib.core import clock, logs, words
+from chalicelib.core.answers import BODY_ERRORS, SENT, SIGNED_IN, STATUS, ok
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.crypto import keyed_hash, new_token
 from chalicelib.core.errors import Conflict, Invalid
@@ -235,3 +236,10 @@ def confirm_email_change(token, ip, *, confirming=None):
         raise Conflict(words.text("error.email_taken"), code="email_taken") from None
     logs.event("email_changed", account_id=account.account_id, other_sessions_ended=True)
     return account.account_id
+
+
+# What the routes reading those specs answer.
+LINK_SENT = ok(SENT, 202, errors=(*BODY_ERRORS, 429))
+VERIFIED = ok(sessions.ME, errors=(*BODY_ERRORS, 409, 429), headers=sessions.SET_COOKIE)
+EMAIL_CHANGE_SENT = ok(SENT, 202, errors=(*BODY_ERRORS, SIGNED_IN, 409, 429))
+EMAIL_CHANGED = ok(STATUS, errors=(*BODY_ERRORS, 409, 429))

@@ -12,6 +12,7 @@ from pynamodb.exceptions import UpdateError
 
 from chalicelib.accounts import csrf
 from chalicelib.core import clock, logs
+from chalicelib.core.answers import COUNT, SIGNED_IN, STATUS, TEXT, TIME, obj, ok
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.crypto import new_token
 from chalicelib.core.errors import Conflict, NotSignedIn
@@ -110,3 +111,11 @@ def describe(session):
             "balance": int(account.balance or 0),
             "created_at": account.created_at.isoformat(),
             "csrf_token": csrf.token(session.session_id)}
+
+
+# What `describe` answers (GET /api/me, and the sign-in).
+ME = obj({"account_id": TEXT, "email": TEXT, "balance": COUNT, "created_at": TIME,
+          "csrf_token": TEXT})
+ME_ANSWER = ok(ME, errors=(SIGNED_IN,))
+SET_COOKIE = (("Set-Cookie", "The session cookie: set on sign-in, cleared on sign-out."),)
+SIGNED_OUT = ok(STATUS, errors=(SIGNED_IN,), headers=SET_COOKIE)

@@ -7,8 +7,18 @@ from chalicelib.accounts import limits
 from chalicelib.adapters import jobs
 from chalicelib.cartoons import cast, gallery, scenes, specs
 from chalicelib.cartoons.submission import moderate
-from chalicelib.cartoons.view import get_cartoon, get_scene, view
+from chalicelib.cartoons.view import CARTOON, get_cartoon, get_scene, view
 from chalicelib.core import logs
+from chalicelib.core.answers import (
+    BODY_ERRORS,
+    COUNT,
+    INTEGER,
+    SIGNED_IN,
+    STATUS,
+    TEXT,
+    obj,
+    ok,
+)
 from chalicelib.core.errors import Conflict, NotFound, Unavailable
 from chalicelib.core.fields import Field
 from chalicelib.money import credits
@@ -129,3 +139,12 @@ def delete(session, cartoon_id):
     cartoon = get_cartoon(session.account_id, cartoon_id)
     cast.cancel(cartoon)
     gallery.delete(cartoon)
+
+
+# What the routes reading those specs answer (PATCH a scene's texts answers the cartoon too).
+EDITED = ok(CARTOON, errors=(*BODY_ERRORS, SIGNED_IN, 404, 409, 429, 503))
+REDRAWING = ok(obj({"cartoon_id": TEXT, "scene": INTEGER, "attempt": COUNT, "cost": COUNT,
+                    "balance": COUNT}), 202,
+               errors=(*BODY_ERRORS, SIGNED_IN, 402, 404, 409, 422, 429, 503))
+CHOSEN = ok(CARTOON, errors=(*BODY_ERRORS, SIGNED_IN, 404, 409, 429, 503))
+DELETED = ok(STATUS, errors=(SIGNED_IN, 404, 409))

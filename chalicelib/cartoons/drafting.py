@@ -20,9 +20,11 @@ from chalicelib.adapters import drafting
 from chalicelib.cartoons import specs
 from chalicelib.cartoons.submission import moderate
 from chalicelib.core import logs, vocabulary
+from chalicelib.core.answers import BODY_ERRORS, SIGNED_IN, ok
 from chalicelib.core.crypto import keyed_hash
 from chalicelib.core.errors import Invalid, ProviderFailed, Refused, Unavailable
 from chalicelib.core.fields import Field
+from chalicelib.core.openapi import object_schema
 from chalicelib.core.settings import get_settings
 from chalicelib.core.structured import from_strict, strict_schema
 
@@ -31,6 +33,8 @@ from chalicelib.core.structured import from_strict, strict_schema
 BUDGET_SECONDS = 25.0
 MIN_CALL_SECONDS = 6.0
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")  # a BCP 47 tag: en, fr-CA
+# What the document declares: such a tag, or nothing (English).
+LANGUAGE_OR_NONE = r"^([A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3})?$"
 
 DRAFT_REQUEST_SPEC = {
     "idea": Field(str, max_length=specs.LIMITS["idea"], doc="The idea, in a sentence or a few."),
@@ -38,7 +42,7 @@ DRAFT_REQUEST_SPEC = {
                    doc="A style preset's key or your own words; the model chooses if absent."),
     "scenes": Field(int, required=False,
                     doc=f"How many scenes, 1 to {vocabulary.MAX_DRAFT_SCENES}."),
-    "language": Field(str, required=False, max_length=35,
+    "language": Field(str, required=False, max_length=35, pattern=LANGUAGE_OR_NONE,
                       doc="The language of the texts, a BCP 47 tag (default en)."),
     "layout": Field(str, required=False, max_length=20, choices=specs.LAYOUTS),
 }
@@ -183,3 +187,8 @@ def as_body(cartoon):
 def _give_back(hits):
     for key in hits:
         limits.give_back(key)
+
+
+# POST /api/cartoons/draft: a cartoon as POST /api/cartoons takes it, less the quality.
+DRAFTED = ok(object_schema({k: v for k, v in specs.CARTOON_SPEC.items() if k != "quality"}),
+             errors=(*BODY_ERRORS, SIGNED_IN, 422, 429, 502, 503))

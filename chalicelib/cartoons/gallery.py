@@ -10,6 +10,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from chalicelib.adapters import storage
 from chalicelib.cartoons import scenes
 from chalicelib.core import clock, logs, paging
+from chalicelib.core.answers import COUNT, SIGNED_IN, TEXT, TIME, URL, array, nullable, obj, ok
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Conflict
 from chalicelib.core.models import CARTOON_ID, Cartoon, Scene, transaction
@@ -105,3 +106,10 @@ def _mark_deleted(cartoon, items, now=None):
             raise
         return False
     return True
+
+
+# GET /api/gallery: one page of the account's cartoons, newest first.
+GALLERY = ok(obj({"next_cursor": nullable(TEXT), "cartoons": array(obj({
+    "id": TEXT, "title": TEXT, "created_at": TIME, "scene_count": COUNT, "scenes_done": COUNT,
+    "status": TEXT, "thumbnail_url": nullable(URL), "strip_url": nullable(URL),
+    "url": URL}))}), errors=(400, SIGNED_IN))

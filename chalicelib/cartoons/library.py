@@ -15,6 +15,19 @@ from chalicelib.adapters import storage
 from chalicelib.cartoons import specs
 from chalicelib.cartoons.view import get_cartoon
 from chalicelib.core import clock, ids, logs, paging
+from chalicelib.core.answers import (
+    BODY_ERRORS,
+    SIGNED_IN,
+    STATUS,
+    STRING,
+    TEXT,
+    TIME,
+    URL,
+    array,
+    nullable,
+    obj,
+    ok,
+)
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Conflict, NotFound, NotSignedIn
 from chalicelib.core.models import PendingErasure, SavedCharacter, transaction
@@ -138,3 +151,14 @@ def copy_into(account_id, cartoon_id, characters):
         storage.delete(*written)
         raise
     return copied, written
+
+
+# What the library's routes answer: a saved character (its picture only if the account's own).
+CHARACTER = obj({"id": TEXT, "name": STRING, "description": STRING, "created_at": TIME,
+                 "source_cartoon_id": TEXT, "url": nullable(URL),
+                 "thumbnail_url": nullable(URL)})
+SAVED = ok(CHARACTER, 201, errors=(*BODY_ERRORS, SIGNED_IN, 404, 409, 429))
+CHARACTERS = ok(obj({"characters": array(CHARACTER), "next_cursor": nullable(TEXT)}),
+                errors=(400, SIGNED_IN))
+VIEWED = ok(CHARACTER, errors=(SIGNED_IN, 404))
+DELETED = ok(STATUS, errors=(SIGNED_IN, 404, 409))

@@ -20,8 +20,9 @@ from pynamodb.exceptions import UpdateError
 from chalicelib.accounts import limits
 from chalicelib.adapters import storage
 from chalicelib.cartoons import scenes, view
-from chalicelib.cartoons.view import describe_share, expired_share, share_url
+from chalicelib.cartoons.view import SHARE, describe_share, expired_share, share_url
 from chalicelib.core import clock, logs, words
+from chalicelib.core.answers import BODY_ERRORS, SIGNED_IN, obj, ok
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Conflict, Invalid, NotFound
 from chalicelib.core.fields import Field
@@ -149,3 +150,12 @@ def transcript_line(scene):
     said = [{"kind": element.get("kind", "caption"), "speaker": element.get("speaker") or "",
              "text": element.get("text", "")} for element in scenes.elements_of(scene)]
     return {"number": int(scene.number), "action": scene.action, "said": said}
+
+
+# What the share routes answer: the share link as it stands (None once stopped).
+SHARED = ok(obj({"share": SHARE}), 201, errors=(*BODY_ERRORS, SIGNED_IN, 404, 409, 429))
+STOPPED = ok(obj({"share": {"type": "null"}}), errors=(SIGNED_IN, 404))
+# The share page is HTML, its errors too (a page for a person who followed a link).
+PAGE = ok(None, media="text/html", errors=(404, 429))
+PREVIEW = ok(None, 302, errors=(404, 429), headers=(
+    ("Location", "The preview picture's address (a presigned link, short-lived)."),))

@@ -6,12 +6,15 @@ A scene's texts are its lettering elements (comic/lettering.py), in reading orde
 shorthand `caption`, `dialogue`, `speaker`, read as one caption and one speech element. Whether
 they fit their panel at a legible size is checked here too (`check_lettering`)."""
 
+import dataclasses
 import unicodedata
 
 from chalicelib.accounts import limits
 from chalicelib.core import ids, vocabulary
+from chalicelib.core.answers import BODY_ERRORS, BOOLEAN, COUNT, SIGNED_IN, TEXT, array, obj, ok
 from chalicelib.core.errors import Invalid
 from chalicelib.core.fields import Field, check_object
+from chalicelib.core.openapi import object_schema
 from chalicelib.core.settings import get_settings
 
 SAVED_ID = ids.ID  # a saved character's id (time-sortable)
@@ -22,6 +25,14 @@ LAYOUTS, KINDS, SIDES = vocabulary.LAYOUT_KEYS, vocabulary.KIND_KEYS, vocabulary
 STYLE_PRESETS, QUALITY_LABELS = vocabulary.STYLE_PRESETS, vocabulary.QUALITY_LABELS
 LIMITS = vocabulary.TEXT_LIMITS
 ALLOWED_CONTROLS = {"\n", "\t"}
+
+
+
+def qualities():
+    """The quality tiers one may choose (the settings price them): what `quality_credits`
+    accepts, and the API document's values for a quality."""
+    return tuple(get_settings().quality_credits)
+
 
 # One definition of a cartoon's fields: it checks submissions (parse_cartoon), documents the
 # API (core/openapi.py) and is the JSON schema a drafting model must fill (cartoons/drafting.py,
@@ -66,7 +77,7 @@ CARTOON_SPEC = {
     "context": Field(str, max_length=LIMITS["context"],
                      doc="The setting, the era and the mood shared by every panel."),
     "style": Field(str, max_length=LIMITS["style"], doc="The drawing style."),
-    "quality": Field(str, max_length=20),
+    "quality": Field(str, max_length=20, choices=qualities),
     "characters": Field(list, min_length=1, max_length=MAX_CHARACTERS, items=CHARACTER_SPEC,
                         doc="The cast."),
     "scenes": Field(list, min_length=1, max_length=MAX_SCENES, items=SCENE_SPEC,
@@ -78,7 +89,7 @@ CARTOON_SPEC = {
     "approve_cast": Field(bool, required=False),
 }
 TEXT_EDIT_SPEC = {name: SCENE_SPEC[name] for name in (*SHORTHAND, "elements")}
-QUOTE_SPEC = {"quality": Field(str, max_length=20), "scenes": Field(int),
+QUOTE_SPEC = {"quality": Field(str, max_length=20, choices=qualities), "scenes": Field(int),
               # how many reference pictures are drawn (characters not from the library)
               "references": Field(int, required=False)}
 REDRAW_REFERENCE_SPEC = {"note": Field(str, required=False, max_length=LIMITS["note"])}
@@ -313,8 +324,16 @@ def check_lettering(layout, scenes):
 
 # The check the create page runs as the person types: the scenes as they stand, where an action
 # may still be empty and a blank text is skipped (it is not lettered yet).
+# An element whose text is blank is skipped before it is checked (it is not typed yet); a name
+# is not held to a character's length (the check has no cast to find it in).
+UNTYPED_ELEMENT = {"type": "object", "required": ["text"],
+                   "properties": {"text": {"type": "string", "pattern": r"^\s*$"}}}
 CHECK_SCENE_SPEC = {**SCENE_SPEC, "action": Field(str, required=False,
-                                                  max_length=LIMITS["action"])}
+                                                  max_length=LIMITS["action"]),
+                    "characters": dataclasses.replace(SCENE_SPEC["characters"],
+                                                      items=Field(str)),
+                    "elements": dataclasses.replace(SCENE_SPEC["elements"], items_schema={
+                        "anyOf": [object_schema(ELEMENT_SPEC), UNTYPED_ELEMENT]})}
 LETTERING_CHECK_SPEC = {"layout": Field(str, required=False, max_length=20),
                         "scenes": Field(list, min_length=1, max_length=MAX_SCENES,
                                         items=CHECK_SCENE_SPEC)}
@@ -382,3 +401,12 @@ def parse_texts(item, path, cast):
             raise bad(f"{path}.speaker", f"{path} has a speaker but no dialogue.")
         texts["speaker"] = match[0]
     return texts
+
+
+# What the routes reading those specs answer, beside the service's own (submission.py,
+# library.py): the lettering check and a reference's redraw.
+LETTERING_CHECKED = ok(obj({"fits": BOOLEAN, "problems": array(obj(
+    {"field": TEXT, "code": TEXT, "message": TEXT}))}), errors=(*BODY_ERRORS, SIGNED_IN, 429))
+REFERENCE_REDRAWING = ok(obj({"cartoon_id": TEXT, "index": COUNT, "attempt": COUNT,
+                              "cost": COUNT, "balance": COUNT}), 202,
+                         errors=(*BODY_ERRORS, SIGNED_IN, 402, 404, 409, 422, 429, 503))

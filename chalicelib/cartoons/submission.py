@@ -15,13 +15,26 @@ from chalicelib.accounts import limits
 from chalicelib.adapters import jobs, moderation, storage
 from chalicelib.cartoons import library, scenes, specs
 from chalicelib.core import clock, ids, logs, vocabulary
+from chalicelib.core.answers import (
+    BODY_ERRORS,
+    BOOLEAN,
+    COUNT,
+    SIGNED_IN,
+    TEXT,
+    URL,
+    array,
+    mapping,
+    obj,
+    ok,
+)
 from chalicelib.core.errors import Conflict, NotSignedIn, Refused, Unavailable
 from chalicelib.core.models import Cartoon, PendingErasure, Scene, SubmissionKey, expiry_hour
 from chalicelib.core.settings import get_settings
 from chalicelib.money import credits
 
 IDEMPOTENCY_TTL = 24 * 3600
-IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
+IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
+IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
 
 
 # --- moderation ----------------------------------------------------------------------------
@@ -244,3 +257,23 @@ def _start(item, scene_items):
 def _accepted(account_id, cartoon_id, repeated=False):
     return {"cartoon_id": cartoon_id, "status": "accepted", "repeated": repeated,
             "balance": credits.balance(account_id), "url": f"/cartoon.html?id={cartoon_id}"}
+
+
+# What the create page's routes answer: the options, a quote, an accepted cartoon.
+OPTIONS = ok(obj({
+    "styles": array(obj({"key": TEXT, "label": TEXT})),
+    "qualities": array(obj({"key": TEXT, "label": TEXT, "credits_per_scene": COUNT})),
+    "limits": mapping(COUNT), "layouts": array(TEXT),
+    "reference": obj({"quality": TEXT, "label": TEXT, "credits": COUNT, "size": TEXT})}))
+QUOTED = ok(obj({name: COUNT for name in (
+    "credits_per_scene", "scenes", "references", "credits_per_reference", "scenes_total",
+    "references_total", "total", "balance", "shortfall")} | {"quality": TEXT}),
+    errors=(*BODY_ERRORS, SIGNED_IN))
+SUBMITTED = ok(obj({"cartoon_id": TEXT, "status": TEXT, "repeated": BOOLEAN, "balance": COUNT,
+                    "url": URL}), 202,
+               errors=(*BODY_ERRORS, SIGNED_IN, 402, 409, 422, 429, 503),
+               headers=(("Location", "The cartoon's page."),))
+IDEMPOTENCY_HEADER = {"name": "Idempotency-Key", "in": "header", "required": False,
+                   "description": "Sending the same key again within a day answers the same "
+                                  "cartoon instead of making a second one.",
+                   "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN}}

@@ -8,6 +8,22 @@ import unicodedata
 from chalicelib.adapters import storage
 from chalicelib.cartoons import scenes, specs, strips
 from chalicelib.core import clock
+from chalicelib.core.answers import (
+    BOOLEAN,
+    COUNT,
+    INTEGER,
+    NUMBER,
+    SIGNED_IN,
+    STRING,
+    TEXT,
+    TIME,
+    URL,
+    array,
+    mapping,
+    nullable,
+    obj,
+    ok,
+)
 from chalicelib.core.errors import NotFound
 from chalicelib.core.models import CARTOON_ID, Cartoon, LedgerEntry
 from chalicelib.core.settings import get_settings
@@ -216,3 +232,43 @@ def describe_share(cartoon, now=None):
         return None
     return {"url": share_url(cartoon.share_id), "created_at": int(cartoon.share_created_at),
             "expires_at": int(cartoon.share_expires_at) if cartoon.share_expires_at else None}
+
+
+# What `describe` answers (GET /api/cartoons/{id} and the routes that answer the cartoon).
+LINKS = obj({"url": URL, "thumbnail_url": URL, "download_url": URL})
+FILE = obj({"url": URL, "download_url": URL})
+POINT = array(NUMBER, minItems=2, maxItems=2)
+ELEMENT = obj({"kind": TEXT, "text": STRING, "speaker": STRING}, {"at": POINT, "tail": POINT})
+FAILURE = {"failure": nullable(STRING), "reason": nullable(STRING), "refunded": COUNT}
+REFERENCE = obj({"index": COUNT, "name": STRING, "description": STRING, "state": TEXT,
+                 "attempt": COUNT, "credits": COUNT, "note": STRING,
+                 "saved_id": nullable(STRING), "image": nullable(LINKS)}, FAILURE)
+VERSION = obj({"version": INTEGER, "chosen": BOOLEAN, "created_at": TIME, "action": STRING,
+               "note": STRING, "url": URL, "thumbnail_url": URL, "download_url": URL})
+SCENE = obj({"number": INTEGER, "action": STRING, "characters": array(STRING),
+             "caption": STRING, "dialogue": STRING, "speaker": STRING,
+             "elements": array(ELEMENT), "staging": mapping(STRING), "state": TEXT,
+             "attempt": COUNT, "credits": COUNT, "image": nullable(LINKS),
+             "chosen_version": nullable(INTEGER), "versions": array(VERSION)},
+            {**FAILURE, "redraw_failed": BOOLEAN, "note": STRING})
+PAGE = obj({"number": INTEGER, "width": nullable(INTEGER), "height": nullable(INTEGER),
+            "url": URL, "thumbnail_url": URL, "download_url": URL})
+# Where a scene sits on its page and its lettering there (comic/pages.py's geometry).
+PANEL = obj({"number": INTEGER, "page": INTEGER, "box": array(NUMBER), "rect": array(NUMBER),
+             "text_px": NUMBER, "elements": array({"type": "object"}),
+             "reader": nullable({"type": "object", "properties": {"url": URL}})})
+SHARE = obj({"url": URL, "created_at": INTEGER, "expires_at": nullable(INTEGER)})
+CARTOON = obj({
+    "cartoon_id": TEXT, "title": STRING, "context": STRING, "style": STRING,
+    "style_label": nullable(STRING), "quality": STRING, "credits_per_scene": COUNT,
+    "cost": COUNT, "spent": INTEGER, "created_at": TIME,
+    "characters": array(obj({"name": STRING, "description": STRING})), "status": TEXT,
+    "cast_state": nullable(STRING), "cast": array(REFERENCE),
+    "progress": obj({name: COUNT for name in ("total", "queued", "drawing", "done", "failed")}),
+    "scenes": array(SCENE), "layout": TEXT, "strip": nullable(LINKS), "links_expire_in": COUNT,
+    "share": nullable(SHARE), "pages": array(PAGE), "pdf": nullable(FILE),
+    "pdf_letter": nullable(FILE), "cbz": nullable(obj({"download_url": URL})),
+    "panels": array(PANEL)})
+# POST /api/cartoons/{id}/cast/approve: the scenes are drawn; the cartoon as it now stands.
+APPROVED = ok(CARTOON, errors=(400, 413, SIGNED_IN, 404, 409, 429, 503))
+ANSWER = ok(CARTOON, errors=(SIGNED_IN, 404))

@@ -24,6 +24,10 @@ class Field:
     items: "dict | Field | None" = None
     choices: tuple | None = None  # the values a text may take (its owner checks them)
     values: "Field | None" = None  # a dict's values, keyed by free text (its owner checks them)
+    pattern: str | None = None  # the regex a text matches (its owner checks it)
+    # A list's items as the API document declares them, where its owner takes more than
+    # `items` says (the lettering check skips an element whose text is blank).
+    items_schema: dict | None = None
     doc: str = ""  # what the field holds, in a sentence (for the API document and the model)
 
 

@@ -16,7 +16,24 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAC_CHARS = 32  # 128 bits of the keyed hash
 MAX_CURSOR_CHARS = 200
-QUERY = ("cursor", "limit")  # a paged list's query parameters
+
+
+def query(maximum=MAX_LIMIT):
+    """A paged list's query parameters, as the API document declares them: what
+    `decode_cursor` and `read_limit` accept (an empty value is the first page, the default
+    size)."""
+    return {"cursor": {"type": "string", "maxLength": MAX_CURSOR_CHARS},
+            "limit": {"type": "string", "maxLength": 6, "pattern": f"^(0*({_up_to(maximum)}))?$",
+                      "description": f"1 to {maximum}, in ASCII digits (six at most)."}}
+
+
+def _up_to(maximum):
+    """A regex for the numbers 1 to `maximum` (10 to 100), without leading zeros."""
+    tens, units = divmod(maximum, 10)
+    if maximum == 100:
+        return "100|[1-9][0-9]?"
+    return "|".join(filter(None, [f"{tens}[0-{units}]",
+                                  f"[1-{tens - 1}][0-9]" if tens > 1 else "", "[1-9]"]))
 
 
 def _mac(listing, item_id):

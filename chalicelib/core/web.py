@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from chalice import Chalice, ChaliceUnhandledError, Response
 
 from chalicelib.core import errors, logs
+from chalicelib.core.answers import Answer
 from chalicelib.core.fields import check_object
 from chalicelib.core.settings import get_settings
 
@@ -69,12 +70,15 @@ def domain_errors(view):
 
 @dataclass(frozen=True)
 class RouteSpec:
-    """What a route accepts, declared where it is registered: the spec of its JSON body (None
-    for no body) and the names of its query parameters. `read_body` and the OpenAPI document
-    both read it."""
+    """What a route accepts and answers, declared where it is registered: the spec of its JSON
+    body (None for no body), its query parameters (name -> JSON Schema), the request headers it
+    reads (OpenAPI parameters), and its answers (core/answers.py). `read_body` and the OpenAPI
+    document both read it."""
 
     body: dict | None = None
-    query: tuple = ()
+    query: tuple = ()  # ((name, schema), ...)
+    answer: Answer | None = None
+    headers: tuple = ()
 
 
 class ThreadSafeChalice(Chalice):
@@ -88,9 +92,12 @@ class ThreadSafeChalice(Chalice):
         super().__init__(*args, **kwargs)
         self.route_specs = {}  # (method, path) -> RouteSpec
 
-    def route(self, path, *, body=None, query=(), **kwargs):
+    def route(self, path, *, body=None, query=(), answer=None, headers=(), **kwargs):
+        """`query`: names, or name -> JSON Schema; `answer`: what the route answers."""
+        query = query if isinstance(query, dict) else {name: {"type": "string"} for name in query}
         for method in kwargs.get("methods", ["GET"]):
-            self.route_specs[(method, path)] = RouteSpec(body, tuple(query))
+            self.route_specs[(method, path)] = RouteSpec(body, tuple(query.items()), answer,
+                                                         tuple(headers))
         register = super().route(path, **kwargs)
         return lambda view: register(domain_errors(view))
 

@@ -22,13 +22,14 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from chalicelib.accounts import limits
 from chalicelib.adapters.stripe_checkout import StripeCheckout
 from chalicelib.core import clock, ids, logs, paging
+from chalicelib.core.answers import BODY_ERRORS, COUNT, SIGNED_IN, TEXT, URL, array, obj, ok
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Invalid, NotFound
 from chalicelib.core.fields import Field
 from chalicelib.core.models import Purchase
 from chalicelib.core.settings import get_settings
 from chalicelib.money import credits
-from chalicelib.money.purchases import describe_purchase
+from chalicelib.money.purchases import PURCHASE, describe_purchase
 
 # Stripe's path for a Checkout Session takes an id of at most 66 characters (`cs_` and 63):
 # a longer one is refused here, before any call, as Stripe itself would refuse it.
@@ -229,3 +230,12 @@ def confirm_checkout(signed_in, session_id):
     if purchase is None:
         raise NotFound("There is no such checkout.")
     return {"purchase": describe_purchase(purchase), "balance": credits.balance(account_id)}
+
+
+# What the routes reading those specs answer, and GET /api/packs.
+PACKS = ok(obj({"checkout": TEXT, "packs": array(obj({
+    "id": TEXT, "label": TEXT, "credits": COUNT, "amount": COUNT, "currency": TEXT}))}))
+STARTED = ok(obj({"purchase_id": TEXT, "session_id": TEXT, "url": URL}), 201,
+             errors=(*BODY_ERRORS, SIGNED_IN, 429, 502, 503))
+CONFIRMED = ok(obj({"balance": COUNT, "purchase": PURCHASE}),
+               errors=(*BODY_ERRORS, SIGNED_IN, 404, 429, 502, 503))

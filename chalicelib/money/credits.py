@@ -13,6 +13,18 @@ from dataclasses import dataclass
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.core import clock, ids, paging
+from chalicelib.core.answers import (
+    COUNT,
+    INTEGER,
+    SIGNED_IN,
+    STRING,
+    TEXT,
+    TIME,
+    array,
+    nullable,
+    obj,
+    ok,
+)
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import InsufficientCredits
 from chalicelib.core.models import Account, AppliedCause, LedgerEntry, transaction
@@ -163,3 +175,9 @@ def describe(entry):
             "cause": entry.cause_key, "note": entry.note or "",
             "unrecovered": int(entry.unrecovered) if entry.unrecovered else 0,
             "created_at": entry.created_at.isoformat()}
+
+
+# GET /api/credits: the balance and the ledger, newest first.
+STATEMENT = ok(obj({"balance": COUNT, "next_cursor": nullable(TEXT), "entries": array(obj({
+    "id": TEXT, "delta": INTEGER, "reason": STRING, "cause": STRING, "note": STRING,
+    "created_at": TIME, "unrecovered": COUNT}))}), errors=(400, SIGNED_IN))

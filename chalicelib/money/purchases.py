@@ -1,6 +1,7 @@
 """The purchase history: what was bought, paid, refunded or disputed, newest first."""
 
 from chalicelib.core import paging
+from chalicelib.core.answers import COUNT, SIGNED_IN, STRING, TEXT, TIME, array, nullable, obj, ok
 from chalicelib.core.models import Purchase
 
 
@@ -27,3 +28,13 @@ def purchase_history(session, *, cursor=None, limit=None):
     more = items[limit - 1].purchase_id if len(items) > limit else None
     return {"purchases": [describe_purchase(p) for p in items[:limit]],
             "next_cursor": paging.encode_cursor(more, "purchases")}
+
+
+# What `describe_purchase` answers, and GET /api/purchases.
+PURCHASE = obj({"id": TEXT, "pack": TEXT, "credits": COUNT, "amount": COUNT,
+                "currency": TEXT, "status": TEXT, "created_at": TIME,
+                "paid_at": nullable(TIME), "amount_refunded": COUNT,
+                "credits_clawed_back": COUNT, "credits_unrecovered": COUNT,
+                "dispute_status": nullable(STRING)})
+HISTORY = ok(obj({"purchases": array(PURCHASE), "next_cursor": nullable(TEXT)}),
+             errors=(400, SIGNED_IN))

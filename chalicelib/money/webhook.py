@@ -5,6 +5,7 @@ import functools
 import logging
 
 from chalicelib.core import clock, logs
+from chalicelib.core.answers import BOOLEAN, TEXT, obj, ok
 from chalicelib.core.errors import Invalid, TooLarge
 from chalicelib.core.settings import get_settings
 from chalicelib.core.web import parse_json
@@ -97,3 +98,11 @@ def handle_webhook(raw_body, signature):
     outcome = handler(event["data"]["object"])
     logs.event("stripe_event", type=kind, outcome=outcome)
     return {"received": True, "handled": True, "outcome": outcome}
+
+
+# POST /api/stripe/webhook: whether the event was one we act on, and what came of it.
+RECEIVED = ok(obj({"received": BOOLEAN, "handled": BOOLEAN}, {"outcome": TEXT}),
+              errors=(400, 409, 413))
+SIGNATURE = {"name": "Stripe-Signature", "in": "header", "required": True,
+             "description": "Stripe's signature over the exact body (t=..., v1=...).",
+             "schema": {"type": "string"}}

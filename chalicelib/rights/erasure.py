@@ -18,6 +18,7 @@ from chalicelib.adapters import storage
 from chalicelib.adapters.jobs import WORKER_TIMEOUT_SECONDS
 from chalicelib.cartoons import erasure as cartoons_erasure
 from chalicelib.core import clock, logs
+from chalicelib.core.answers import BODY_ERRORS, SIGNED_IN, STATUS, ok
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.crypto import same
 from chalicelib.core.errors import Invalid
@@ -146,3 +147,8 @@ def erase_now(session, typed):
     erase(session.account_id)
     logs.event("erasure_took", account_id=session.account_id,
                ms=int((time.monotonic() - started) * 1000))
+
+
+# DELETE /api/me, reading CONFIRM_SPEC: the account is gone, its cookie cleared.
+DELETED = ok(STATUS, errors=(*BODY_ERRORS, SIGNED_IN, 409, 429),
+             headers=(("Set-Cookie", "The session cookie, cleared."),))

@@ -15,6 +15,7 @@ from chalicelib.accounts import limits
 from chalicelib.adapters import jobs, storage
 from chalicelib.adapters.jobs import MAX_RECEIVES, QUEUE_VISIBILITY_SECONDS
 from chalicelib.core import clock, ids, logs
+from chalicelib.core.answers import COUNT, SIGNED_IN, TEXT, TIME, URL, obj, ok
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Conflict, NotFound, Unavailable
 from chalicelib.core.models import Account, Export, transaction
@@ -150,3 +151,12 @@ def erase_exports(account):
     with Export.batch_write() as batch:
         for item in Export.query(account.account_id, consistent_read=True):
             batch.delete(item)
+
+
+# What the export routes answer: the export as it stands; a ready one has its link.
+EXPORT = obj({"export_id": TEXT, "state": TEXT, "created_at": TIME, "expires_at": TIME},
+             {"download_url": URL, "files": COUNT, "size": COUNT, "link_expires_in": COUNT,
+              "reason": TEXT})
+STARTED = ok(EXPORT, 202, errors=(SIGNED_IN, 409, 429, 503))
+LATEST = ok(EXPORT, errors=(SIGNED_IN, 404))
+VIEWED = ok(EXPORT, errors=(SIGNED_IN, 404))

@@ -10,6 +10,7 @@ from chalicelib.accounts import limits
 from chalicelib.accounts.links import LINK_TTL
 from chalicelib.accounts.sessions import SESSION_TTL
 from chalicelib.core import words
+from chalicelib.core.answers import STRING, TEXT, array, obj, ok
 from chalicelib.core.settings import CLEANUP_EVERY_MINUTES, get_settings
 
 LANGUAGES = words.LANGUAGES
@@ -76,3 +77,9 @@ def policy(lang="en"):
                       "paragraphs": [say(f"{section}_{paragraph}") for paragraph in paragraphs]}
                      for section, paragraphs in SECTIONS],
     }
+
+
+# GET /api/privacy: the policy in the language asked for (English for any other).
+POLICY = ok(obj({"lang": TEXT, "title": TEXT, "updated": TEXT, "updated_label": TEXT,
+                 "sections": array(obj({"heading": TEXT, "paragraphs": array(STRING)}))}))
+QUERY = {"lang": {"type": "string", "description": "en or fr; any other gives English."}}
