@@ -2,7 +2,7 @@
 
 `POST /api/cartoons/draft` goes through the app (Chalice's local gateway, moto in process) and
 the real openai SDK, to the local stand-in of the Moderations and Responses APIs
-(tests/support/fakes/openai_api.py). The stand-in answers at once; the time it spends inside
+(devtools/fakes/openai_api.py). The stand-in answers at once; the time it spends inside
 its handlers is "the model's own time", everything else is ours: the body check, the limits, the
 moderation round trip's HTTP, the SDK, parsing and validating the draft (lettering included).
 A real model takes seconds; this is what we add to them. AWS calls are counted (moto answers in
@@ -30,7 +30,7 @@ def main():
     with mock_aws():
         from chalicelib.adapters import drafting, moderation, resources
         from chalicelib.core.settings import get_settings
-        from tests.support.fakes.openai_api import API_KEY, FakeOpenAI
+        from devtools.fakes.openai_api import API_KEY, FakeOpenAI
 
         resources.create_all()
         import app as module

@@ -103,7 +103,7 @@ def main():
         from chalicelib.money import credits
         from devtools.cartoons import queue_arn, sqs
         from devtools.client import ApiClient
-        from tests.support.fakes.openai_api import API_KEY, FakeOpenAI
+        from devtools.fakes.openai_api import API_KEY, FakeOpenAI
 
         queue_url = resources.create_all()
         import app as module

@@ -37,9 +37,9 @@ import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from devtools.client import ApiClient  # noqa: E402
+from devtools.fakes.stripe_api import API_KEY, FakeStripe  # noqa: E402
 from local import moto_atomic  # noqa: E402
 from tests.support.contract import contract_of  # noqa: E402
-from tests.support.fakes.stripe_api import API_KEY, FakeStripe  # noqa: E402
 
 moto_atomic.install()
 ApiClient.contract_of = contract_of  # every answer the tests receive is checked against the API

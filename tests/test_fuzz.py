@@ -23,8 +23,8 @@ from chalicelib.core.settings import get_settings
 from chalicelib.money import webhook
 from devtools.cartoons import cartoon_body
 from devtools.client import ApiClient
+from devtools.fakes.stripe_api import deliver, sign
 from tests.support.cartoons import drain, give
-from tests.support.fakes.stripe_api import deliver, sign
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "400"))
 FUZZ = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,

@@ -142,7 +142,7 @@ def delete(session, cartoon_id):
 
 
 # What the routes reading those specs answer (PATCH a scene's texts answers the cartoon too).
-EDITED = ok(CARTOON, errors=(*BODY_ERRORS, SIGNED_IN, 404, 409, 429, 503))
+EDITED = ok(CARTOON, errors=(*BODY_ERRORS, SIGNED_IN, 404, 409, 422, 429, 503))
 REDRAWING = ok(obj({"cartoon_id": TEXT, "scene": INTEGER, "attempt": COUNT, "cost": COUNT,
                     "balance": COUNT}), 202,
                errors=(*BODY_ERRORS, SIGNED_IN, 402, 404, 409, 422, 429, 503))

@@ -19,6 +19,7 @@ from chalicelib.core.answers import (
     BODY_ERRORS,
     BOOLEAN,
     COUNT,
+    NUMBER,
     SIGNED_IN,
     TEXT,
     URL,
@@ -264,6 +265,8 @@ OPTIONS = ok(obj({
     "styles": array(obj({"key": TEXT, "label": TEXT})),
     "qualities": array(obj({"key": TEXT, "label": TEXT, "credits_per_scene": COUNT})),
     "limits": mapping(COUNT), "layouts": array(TEXT),
+    "layout_cells": mapping(array(array(NUMBER, minItems=4, maxItems=4))),
+    "kinds": array(obj({"key": TEXT, "speaker": BOOLEAN})), "sides": array(TEXT),
     "reference": obj({"quality": TEXT, "label": TEXT, "credits": COUNT, "size": TEXT})}))
 QUOTED = ok(obj({name: COUNT for name in (
     "credits_per_scene", "scenes", "references", "credits_per_reference", "scenes_total",

@@ -2,7 +2,7 @@
 uses (openai.json, stripe.json, resend.json: see README.md for their source commits, and
 extract.py to re-extract them), and one check of a request against them.
 
-The stand-ins (local/checkout.py, tests/support/fakes/) refuse what `problem` finds, as the
+The stand-ins (local/checkout.py, devtools/fakes/) refuse what `problem` finds, as the
 real services do: an unknown parameter (Stripe: at any depth), a missing one, a wrong type, a
 value outside an enum, a string too long, a count out of range. newer.json declares, once, what
 the project uses that the published documents do not show yet, with the SDK that shows it.

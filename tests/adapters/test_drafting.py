@@ -10,7 +10,7 @@ import pytest
 from chalicelib.adapters import drafting as adapter
 from chalicelib.cartoons import drafting, specs
 from chalicelib.core.settings import get_settings
-from tests.support.fakes.openai_api import API_KEY
+from devtools.fakes.openai_api import API_KEY
 
 IDEAS = [
     "A lighthouse keeper befriends a lonely whale during a winter storm",
@@ -86,7 +86,7 @@ def test_a_schema_strict_mode_would_refuse_fails_like_the_real_endpoint(openai_f
 
 
 def test_the_derived_schema_is_one_the_stand_in_accepts():
-    from tests.support.fakes.structured_outputs import strict_problem
+    from devtools.fakes.structured_outputs import strict_problem
 
     for scenes in (None, 1, 12):
         assert strict_problem(drafting.draft_schema(scenes)) is None

@@ -4,7 +4,7 @@ import pytest
 import resend
 
 from chalicelib.adapters.mail import OutboxMailer, ResendMailer
-from tests.support.fakes.resend_api import API_KEY, resend_server
+from devtools.fakes.resend_api import API_KEY, resend_server
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ from chalicelib.cartoons.drafting import draft_schema
 from chalicelib.comic import layouts
 from chalicelib.core import image_models
 from chalicelib.core.settings import get_settings
+from devtools.fakes import openai_api, resend_api
+from devtools.fakes.structured_outputs import strict_problem
 from local import provider_specs
-from tests.support.fakes import openai_api, resend_api
-from tests.support.fakes.structured_outputs import strict_problem
 from tests.support.openai_stand_in import use_openai
 
 USER = "0123456789abcdef0123456789abcdef"

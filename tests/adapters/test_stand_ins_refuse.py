@@ -9,10 +9,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.support.fakes import openai_api, resend_api
-from tests.support.fakes.openai_api import FakeOpenAI
-from tests.support.fakes.stripe_api import API_KEY as STRIPE_KEY
-from tests.support.fakes.stripe_api import FakeStripe
+from devtools.fakes import openai_api, resend_api
+from devtools.fakes.openai_api import FakeOpenAI
+from devtools.fakes.stripe_api import API_KEY as STRIPE_KEY
+from devtools.fakes.stripe_api import FakeStripe
 
 IMAGE = {"model": "gpt-image-2", "prompt": "A cat", "size": "1024x1024", "quality": "low", "n": 1}
 

@@ -82,7 +82,7 @@ def test_the_persons_style_and_layout_win_over_the_models(signed_in, openai_fake
 
 
 def broken_draft(**changes):
-    from tests.support.fakes.openai_api import sample_draft
+    from devtools.fakes.openai_api import sample_draft
 
     body = sample_draft(f"The idea: {IDEA}", {})
     body.update(changes)

@@ -11,7 +11,7 @@ import stripe as stripe_sdk
 from chalicelib.core.settings import get_settings
 from chalicelib.money import checkout
 from devtools.client import ApiClient
-from tests.support.fakes.stripe_api import WEBHOOK_SECRET, deliver
+from devtools.fakes.stripe_api import WEBHOOK_SECRET, deliver
 from tests.support.payments import balance, start
 
 

@@ -4,8 +4,8 @@ from freezegun import freeze_time
 
 from chalicelib.core.models import Purchase
 from devtools.client import ApiClient
+from devtools.fakes.stripe_api import API_KEY
 from tests.support.client import next_hour
-from tests.support.fakes.stripe_api import API_KEY
 from tests.support.payments import start
 
 
@@ -29,7 +29,7 @@ def test_checkout_creates_a_stripe_session_through_the_sdk(buyer, stripe_api):
     assert request.headers["Content-Type"] == "application/x-www-form-urlencoded"
     assert request.headers["Idempotency-Key"] == f"checkout-{answer['purchase_id']}"
     assert "Stripe-Version" in request.headers
-    from tests.support.fakes.stripe_api import parse_form
+    from devtools.fakes.stripe_api import parse_form
 
     params = parse_form(request.body)
     assert params["mode"] == "payment"

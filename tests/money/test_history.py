@@ -5,7 +5,7 @@ import pytest
 
 from chalicelib.money import credits
 from devtools.client import ApiClient
-from tests.support.fakes.stripe_api import deliver
+from devtools.fakes.stripe_api import deliver
 from tests.support.payments import ledger_sum, paid_event, parallel_debits, start
 
 

@@ -4,7 +4,7 @@ import threading
 
 from chalicelib.core.models import LedgerEntry
 from chalicelib.money import credits
-from tests.support.fakes.stripe_api import deliver, event
+from devtools.fakes.stripe_api import deliver, event
 from tests.support.payments import bought, ledger_sum, paid_event, purchase_of, refund
 
 

@@ -2,7 +2,7 @@
 disputes in another currency, and Checkout Sessions that never convert the currency."""
 
 from chalicelib.money import credits
-from tests.support.fakes.stripe_api import deliver, event, parse_form
+from devtools.fakes.stripe_api import deliver, event, parse_form
 from tests.support.payments import bought, ledger_sum, purchase_of, start
 
 

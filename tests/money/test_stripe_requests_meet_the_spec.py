@@ -7,8 +7,8 @@ import re
 
 from chalicelib.core.settings import get_settings
 from chalicelib.money import checkout
+from devtools.fakes.stripe_api import CREATE, FORM, parse_form
 from local import provider_specs
-from tests.support.fakes.stripe_api import CREATE, FORM, parse_form
 from tests.support.payments import start
 
 PATHS = {r"/v1/checkout/sessions/([^/]+)": ("GET /v1/checkout/sessions/{session}", "session"),

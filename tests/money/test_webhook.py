@@ -9,8 +9,8 @@ import pytest
 import stripe as stripe_sdk
 
 from chalicelib.core.models import AppliedCause, LedgerEntry, Purchase
+from devtools.fakes.stripe_api import WEBHOOK_SECRET, deliver, event, sign
 from local.gateway import cloudfront_headers
-from tests.support.fakes.stripe_api import WEBHOOK_SECRET, deliver, event, sign
 from tests.support.payments import balance, ledger_sum, paid_event, purchase_of, start
 
 

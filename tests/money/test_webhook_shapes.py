@@ -6,7 +6,7 @@ import time
 import pytest
 
 from chalicelib.core.models import AppliedCause, LedgerEntry
-from tests.support.fakes.stripe_api import deliver, event
+from devtools.fakes.stripe_api import deliver, event
 from tests.support.payments import balance, paid_event, purchase_of
 
 

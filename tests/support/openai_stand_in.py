@@ -4,7 +4,7 @@ import dataclasses
 
 from chalicelib.adapters import drafting, images, moderation
 from chalicelib.core.settings import get_settings
-from tests.support.fakes.openai_api import API_KEY, FakeOpenAI
+from devtools.fakes.openai_api import API_KEY, FakeOpenAI
 
 
 def use_openai(monkeypatch, fake, **overrides):

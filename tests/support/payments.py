@@ -5,7 +5,7 @@ import threading
 from chalicelib.core.models import LedgerEntry, Purchase
 from chalicelib.money import credits
 from devtools.client import ApiClient
-from tests.support.fakes.stripe_api import deliver, event
+from devtools.fakes.stripe_api import deliver, event
 
 
 def start(client, pack="small"):

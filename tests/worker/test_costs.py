@@ -17,8 +17,8 @@ from chalicelib.core.models import Cartoon, Purchase
 from chalicelib.core.settings import get_settings
 from chalicelib.money import admin
 from devtools.cartoons import cartoon_body
+from devtools.fakes.openai_api import API_KEY
 from tests.support.cartoons import R, assert_ledger, drain, fund_references, give
-from tests.support.fakes.openai_api import API_KEY
 from tests.support.openai_stand_in import use_openai
 
 PRICES = (5.0, 8.0, 32.0)  # the defaults: text input, image input, output per 1M tokens

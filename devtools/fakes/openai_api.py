@@ -41,9 +41,9 @@ import uuid
 
 from PIL import Image
 
+from devtools.fakes.http import FakeServer
+from devtools.fakes.structured_outputs import strict_problem
 from local import provider_specs
-from tests.support.fakes.http import FakeServer
-from tests.support.fakes.structured_outputs import strict_problem
 
 API_KEY = "sk-test-local-openai-key"
 # What each model takes, from openai 3.51.0's ImageModel and the images.edit/generate

@@ -8,8 +8,8 @@ recipients each get Resend's 422 (`{"statusCode", "name", "message"}`).
 import json
 import uuid
 
+from devtools.fakes.http import FakeServer
 from local import provider_specs
-from tests.support.fakes.http import FakeServer
 
 API_KEY = "re_test_local_key"
 

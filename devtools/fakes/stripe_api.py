@@ -24,8 +24,8 @@ import threading
 import time
 from urllib.parse import parse_qsl
 
+from devtools.fakes.http import FakeServer
 from local import provider_specs
-from tests.support.fakes.http import FakeServer
 
 API_KEY = "sk_test_fake_0123456789abcdefghijklmnop"
 WEBHOOK_SECRET = os.environ["STRIPE_WEBHOOK_SECRET"]  # set by tests/conftest.py
