@@ -66,8 +66,8 @@ def test_a_cartoon_page_without_a_cartoon_says_so_and_stops(page, stack):
     sign_in(page, stack, "lost@example.com")
     page.clock.install()  # the page's timers run when the test says, not on the wall clock
     calls = []
-    page.on("request", lambda request: calls.append(request.url)
-            if "/api/cartoons/" in request.url else None)
+    page.on("request", lambda request: calls.append(request.url)  # the cartoon, not its options
+            if "/api/cartoons/" in request.url and "/options" not in request.url else None)
     for address in ("/cartoon.html", "/cartoon.html?id=nonsense"):
         page.goto(stack.url + address)
         expect(page.locator("#cartoon-notice")).to_contain_text("does not name a cartoon")
