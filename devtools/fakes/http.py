@@ -64,3 +64,16 @@ class FakeServer:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+class ServedFake:
+    """A stand-in served by its `self.server` (a FakeServer) while the `with` block runs; its
+    `url` is where the SDK under test is pointed."""
+
+    def __enter__(self):
+        self.server.__enter__()
+        self.url = self.server.url
+        return self
+
+    def __exit__(self, *exc):
+        self.server.__exit__(*exc)

@@ -41,7 +41,7 @@ import uuid
 
 from PIL import Image
 
-from devtools.fakes.http import FakeServer
+from devtools.fakes.http import FakeServer, ServedFake
 from devtools.fakes.structured_outputs import strict_problem
 from local import provider_specs
 
@@ -91,7 +91,7 @@ def parse_multipart(content_type, body):
     return fields, files
 
 
-class FakeOpenAI:
+class FakeOpenAI(ServedFake):
     def __init__(self, flag_words=("FORBIDDEN-TOPIC",), slow_seconds=3.0, retry_after="1",
                  images_per_minute=None, draw_seconds=0.0):
         self.flag_words = [word.lower() for word in flag_words]
@@ -106,14 +106,6 @@ class FakeOpenAI:
         self._lock = threading.Lock()
         self._colours = itertools.count(1)
         self.server = FakeServer(self.route)
-
-    def __enter__(self):
-        self.server.__enter__()
-        self.url = self.server.url
-        return self
-
-    def __exit__(self, *exc):
-        self.server.__exit__(*exc)
 
     @property
     def base_url(self):

@@ -24,7 +24,7 @@ import threading
 import time
 from urllib.parse import parse_qsl
 
-from devtools.fakes.http import FakeServer
+from devtools.fakes.http import FakeServer, ServedFake
 from local import provider_specs
 
 API_KEY = "sk_test_fake_0123456789abcdefghijklmnop"
@@ -99,7 +99,7 @@ def error(status, message, kind="invalid_request_error", code=None, param=None):
         "type": kind, "message": message, "code": code, "param": param}}
 
 
-class FakeStripe:
+class FakeStripe(ServedFake):
 
     def __init__(self):
         self.sessions = {}
@@ -222,13 +222,6 @@ class FakeStripe:
                 "payment_intent": session["payment_intent"] if with_payment_intent else None,
                 "reason": "fraudulent", "status": status}
 
-    def __enter__(self):
-        self.server.__enter__()
-        self.url = self.server.url
-        return self
-
-    def __exit__(self, *exc):
-        self.server.__exit__(*exc)
 
 
 def event(kind, obj, *, event_id=None):
