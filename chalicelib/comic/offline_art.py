@@ -8,9 +8,12 @@ backdrop coloured by the story's context, with what happens written on it. Every
 
 import hashlib
 import io
+import math
+from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
+from chalicelib.comic import figures as figures_mod
 from chalicelib.comic import lettering
 from chalicelib.comic.raster import INK, font, to_png, wrap
 
@@ -121,35 +124,79 @@ def _centres(characters, staging, width):
             if spots.get(name) in lettering.SIDES else width / 2 for name in names]
 
 
+HEAD = (88 - 10, 0, 212 + 10, 124)  # the head (and a hat's brim) in a cut-out figure
+MOUTH = (150, 98)
+LABEL_FONT = 22
+
+
+@dataclass(frozen=True)
+class _Placed:
+    character: object
+    data: bytes
+    box: tuple  # where the cut-out figure goes, px
+    scale: float
+
+
+def _placements(request, staging, width, height):
+    unit = height / SIDE  # figures scale with the height, the scene spreads with the width
+    scale = min(0.75, 1.9 / max(len(request.references), 3)) * unit
+    shape = (int((FIGURE_BOX[2] - FIGURE_BOX[0]) * scale),
+             int((FIGURE_BOX[3] - FIGURE_BOX[1]) * scale))
+    placed = []
+    for character, data, centre in zip(request.characters, request.references,
+                                       _centres(request.characters, staging, width), strict=True):
+        x, y = int(centre - shape[0] / 2), int(height - 110 * unit - shape[1])
+        placed.append(_Placed(character, data, (x, y, x + shape[0], y + shape[1]), scale))
+    return placed
+
+
+def _label_box(placed):
+    left, top, right, _ = placed.box
+    middle, name_width = (left + right) / 2, font(LABEL_FONT, bold=True).getlength(
+        placed.character.name)
+    return (middle - name_width / 2 - 8, top - 40, middle + name_width / 2 + 8, top - 8)
+
+
+def look(request, staging=None, size=None):
+    """The exact geometry `scene` draws, as the look step reports it: each figure's head (its
+    name tag included, which the reader must see too) and mouth, and the sky above them."""
+    width, height = size or (SIDE, SIDE)
+    figures = []
+    for placed in _placements(request, staging, width, height):
+        x, y, s = placed.box[0], placed.box[1], placed.scale
+        label = _label_box(placed)
+        head = (min(label[0], x + HEAD[0] * s), label[1], max(label[2], x + HEAD[2] * s),
+                y + HEAD[3] * s)
+        scaled = zip(head, (width, height) * 2, strict=True)
+        figures.append(figures_mod.Figure(
+            placed.character.name, tuple(min(1.0, max(0.0, v / d)) for v, d in scaled),
+            (round((x + MOUTH[0] * s) / width, 4), round((y + MOUTH[1] * s) / height, 4))))
+    tops = [f.head[1] for f in figures] or [2 / 3]
+    empty = ((0.0, 0.0, 1.0, math.floor(min(tops) * 1e4) / 1e4),) if min(tops) > 0.05 else ()
+    return figures_mod.Look(tuple(figures), empty, "offline")
+
+
 def scene(request, staging=None, size=None):
     """A panel of the scene, `size` (width, height) px or SIDE square. `staging` ({name:
     "left"|"centre"|"right"}, as the lettering takes it) says where each character stands, so
     the balloons' tails point at them; the top of the picture (lettering.BAND) is left to the
-    lettering."""
+    lettering. `look` gives back where it drew each figure."""
     width, height = size or (SIDE, SIDE)
-    unit = height / SIDE  # figures scale with the height, the scene spreads with the width
+    unit = height / SIDE
     colours = _palette(request.context)
     image = Image.new("RGB", (width, height), colours["sky"])
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, height * 2 // 3, width, height), fill=colours["ground"])
     draw.ellipse((width - 150 * unit, 200 * unit, width - 70 * unit, 280 * unit),
                  fill=(255, 230, 120))
-    count = len(request.references)
-    label = font(22, bold=True)
-    centres = _centres(request.characters, staging, width)
-    for character, data, centre in zip(request.characters, request.references, centres,
-                                       strict=True):
-        figure, mask = _cut_out(data)
-        scale = min(0.75, 1.9 / max(count, 3)) * unit
-        shape = (int(figure.width * scale), int(figure.height * scale))
-        figure, mask = figure.resize(shape), mask.resize(shape)
-        x = int(centre - shape[0] / 2)
-        y = int(height - 110 * unit - shape[1])
-        image.paste(figure, (x, y), mask)
-        middle, name_width = x + shape[0] / 2, label.getlength(character.name)
-        draw.rectangle((middle - name_width / 2 - 8, y - 40, middle + name_width / 2 + 8, y - 8),
-                       fill="white", outline=INK, width=2)
-        draw.text((middle - name_width / 2, y - 37), character.name, font=label, fill=INK)
+    label = font(LABEL_FONT, bold=True)
+    for placed in _placements(request, staging, width, height):
+        figure, mask = _cut_out(placed.data)
+        shape = (placed.box[2] - placed.box[0], placed.box[3] - placed.box[1])
+        image.paste(figure.resize(shape), placed.box[:2], mask.resize(shape))
+        box = _label_box(placed)
+        draw.rectangle(box, fill="white", outline=INK, width=2)
+        draw.text((box[0] + 8, box[1] + 3), placed.character.name, font=label, fill=INK)
     typeface = font(18)
     lines = wrap(f"Scene {request.number}: {request.action}", typeface,
                  width - 68 - _tag_length() - 10, 3)

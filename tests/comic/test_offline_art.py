@@ -71,3 +71,27 @@ def test_the_offline_mark_sits_in_the_bottom_corner_where_no_lettering_goes():
         assert marked, size  # still marked as a preview
         assert min(y for _, y in marked) > height - 60, size  # in the bottom strip only
         assert min(x for x, _ in marked) > width / 2, size  # in its right corner
+
+
+def look(characters, staging=None, size=None):
+    references = tuple(offline_art.reference(ReferenceRequest(c, "s", "ctx", "low", "u"))
+                       for c in characters)
+    request = SceneRequest(1, "Talking", tuple(characters), references, "s", "A street",
+                           "low", "u")
+    return (opened(offline_art.scene(request, staging, size)).convert("RGB"),
+            offline_art.look(request, staging, size))
+
+
+def test_the_offline_look_gives_the_exact_head_and_mouth_it_drew():
+    for size in [None, (1536, 1024), (1024, 1536)]:
+        image, seen = look([ADA, BOB], None, size)
+        assert seen.source == "offline" and [f.name for f in seen.figures] == ["Ada", "Bob"]
+        width, height = image.size
+        for figure in seen.figures:
+            left, top, right, bottom = (round(v * d) for v, d in
+                                        zip(figure.head, (width, height) * 2, strict=True))
+            x, y = round(figure.mouth[0] * width), round(figure.mouth[1] * height)
+            assert left < x < right and top < y < bottom
+            # the mouth is drawn in ink just there
+            assert min(sum(image.getpixel((x, yy))) for yy in range(y - 12, y + 12)) < 150
+        assert seen.empty and all(seen.empty[0][3] <= f.head[1] for f in seen.figures)
