@@ -51,6 +51,16 @@ class TooLarge(DomainError):
     """Bigger than the service accepts."""
 
 
+class NotAllowed(DomainError):
+    """The path has routes, none for this method; `allowed` lists the methods it has."""
+
+    code = "method_not_allowed"
+
+    def __init__(self, method, allowed):
+        super().__init__(f"{method} is not allowed here; use {', '.join(allowed)}.")
+        self.allowed = tuple(allowed)
+
+
 class Refused(DomainError):
     """Well-formed, but refused on its content (the moderation check)."""
 

@@ -38,6 +38,7 @@ STATUSES = {
     errors.Forbidden: (403, "forbidden"),
     errors.NotFound: (404, "not_found"),
     errors.Conflict: (409, "conflict"),
+    errors.NotAllowed: (405, "method_not_allowed"),
     errors.TooLarge: (413, "payload_too_large"),
     errors.Refused: (422, "unprocessable"),
     errors.RateLimited: (429, "rate_limited"),
@@ -100,6 +101,14 @@ class ThreadSafeChalice(Chalice):
                                                          tuple(headers))
         register = super().route(path, **kwargs)
         return lambda view: register(domain_errors(view))
+
+    def method_middleware(self, event, get_response):
+        """A method no route of the path has is a 405 naming those it has, before any check
+        that method would meet (the CSRF token), as the router would answer it."""
+        allowed = self.routes.get((event.context or {}).get("resourcePath"), {})
+        if allowed and event.method not in allowed:
+            raise errors.NotAllowed(event.method, sorted(allowed))
+        return get_response(event)
 
     def read_body(self):
         """The current request's JSON body, checked against its route's declared spec."""
@@ -286,6 +295,8 @@ def error_headers(error):
     """What an error's answer carries besides its body: when to try again, if limited."""
     if isinstance(error, errors.RateLimited):
         return {"Retry-After": str(error.retry_after)}
+    if isinstance(error, errors.NotAllowed):
+        return {"Allow": ", ".join(error.allowed)}
     return {}
 
 
