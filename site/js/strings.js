@@ -523,6 +523,7 @@ export const STRINGS = {
     "error.text_does_not_fit": "A text does not fit its panel. Shorten it or give it more room.",
     "error.invalid_session_id": "This payment link is not valid.",
     "error.payload_too_large": "What was sent is too large.",
+    "error.method_not_allowed": "The page asked for something this address does not do. Reload it.",
     "error.unprocessable": "This was refused. Check what you typed.",
   },
 
@@ -1047,6 +1048,7 @@ export const STRINGS = {
     "error.text_does_not_fit": "Un texte ne tient pas dans sa case. Raccourcissez-le ou donnez-lui plus de place.",
     "error.invalid_session_id": "Ce lien de paiement n'est pas valide.",
     "error.payload_too_large": "L'envoi est trop volumineux.",
+    "error.method_not_allowed": "La page a demandé une chose que cette adresse ne fait pas. Rechargez-la.",
     "error.unprocessable": "Cela a été refusé. Vérifiez ce que vous avez saisi.",
   },
 };
