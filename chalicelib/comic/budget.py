@@ -92,7 +92,10 @@ def _fraction(heights, panel_size):
 def panel_budget(panel_size, elements, basis=None):
     """The `Budget` of a panel of `panel_size` px for its elements (plain dicts or
     `lettering.Element`s, in reading order); `basis` is the lettering's unit (a page's)."""
-    items = [lettering.element(e) for e in elements]
+    try:
+        items = [lettering.element(e) for e in elements]
+    except ValueError:  # not a text to letter: `lettering.check_fit` names it
+        items = []
     if not items:
         return Budget(FLOOR, 0.0)
     smallest = lettering.text_size(panel_size, lettering.MINIMUM, basis)

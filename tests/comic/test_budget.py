@@ -85,3 +85,8 @@ def test_heads_go_just_below_the_room():
     assert budget.heads_below(0.3) == (0.3, pytest.approx(0.3 + budget.HEADS))
     assert budget.heads_below(0.95)[1] == 1.0
     assert budget.panel_budget(SQUARE, [speech(50)]).to_json().keys() == {"room", "fullness"}
+
+
+def test_an_element_that_is_no_text_is_left_to_the_engine_to_name():
+    assert budget.panel_budget(SQUARE, [{"kind": "shout", "text": "Hey"}]) == budget.Budget(
+        budget.FLOOR, 0.0)
