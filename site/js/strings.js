@@ -1059,7 +1059,7 @@ export const STRINGS = {
     "error.unprocessable": "Cela a été refusé. Vérifiez ce que vous avez saisi.",
     // The lettering check as one types (js/lettering-check.js): each scene's room for text.
     "lettering.meter_label": "Place pour le texte dans cette case",
-    "lettering.meter_full": "Place pour le texte\u00a0: {n}\u00a0% utilisés",
+    "lettering.meter_full": "Place pour le texte occupée à {n}\u00a0%",
     "lettering.meter_over": "Trop de texte\u00a0: {n}\u00a0% de la place disponible",
     "create.problem_too_much_text": "Cette scène a plus de texte que sa case ne peut en loger au-dessus des personnages\u00a0: raccourcissez-le ou coupez la scène en deux.",
     "create.held_by_texts": { one: "Corrigez d'abord le texte signalé. Rien n'a été débité.", other: "Corrigez d'abord les {n} textes signalés. Rien n'a été débité." },
