@@ -127,3 +127,16 @@ def test_each_scene_is_drawn_keeping_its_budgeted_room_plain(signed_in, aws, ope
         assert f"Keep the top {room} % of the picture plain" in call.prompt
     [third] = [c for c in edits if "What happens in panel 3:" in c.prompt]
     assert "Bram's on the " in third.prompt and CASTS[2] == ["Ada", "Bram"]
+
+
+def test_the_editor_checks_one_scene_among_empty_ones(signed_in):
+    """The cartoon page's text editor sends the edited scene in its place, the others empty:
+    the panel's size depends on the layout and the count."""
+    edited = {"characters": ["Ada", "Bram"], "staging": {"Ada": "left", "Bram": "right"},
+              "elements": [{"kind": "speech", "text": "Tu viens ?", "speaker": "Ada"},
+                           {"kind": "speech", "text": LINE, "speaker": "Bram",
+                            "at": [0.7, 0.2], "tail": [0.7, 0.6]}]}
+    answer = signed_in.post(CHECK, {"layout": "auto", "scenes": [{}, edited, {}]})
+    assert answer.status == 200, answer
+    assert [p["field"] for p in answer.json["problems"]] == ["scenes[1].elements[1].text"]
+    assert [s["fullness"] > 1 for s in answer.json["scenes"]] == [False, True, False]
