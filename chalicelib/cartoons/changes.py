@@ -55,7 +55,7 @@ def edit_scene_text(session, cartoon_id, number, data):
              if value not in before)
     del texts["shorthand"]
     if not scenes.edit_text(scene, texts):
-        raise NotFound("No such scene.")  # the cartoon was deleted meanwhile
+        raise NotFound(key="no_such_scene")  # the cartoon was deleted meanwhile
     _recompose(session.account_id, cartoon.cartoon_id)
     return view(session, cartoon.cartoon_id)
 
@@ -67,8 +67,7 @@ def _recompose(account_id, cartoon_id):
         jobs.send(jobs.recompose_job(account_id, cartoon_id))
     except Exception as error:
         logs.event("enqueue_failed", cartoon_id=cartoon_id, error=type(error).__name__)
-        raise Unavailable("Your change is saved, but we could not compose the pages again just "
-                          "now. Please send it again in a moment.") from None
+        raise Unavailable(key="recompose_later") from None
 
 
 def redraw(session, cartoon_id, number, data):
@@ -79,7 +78,7 @@ def redraw(session, cartoon_id, number, data):
     cartoon = get_cartoon(session.account_id, cartoon_id)
     scene = get_scene(session.account_id, cartoon, number)
     if scene.state not in scenes.FINAL:
-        raise Conflict("This scene is still being drawn.", code="scene_in_progress")
+        raise Conflict(key="scene_drawing", code="scene_in_progress")
     action = data.get("action")
     if action is not None:
         action = specs.text(action, "action")
@@ -91,7 +90,7 @@ def redraw(session, cartoon_id, number, data):
     each = int(cartoon.credits_per_scene)
     attempt = scenes.requeue_for_redraw(scene, each, action=action, note=note)
     if attempt is None:
-        raise Conflict("This scene changed meanwhile. Reload the page.", code="scene_changed")
+        raise Conflict(code="scene_changed")
     gallery.refresh_summary(session.account_id, cartoon.cartoon_id)
     logs.event("scene_redraw", cartoon_id=cartoon.cartoon_id, scene=int(scene.number),
                attempt=attempt, cost=each, changed_action=action is not None,
@@ -105,8 +104,7 @@ def redraw(session, cartoon_id, number, data):
         scenes.fail(scenes.load(session.account_id, cartoon.cartoon_id, scene.number),
                     attempt, code="not_started",
                     reason="We could not start drawing; your credits were given back.")
-        raise Unavailable("We could not start the redraw; your credits were given "
-                          "back. Please try again.") from None
+        raise Unavailable(key="redraw_not_started") from None
     return {"cartoon_id": cartoon.cartoon_id, "scene": int(scene.number), "attempt": attempt,
             "cost": each, "balance": credits.balance(session.account_id)}
 
@@ -118,15 +116,13 @@ def choose_version(session, cartoon_id, number, data):
     cartoon = get_cartoon(session.account_id, cartoon_id)
     scene = get_scene(session.account_id, cartoon, number)
     if scene.state in scenes.IN_FLIGHT:
-        raise Conflict("This scene is being drawn again. Choose a version when it has "
-                       "finished.", code="scene_in_progress")
+        raise Conflict(key="scene_redrawing", code="scene_in_progress")
     kept = {int(v["version"]) for v in scenes.versions_of(scene)}
     if data["version"] not in kept:
-        raise NotFound("This scene has no such version.", code="no_such_version")
+        raise NotFound(key="no_version", code="no_such_version")
     if scenes.chosen_of(scene) != data["version"]:
         if scenes.choose(scene, data["version"]) is None:
-            raise Conflict("This scene changed meanwhile. Reload the page.",
-                           code="scene_changed")
+            raise Conflict(code="scene_changed")
         logs.event("scene_version_chosen", cartoon_id=cartoon.cartoon_id,
                    scene=int(scene.number), version=data["version"])
         _recompose(session.account_id, cartoon.cartoon_id)

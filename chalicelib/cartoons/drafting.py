@@ -113,9 +113,8 @@ def draft(session, body, ip):
             result["scenes"]), ms=int((time.monotonic() - started) * 1000), **usage)
         return result
     field = (problem.details or {}).get("field") if problem else None
-    raise ProviderFailed("The drafting service sent back a draft that did not hold together, "
-                         "even after a second try. Please try again, or write it yourself.",
-                         code="draft_invalid", details={"field": field} if field else None)
+    raise ProviderFailed(key="draft_fell_apart", code="draft_invalid",
+                         details={"field": field} if field else None)
 
 
 def _parse_request(body):
@@ -138,21 +137,18 @@ def _ask(drafter, request, hits):
     try:
         return drafter.draft(request)
     except drafting.DraftRefused:
-        raise Refused("The drafting service declined this idea. Try putting it differently.",
-                      code="draft_refused", details={"field": "idea"}) from None
+        raise Refused(code="draft_refused", details={"field": "idea"}) from None
     except drafting.DraftFailed as failed:
         _give_back(hits)  # nothing came back: the attempt does not count against the limit
         logs.event("draft_failed", reason=failed.code)
-        raise Unavailable("The drafting service did not answer just now. Please try again in a "
-                          "moment.", code="drafting_unavailable") from None
+        raise Unavailable(key="drafting_silent", code="drafting_unavailable") from None
 
 
 def checked(data, wish):
     """The model's answer as a submission body, checked like one (400-style `Invalid` naming
     the field otherwise), with the person's own choices of style and layout kept."""
     if not isinstance(data, dict):
-        raise Invalid("The answer was not a JSON object following the schema.",
-                      code="invalid_json")
+        raise Invalid(key="draft_not_schema", code="invalid_json")
     body = from_strict(data, specs.CARTOON_SPEC)
     if wish["style"]:
         body["style"] = wish["style"]

@@ -21,7 +21,7 @@ from chalicelib.accounts import limits
 from chalicelib.adapters import storage
 from chalicelib.cartoons import scenes, view
 from chalicelib.cartoons.view import SHARE, describe_share, expired_share, share_url
-from chalicelib.core import clock, logs, words
+from chalicelib.core import clock, logs
 from chalicelib.core.answers import BODY_ERRORS, SIGNED_IN, obj, ok
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Conflict, Invalid, NotFound
@@ -37,7 +37,7 @@ SHARE_SPEC = {"expires_in_days": Field(int, required=False)}
 def _days(body):
     days = (body or {}).get("expires_in_days")
     if days is not None and not 1 <= days <= MAX_DAYS:
-        raise Invalid(words.text("error.share_days", max_days=MAX_DAYS),
+        raise Invalid(key="share_days", max_days=MAX_DAYS,
                       code="invalid_field", details={"field": "expires_in_days"})
     return days
 
@@ -48,7 +48,7 @@ def create(session, cartoon_id, body):
     limits.hit("share-account-hour", session.account_id)
     cartoon = view.get_cartoon(session.account_id, cartoon_id)
     if not cartoon.page_keys:
-        raise Conflict(words.text("error.cartoon_not_ready"), code="cartoon_not_ready")
+        raise Conflict(code="cartoon_not_ready")
     now = int(clock.now())
     share_id = secrets.token_urlsafe(16)
     actions = [Cartoon.share_id.set(share_id), Cartoon.share_created_at.set(now),
@@ -74,20 +74,20 @@ def _update(cartoon, actions):
     except UpdateError as error:
         if not lost_condition(error):
             raise
-        raise NotFound("No such cartoon.") from None
+        raise NotFound(key="no_such_cartoon") from None
 
 
 def find(share_id):
     """The shared cartoon behind a live link, or NotFound."""
     if not isinstance(share_id, str) or not SHARE_ID.fullmatch(share_id):
-        raise NotFound(words.text("error.share_not_found"))
+        raise NotFound(key="share_not_found")
     for hit in Cartoon.by_share.query(share_id, limit=2):
         cartoon = view.find_cartoon(hit.account_id, hit.cartoon_id)
         if (cartoon is not None and cartoon.share_id == share_id and not expired_share(cartoon)
                 and cartoon.deleting_since is None and cartoon.page_keys
                 and _account_alive(cartoon.account_id)):
             return cartoon
-    raise NotFound(words.text("error.share_not_found"))
+    raise NotFound(key="share_not_found")
 
 
 def _account_alive(account_id):

@@ -29,11 +29,11 @@ def verify_event(raw_body, signature, stripe_module=None):
     secret = get_settings().stripe_webhook_secret
     if not secret:  # fail closed: never act on an unverifiable event
         logs.event("stripe_webhook_secret_missing", level=logging.ERROR)
-        raise Invalid("The webhook cannot verify signatures.", code="invalid_signature")
+        raise Invalid(key="webhook_unkeyed", code="invalid_signature")
     if len(raw_body or b"") > MAX_WEBHOOK_BYTES:
-        raise TooLarge("The event is too large.")
+        raise TooLarge(key="event_too_large")
     stripe = stripe_module or _stripe()
-    refused = Invalid("The Stripe signature is not valid.", code="invalid_signature")
+    refused = Invalid(code="invalid_signature")
     try:
         # construct_event's own json.loads has no depth bound: verify, then use our reader.
         stripe.WebhookSignature.verify_header(raw_body or b"", signature, secret,
@@ -42,7 +42,7 @@ def verify_event(raw_body, signature, stripe_module=None):
         logs.event("stripe_signature_refused", level=logging.WARNING)
         raise refused from None
     except ValueError:  # signed, but not UTF-8
-        raise Invalid("The event is not valid JSON.", code="invalid_event") from None
+        raise Invalid(key="event_not_json", code="invalid_event") from None
     if _signed_at(signature) > clock.now() + WEBHOOK_TOLERANCE_SECONDS:  # Stripe checks the past
         logs.event("stripe_signature_refused", level=logging.WARNING, why="future")
         raise refused
@@ -66,7 +66,7 @@ def _checked_shape(event):
     data = event.get("data") if isinstance(event, dict) else None
     if not (isinstance(event, dict) and isinstance(event.get("type"), str)
             and isinstance(data, dict) and isinstance(data.get("object"), dict)):
-        raise Invalid("The event is not shaped like a Stripe event.", code="invalid_event")
+        raise Invalid(key="event_shape", code="invalid_event")
     return event
 
 
