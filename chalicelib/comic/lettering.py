@@ -334,17 +334,28 @@ def _where(index, items):
 
 
 def _attempt(items, scene, size):
-    """The lettering at one size, or the index of the first element that found no room."""
+    """The lettering at one size, or the index of the first element that found no room. When
+    the texts, each placed where it reads best, leave no room for a later one, they are placed
+    again packed up into the top left, in reading order, before giving up."""
     panel_size = scene.size
     shapes = [_shapes(item, panel_size, size) for item in items]
     for index, shape in enumerate(shapes):
         if not shape:
             return index
-    placed = []
+    given = []
     for i, item in enumerate(items):
         if item.at is not None:
-            placed.append(_given(i, item, panel_size, size, scene, shapes[i], placed,
-                                  _where(i, items)))
+            given.append(_given(i, item, panel_size, size, scene, shapes[i], given,
+                                _where(i, items)))
+    result = _place(items, scene, size, shapes, given, placement.W_HIGH)
+    if isinstance(result, int):
+        packed = _place(items, scene, size, shapes, given, placement.W_PACKED)
+        result = result if isinstance(packed, int) else packed
+    return result
+
+
+def _place(items, scene, size, shapes, given, high):
+    placed = list(given)
     spots = [placement.Spot(p.box, p.tip, p.base, p.bend) for p in placed]
     order = []
     for i, item in enumerate(items):
@@ -352,14 +363,15 @@ def _attempt(items, scene, size):
             continue
         later = [x.speaker for x in items[i + 1:] if x.kind != "caption" and x.at is None]
         spot = placement.search([s[:2] + s[3:] for s in shapes[i]], scene, size,
-                                _body(scene, item), spots, order, _where(i, items), later)
+                                _body(scene, item), spots, order, _where(i, items), later,
+                                high)
         if spot is None:
             return i
         lines = shapes[i][spot.shape][2]
         placed.append(Placed(i, item, spot.box, lines, size, spot.tip, spot.base, spot.bend))
         spots.append(spot)
         order.append(spot.box)
-    return Lettering(tuple(panel_size), size, tuple(sorted(placed, key=lambda p: p.index)),
+    return Lettering(tuple(scene.size), size, tuple(sorted(placed, key=lambda p: p.index)),
                      scene)
 
 

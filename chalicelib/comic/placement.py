@@ -28,6 +28,7 @@ from chalicelib.comic import figures as figures_mod
 SIDES = ("left", "centre", "right")
 BAND = 0.30  # the top of the picture the staging prompt keeps free for lettering
 MAX_AREA = 0.40  # of the panel: the largest a single balloon or caption may be
+MAX_TAIL = 0.5  # the longest tail, of the panel's size (sqrt(width * height))
 BEND = 0.12  # a tail's curve: its control point off the straight line, of its length
 TIP_GAP = 0.15  # between a tail's tip and the head it points at, of the text size
 BOX_GAP = 0.35  # between a text and a head or another text, of the text size
@@ -40,6 +41,7 @@ W_FULL = 6.0  # text sizes, for a box wholly outside the empty parts
 W_BODY = 4.0  # text sizes, for a box wholly over a body
 W_AIR = 3.0  # text sizes, for a box wholly above a later speaker's head
 W_HIGH = 0.08  # per px down the panel
+W_PACKED = 3.0  # the same, when texts must be packed up to leave room for later ones
 W_ANCHOR = 1.0  # per px a caption is from its corner
 
 # Where the offline renderer (offline_art) draws a figure of a panel `height` px high: its
@@ -277,6 +279,8 @@ def tail_for(box, body, size, scene, others, spots=None):
     would cross a head or another text (`others`: their boxes). `spots`: the body's `tips`."""
     heads = scene.heads
     best = None
+    clear = TIP_GAP * size  # from other texts
+    longest = MAX_TAIL * math.sqrt(scene.size[0] * scene.size[1])
     if spots is None:
         spots = tips(body, size, scene.size, [h for h in heads if h != body.head])
     for tip in spots:
@@ -284,13 +288,15 @@ def tail_for(box, body, size, scene, others, spots=None):
             continue  # level with the balloon: its tail would run along its edge
         base = root(box, tip, size)
         middle = ((base[0][0] + base[1][0]) / 2, base[0][1])
-        cost = math.dist(middle, tip) + W_MOUTH * math.dist(tip, body.mouth)
-        if best is not None and cost >= best[0]:
+        length = math.dist(middle, tip)
+        cost = length + W_MOUTH * math.dist(tip, body.mouth)
+        if length > longest or (best is not None and cost >= best[0]):
             continue
         for bend in (bend_of(base, tip), -bend_of(base, tip), 0.0):
             points = outline(tip, base, bend)
             bounds = _bounds(points)
-            if any(outline_hits(points, o, 1.0, bounds) for o in [*heads, *others]):
+            if any(outline_hits(points, h, 1.0, bounds) for h in heads) or any(
+                    outline_hits(points, o, -clear, bounds) for o in others):
                 continue
             best = (cost, tip, base, bend)
             break
@@ -371,12 +377,12 @@ def awkward(box, scene):
     return _fraction_over(box, _bodies(scene)) > 0.05
 
 
-def search(shapes, scene, size, body, placed, order, where, later=()):
+def search(shapes, scene, size, body, placed, order, where, later=(), high=W_HIGH):
     """The best `Spot` for a text, or None. `shapes`: (w, h, cost) to try; `body`: the
     speaker's (None for a caption); `placed`: Spots already on the panel; `order`: boxes of
     the texts read before this one (it must read after them); `where`: "first", "last" or
     "middle", its place in the reading order (a caption's corner); `later`: the names of
-    those who speak after it."""
+    those who speak after it; `high`: the cost of a px down the panel."""
     gap = BOX_GAP * size
     heads = scene.heads
     zones = _bodies(scene)
@@ -395,7 +401,7 @@ def search(shapes, scene, size, body, placed, order, where, later=()):
                     or not all(reads_after(box, before, gap) for before in order)
                     or any(outline_hits(t, box, -1, bounds) for t, bounds in tails)):
                 continue
-            bound, cost = _cost(box, dimensions, scene, size, body, where, zones, spots)
+            bound, cost = _cost(box, dimensions, scene, size, body, where, zones, spots, high)
             crowding = W_AIR * size * _fraction_over(box, air) if air else 0.0
             ranked.append((bound + crowding, cost + crowding, box, shape))
     ranked.sort(key=lambda item: item[:2])
@@ -429,10 +435,10 @@ def given_shape(centre, shapes, scene, size, body, placed, where):
     return min(range(len(shapes)), key=lambda k: cost(shapes[k]))
 
 
-def _cost(box, dimensions, scene, size, body, where, zones, spots):
+def _cost(box, dimensions, scene, size, body, where, zones, spots, high=W_HIGH):
     """(lower bound, cost without the tail) of a box; the bound adds the shortest tail that
     could reach a tip spot from it."""
-    cost = dimensions[2] * size + W_HIGH * box[1]
+    cost = dimensions[2] * size + high * (box[1] + box[0] * (high > W_HIGH))
     cost += W_FULL * size * _fraction_outside(box, scene.empty)
     if body is None:  # a caption: along the top or bottom edge, over whatever is there
         corner = (0, scene.size[1]) if where == "last" else (0, 0)
