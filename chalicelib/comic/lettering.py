@@ -46,8 +46,9 @@ BAND = placement.BAND  # top of the panel the prompt keeps free, as a fraction o
 PREFERRED = 0.046  # text size, as a fraction of sqrt(width * height)
 MINIMUM = 0.036
 SIZE_STEPS = 6
-BALLOON_EMS = (7, 10, 13, 17, 22, 28, 40)  # widths tried for a text's box, in text sizes
-SHAPES = 3  # the best-shaped of them tried in every spot
+# widths tried for a text's box, in text sizes
+BALLOON_EMS = (7, 8.5, 10, 11.5, 13, 15, 17, 19.5, 22, 25, 28, 34, 40)
+SHAPES = 5  # the best-shaped of them tried in every spot
 WIDEST = 0.94  # of the panel's width
 INK = (29, 27, 38)
 CAPTION_FILL = (255, 236, 170)
