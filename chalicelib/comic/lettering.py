@@ -49,7 +49,7 @@ SIZE_STEPS = 6
 # widths tried for a text's box, in text sizes
 BALLOON_EMS = (7, 8.5, 10, 11.5, 13, 15, 17, 19.5, 22, 25, 28, 34, 40)
 SHAPES = 5  # the best-shaped of them tried in every spot
-WIDEST = 0.94  # of the panel's width
+WIDEST = 0.94  # a box's widest, of the panel's width
 INK = (29, 27, 38)
 CAPTION_FILL = (255, 236, 170)
 BALLOON_FILL = (255, 255, 255)
@@ -301,7 +301,7 @@ def _shapes_of(kind, text, panel_size, size):
     if not caption:  # no tall narrow columns while a wider shape fits
         wide = [s for s in shapes if s[0] >= 0.9 * s[1]]
         shapes = wide or shapes
-    return tuple(shapes[:1 if caption else SHAPES])  # a caption keeps one shape: its `at` finds it
+    return tuple(shapes[:SHAPES])
 
 
 def _body(scene, item):

@@ -75,7 +75,9 @@ def test_the_check_and_the_submission_name_the_same_field(signed_in):
 
 def test_the_same_text_can_fit_one_layout_and_not_another(signed_in):
     text = "A long line of narration that goes on and on. " * 9
-    scenes = [_scene([{"kind": "caption", "text": text[:390]}] * 2) for _ in range(4)]
+    # three captions: above the figures, between or below them in a square cell; a webtoon
+    # cell's narrower boxes stand taller and one of them finds no room off the faces
+    scenes = [_scene([{"kind": "caption", "text": text[:220]}] * 3) for _ in range(4)]
     fits = {layout: signed_in.post(ROUTE, _body(*scenes, layout=layout)).json["fits"]
             for layout in ("grid", "webtoon")}
     assert fits == {"grid": True, "webtoon": False}  # a webtoon cell is narrower
