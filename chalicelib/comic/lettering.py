@@ -1,4 +1,4 @@
-"""Lettering: captions and balloons laid out on a panel, and drawn.
+"""Lettering: captions and balloons laid out on a panel, around what the picture holds, and drawn.
 
 Plain data in (what the API and the worker store, JSON-friendly):
 
@@ -6,27 +6,43 @@ Plain data in (what the API and the worker store, JSON-friendly):
   "at": [x, y], "tail": [x, y]}`; `speaker` is for balloons; `at` (the balloon's centre) and
   `tail` (its tail's tip) are optional, relative to the panel (0..1 across and down) and set
   when the owner moved them. A panel holds at most `MAX_ELEMENTS`, in reading order.
+- a look (`figures.Look`, optional) says where the drawn picture put each figure's head and
+  mouth, and what it left empty (the look step, or the offline renderer's exact geometry).
 - a staging is a dict `{character name: "left"|"centre"|"right"}`: where the scene prompt
-  placed each character (`default_staging`, `staging_prompt`). The top `BAND` of the picture
-  is kept free for lettering; a speaker's region is its third of the panel below that band.
+  asked each character to stand (`default_staging`: the first to speak on the left;
+  `staging_prompt`, which also keeps the top `BAND` of the picture free). Without a look, or
+  for a speaker the look did not find, the figures are where the staging puts them
+  (`placement.staged_look`: where the offline renderer draws them), so one algorithm letters
+  both.
 
-Layout (`layout`): elements with a position keep it (clamped into the panel); the others go in
-reading order (left to right, top to bottom) into the band: a caption against the top-left
-edge, a balloon above its speaker's side; the first balloon highest and furthest left. Tails are
-short, end inside the speaker's region and cross no other balloon; balloons never overlap and
-never leave the panel. `Lettering.positions()` gives every element's `at` and `tail` back, to
-store.
+Layout (`layout`, geometry in placement.py): elements with a position keep it (clamped into
+the panel). The others go in the order sent, each to its best free spot: a head is a hard
+obstacle (no box covers any part of it, no tail crosses it); a balloon sits near its speaker,
+preferably above and beside the head, in the parts the look found empty, off the bodies and
+out of the sky above those who speak later; its tail is short, slightly curved, starts on the
+balloon's edge on the line from its centre and ends just beside the mouth (or above the head).
+Reading order is the order sent: each text reads after the one before (below it, or level with
+it and to its right); a caption sent first goes top-left, one sent last along the bottom. When
+the best spots leave no room for a later text, all are placed again packed up into the top left.
+Boxes never overlap, never leave the panel, and no tail crosses another text.
+`Lettering.positions()` gives every element's `at` and `tail` back, to store.
+
+Shape: a text is wrapped balanced (lines of similar width; a balloon's around a wider middle,
+as its oval holds them), at several widths; the best-shaped (a balloon about twice as wide as
+tall, never a tall narrow column while a wider shape fits; a caption a wide strip) that finds a
+spot wins. No box is over `placement.MAX_AREA` (40 %) of its panel.
 
 Size: text is set at `PREFERRED` of the panel's size (the geometric mean of its sides; on a
 page, the size of the page's smallest panel, the `basis`, so every panel of a page letters
-alike), and shrinks when it does not fit, never below `MINIMUM`: 3.6 % of that size, 37 px on a
-1024 px panel. That is 14 CSS px when such a panel fills a 390 px phone, and 7 pt when eight of
-them share an A4 page printed at 300 dpi. Words are never cut: when the text does not fit at
-the minimum, even with the band let down into the picture, `check_fit` names the element (the
-API answers 400 with that field) and `layout` raises `DoesNotFit`. `check_fit` also names a
-text the owner placed on top of another, and one with characters no bundled font has.
-`cartoon_fraction` gives the one size that fits every panel of a cartoon, so its lettering
-looks the same throughout.
+alike), and shrinks when it does not fit, or when a smaller size keeps a balloon off the
+figures' bodies, never below `MINIMUM`: 3.6 % of that size, 37 px on a 1024 px panel. That is
+14 CSS px when such a panel fills a 390 px phone, and 7 pt when eight of them share an A4 page
+printed at 300 dpi. Words are never cut, and a face is never covered: when the texts cannot be
+placed at the minimum without covering one, `check_fit` names the element (the API answers 400
+with that field) and `layout` raises `DoesNotFit`. `check_fit` also names a text the owner
+placed on top of another, and one with characters no bundled font has. `cartoon_fraction`
+gives the one size that fits every panel of a cartoon, so its lettering looks the same
+throughout.
 """
 
 import functools
@@ -115,14 +131,6 @@ def staging_prompt(staging):
     stand = f"Stage the characters: {places}. " if staging else ""
     return (f"{stand}Keep the top {round(BAND * 100)} % of the picture free of faces and "
             "important detail (plain sky, wall or background): speech balloons go there.")
-
-
-def _side(staging, speaker):
-    wanted = speaker.casefold()
-    for name, side in (staging or {}).items():
-        if name.casefold() == wanted and side in SIDES:
-            return side
-    return "centre"
 
 
 def region(panel_size, side):

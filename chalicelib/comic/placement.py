@@ -94,7 +94,7 @@ def staged_look(staging, panel_size, names=()):
     in the centre) where the offline renderer stands them; the top BAND empty."""
     sides = {name: side for name, side in (staging or {}).items() if side in SIDES}
     for name in names:
-        if name and not any(n.casefold() == name.casefold() for n in sides):
+        if not any(n.casefold() == name.casefold() for n in sides):
             sides[name] = "centre"
     count = len(sides)
     return figures_mod.Look(tuple(staged_figure(n, s, count, panel_size)
@@ -103,28 +103,28 @@ def staged_look(staging, panel_size, names=()):
 
 
 def scene_of(panel_size, look, staging, speakers):
-    """The panel in px: the look's figures, and the staging's for each speaker it misses (a
-    target for its tail, not an obstacle, unless nobody looked at all)."""
+    """The panel in px: the look's figures (the staging's when nobody looked), and for each
+    speaker they miss (one the look did not find, one nobody staged, a voice with no name) a
+    figure where the staging would stand it: a target for its tail, not an obstacle."""
     looked = look is not None and look.source != "staging" and bool(look.figures)
     if not looked:
-        look = staged_look(staging, panel_size, speakers)
+        look = staged_look(staging, panel_size)
     width, height = panel_size
 
-    def px(box):
-        return (box[0] * width, box[1] * height, box[2] * width, box[3] * height)
+    def body(figure, obstacle=True):
+        left, top, right, bottom = figure.head
+        return Body(figure.name, (left * width, top * height, right * width, bottom * height),
+                    (figure.mouth[0] * width, figure.mouth[1] * height), obstacle)
 
-    bodies = [Body(f.name, px(f.head), (f.mouth[0] * width, f.mouth[1] * height))
-              for f in look.figures]
-    if looked:
-        known = {f.name.casefold() for f in look.figures}
-        missing = [s for s in speakers if s and s.casefold() not in known]
-        if missing:
-            fallback = staged_look(staging, panel_size, missing)
-            bodies += [Body(f.name, px(f.head), (f.mouth[0] * width, f.mouth[1] * height),
-                            obstacle=False)
-                       for f in fallback.figures if f.name.casefold() in
-                       {m.casefold() for m in missing}]
-    empty = tuple(px(b) for b in look.empty) or ((0, 0, width, height * BAND),)
+    bodies = [body(f) for f in look.figures]
+    known = {f.name.casefold() for f in look.figures}
+    missing = {s.casefold(): s for s in speakers if s.casefold() not in known}
+    if missing:
+        fallback = staged_look(staging, panel_size, list(missing.values()))
+        bodies += [body(f, obstacle=False) for f in fallback.figures
+                   if f.name.casefold() in missing]
+    empty = tuple((b[0] * width, b[1] * height, b[2] * width, b[3] * height)
+                  for b in look.empty) or ((0, 0, width, height * BAND),)
     return Scene(tuple(panel_size), tuple(bodies), empty)
 
 

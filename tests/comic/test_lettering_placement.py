@@ -11,6 +11,7 @@ import math
 import random
 
 import pytest
+from PIL import Image
 
 from chalicelib.adapters.images import Character, SceneRequest
 from chalicelib.comic import figures, layouts, lettering, offline_art, pages, placement, typeset
@@ -293,3 +294,15 @@ def test_a_page_letters_around_the_look_its_panel_carries():
         scale = (rect[2] - rect[0]) / 768
         box = tuple(v / scale for v in drawn.placed[0].box)
         assert _overlap(box, head) == covers
+
+
+def test_a_voice_nobody_staged_points_at_the_centre_and_blocks_nothing():
+    image = Image.new("RGB", (1024, 1024), (120, 160, 200))
+    result = lettering.letter(image, [{"kind": "speech", "text": "Who said that?"},
+                                      {"kind": "speech", "speaker": "Nobody", "text": "Me."}],
+                              {"Ada": "left"})
+    for placed in result.placed:
+        body = result.scene.body(placed.element.speaker)
+        assert not body.obstacle and body.mouth[0] == pytest.approx(512)
+        assert placement.within_reach(placed.tip, body, placed.size)
+    assert [b.name for b in result.scene.bodies if b.obstacle] == ["Ada"]
