@@ -28,7 +28,8 @@ from chalicelib.comic import figures as figures_mod
 SIDES = ("left", "centre", "right")
 BAND = 0.30  # the top of the picture the staging prompt keeps free for lettering
 MAX_AREA = 0.40  # of the panel: the largest a single balloon or caption may be
-MAX_TAIL = 0.5  # the longest tail, of the panel's size (sqrt(width * height))
+MAX_TAIL = 0.4  # the longest tail, of the panel's size (sqrt(width * height))
+FLAT = 0.35  # a tail drops (or rises) at least this much of its length: it points, not lies
 BEND = 0.12  # a tail's curve: its control point off the straight line, of its length
 TIP_GAP = 0.15  # between a tail's tip and the head it points at, of the text size
 BOX_GAP = 0.35  # between a text and a head or another text, of the text size
@@ -219,7 +220,7 @@ def root(box, tip, size):
     cx, cy = (left + right) / 2, (top + bottom) / 2
     edge = bottom if tip[1] >= cy else top
     x = cx if abs(tip[1] - cy) < 1e-6 else cx + (tip[0] - cx) * (edge - cy) / (tip[1] - cy)
-    half = 0.35 * size
+    half = max(0.35 * size, 0.05 * math.dist((cx, edge), tip))  # a long tail, a wider root
     low, high = left + radius(box, size) + half, right - radius(box, size) - half
     x = cx if low > high else min(max(x, low), high)
     inward = -1 if edge == bottom else 1
@@ -290,8 +291,9 @@ def tail_for(box, body, size, scene, others, spots=None):
         middle = ((base[0][0] + base[1][0]) / 2, base[0][1])
         length = math.dist(middle, tip)
         cost = length + W_MOUTH * math.dist(tip, body.mouth)
-        if length > longest or (best is not None and cost >= best[0]):
-            continue
+        if (length > longest or abs(tip[1] - middle[1]) < FLAT * length
+                or (best is not None and cost >= best[0])):
+            continue  # too long, or a flat line across the picture
         for bend in (bend_of(base, tip), -bend_of(base, tip), 0.0):
             points = outline(tip, base, bend)
             bounds = _bounds(points)
