@@ -32,9 +32,11 @@ app = ThreadSafeChalice(app_name="caaartoons")
 logs.configure(settings.log_level)
 
 # Registered first runs outermost: errors and headers wrap the rest; then only CloudFront gets
-# in (the origin secret), before the CSRF check and every route.
+# in (the origin secret); a method the path has no route for is a 405; then the CSRF check
+# and every route.
 app.register_middleware(web.error_middleware, "http")
 app.register_middleware(web.origin_middleware, "http")
+app.register_middleware(app.method_middleware, "http")
 app.register_middleware(cookies.csrf_middleware, "http")
 
 

@@ -31,19 +31,18 @@ def check(*, fetch_site, origin, sent, session_id):
     None when signed out)."""
     if (fetch_site and fetch_site not in ("same-origin", "none")) or (
             origin and origin != get_settings().site_origin):
-        raise Forbidden("Cross-site requests are refused.", code="cross_site")
+        raise Forbidden(key="cross_site_refused", code="cross_site")
     if not sent:
-        raise Forbidden("The CSRF token is missing. Reload the page.", code="csrf_missing")
+        raise Forbidden(key="csrf_token_missing", code="csrf_missing")
     if session_id is not None:
         if not same(sent, token(session_id)):
-            raise Forbidden("The CSRF token is wrong. Reload the page.", code="csrf_invalid")
+            raise Forbidden(key="csrf_token_wrong", code="csrf_invalid")
         return
     try:
         URLSafeTimedSerializer(get_settings().hash_key, salt="csrf-anon").loads(
             sent, max_age=ANON_CSRF_TTL)
     except BadSignature:
-        raise Forbidden("The CSRF token is wrong. Reload the page.", code="csrf_invalid") \
-            from None
+        raise Forbidden(key="csrf_token_wrong", code="csrf_invalid") from None
 
 
 # GET /api/auth/csrf: a token for a signed-out request that changes something.

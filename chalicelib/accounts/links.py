@@ -27,8 +27,11 @@ _LOCAL = re.compile(r"^[A-Za-z0-9!#$%&*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&*+/=?^_`{
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _TLD = re.compile(r"^[a-z]{2,63}$|^xn--[a-z0-9-]{1,59}$")
 LINK_PAGES = {"signin": "/confirm.html", "email-change": "/confirm-email.html"}
-EMAIL_SPEC = {"email": Field(str, max_length=320)}
-TOKEN_SPEC = {"token": Field(str, max_length=128)}
+# The shape an address must have, as the API document declares it; `normalise_email` checks
+# more (label lengths, hyphens) than a JSON Schema pattern can say plainly.
+EMAIL_SHAPE = r"^[A-Za-z0-9!#$%&*+/=?^_`{|}~.-]+@([A-Za-z0-9-]+\.)+[A-Za-z]{2,63}$"
+EMAIL_SPEC = {"email": Field(str, max_length=320, pattern=EMAIL_SHAPE)}
+TOKEN_SPEC = {"token": Field(str, max_length=128, pattern=TOKEN_PATTERN.pattern)}
 
 
 # --- addresses -----------------------------------------------------------------------------

@@ -53,7 +53,7 @@ def start(account):
     except UpdateError as error:
         if not lost_condition(error):
             raise
-        raise Conflict("This account is being deleted.", code="account_deleting") from None
+        raise Conflict(code="account_deleting") from None
     return Session(account, session_id)
 
 
@@ -79,13 +79,13 @@ def current(cookie_value):
     """The signed-in session, checked against the account's live sessions; else NotSignedIn."""
     ids = read_signed(cookie_value)
     if ids is None:
-        raise NotSignedIn("Please sign in.")
+        raise NotSignedIn(key="sign_in")
     try:
         account = Account.get(ids[0], consistent_read=True)
     except Account.DoesNotExist:
-        raise NotSignedIn("Please sign in.") from None
+        raise NotSignedIn(key="sign_in") from None
     if ids[1] not in (account.session_ids or set()) or account.deleting_since is not None:
-        raise NotSignedIn("Your session has ended. Please sign in again.")
+        raise NotSignedIn(key="session_ended")
     return Session(account, ids[1])
 
 

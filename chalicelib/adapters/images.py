@@ -110,6 +110,8 @@ class SceneRequest:
     size: tuple = None  # (width, height) px: its cell's drawing size (comic/layouts.py)
     previous: bytes = None  # a redraw: the version shown, edited rather than drawn afresh
     note: str = ""  # a redraw: what the owner asked to change
+    room: float = None  # the top of the picture kept plain for the texts (comic/budget.py)
+    speakers: tuple = ()  # who speaks or thinks in the panel, in reading order
 
 
 def _png(data):

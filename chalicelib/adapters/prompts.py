@@ -2,7 +2,7 @@
 every request of a cartoon, so the words hold the characters steady alongside the references.
 """
 
-from chalicelib.comic.lettering import staging_prompt
+from chalicelib.comic import budget
 
 NO_TEXT = ("Do not draw any text, letters, captions or speech bubbles: they are added "
            "afterwards.")
@@ -41,7 +41,7 @@ def scene(request):
     else:
         lines.append("No named character appears in this panel.")
     lines += [f"What happens in panel {request.number}: {request.action}",
-              staging_prompt(request.staging or {})]
+              *lettering_room(request.staging or {}, request.room, request.speakers)]
     if request.previous and request.note:
         lines.append(f"What to change from image 1: {request.note}")
     elif request.previous:
@@ -50,3 +50,26 @@ def scene(request):
         lines.append(f"Also: {request.note}")
     lines += ["Keep the palette and drawing style of the references.", NO_TEXT]
     return "\n".join(lines)
+
+
+def lettering_room(staging, room=None, speakers=()):
+    """The sentences that make the picture match its lettering: where each character stands,
+    the top of the picture kept plain for the texts (`room`, from the panel's text budget,
+    comic/budget.py: it grows with the texts), and where the speakers' heads go, just below
+    that room, on their side."""
+    room = budget.FLOOR if room is None else room
+    top, bottom = budget.heads_below(room)
+    places = ", ".join(f"{name} on the {side}" for name, side in staging.items())
+    out = [f"Stage the characters: {places}."] if staging else []
+    out.append(f"Keep the top {_percent(room)} % of the picture plain (sky, wall or background), "
+               "free of faces and important detail: the speech balloons go there.")
+    heads = [f"{name}'s on the {staging[name]}" for name in speakers if name in staging]
+    if heads:
+        out.append(f"Draw the heads of those who speak below that, between {_percent(top)} % "
+                   f"and {_percent(bottom)} % of the way down the picture: "
+                   f"{', '.join(heads)}.")
+    return out
+
+
+def _percent(fraction):
+    return round(fraction * 100)

@@ -86,8 +86,7 @@ def delete(cartoon):
     account_id, cartoon_id = cartoon.account_id, cartoon.cartoon_id
     items = scenes.for_cartoon(account_id, cartoon_id)
     if any(s.state in scenes.IN_FLIGHT for s in items) or not _mark_deleted(cartoon, items):
-        raise Conflict("This cartoon is still being drawn. Delete it when it has finished.",
-                       code="cartoon_in_progress")
+        raise Conflict(code="cartoon_in_progress")
     removed = storage.delete_prefix(storage.cartoon_key(account_id, cartoon_id, "x")[:-1])
     cartoon.delete()
     logs.event("cartoon_deleted", cartoon_id=cartoon_id, objects=removed)

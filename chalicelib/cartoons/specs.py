@@ -11,7 +11,17 @@ import unicodedata
 
 from chalicelib.accounts import limits
 from chalicelib.core import ids, vocabulary
-from chalicelib.core.answers import BODY_ERRORS, BOOLEAN, COUNT, SIGNED_IN, TEXT, array, obj, ok
+from chalicelib.core.answers import (
+    BODY_ERRORS,
+    BOOLEAN,
+    COUNT,
+    NUMBER,
+    SIGNED_IN,
+    TEXT,
+    array,
+    obj,
+    ok,
+)
 from chalicelib.core.errors import Invalid
 from chalicelib.core.fields import Field, check_object
 from chalicelib.core.openapi import object_schema
@@ -286,6 +296,8 @@ def _staging(given, field, cast, elements=()):
 PLAIN_PROBLEMS = {
     "does_not_fit": "This text is too long for its panel: shorten it or split it into two "
                     "balloons.",
+    "too_much_text": "This scene has more text than its panel has room for above the "
+                     "characters: shorten it or split the scene in two.",
     "overlaps": "This text sits on top of another one: move one of them.",
     "too_many": f"A panel holds at most {MAX_ELEMENTS} texts: move one to another scene.",
     "invalid": "This text cannot be lettered: change it.",
@@ -298,23 +310,43 @@ def lettering_problems(layout, scenes):
     every scene's {"elements", "staging"}, in order (a panel's size depends on the layout and
     the count); one left without elements is not checked. A scene's optional `positions` maps
     its elements back to the indices they were sent at (the check skips blank ones)."""
-    # pages loads Pillow, which an API cold start must not (tests/test_cold_start.py)
-    from chalicelib.comic.pages import fit_problems
+    return lettering_report(layout, scenes)[0]
 
-    out = []
-    for problem in fit_problems(layout, scenes):
-        scene, index = scenes[problem["scene"]], problem["index"]
-        field = f"scenes[{problem['scene']}].elements"
-        if scene.get("shorthand"):
-            kind = scene["elements"][min(index, len(scene["elements"]) - 1)]["kind"]
-            field = f"scenes[{problem['scene']}].{'caption' if kind == 'caption' else 'dialogue'}"
-        elif problem["code"] != "too_many":
-            index = scene.get("positions", range(len(scene["elements"])))[index]
-            field += f"[{index}].{'at' if problem['code'] == 'overlaps' else 'text'}"
+
+def lettering_report(layout, scenes):
+    """(problems, budgets): `lettering_problems`, and each scene's text budget (comic/budget.py:
+    the room its texts need at the top of the picture, and how full that room is). A text is
+    refused when it cannot be lettered legibly (the engine's `check_fit`) or when the panel's
+    texts need more room than the budget's cap (`too_much_text`); one field is named once."""
+    # pages and budget load Pillow, which an API cold start must not (tests/test_cold_start.py)
+    from chalicelib.comic import budget, pages
+
+    budgets = budget.budgets(layout, [scene.get("elements", []) for scene in scenes])
+    found = pages.fit_problems(layout, scenes) + [
+        {"scene": number, **problem}
+        for number, panel in enumerate(budgets) for problem in budget.problems(panel)]
+    out, named = [], set()
+    for problem in sorted(found, key=lambda p: (p["scene"], p["index"])):
+        field = _problem_field(scenes[problem["scene"]], problem)
+        if field in named:
+            continue  # the engine's own words come first: the budget's add nothing
+        named.add(field)
         out.append({"field": field, "code": problem["code"],
                     "message": f"{field}: {problem['message']}.",
                     "plain": PLAIN_PROBLEMS.get(problem["code"], PLAIN_PROBLEMS["invalid"])})
-    return out
+    return out, budgets
+
+
+def _problem_field(scene, problem):
+    """The field a problem of the lettering names, as the scene was sent."""
+    index, field = problem["index"], f"scenes[{problem['scene']}].elements"
+    if scene.get("shorthand"):
+        kind = scene["elements"][min(index, len(scene["elements"]) - 1)]["kind"]
+        return f"scenes[{problem['scene']}].{'caption' if kind == 'caption' else 'dialogue'}"
+    if problem["code"] == "too_many":
+        return field
+    index = scene.get("positions", range(len(scene["elements"])))[index]
+    return f"{field}[{index}].{'at' if problem['code'] == 'overlaps' else 'text'}"
 
 
 def check_lettering(layout, scenes):
@@ -343,15 +375,19 @@ LETTERING_CHECK_SPEC = {"layout": Field(str, required=False, max_length=20),
 
 
 def check_draft_lettering(session, data):
-    """`{"fits", "problems"}` for a draft's scenes at its layout: what `check_lettering` would
-    refuse on submit, every problem by field path. Bad input (wrong types, an unknown layout
-    or speaker, too many scenes or texts) is a 400 naming the field, as on submit."""
+    """`{"fits", "problems", "scenes"}` for a draft's scenes at its layout: what
+    `check_lettering` would refuse on submit, every problem by field path, and each scene's
+    budget (`room`, the top of the picture kept for its texts, and `fullness`, how full that
+    room is, as a fraction of the most a panel keeps: over 1 is refused). Bad input (wrong
+    types, an unknown layout or speaker, too many scenes or texts) is a 400 naming the field,
+    as on submit."""
     limits.hit("lettering-account-minute", session.account_id)
     layout = _layout(data.get("layout"))
     scenes = [_draft_scene(raw, f"scenes[{i}]") for i, raw in enumerate(data["scenes"])]
-    problems = [{"field": p["field"], "code": p["code"], "message": p["plain"]}
-                for p in lettering_problems(layout, scenes)]
-    return {"fits": not problems, "problems": problems}
+    found, budgets = lettering_report(layout, scenes)
+    problems = [{"field": p["field"], "code": p["code"], "message": p["plain"]} for p in found]
+    return {"fits": not problems, "problems": problems,
+            "scenes": [panel.to_json() for panel in budgets]}
 
 
 def _draft_scene(raw, path):
@@ -411,7 +447,8 @@ def parse_texts(item, path, cast):
 # What the routes reading those specs answer, beside the service's own (submission.py,
 # library.py): the lettering check and a reference's redraw.
 LETTERING_CHECKED = ok(obj({"fits": BOOLEAN, "problems": array(obj(
-    {"field": TEXT, "code": TEXT, "message": TEXT}))}), errors=(*BODY_ERRORS, SIGNED_IN, 429))
+    {"field": TEXT, "code": TEXT, "message": TEXT})), "scenes": array(obj(
+        {"room": NUMBER, "fullness": NUMBER}))}), errors=(*BODY_ERRORS, SIGNED_IN, 429))
 REFERENCE_REDRAWING = ok(obj({"cartoon_id": TEXT, "index": COUNT, "attempt": COUNT,
                               "cost": COUNT, "balance": COUNT}), 202,
                          errors=(*BODY_ERRORS, SIGNED_IN, 402, 404, 409, 422, 429, 503))

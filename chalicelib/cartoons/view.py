@@ -43,16 +43,16 @@ def get_cartoon(account_id, cartoon_id):
     if isinstance(cartoon_id, str) and CARTOON_ID.fullmatch(cartoon_id):
         found = find_cartoon(account_id, cartoon_id)
     if found is None:
-        raise NotFound("No such cartoon.")
+        raise NotFound(key="no_such_cartoon")
     return found
 
 
 def get_scene(account_id, cartoon, number):
     if not re.fullmatch(r"[1-9][0-9]?", str(number)) or int(number) > int(cartoon.scene_count):
-        raise NotFound("No such scene.")
+        raise NotFound(key="no_such_scene")
     scene = scenes.load(account_id, cartoon.cartoon_id, int(number))
     if scene is None:
-        raise NotFound("No such scene.")
+        raise NotFound(key="no_such_scene")
     return scene
 
 

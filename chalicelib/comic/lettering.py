@@ -66,6 +66,10 @@ SIZE_STEPS = 6
 BALLOON_EMS = (7, 8.5, 10, 11.5, 13, 15, 17, 19.5, 22, 25, 28, 34, 40)
 SHAPES = 5  # the best-shaped of them tried in every spot
 WIDEST = 0.94  # a box's widest, of the panel's width
+# A box's usual width, of the panel's, where the text budget (budget.py) measures the room a
+# text needs; the placement itself tries every width of BALLOON_EMS up to WIDEST.
+BALLOON_WIDTH = 0.44
+CAPTION_WIDTH = 0.7
 INK = (29, 27, 38)
 CAPTION_FILL = (255, 236, 170)
 BALLOON_FILL = (255, 255, 255)

@@ -115,6 +115,11 @@ def _geometry(template, sizes):
     return out
 
 
+def panel_geometry(template, count):
+    """Each of `count` panels' drawing size and lettering unit in px (comic/budget.py)."""
+    return _geometry(template, layouts.drawing_sizes(template, count))
+
+
 def cartoon_fraction(template, panels, sizes=None):
     """The text size (a fraction of the lettering's unit) that fits every panel."""
     sizes = sizes or [_panel_pixels(p) for p in panels]

@@ -4,17 +4,23 @@ knows about HTTP.
 
 `code` is the stable, machine-readable reason the API returns (`email_taken`, `link_used`...);
 a raiser names it, or the kind's default applies. `details` carries what a client can act on
-(the field at fault, a shortfall).
+(the field at fault, a shortfall). The message is the template `error.<key>` of the server's
+words (core/words/en.json), `key` defaulting to the code, filled with the raiser's values:
+`Invalid(code="invalid_email")`, `NotFound(key="no_such_scene")`.
 """
+
+from chalicelib.core import words
 
 
 class DomainError(Exception):
     code = None  # a kind may fix its own code; otherwise the raiser's, else the table's
 
-    def __init__(self, message, *, code=None, details=None):
+    def __init__(self, message=None, *, code=None, details=None, key=None, **values):
+        code = code or type(self).code
+        message = message or words.text(f"error.{key or code}", **values)
         super().__init__(message)
         self.message = message
-        self.code = code or type(self).code
+        self.code = code
         self.details = details
 
 
@@ -49,6 +55,16 @@ class Conflict(DomainError):
 
 class TooLarge(DomainError):
     """Bigger than the service accepts."""
+
+
+class NotAllowed(DomainError):
+    """The path has routes, none for this method; `allowed` lists the methods it has."""
+
+    code = "method_not_allowed"
+
+    def __init__(self, method, allowed):
+        super().__init__(key="wrong_method", method=method, allowed=", ".join(allowed))
+        self.allowed = tuple(allowed)
 
 
 class Refused(DomainError):

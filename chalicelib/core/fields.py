@@ -35,11 +35,11 @@ def check_object(data, spec, path=""):
     """A dict holding only the fields of `spec`, each of the right type; `path` (e.g.
     "scenes[2].") prefixes field names in the error messages and in `details.field`."""
     if not isinstance(data, dict):
-        raise Invalid(f"The field {path.rstrip('.')} must be an object.", code="wrong_type",
+        raise Invalid(key="field_object", field=path.rstrip("."), code="wrong_type",
                       details={"field": path.rstrip(".")})
     unknown = sorted(set(data) - set(spec))
     if unknown:
-        raise Invalid(f"Unknown field: {path}{unknown[0]}.", code="unknown_field",
+        raise Invalid(key="field_unknown", field=f"{path}{unknown[0]}", code="unknown_field",
                       details={"field": f"{path}{unknown[0]}"})
     return {name: _check_field(name, field, data, path) for name, field in spec.items()
             if name in data or field.required}
@@ -48,25 +48,25 @@ def check_object(data, spec, path=""):
 def _check_field(name, field, data, path=""):
     if name not in data or data[name] is None:
         if field.required:
-            raise Invalid(f"The field {path}{name} is required.", code="missing_field",
+            raise Invalid(key="field_required", field=f"{path}{name}", code="missing_field",
                           details={"field": f"{path}{name}"})
         return None
     value = data[name]
     name = f"{path}{name}"
     where = {"field": name}
     if not isinstance(value, field.kind) or (field.kind is int and isinstance(value, bool)):
-        raise Invalid(f"The field {name} must be a {field.kind.__name__}.", code="wrong_type",
+        raise Invalid(key="field_type", field=name, kind=field.kind.__name__, code="wrong_type",
                       details=where)
     if isinstance(value, str):
         value = unicodedata.normalize("NFC", value)
     if isinstance(value, list) and not (field.min_length <= len(value)
                                         <= (field.max_length or len(value))):
-        most = f" to {field.max_length}" if field.max_length is not None else " or more"
-        raise Invalid(f"The field {name} holds {field.min_length}{most} items "
-                      f"(it has {len(value)}).", code="wrong_count", details=where)
+        raise Invalid(key="field_count_range" if field.max_length is not None
+                      else "field_count_least", field=name, least=field.min_length,
+                      most=field.max_length, count=len(value), code="wrong_count", details=where)
     if field.max_length is not None and len(value) > field.max_length:
-        raise Invalid(f"The field {name} is longer than {field.max_length}.",
+        raise Invalid(key="field_too_long", field=name, most=field.max_length,
                       code="too_long", details=where)
     if isinstance(value, str) and len(value) < field.min_length:
-        raise Invalid(f"The field {name} is too short.", code="too_short", details=where)
+        raise Invalid(key="field_too_short", field=name, code="too_short", details=where)
     return value

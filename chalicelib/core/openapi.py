@@ -91,8 +91,8 @@ def _error(status, media="application/json"):
     """An error's response: {"error": {"code", "message"}}, or a page for a page's route."""
     schema = {"$ref": "#/components/schemas/Error"} if media == "application/json" else {
         "type": "string"}
-    if status in (403, 500) and media != "application/json":
-        # refused or failed before the page is made: the API's JSON error
+    if status in (403, 415, 500) and media != "application/json":
+        # refused (its origin, its content type) or failed before the page is made: JSON
         media, schema = "application/json", {"$ref": "#/components/schemas/Error"}
     error = {"description": ERROR_TEXT.get(status, "An error"),
              "content": {media: {"schema": schema}}}

@@ -52,8 +52,7 @@ def decode_cursor(cursor, listing, pattern=SORTABLE_ID):
     """The id to continue after, or None for the first page; a cursor we did not make is a 400."""
     if cursor is None or cursor == "":
         return None
-    problem = Invalid("The cursor is not valid. Start again from the first page.",
-                      code="invalid_cursor")
+    problem = Invalid(key="cursor_invalid", code="invalid_cursor")
     if not isinstance(cursor, str) or len(cursor) > MAX_CURSOR_CHARS or "." not in cursor:
         raise problem
     encoded, _, mac = cursor.rpartition(".")
@@ -73,8 +72,7 @@ def read_limit(value, default=DEFAULT_LIMIT, maximum=MAX_LIMIT):
         return default
     digits = isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 6
     if not digits or not 1 <= int(value) <= maximum:
-        raise Invalid(f"limit must be a whole number from 1 to {maximum}.",
-                      code="invalid_limit")
+        raise Invalid(key="limit_range", maximum=maximum, code="invalid_limit")
     return int(value)
 
 

@@ -38,6 +38,7 @@ STATUSES = {
     errors.Forbidden: (403, "forbidden"),
     errors.NotFound: (404, "not_found"),
     errors.Conflict: (409, "conflict"),
+    errors.NotAllowed: (405, "method_not_allowed"),
     errors.TooLarge: (413, "payload_too_large"),
     errors.Refused: (422, "unprocessable"),
     errors.RateLimited: (429, "rate_limited"),
@@ -101,6 +102,14 @@ class ThreadSafeChalice(Chalice):
         register = super().route(path, **kwargs)
         return lambda view: register(domain_errors(view))
 
+    def method_middleware(self, event, get_response):
+        """A method no route of the path has is a 405 naming those it has, before any check
+        that method would meet (the CSRF token), as the router would answer it."""
+        allowed = self.routes.get((event.context or {}).get("resourcePath"), {})
+        if allowed and event.method not in allowed:
+            raise errors.NotAllowed(event.method, sorted(allowed))
+        return get_response(event)
+
     def read_body(self):
         """The current request's JSON body, checked against its route's declared spec."""
         request = self.current_request
@@ -128,7 +137,7 @@ def read_json(request, spec):
     """The body as a dict holding only the fields of `spec`, each of the right type."""
     data = parse_json(request.raw_body)
     if not isinstance(data, dict):
-        raise errors.Invalid("The request body must be a JSON object.", code="invalid_json")
+        raise errors.Invalid(key="body_not_object", code="invalid_json")
     return check_object(data, spec)
 
 
@@ -147,7 +156,7 @@ def origin_middleware(event, get_response):
     """Only CloudFront may call the API: anything else (the execute-api URL called directly)
     gets a 403 before any route or limit runs."""
     if not from_cloudfront(event):
-        raise errors.Forbidden("Call the API through the site.", code="origin_refused")
+        raise errors.Forbidden(key="not_through_site", code="origin_refused")
     return get_response(event)
 
 
@@ -157,19 +166,16 @@ def parse_json(body, *, max_bytes=MAX_BODY_BYTES):
     and no lone surrogate in any string (it cannot be stored or sent on as UTF-8)."""
     body = body or b""
     if len(body) > max_bytes:
-        raise errors.TooLarge(f"The request body is over {max_bytes // 1024} KiB.")
+        raise errors.TooLarge(key="body_too_large", kib=max_bytes // 1024)
     try:
         text = body.decode("utf-8") if isinstance(body, bytes) else body
         if _depth(text) > MAX_JSON_DEPTH:
-            raise errors.Invalid(f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep.",
-                                 code="json_too_deep")
+            raise errors.Invalid(key="json_nested", depth=MAX_JSON_DEPTH, code="json_too_deep")
         data = json.loads(text or "null")
     except (ValueError, UnicodeDecodeError):  # ValueError also covers ints of 4,300+ digits
-        raise errors.Invalid("The request body is not valid JSON.", code="invalid_json") \
-            from None
+        raise errors.Invalid(key="not_json", code="invalid_json") from None
     if _has_lone_surrogate(data):
-        raise errors.Invalid("The request body holds a lone surrogate (\\ud800-\\udfff), which "
-                             "is not text.", code="invalid_unicode")
+        raise errors.Invalid(key="lone_surrogate", code="invalid_unicode")
     return data
 
 
@@ -286,6 +292,8 @@ def error_headers(error):
     """What an error's answer carries besides its body: when to try again, if limited."""
     if isinstance(error, errors.RateLimited):
         return {"Retry-After": str(error.retry_after)}
+    if isinstance(error, errors.NotAllowed):
+        return {"Allow": ", ".join(error.allowed)}
     return {}
 
 

@@ -38,7 +38,7 @@ SESSION_ID = re.compile(rf"^cs_[A-Za-z0-9_]{{1,{SESSION_ID_MAX - 3}}}$")
 ACCOUNT_ID = re.compile(r"^[0-9a-f]{32}$")
 GRANT_ATTEMPTS = 3
 CHECKOUT_SPEC = {"pack": Field(str, max_length=40)}
-CONFIRM_SPEC = {"session_id": Field(str, max_length=SESSION_ID_MAX)}
+CONFIRM_SPEC = {"session_id": Field(str, max_length=SESSION_ID_MAX, pattern=SESSION_ID.pattern)}
 _STAND_IN = {}  # the local stack's checkout, when it installed one
 
 

@@ -41,8 +41,7 @@ CONFIRM_SPEC = {"confirm": Field(str, max_length=320)}
 
 def check_confirmation(session, typed):
     if not isinstance(typed, str) or not same(typed.strip().lower(), session.account.email.lower()):
-        raise Invalid("Type your email address exactly to confirm the deletion.",
-                      code="confirmation_mismatch")
+        raise Invalid(key="confirm_address", code="confirmation_mismatch")
 
 
 def start(account_id, now=None):

@@ -43,8 +43,7 @@ def request_export(session):
     """Record a queued export, take the account's claim, queue the job: 409 while another
     export is in flight, 429 beyond a few an hour. Only an export that starts counts."""
     account_id, now = session.account_id, int(clock.now())
-    in_flight = Conflict("An export is already being prepared. Wait for it to finish.",
-                         code="export_in_progress")
+    in_flight = Conflict(key="export_busy", code="export_in_progress")
     if _busy(session.account, now):
         raise in_flight
     counted = limits.hit("export-account-hour", account_id, message=(
@@ -68,8 +67,7 @@ def request_export(session):
         logs.event("enqueue_failed", export_id=item.export_id, error=type(error).__name__)
         finish(item, FAILED, expected=QUEUED, failure="not_started")
         limits.give_back(counted)
-        raise Unavailable("We could not start your export just now. Please try again.") \
-            from None
+        raise Unavailable(key="export_not_started") from None
     logs.event("export_requested", account_id=account_id, export_id=item.export_id)
     return describe(item, now)
 
@@ -79,7 +77,7 @@ def latest(session):
                               consistent_read=True))
     now = clock.now()
     if not items or items[0].expired(now):
-        raise NotFound("You have no export yet.", code="no_export")
+        raise NotFound(code="no_export")
     return describe(items[0], now)
 
 
@@ -89,7 +87,7 @@ def view(session, export_id):
     item = get(session.account_id, export_id) if isinstance(export_id, str) and \
         EXPORT_ID.fullmatch(export_id) else None
     if item is None or item.expired(now):
-        raise NotFound("No such export.")
+        raise NotFound(key="no_such_export")
     return describe(item, now)
 
 

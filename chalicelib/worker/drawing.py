@@ -39,7 +39,7 @@ from chalicelib.adapters.jobs import MAX_DELAY_SECONDS, WORKER_TIMEOUT_SECONDS
 from chalicelib.cartoons import cast, costs, scenes, specs
 from chalicelib.cartoons.drawing import may_wait
 from chalicelib.cartoons.view import find_cartoon
-from chalicelib.comic import layouts, raster
+from chalicelib.comic import budget, layouts, raster
 from chalicelib.core import logs
 from chalicelib.core.crypto import keyed_hash
 from chalicelib.core.settings import get_settings
@@ -318,6 +318,16 @@ def _wait_for_provider(scene, attempt, requeues, failure):
     return True
 
 
+def _lettering_room(cartoon, scene):
+    """What the picture keeps for its texts: the room at the top (the panel's text budget) and
+    who speaks, so the prompt puts their heads below it."""
+    elements = scenes.elements_of(scene)
+    panel = budget.scene_budget(cartoon.layout or "auto", int(cartoon.scene_count),
+                                int(scene.number) - 1, elements)
+    speakers = [e["speaker"] for e in elements if e.get("speaker")]
+    return {"room": panel.room, "speakers": tuple(dict.fromkeys(speakers))}
+
+
 def _draw_and_store(scene, attempt, deadline):
     cartoon = find_cartoon(scene.account_id, scene.cartoon_id)
     if cartoon is None:
@@ -343,7 +353,8 @@ def _draw_and_store(scene, attempt, deadline):
         references=tuple(references[n] for n in cast_names), style_prompt=cartoon.style_prompt,
         context=cartoon.context, quality=cartoon.quality, user=_user(scene.account_id),
         staging=staging_of(scene), size=sizes[int(scene.number) - 1],
-        previous=previous, note=(scene.redraw_note or "") if attempt else "")
+        previous=previous, note=(scene.redraw_note or "") if attempt else "",
+        **_lettering_room(cartoon, scene))
     png = images.get_image_provider().scene(request, deadline)
     costs.add(scene.account_id, scene.cartoon_id, png)
     base = f"scenes/{int(scene.number):02d}-{attempt}"

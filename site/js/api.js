@@ -6,14 +6,15 @@ export const Api = (() => {
   let csrf = null;
   let me = null;
 
-  async function call(method, path, body, extraHeaders) {
+  // `signal` (an AbortSignal) lets a page drop a request whose answer it no longer wants.
+  async function call(method, path, body, extraHeaders, signal) {
     const headers = { "Accept": "application/json", ...(extraHeaders || {}) };
     // The chosen language, so that what the API sends (a sign-in mail) is in it too.
     headers["Accept-Language"] = I18n.lang;
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (method !== "GET") headers["X-CSRF-Token"] = await csrfToken();
     const response = await fetch(path, {
-      method, headers, credentials: "same-origin",
+      method, headers, credentials: "same-origin", signal,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -58,7 +59,8 @@ export const Api = (() => {
   return {
     account, forget,
     get: (path) => call("GET", path),
-    post: (path, body, headers) => call("POST", path, body === undefined ? {} : body, headers),
+    post: (path, body, headers, signal) =>
+      call("POST", path, body === undefined ? {} : body, headers, signal),
     patch: (path, body) => call("PATCH", path, body),
     del: (path, body) => call("DELETE", path, body),
   };

@@ -7,6 +7,7 @@ import { I18n } from "./i18n.js";
 import { Redraw } from "./redraw.js";
 import { cartoonPage, kindHasSpeaker } from "./cartoon-state.js";
 import { sceneAlt } from "./cartoon-words.js";
+import { formElements, watchTexts } from "./cartoon-lettering.js";
 
 const STATE_LABELS = Object.freeze({
   queued: () => I18n.t("cartoon.state_queued"), drawing: () => I18n.t("cartoon.state_drawing"),
@@ -96,6 +97,7 @@ function textsForm(scene) {
     el("button", { type: "submit", class: "button small" }, I18n.t("cartoon.save_texts"))));
   form.addEventListener("input", () => { form.closest(".panel").dataset.dirty = "true"; });
   form.addEventListener("submit", (event) => saveTexts(event, scene, form));
+  watchTexts(form, scene);
   return form;
 }
 
@@ -142,16 +144,7 @@ async function saveTexts(event, scene, form) {
     message($("[data-element-notice]", row), "");
     $(".edit-text", row).removeAttribute("aria-invalid");
   });
-  const elements = rows.map((row) => {
-    const kind = $(".edit-kind", row).value;
-    const item = { kind, text: $(".edit-text", row).value.trim() };
-    if (kindHasSpeaker(kind)) item.speaker = $(".edit-speaker", row).value;
-    const before = row.element;
-    // A text that keeps its kind keeps the place its owner gave it.
-    if (before.kind === kind && before.at) item.at = before.at;
-    if (before.kind === kind && kindHasSpeaker(kind) && before.tail) item.tail = before.tail;
-    return item;
-  });
+  const elements = formElements(rows);
   button.disabled = true;
   try {
     cartoonPage.cartoon = await Api.patch(

@@ -1,6 +1,7 @@
 // The create page's problems, shown next to their field: what the page sees on its own, what
-// the lettering check finds as the person types (POST /api/cartoons/lettering-check, the check
-// the submission runs), and what a refused submission names.
+// the lettering check finds as the person types (js/lettering-check.js: POST
+// /api/cartoons/lettering-check, the check the submission runs), and what a refused submission
+// names.
 import { Api } from "./api.js";
 import { $, el } from "./dom.js";
 import { I18n } from "./i18n.js";
@@ -8,6 +9,7 @@ import { sceneBody } from "./create-body.js";
 import { keyOf } from "./create-cast.js";
 import { layoutValue } from "./create-layouts.js";
 import { createPage } from "./create-state.js";
+import { fullnessMeter, letteringChecker, showFullness } from "./lettering-check.js";
 
 // --- problems shown next to their field
 
@@ -16,6 +18,7 @@ import { createPage } from "./create-state.js";
 const PLAIN = Object.freeze({
   text_does_not_fit: () => I18n.t("create.problem_does_not_fit"),
   does_not_fit: () => I18n.t("create.problem_does_not_fit"),
+  too_much_text: () => I18n.t("create.problem_too_much_text"),
   overlaps: () => I18n.t("create.problem_overlaps"),
   too_many: () => I18n.t("create.problem_too_many", { n: createPage.options.limits.elements }),
   invalid: () => I18n.t("create.problem_invalid"),
@@ -156,41 +159,68 @@ function showMissingSpeakers() {
   });
 }
 
+// The lettering check as the person types (js/lettering-check.js): each text it would refuse is
+// flagged next to its field, each scene shows how full its panel is, and the submit button waits
+// while a text is flagged, so nothing is sent, let alone charged, that the check refuses.
 export function scheduleCheck(delay) {
-  clearTimeout(createPage.checkTimer);
-  createPage.checkTimer = setTimeout(runCheck, delay === undefined ? 400 : delay);
+  createPage.checker = createPage.checker ||
+    letteringChecker({ body: checkBody, onAnswer: showCheck, onError: showCheckError });
+  createPage.checker.schedule(delay);
 }
 
-async function runCheck() {
-  const round = ++createPage.checkRound;
+function checkBody() {
   showMissingSpeakers();
   const scenes = Array.from(document.querySelectorAll(".scene"), (row) => {
     const scene = sceneBody(row, true);
     delete scene.action;
     return scene;
   });
-  if (!scenes.some((scene) => scene.elements.some((e) => e.text.trim()))) {
-    clearProblems("check");
-    return;
+  if (!scenes.some((scene) => scene.elements.some((e) => e.text.trim()))) return null;
+  return { layout: layoutValue(), scenes };
+}
+
+function showCheck(answer) {
+  clearProblems("check");
+  const rows = document.querySelectorAll(".scene");
+  rows.forEach((row, i) => showFullness(meterOf(row), answer && answer.scenes[i]));
+  for (const problem of answer ? answer.problems : []) {
+    const input = inputFor(problem.field);
+    // worded here from its code: the API's message is English only
+    if (input) showProblem(input, plainMessage(problem, input), "check");
   }
-  try {
-    const answer = await Api.post("/api/cartoons/lettering-check", { layout: layoutValue(), scenes });
-    if (round !== createPage.checkRound) return; // a newer check is on its way
-    clearProblems("check");
-    for (const problem of answer.problems) {
-      const input = inputFor(problem.field);
-      // worded here from its code: the API's message is English only
-      if (input) showProblem(input, plainMessage(problem, input), "check");
-    }
-  } catch (error) {
-    if (round !== createPage.checkRound) return;
-    clearProblems("check");
-    if (error.status === 429) {
-      scheduleCheck(1000 * (Number(error.retryAfter) || 5));
-    } else if (error.status === 400 && error.details && error.details.field) {
-      const input = inputFor(error.details.field);
-      if (input) showProblem(input, plainMessage(error, input), "check");
-    }
-    // Anything else (offline, a hiccup): the submission checks the same again.
+  holdSubmit();
+}
+
+function showCheckError(error) {
+  clearProblems("check");
+  const input = error.details && inputFor(error.details.field);
+  if (input) showProblem(input, plainMessage(error, input), "check");
+  holdSubmit();
+}
+
+// A scene's meter, under its texts (made the first time the check answers for it).
+function meterOf(row) {
+  const texts = $(".scene-elements", row);
+  let meter = $(".fullness", texts);
+  if (!meter) {
+    meter = fullnessMeter();
+    $(".element-list", texts).after(meter);
   }
+  return meter;
+}
+
+// The submit button waits while the check flags a text, and says why beside it.
+function holdSubmit() {
+  const button = $("#create-submit");
+  const flagged = document.querySelectorAll('.field-problem[data-source="check"]').length;
+  let why = $("#create-held");
+  if (!why) {
+    why = el("p", { id: "create-held", class: "hint held", role: "status" });
+    button.after(why);
+  }
+  button.disabled = flagged > 0;
+  why.textContent = flagged ? I18n.t("create.held_by_texts", { n: flagged }) : "";
+  why.hidden = !flagged;
+  if (flagged) button.setAttribute("aria-describedby", why.id);
+  else button.removeAttribute("aria-describedby");
 }

@@ -8,8 +8,7 @@ export const createPage = {
   idempotencyKey: null, // this submission's, until the form changes
   nextKey: 1, // the next row's or input's number, for their keys and ids
   extras: [], // CreateForm.registerExtra's functions
-  checkTimer: null, // the lettering check, as the person types
-  checkRound: 0,
+  checker: null, // the lettering check as the person types (js/lettering-check.js)
   keepTimer: null, // the draft kept on this device
   changed: () => {}, // create.js's: after any change, counts, quotes and checks again
   resolveReady: null, // resolves CreateForm.ready once the form is built

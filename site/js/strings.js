@@ -523,7 +523,17 @@ export const STRINGS = {
     "error.text_does_not_fit": "A text does not fit its panel. Shorten it or give it more room.",
     "error.invalid_session_id": "This payment link is not valid.",
     "error.payload_too_large": "What was sent is too large.",
+    "error.method_not_allowed": "The page asked for something this address does not do. Reload it.",
     "error.unprocessable": "This was refused. Check what you typed.",
+    // The lettering check as one types (js/lettering-check.js): each scene's room for text.
+    "lettering.meter_label": "Room for text in this panel",
+    "lettering.meter_full": "Room for text: {n}% used",
+    "lettering.meter_over": "Too much text: {n}% of the room it has",
+    "create.problem_too_much_text": "This scene has more text than its panel has room for above the characters: shorten it or split the scene in two.",
+    "create.held_by_texts": { one: "Fix the flagged text first. Nothing has been charged.", other: "Fix the {n} flagged texts first. Nothing has been charged." },
+    "cartoon.text_too_much": "This scene has more text than its panel has room for above the characters: shorten it or move some to another scene.",
+    "cartoon.text_too_many": "This panel has too many texts: remove one.",
+    "cartoon.text_check_invalid": "This text cannot be lettered: change it.",
   },
 
   fr: {
@@ -1047,6 +1057,16 @@ export const STRINGS = {
     "error.text_does_not_fit": "Un texte ne tient pas dans sa case. Raccourcissez-le ou donnez-lui plus de place.",
     "error.invalid_session_id": "Ce lien de paiement n'est pas valide.",
     "error.payload_too_large": "L'envoi est trop volumineux.",
+    "error.method_not_allowed": "La page a demandé une chose que cette adresse ne fait pas. Rechargez-la.",
     "error.unprocessable": "Cela a été refusé. Vérifiez ce que vous avez saisi.",
+    // The lettering check as one types (js/lettering-check.js): each scene's room for text.
+    "lettering.meter_label": "Place pour le texte dans cette case",
+    "lettering.meter_full": "Place pour le texte occupée à {n}\u00a0%",
+    "lettering.meter_over": "Trop de texte\u00a0: {n}\u00a0% de la place disponible",
+    "create.problem_too_much_text": "Cette scène a plus de texte que sa case ne peut en loger au-dessus des personnages\u00a0: raccourcissez-le ou coupez la scène en deux.",
+    "create.held_by_texts": { one: "Corrigez d'abord le texte signalé. Rien n'a été débité.", other: "Corrigez d'abord les {n} textes signalés. Rien n'a été débité." },
+    "cartoon.text_too_much": "Cette scène a plus de texte que sa case ne peut en loger au-dessus des personnages\u00a0: raccourcissez-le ou déplacez-en une partie dans une autre scène.",
+    "cartoon.text_too_many": "Cette case a trop de textes\u00a0: retirez-en un.",
+    "cartoon.text_check_invalid": "Ce texte ne peut pas être lettré\u00a0: modifiez-le.",
   },
 };

@@ -312,15 +312,18 @@ def test_the_desktop_shows_the_pages_and_every_download_works(page, stack, tmp_p
     long_text = " ".join(["sunflowers"] * 36)
     for row in range(1, 4):
         card.locator(".edit-text").nth(row).fill(long_text)
-    card.locator("button[type=submit]").click()
-    refused = card.locator(".element-row").nth(3).locator("[data-element-notice]")
-    expect(refused).to_have_text("This text is too long for its panel at a legible size: "
-                                 "shorten it or move it to another scene.")
-    expect(card.locator(".edit-text").nth(3)).to_have_attribute("aria-invalid", "true")
-    expect(card.locator(".element-row").nth(2).locator("[data-element-notice]")).to_be_hidden()
+    # flagged as it is typed (the check the edit runs), and "Save" waits meanwhile
+    refused = card.locator(".element-row").nth(1).locator("[data-element-notice]")
+    expect(refused).to_have_text("This scene has more text than its panel has room for above "
+                                 "the characters: shorten it or move some to another scene.")
+    expect(card.locator(".edit-text").nth(1)).to_have_attribute("aria-invalid", "true")
+    expect(card.locator("button[type=submit]")).to_be_disabled()
     card.locator(".remove-element").nth(3).click()
     card.locator(".remove-element").nth(2).click()
     expect(card.locator(".add-element")).to_be_enabled()
+    long_text = " ".join(["sunflowers"] * 12)  # what a panel has room for
+    card.locator(".edit-text").nth(1).fill(long_text)
+    expect(refused).to_be_hidden()
     card.locator("button[type=submit]").click()
     expect(card.locator("[data-notice]").last).to_contain_text("Saved")
     expect(page.locator("#progress-text")).to_have_text("Finished: 7 scenes on 2 pages.",

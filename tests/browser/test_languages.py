@@ -470,7 +470,10 @@ def test_the_create_page_filled_in_both_languages(browser, stack):
             warning = scenes.nth(1).locator(".field-problem[data-source=check]")
             expect(warning).to_have_text(
                 re.compile("too long for its panel|trop long pour sa case"))
-            page.click("#create-submit")  # the page's own problems, all at once
+            expect(page.locator("#create-submit")).to_be_disabled()  # held while flagged
+            expect(page.locator("#create-held")).to_be_visible()
+            page.evaluate("document.querySelector('#create-form').requestSubmit()")
+            # the page's own problems, all at once, beside the check's warning
             expect(page.locator(".field-problem")).to_have_count(3)
             expect(scenes.nth(2).locator(".scene-action")).to_have_attribute("aria-invalid",
                                                                               "true")

@@ -4,6 +4,7 @@ answers every problem by field path, charging and storing nothing."""
 
 import time
 
+from chalicelib.comic import budget
 from chalicelib.core import clock
 from chalicelib.core.models import Cartoon, Scene
 from devtools.cartoons import cartoon_body
@@ -30,7 +31,11 @@ def test_texts_that_fit_answer_fits_and_nothing_is_charged_or_stored(signed_in):
                  {"action": "", "characters": []})
     response = signed_in.post(ROUTE, body)
     assert response.status == 200, response
-    assert response.json == {"fits": True, "problems": []}
+    answer = response.json
+    assert (answer["fits"], answer["problems"]) == (True, [])
+    # three short texts: the least room kept, a quarter or so of it taken; an empty scene none
+    assert [s["room"] for s in answer["scenes"]] == [budget.FLOOR, budget.FLOOR]
+    assert 0.1 < answer["scenes"][0]["fullness"] < 0.5 and answer["scenes"][1]["fullness"] == 0
     assert assert_ledger(account_id) == 5
     assert Cartoon.count(account_id) == 0 and Scene.count(account_id) == 0
 
@@ -75,12 +80,15 @@ def test_the_check_and_the_submission_name_the_same_field(signed_in):
 
 def test_the_same_text_can_fit_one_layout_and_not_another(signed_in):
     text = "A long line of narration that goes on and on. " * 9
-    # three captions: above the figures, between or below them in a square cell; a webtoon
-    # cell's narrower boxes stand taller and one of them finds no room off the faces
-    scenes = [_scene([{"kind": "caption", "text": text[:220]}] * 3) for _ in range(4)]
-    fits = {layout: signed_in.post(ROUTE, _body(*scenes, layout=layout)).json["fits"]
-            for layout in ("grid", "webtoon")}
-    assert fits == {"grid": True, "webtoon": False}  # a webtoon cell is narrower
+    scenes = [_scene([{"kind": "caption", "text": text[:340]}]) for _ in range(4)]
+    answers = {layout: signed_in.post(ROUTE, _body(*scenes, layout=layout)).json
+               for layout in ("grid", "webtoon")}
+    # a webtoon cell is taller than wide: the top of its picture holds more lines
+    assert {layout: a["fits"] for layout, a in answers.items()} == {"grid": False,
+                                                                    "webtoon": True}
+    assert answers["grid"]["problems"][0]["code"] == "too_much_text"
+    assert answers["webtoon"]["scenes"][0]["fullness"] <= 1 < answers["grid"]["scenes"][0][
+        "fullness"]
 
 
 def test_bad_input_is_a_400_naming_the_field(signed_in):

@@ -51,6 +51,17 @@ def test_wrong_method_and_content_type_get_json_errors(client):
     assert_json_error(response, 415)
 
 
+def test_a_method_no_route_has_is_a_405_before_the_csrf_check(client, signed_in):
+    """Signed out with no CSRF token, or signed in: TRACE or PUT on a path that has routes is
+    a 405 naming the one method it has, never the CSRF check's 403."""
+    for caller, csrf in ((client, False), (signed_in, True)):
+        for method in ("TRACE", "PUT", "PATCH"):
+            response = caller.request(method, "/api/cartoons", {"x": 1}, csrf=csrf)
+            assert_json_error(response, 405)
+            assert response.json["error"]["code"] == "method_not_allowed"
+            assert response.headers["allow"] == "POST"
+
+
 def test_security_headers_on_every_api_response(client, signed_in):
     for response in (client.get("/api/me"), signed_in.get("/api/me"),
                      client.post("/api/auth/link", raw=b"{")):

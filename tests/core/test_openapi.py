@@ -22,7 +22,13 @@ def test_the_document_lists_every_route_with_its_body_and_parameters(app, client
     link = doc["paths"]["/api/auth/link"]["post"]["requestBody"]["content"]
     assert link["application/json"]["schema"] == {
         "type": "object", "additionalProperties": False, "required": ["email"],
-        "properties": {"email": {"type": "string", "maxLength": 320}}}
+        "properties": {"email": {"type": "string", "maxLength": 320,
+                                 "pattern": links.EMAIL_SHAPE}}}
+    for address in ("ada@example.com", "A.B+c@mail.example.co.uk"):
+        assert re.fullmatch(links.EMAIL_SHAPE, address) and links.normalise_email(address)
+    verify = doc["paths"]["/api/auth/verify"]["post"]["requestBody"]["content"]
+    token = verify["application/json"]["schema"]["properties"]["token"]
+    assert re.fullmatch(token["pattern"], "a" * 43) and not re.fullmatch(token["pattern"], "a")
     cartoon = doc["paths"]["/api/cartoons"]["post"]["requestBody"]["content"][
         "application/json"]["schema"]
     assert cartoon["properties"]["title"]["maxLength"] == specs.LIMITS["title"]

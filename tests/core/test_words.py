@@ -2,11 +2,12 @@
 in each, and every key the code asks for is there. (tests/site/test_catalogue.py holds them to
 the site's own catalogue.)"""
 
+import ast
 import re
 from pathlib import Path
 
 from chalicelib.accounts import links
-from chalicelib.core import share_page, words
+from chalicelib.core import errors, share_page, words
 from chalicelib.rights import privacy
 
 CHALICELIB = Path(__file__).resolve().parents[2] / "chalicelib"
@@ -31,11 +32,33 @@ def test_both_languages_hold_the_same_keys_and_placeholders():
         assert value and english[key], key
 
 
+KINDS = {name for name, kind in vars(errors).items()
+         if isinstance(kind, type) and issubclass(kind, errors.DomainError)}
+
+
+def error_keys(tree):
+    """The `error.*` templates the domain errors raised in a module are worded from: those
+    built without a message, by their `key`, else their `code` (a kind's own code included)."""
+    keys = set()
+    for node in ast.walk(tree):
+        kind = isinstance(node, ast.Call) and getattr(node.func, "id", getattr(
+            node.func, "attr", None))
+        if kind not in KINDS | {"__init__"} or node.args:  # a kind may word its own message
+            continue
+        named = {k.arg: k.value for k in node.keywords}
+        source = named.get("key", named.get("code"))
+        keys |= {f"error.{c.value}" for c in ast.walk(source or ast.Pass())
+                 if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+    return keys
+
+
 def asked_for():
     """Every key the code names: literal keys, and those it builds (mails, sign-in link errors,
     the share page's and the privacy policy's)."""
     keys = {key for path in CHALICELIB.rglob("*.py")
             for key in re.findall(r'words\.(?:text|count)\("([\w.]+)"', path.read_text())}
+    keys |= {key for path in CHALICELIB.rglob("*.py")
+             for key in error_keys(ast.parse(path.read_text()))}
     keys |= {f"mail.{key}_{part}" for key in links.MAIL_KEYS.values()
              for part in ("subject", "action")}
     keys |= {f"error.link_{reason}" for reason in ("invalid", "used", "expired")}
@@ -50,7 +73,9 @@ def asked_for():
 def test_every_key_the_code_asks_for_is_in_the_catalogue_and_none_is_left_over():
     english, french = set(words.catalogue("en")), set(words.catalogue("fr"))
     wanted = asked_for()
-    assert {"mail.open", "error.email_taken", "privacy.title", "shared.busy"} <= wanted
+    assert {"mail.open", "error.email_taken", "privacy.title", "shared.busy",
+            "error.field_count_least", "error.no_such_scene", "error.no_export",
+            "error.wrong_method"} <= wanted
     assert sorted(wanted - english) == []
     assert sorted(key for key in wanted if not key.startswith("error.") and key not in french) \
         == []
