@@ -198,7 +198,8 @@ def _parse_scene(raw, path, names):
         cast.append(known)
     scene = {"action": text(item["action"], f"{path}.action"), "characters": cast}
     scene.update(parse_lettering(item, path, cast))
-    scene["staging"] = _staging(item.get("staging"), f"{path}.staging", cast)
+    scene["staging"] = _staging(item.get("staging"), f"{path}.staging", cast,
+                                scene["elements"])
     return scene
 
 
@@ -274,8 +275,9 @@ def _point(value, field):
     return [float(v) for v in value]
 
 
-def _staging(given, field, cast):
-    """Where each character stands: as given, the others where lettering puts them."""
+def _staging(given, field, cast, elements=()):
+    """Where each character stands: as given, the others where lettering puts them (the first
+    to speak in `elements` on the left)."""
     # lettering loads Pillow, which an API cold start must not (tests/test_cold_start.py)
     from chalicelib.comic.lettering import default_staging
 
@@ -286,7 +288,8 @@ def _staging(given, field, cast):
                       code="unknown_character")
         if side not in SIDES:
             raise bad(f"{field}.{name}", f"{field}.{name} must be one of: {', '.join(SIDES)}.")
-    return {**default_staging(cast), **given}
+    speakers = [e.get("speaker") for e in elements if e.get("kind") != "caption"]
+    return {**default_staging(cast, speakers), **given}
 
 
 # What each lettering problem means to the person typing, next to the field it names.
@@ -398,12 +401,13 @@ def _draft_scene(raw, path):
         if name.casefold() in {c.casefold() for c in cast}:
             raise bad(field, f"{field} lists {name} twice.", code="duplicate_name")
         cast.append(name)
-    staging = _staging(item.get("staging"), f"{path}.staging", cast)
+    staging = _staging(item.get("staging"), f"{path}.staging", cast)  # checked first
     if item.get("elements") is None:
         if any(item.get(name) is not None for name in SHORTHAND):
             texts = parse_texts(item, path, cast)
-            return {"elements": shorthand_elements(**texts), "staging": staging,
-                    "shorthand": True}
+            elements = shorthand_elements(**texts)
+            return {"elements": elements, "shorthand": True,
+                    "staging": _staging(item.get("staging"), f"{path}.staging", cast, elements)}
         return {"elements": [], "staging": staging, "positions": []}
     raw_elements = item["elements"]
     if len(raw_elements) > MAX_ELEMENTS:
@@ -415,7 +419,8 @@ def _draft_scene(raw, path):
             continue  # not typed yet
         elements.append(_parse_element(raw_element, f"{path}.elements[{j}]", cast))
         positions.append(j)
-    return {"elements": elements, "staging": staging, "positions": positions}
+    return {"elements": elements, "positions": positions,
+            "staging": _staging(item.get("staging"), f"{path}.staging", cast, elements)}
 
 
 def _layout(value):

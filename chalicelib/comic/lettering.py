@@ -1,4 +1,4 @@
-"""Lettering: captions and balloons laid out on a panel, and drawn.
+"""Lettering: captions and balloons laid out on a panel, around what the picture holds, and drawn.
 
 Plain data in (what the API and the worker store, JSON-friendly):
 
@@ -6,49 +6,70 @@ Plain data in (what the API and the worker store, JSON-friendly):
   "at": [x, y], "tail": [x, y]}`; `speaker` is for balloons; `at` (the balloon's centre) and
   `tail` (its tail's tip) are optional, relative to the panel (0..1 across and down) and set
   when the owner moved them. A panel holds at most `MAX_ELEMENTS`, in reading order.
+- a look (`figures.Look`, optional) says where the drawn picture put each figure's head and
+  mouth, and what it left empty (the look step, or the offline renderer's exact geometry).
 - a staging is a dict `{character name: "left"|"centre"|"right"}`: where the scene prompt
-  placed each character (`default_staging`, `staging_prompt`). The top `BAND` of the picture
-  is kept free for lettering; a speaker's region is its third of the panel below that band.
+  asked each character to stand (`default_staging`: the first to speak on the left;
+  `staging_prompt`, which also keeps the top `BAND` of the picture free). Without a look, or
+  for a speaker the look did not find, the figures are where the staging puts them
+  (`placement.staged_look`: where the offline renderer draws them), so one algorithm letters
+  both.
 
-Layout (`layout`): elements with a position keep it (clamped into the panel); the others go in
-reading order (left to right, top to bottom) into the band: a caption against the top-left
-edge, a balloon above its speaker's side; the first balloon highest and furthest left. Tails are
-short, end inside the speaker's region and cross no other balloon; balloons never overlap and
-never leave the panel. `Lettering.positions()` gives every element's `at` and `tail` back, to
-store.
+Layout (`layout`, geometry in placement.py): elements with a position keep it (clamped into
+the panel). The others go in the order sent, each to its best free spot: a head is a hard
+obstacle (no box covers any part of it, no tail crosses it); a balloon sits near its speaker,
+preferably above and beside the head, in the parts the look found empty, off the bodies and
+out of the sky above those who speak later; its tail is short, slightly curved, starts on the
+balloon's edge on the line from its centre and ends just beside the mouth (or above the head).
+Reading order is the order sent: each text reads after the one before (below it, or level with
+it and to its right); a caption sent first goes top-left, one sent last along the bottom. When
+the best spots leave no room for a later text, all are placed again packed up into the top left.
+Boxes never overlap, never leave the panel, and no tail crosses another text.
+`Lettering.positions()` gives every element's `at` and `tail` back, to store.
+
+Shape: a text is wrapped balanced (lines of similar width; a balloon's around a wider middle,
+as its oval holds them), at several widths; the best-shaped (a balloon about twice as wide as
+tall, never a tall narrow column while a wider shape fits; a caption a wide strip) that finds a
+spot wins. No box is over `placement.MAX_AREA` (40 %) of its panel.
 
 Size: text is set at `PREFERRED` of the panel's size (the geometric mean of its sides; on a
 page, the size of the page's smallest panel, the `basis`, so every panel of a page letters
-alike), and shrinks when it does not fit, never below `MINIMUM`: 3.6 % of that size, 37 px on a
-1024 px panel. That is 14 CSS px when such a panel fills a 390 px phone, and 7 pt when eight of
-them share an A4 page printed at 300 dpi. Words are never cut: when the text does not fit at
-the minimum, even with the band let down into the picture, `check_fit` names the element (the
-API answers 400 with that field) and `layout` raises `DoesNotFit`. `check_fit` also names a
-text the owner placed on top of another, and one with characters no bundled font has.
-`cartoon_fraction` gives the one size that fits every panel of a cartoon, so its lettering
-looks the same throughout.
+alike), and shrinks when it does not fit, or when a smaller size keeps a balloon off the
+figures' bodies, never below `MINIMUM`: 3.6 % of that size, 37 px on a 1024 px panel. That is
+14 CSS px when such a panel fills a 390 px phone, and 7 pt when eight of them share an A4 page
+printed at 300 dpi. Words are never cut, and a face is never covered: when the texts cannot be
+placed at the minimum without covering one, `check_fit` names the element (the API answers 400
+with that field) and `layout` raises `DoesNotFit`. `check_fit` also names a text the owner
+placed on top of another, and one with characters no bundled font has. `cartoon_fraction`
+gives the one size that fits every panel of a cartoon, so its lettering looks the same
+throughout.
 """
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass
 
 from PIL import ImageDraw
 
-from chalicelib.comic import typeset
+from chalicelib.comic import placement, typeset
 
 KINDS = ("caption", "speech", "thought")
 SIDES = ("left", "centre", "right")
 MAX_ELEMENTS = 4
 MAX_TEXT = 400  # characters in one element
-BAND = 0.30  # top of the panel kept free for lettering, as a fraction of its height
-FALLBACK_BANDS = (0.45, 0.6, 0.95)  # let down into the picture, at the minimum size only
+BAND = placement.BAND  # top of the panel the prompt keeps free, as a fraction of its height
 PREFERRED = 0.046  # text size, as a fraction of sqrt(width * height)
 MINIMUM = 0.036
 SIZE_STEPS = 6
-BALLOON_WIDTH = 0.44  # widest balloon, as a fraction of the panel's width (wider for a long word)
+# widths tried for a text's box, in text sizes
+BALLOON_EMS = (7, 8.5, 10, 11.5, 13, 15, 17, 19.5, 22, 25, 28, 34, 40)
+SHAPES = 5  # the best-shaped of them tried in every spot
+WIDEST = 0.94  # a box's widest, of the panel's width
+# A box's usual width, of the panel's, where the text budget (budget.py) measures the room a
+# text needs; the placement itself tries every width of BALLOON_EMS up to WIDEST.
+BALLOON_WIDTH = 0.44
 CAPTION_WIDTH = 0.7
-WIDEST = 0.94
 INK = (29, 27, 38)
 CAPTION_FILL = (255, 236, 170)
 BALLOON_FILL = (255, 255, 255)
@@ -94,11 +115,18 @@ def element(data):
                    _point(data.get("tail"), "tail"))
 
 
-def default_staging(names):
-    """Where to stand each character, in order: one in the centre, two left and right, three
-    left, centre, right; more take turns."""
-    spots = {1: ("centre",), 2: ("left", "right")}.get(len(names), SIDES)
-    return {name: spots[i % len(spots)] for i, name in enumerate(names)}
+def default_staging(names, speakers=()):
+    """Where to stand each character: one in the centre, two left and right, three left,
+    centre, right; more take turns. Those who speak (`speakers`, in the order they speak)
+    come first, so the first to speak stands on the left and is read first; then the rest
+    in order."""
+    spoken = {}
+    for speaker in speakers:
+        wanted = (speaker or "").casefold()
+        spoken.update({n: None for n in names if n.casefold() == wanted})
+    order = [*spoken, *(n for n in names if n not in spoken)]
+    spots = {1: ("centre",), 2: ("left", "right")}.get(len(order), SIDES)
+    return {name: spots[i % len(spots)] for i, name in enumerate(order)}
 
 
 def staging_prompt(staging):
@@ -107,14 +135,6 @@ def staging_prompt(staging):
     stand = f"Stage the characters: {places}. " if staging else ""
     return (f"{stand}Keep the top {round(BAND * 100)} % of the picture free of faces and "
             "important detail (plain sky, wall or background): speech balloons go there.")
-
-
-def _side(staging, speaker):
-    wanted = speaker.casefold()
-    for name, side in (staging or {}).items():
-        if name.casefold() == wanted and side in SIDES:
-            return side
-    return "centre"
 
 
 def region(panel_size, side):
@@ -133,10 +153,16 @@ class Placed:
     size: int  # px
     tip: tuple = None  # the tail's tip, px; None for a caption
     base: tuple = None  # the tail's two points on the balloon's edge
+    bend: float = 0.0  # the tail's curve, px off the straight line (placement.outline)
 
     @property
     def words(self):
         return " ".join(self.lines).split()
+
+    @property
+    def tail(self):
+        """The tail's polygon, px (placement.outline); None for a caption."""
+        return placement.outline(self.tip, self.base, self.bend) if self.tip else None
 
 
 @dataclass(frozen=True)
@@ -144,6 +170,7 @@ class Lettering:
     panel_size: tuple
     size: int
     placed: tuple  # of Placed, in the elements' order
+    scene: placement.Scene = None  # the figures it was lettered around, px
 
     def positions(self):
         """Each element's `at` and `tail` relative to the panel, in order: what to store."""
@@ -173,204 +200,236 @@ def _paddings(kind, size):
     return (0.45 * size, 0.45 * size) if kind == "caption" else (0.8 * size, 0.4 * size)
 
 
-def _balanced(text, size, max_width):
-    """The narrowest wrapping with as few lines as the widest allows (even lines read better)."""
-    lines = typeset.wrap(text, size, max_width)
-    if lines is None or len(lines) == 1:
-        return lines
-    low, high = max(typeset.width(w, size) for w in text.split()), max_width
-    while high - low > 2:
-        middle = (low + high) / 2
-        trial = typeset.wrap(text, size, middle)
-        if trial is not None and len(trial) <= len(lines):
-            high = middle
+GLUED = frozenset("!?:;»%")  # a word made of these stays on its word's line ("Quoi ?")
+
+
+def _units(text):
+    """The words of `text` as they may be broken: French spaced punctuation kept with its
+    word, an opening « with the next."""
+    units = []
+    for word in text.split():
+        if units and (set(word) <= GLUED or units[-1] == "«"):
+            units[-1] = f"{units[-1]} {word}"
         else:
-            low = middle
-    return typeset.wrap(text, size, high)
+            units.append(word)
+    return units
 
 
-def _shape(item, panel_size, size):
-    """(width, height, lines) of an element's box at `size`, or None when a word is too long."""
-    width = panel_size[0]
-    pad_x, pad_y = _paddings(item.kind, size)
-    share = CAPTION_WIDTH if item.kind == "caption" else BALLOON_WIDTH
-    for fraction in (share, WIDEST):
-        lines = _balanced(item.text, size, width * fraction - 2 * pad_x)
-        if lines is not None:
-            break
-    else:
+@functools.lru_cache(maxsize=1024)
+def _measured(text, size):
+    """(units, their widths, a space's width) at `size`: a line's width is their sum, so
+    wrapping is arithmetic (each line is measured again once set, for its box)."""
+    units = tuple(_units(text))
+    return units, tuple(typeset.width(u, size) for u in units), typeset.width(" ", size)
+
+
+def _breaks(widths, space, limits):
+    """Greedy lines as (start, end) unit ranges, line k no wider than limits(k); None when a
+    unit is wider than its line or more lines than `limits` allows are needed."""
+    lines, start, used = [], 0, None
+    for i, w in enumerate(widths):
+        if used is None:
+            used = w
+        elif used + space + w <= limits(len(lines)):
+            used += space + w
+            continue
+        else:
+            lines.append((start, i))
+            start, used = i, w
+        if used > limits(len(lines)):
+            return None
+    lines.append((start, len(widths)))
+    return lines
+
+
+def _balanced(text, size, max_width, oval=False, skip=()):
+    """(lines, their width): the narrowest wrapping with as few lines as the widest allows
+    (even lines read better); `oval`: reshaped around a wider middle (`_lens`). None when a
+    word is wider than `max_width`, or the line count is one of `skip`."""
+    units, widths, space = _measured(text, size)
+    lines = _breaks(widths, space, lambda _: max_width)
+    if lines is None or len(lines) in skip:
         return None
-    text_width = max(typeset.width(line, size) for line in lines)
-    box_width = math.ceil(text_width + 2 * pad_x)
-    box_height = math.ceil(len(lines) * typeset.line_height(size) + 2 * pad_y)
-    return box_width, box_height, tuple(lines)
+    if len(lines) > 1:
+        low, high = max(widths), max_width
+        while high - low > 2:
+            middle = (low + high) / 2
+            trial = _breaks(widths, space, lambda _, m=middle: m)
+            if trial is not None and len(trial) <= len(lines):
+                high = middle
+            else:
+                low = middle
+        lines = _breaks(widths, space, lambda _: high)
+        lines = _lens(lines, widths, space) if oval else lines
+    # a line measures the sum of its words and spaces (+1 %: kerning across words)
+    widest = max(sum(widths[a:b]) + space * (b - a - 1) for a, b in lines) * 1.01 + 1
+    return [" ".join(units[a:b]) for a, b in lines], widest
 
 
-def _tail(box, panel_size, side, size, tip=None, thought=False):
-    left, top, right, bottom = box
-    centre = (left + right) / 2
-    if tip is None:
-        r_left, r_top, r_right, _ = region(panel_size, side)
-        inset = (r_right - r_left) * 0.2
-        x = min(max(centre, r_left + inset), r_right - inset)
-        y = max(bottom + (2.2 if thought else 1.2) * size, r_top + 0.6 * size)
-        tip = (x, min(y, panel_size[1] - 2))
-    radius = _radius(box, size)
-    base_x = centre + (tip[0] - centre) * 0.5
-    base_x = min(max(base_x, left + radius), right - radius)
-    half = 0.35 * size
-    edge_y = bottom - 1 if tip[1] >= bottom else top + 1
-    return tip, ((base_x - half, edge_y), (base_x + half, edge_y))
+def _lens(lines, widths, space):
+    """Balanced lines reshaped around a wider middle, as a balloon's oval holds them: the same
+    number of lines, the outer ones narrower; the balanced ones when that does not work."""
+    count = len(lines)
+    if count < 3:
+        return lines
+    widest = max(sum(widths[a:b]) + space * (b - a - 1) for a, b in lines)
+
+    def limit(k):
+        offset = 2 * (min(k, count - 1) + 0.5) / count - 1  # -1 at the top, 1 at the bottom
+        return widest * (1.04 - 0.25 * offset ** 2)
+
+    shaped = _breaks(widths, space, limit)
+    return shaped if shaped is not None and len(shaped) == count else lines
 
 
-def _radius(box, size):
-    height = box[3] - box[1]
-    return min(height / 2, 1.3 * size, (box[2] - box[0]) / 2)
+def _shapes(item, panel_size, size):
+    return _shapes_of(item.kind, item.text, tuple(panel_size), size)
 
 
-def _inside(point, box, gap=0.0):
-    return (box[0] - gap <= point[0] <= box[2] + gap and box[1] - gap <= point[1] <= box[3] + gap)
-
-
-def _tail_hits(tip, base, box, size):
-    """Whether a tail (its two edges, sampled finer than a third of the text size) enters box."""
-    steps = max(4, int(math.dist(tip, base[0]) / max(2, size / 3)))
-    for start in base:
-        for k in range(steps + 1):
-            t = k / steps
-            if _inside((start[0] + (tip[0] - start[0]) * t, start[1] + (tip[1] - start[1]) * t),
-                       box, 1):
-                return True
-    return False
-
-
-def _overlap(a, b, gap):
-    return not (a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1]
-                or b[3] + gap <= a[1])
-
-
-def _reads_after(box, before, gap):
-    """Reading order: below the earlier box, or level with it and to its right."""
-    return box[1] >= before[3] + gap or (box[1] >= before[1] and box[0] >= before[2] + gap)
-
-
-def _clear(candidate, tail, placed, size):
-    gap = size * 0.25
-    for other in placed:
-        if _overlap(candidate, other.box, gap):
-            return False
-        if tail and _tail_hits(tail[0], tail[1], other.box, size):
-            return False
-        if other.tip and _tail_hits(other.tip, other.base, candidate, size):
-            return False
-    return True
-
-
-def _given(index, item, panel_size, size, side, shape):
+@functools.lru_cache(maxsize=512)
+def _shapes_of(kind, text, panel_size, size):
+    """The shapes to try for an element at `size`: (width, height, lines, cost in text sizes),
+    balanced, none over MAX_AREA of the panel; [] when a word is too long even at the widest.
+    A balloon likes to be about twice as wide as tall, a caption a wide strip."""
     width, height = panel_size
-    box_w, box_h, lines = shape
+    pad_x, pad_y = _paddings(kind, size)
+    caption = kind == "caption"
+    ideal = 5.0 if caption else 2.0
+    found = {}
+    for ems in (BALLOON_EMS[1:] if caption else BALLOON_EMS):
+        wrapped = _balanced(text, size, min(ems * size, width * WIDEST) - 2 * pad_x,
+                            oval=not caption, skip=found)
+        if wrapped is None:
+            continue
+        lines, text_width = wrapped
+        box_w = math.ceil(text_width + 2 * pad_x)
+        box_h = math.ceil(len(lines) * typeset.line_height(size) + 2 * pad_y)
+        if box_w * box_h > placement.MAX_AREA * width * height or box_h > height:
+            continue
+        aspect = box_w / box_h
+        found[len(lines)] = (box_w, box_h, tuple(lines),
+                             abs(math.log(aspect / ideal)) * (0.3 if caption else 1.5))
+    shapes = sorted(found.values(), key=lambda s: s[3])
+    if not caption:  # no tall narrow columns while a wider shape fits
+        wide = [s for s in shapes if s[0] >= 0.9 * s[1]]
+        shapes = wide or shapes
+    return tuple(shapes[:SHAPES])
+
+
+def _body(scene, item):
+    return None if item.kind == "caption" else scene.body(item.speaker)
+
+
+def _given(index, item, panel_size, size, scene, shapes, placed, where):
+    width, height = panel_size
+    body = _body(scene, item)
+    centre = (item.at[0] * width, item.at[1] * height)
+    box_w, box_h, lines, _ = shapes[placement.given_shape(
+        centre, [s[:2] + s[3:] for s in shapes], scene, size, body, [p.box for p in placed], where)]
     left = min(max(item.at[0] * width - box_w / 2, 0), width - box_w)
     top = min(max(item.at[1] * height - box_h / 2, 0), height - box_h)
     box = (left, top, left + box_w, top + box_h)
     if item.kind == "caption":
         return Placed(index, item, box, lines, size)
-    tip = (item.tail[0] * width, item.tail[1] * height) if item.tail else None
-    tip, base = _tail(box, panel_size, side, size, tip, item.kind == "thought")
-    return Placed(index, item, box, lines, size, tip, base)
+    if item.tail:
+        tip = (item.tail[0] * width, item.tail[1] * height)
+        base = placement.root(box, tip, size)
+        return Placed(index, item, box, lines, size, tip, base, placement.bend_of(base, tip))
+    found = placement.tail_for(box, body, size, scene, [p.box for p in placed])
+    tip, base, bend = found[1:] if found else placement.unreachable_tip(box, body, size)
+    return Placed(index, item, box, lines, size, tip, base, bend)
 
 
-def _search(index, item, shape, panel_size, size, side, placed, limit):
-    """The best free spot for an element in the band, or None."""
-    width, _ = panel_size
-    box_w, box_h, lines = shape
-    step = max(4, size // 2)
-    inset = 0 if item.kind == "caption" else round(size * 0.3)
-    wanted = inset if item.kind == "caption" else (region(panel_size, side)[0]
-                                                    + width / 6 - box_w / 2)
-    earlier = [p for p in placed if p.element.at is None]
-    best, best_cost = None, None
-    gap = size * 0.25
-    for top in range(inset, int(limit - box_h) + 1, step):
-        for left in range(inset, int(width - inset - box_w) + 1, step):
-            cost = top + 1.5 * abs(left - wanted)
-            if best_cost is not None and cost >= best_cost:
-                continue
-            box = (left, top, left + box_w, top + box_h)
-            if not all(_reads_after(box, p.box, gap) for p in earlier):
-                continue
-            tail = None if item.kind == "caption" else _tail(box, panel_size, side, size,
-                                                               thought=item.kind == "thought")
-            if _clear(box, tail, placed, size):
-                best, best_cost = (box, tail), cost
-    if best is None:
-        return None
-    box, tail = best
-    return Placed(index, item, box, lines, size, *(tail or (None, None)))
+def _where(index, items):
+    if index == 0:
+        return "first"
+    return "last" if index == len(items) - 1 else "middle"
 
 
-def _lower(placed, panel_size, size):
-    """Balloons let down as one group towards the band's bottom edge: shorter tails."""
-    balloons = [p for p in placed if p.element.at is None and p.element.kind != "caption"]
-    if not balloons:
-        return placed
-    room = panel_size[1] * BAND - max(p.box[3] for p in balloons)
-    for shift in (room, room / 2):
-        if shift <= 1:
-            break
-        moved = []
-        for p in placed:
-            if p in balloons:
-                left, top, right, bottom = p.box
-                box = (left, top + shift, right, bottom + shift)
-                side = _side_of(p, panel_size)
-                p = Placed(p.index, p.element, box, p.lines, size,
-                           *_tail(box, panel_size, side, size,
-                                 thought=p.element.kind == "thought"))
-            moved.append(p)
-        if all(_clear(p.box, (p.tip, p.base) if p.tip else None,
-                      [q for q in moved if q is not p], size) for p in moved):
-            return moved
-    return placed
-
-
-def _side_of(placed, panel_size):
-    return SIDES[min(2, int(placed.tip[0] / panel_size[0] * 3))]
-
-
-def _attempt(items, panel_size, staging, size, limit):
-    """The lettering at one size with the band reaching `limit` px, or the index of the first
-    element that found no room."""
-    shapes = [_shape(item, panel_size, size) for item in items]
+def _attempt(items, scene, size):
+    """The lettering at one size, or the index of the first element that found no room. When
+    the texts, each placed where it reads best, leave no room for a later one, they are placed
+    again packed up into the top left, in reading order, before giving up."""
+    panel_size = scene.size
+    shapes = [_shapes(item, panel_size, size) for item in items]
     for index, shape in enumerate(shapes):
-        if shape is None:
+        if not shape:
             return index
-    placed = [_given(i, item, panel_size, size, _side(staging, item.speaker), shapes[i])
-              for i, item in enumerate(items) if item.at is not None]
+    given = []
     for i, item in enumerate(items):
-        if item.at is None:
-            spot = _search(i, item, shapes[i], panel_size, size, _side(staging, item.speaker),
-                           placed, limit)
-            if spot is None:
-                return i
-            placed.append(spot)
-    placed = _lower(placed, panel_size, size)
-    return Lettering(tuple(panel_size), size, tuple(sorted(placed, key=lambda p: p.index)))
+        if item.at is not None:
+            given.append(_given(i, item, panel_size, size, scene, shapes[i], given,
+                                _where(i, items)))
+    result = _place(items, scene, size, shapes, given, placement.W_HIGH)
+    if isinstance(result, int):
+        packed = _place(items, scene, size, shapes, given, placement.W_PACKED)
+        result = result if isinstance(packed, int) else packed
+    return result
 
 
-def _fit(items, panel_size, staging, largest, basis):
+def _place(items, scene, size, shapes, given, high):
+    placed = list(given)
+    spots = [placement.Spot(p.box, p.tip, p.base, p.bend) for p in placed]
+    order = []
+    for i, item in enumerate(items):
+        if item.at is not None:
+            continue
+        later = [x.speaker for x in items[i + 1:] if x.kind != "caption" and x.at is None]
+        spot = placement.search([s[:2] + s[3:] for s in shapes[i]], scene, size,
+                                _body(scene, item), spots, order, _where(i, items), later,
+                                high)
+        if spot is None:
+            return i
+        lines = shapes[i][spot.shape][2]
+        placed.append(Placed(i, item, spot.box, lines, size, spot.tip, spot.base, spot.bend))
+        spots.append(spot)
+        order.append(spot.box)
+    return Lettering(tuple(scene.size), size, tuple(sorted(placed, key=lambda p: p.index)),
+                     scene)
+
+
+def _scene(items, panel_size, staging, look):
+    speakers = [item.speaker for item in items if item.kind != "caption"]
+    return placement.scene_of(tuple(panel_size), look, staging, speakers)
+
+
+def _fit(items, panel_size, staging, largest, basis, look=None):
     """(Lettering, None) at the largest size that fits, or (None, index that does not)."""
+    scene = _scene(items, panel_size, staging, look)
     low = text_size(panel_size, MINIMUM, basis)
     high = max(low, text_size(panel_size, largest, basis))
     sizes = sorted({round(high - (high - low) * k / (SIZE_STEPS - 1))
                     for k in range(SIZE_STEPS)}, reverse=True)
-    tries = [(s, BAND) for s in sizes] + [(low, band) for band in FALLBACK_BANDS]
-    failed = 0
-    for size, band in tries:
-        result = _attempt(items, panel_size, staging, size, panel_size[1] * band)
+    failed, first = 0, None
+    for size in sizes:
+        result = _attempt(items, scene, size)
         if isinstance(result, Lettering):
-            return result, None
-        failed = result
-    return None, failed
+            if not _awkward(result):
+                return result, None
+            first = first or result  # a smaller size may keep the figures clear
+        else:
+            failed = result
+    return (first, None) if first else (None, failed)
+
+
+def _awkward(lettering):
+    """Whether a balloon placed here covers a figure's body."""
+    return any(p.element.at is None and p.tip and placement.awkward(p.box, lettering.scene)
+               for p in lettering.placed)
+
+
+def _radius(box, size):
+    return placement.radius(box, size)
+
+
+def _overlap(a, b, gap):
+    return placement.overlap(a, b, gap)
+
+
+def _tail_hits(tip, base, box, size):
+    """Whether a tail's straight sides (base to tip) enter box."""
+    return any(placement.segment_hits(start, tip, (box[0] + 1, box[1] + 1, box[2] - 1,
+                                                   box[3] - 1)) for start in base)
 
 
 def _problems(items):
@@ -390,9 +449,10 @@ def _problems(items):
     return problems
 
 
-def check_fit(panel_size, elements, staging=None, basis=None):
+def check_fit(panel_size, elements, staging=None, basis=None, look=None):
     """Problems, each `{"index", "code", "message"}` naming the element, that stop these texts
-    from being lettered legibly on a panel of `panel_size` px; [] when they fit."""
+    from being lettered legibly on a panel of `panel_size` px; [] when they fit. Without a
+    `look`, against the figures the staging promises."""
     try:
         items = [element(e) for e in elements]
     except ValueError as error:
@@ -400,7 +460,7 @@ def check_fit(panel_size, elements, staging=None, basis=None):
     problems = _problems(items)
     if problems or not items:
         return problems
-    lettering, index = _fit(items, panel_size, staging, PREFERRED, basis)
+    lettering, index = _fit(items, panel_size, staging, PREFERRED, basis, look)
     if lettering is None:
         return [{"index": index, "code": "does_not_fit",
                  "message": f"text {index + 1} does not fit in the panel at a legible size: "
@@ -419,12 +479,12 @@ def _overlaps(lettering):
     return problems
 
 
-def fitted_fraction(panel_size, elements, staging=None, basis=None):
+def fitted_fraction(panel_size, elements, staging=None, basis=None, look=None):
     """The largest text size (as a fraction) at which these elements fit; None if none does."""
     items = [element(e) for e in elements]
     if not items:
         return PREFERRED
-    lettering, _ = _fit(items, panel_size, staging, PREFERRED, basis)
+    lettering, _ = _fit(items, panel_size, staging, PREFERRED, basis, look)
     if lettering is None:
         return None
     return lettering.size / basis_of(panel_size, basis)
@@ -432,20 +492,22 @@ def fitted_fraction(panel_size, elements, staging=None, basis=None):
 
 def cartoon_fraction(panels):
     """One text size for a whole cartoon: the smallest that each panel needs, so lettering looks
-    the same throughout. `panels` holds (panel_size, elements, staging, basis)."""
+    the same throughout. `panels` holds (panel_size, elements, staging, basis[, look])."""
     fractions = [fitted_fraction(*panel) for panel in panels]
     return max(MINIMUM, min([f for f in fractions if f is not None], default=PREFERRED))
 
 
-def layout(panel_size, elements, staging=None, fraction=PREFERRED, basis=None):
-    """The `Lettering` of a panel, at `fraction` or smaller if needed; DoesNotFit otherwise."""
+def layout(panel_size, elements, staging=None, fraction=PREFERRED, basis=None, look=None):
+    """The `Lettering` of a panel, at `fraction` or smaller if needed; DoesNotFit otherwise.
+    `look` (a figures.Look) says where the picture's figures are; without one, or for a
+    speaker it does not hold, the staging does."""
     items = [element(e) for e in elements]
     problems = _problems(items)
     if problems:
         raise DoesNotFit(problems)
-    lettering, index = _fit(items, panel_size, staging, fraction, basis)
+    lettering, index = _fit(items, panel_size, staging, fraction, basis, look)
     if lettering is None:
-        raise DoesNotFit(check_fit(panel_size, items, staging, basis) or [
+        raise DoesNotFit(check_fit(panel_size, items, staging, basis, look) or [
             {"index": index, "code": "does_not_fit", "message": "does not fit"}])
     return lettering
 
@@ -464,15 +526,16 @@ def _draw_balloon(draw, placed, outline):
             draw.ellipse((x - r, y - r, x + r, y + r), fill=BALLOON_FILL, outline=INK,
                          width=outline)
     else:
-        draw.polygon([placed.base[0], placed.tip, placed.base[1]], fill=BALLOON_FILL,
-                     outline=INK, width=outline)
+        draw.polygon(placed.tail, fill=BALLOON_FILL, outline=INK, width=outline)
     draw.rounded_rectangle(box, radius=radius, fill=BALLOON_FILL, outline=INK, width=outline)
     if not thought:  # the tail's root, painted over the outline so it joins the balloon
-        (x1, y1), (x2, _) = placed.base
-        inward = -outline if placed.tip[1] >= y1 else outline
-        draw.polygon([(x1 + outline, y1 + inward), (x2 - outline, y1 + inward),
-                      ((x1 + x2) / 2, y1 + inward * 3)], fill=BALLOON_FILL)
-        draw.line([(x1 + outline, y1), (x2 - outline, y1)], fill=BALLOON_FILL, width=outline + 2)
+        (x1, _), (x2, _) = placed.base
+        edge = box[3] if placed.tip[1] >= (box[1] + box[3]) / 2 else box[1]
+        inward = -outline if edge == box[3] else outline
+        draw.polygon([(x1 + outline, edge + inward), (x2 - outline, edge + inward),
+                      ((x1 + x2) / 2, edge + inward * 3)], fill=BALLOON_FILL)
+        draw.line([(x1 + outline, edge), (x2 - outline, edge)], fill=BALLOON_FILL,
+                  width=outline + 2)
 
 
 def draw(image, lettering):
@@ -499,8 +562,8 @@ def draw(image, lettering):
     return image
 
 
-def letter(image, elements, staging=None, fraction=PREFERRED, basis=None):
+def letter(image, elements, staging=None, fraction=PREFERRED, basis=None, look=None):
     """Lay out and draw `elements` on `image`; returns the `Lettering` drawn."""
-    result = layout(image.size, elements, staging, fraction, basis)
+    result = layout(image.size, elements, staging, fraction, basis, look)
     draw(image, result)
     return result

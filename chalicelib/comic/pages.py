@@ -1,13 +1,14 @@
 """Comic pages composed at the panels' full resolution, lettered, as PNG.
 
 `compose_cartoon(title, template, panels)` returns one PNG a page. Each panel is a plain dict:
-`{"image": PNG/WebP/JPEG bytes, "elements": [lettering elements], "staging": {name: side}}`
-(see lettering.py); pages come from layouts.py. A page's scale is set by its most demanding
-panel, so no panel is drawn smaller than it was drawn; a panel whose shape differs from its
-cell's by a rounding is scaled to cover it and centred. Every page of a cartoon has the same
-width, so they print at one size (a short page is enlarged up to 1.5 times for that). The
-first page carries the title. The text size is the one that fits every panel of the cartoon
-(`lettering.cartoon_fraction`).
+`{"image": PNG/WebP/JPEG bytes, "elements": [lettering elements], "staging": {name: side},
+"look": figures.Look.to_json() of its drawing, optional}` (see lettering.py: the balloons go
+around the look's figures, or the staging's without one); pages come from layouts.py. A
+page's scale is set by its most demanding panel, so no panel is drawn smaller than it was
+drawn; a panel whose shape differs from its cell's by a rounding is scaled to cover it and
+centred. Every page of a cartoon has the same width, so they print at one size (a short page
+is enlarged up to 1.5 times for that). The first page carries the title. The text size is the
+one that fits every panel of the cartoon (`lettering.cartoon_fraction`).
 
 `compose_page` does one page, for a recomposition that changed one page only; pass it the
 cartoon's `fraction` so its lettering matches the other pages.
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageOps
 
-from chalicelib.comic import fastpng, layouts, lettering, typeset
+from chalicelib.comic import fastpng, figures, layouts, lettering, typeset
 from chalicelib.comic.raster import INK, PAPER, open_image
 
 TITLE_BAND = 0.08  # of the page's shorter side, above the first page's panels
@@ -59,6 +60,11 @@ def _title(canvas, draw, text, scale, band):
         y += typeset.line_height(size)
 
 
+def _look(panel):
+    """The panel's look (what its drawing holds), or None: lettered against the staging."""
+    return figures.stored(panel.get("look"))
+
+
 def _fitted(panel, size):
     image = panel["image"]
     image = image if isinstance(image, Image.Image) else open_image(image)
@@ -88,7 +94,7 @@ def compose_page(page, panels, *, title="", fraction=lettering.PREFERRED, basis=
         left, top, right, bottom = _rect(cell, scale, band)
         image = _fitted(panel, (right - left, bottom - top))
         drawn = lettering.letter(image, panel.get("elements", []), panel.get("staging"),
-                                 fraction, unit)
+                                 fraction, unit, _look(panel))
         if record is not None:
             record.append(((left, top, right, bottom), drawn))
         canvas.paste(image, (left, top))
@@ -118,7 +124,7 @@ def cartoon_fraction(template, panels, sizes=None):
     """The text size (a fraction of the lettering's unit) that fits every panel."""
     sizes = sizes or [_panel_pixels(p) for p in panels]
     return lettering.cartoon_fraction(
-        [(panel_size, p.get("elements", []), p.get("staging"), unit)
+        [(panel_size, p.get("elements", []), p.get("staging"), unit, _look(p))
          for (panel_size, unit), p in zip(_geometry(template, sizes), panels, strict=True)])
 
 
@@ -212,17 +218,17 @@ def reader_panels(template, panels, fraction=None):
     to the page's lettering ("lettered": "page"), smaller but never cut."""
     sizes = [_panel_pixels(p) for p in panels]
     own = lettering.cartoon_fraction(
-        [(size, p.get("elements", []), p.get("staging"), size[0])
+        [(size, p.get("elements", []), p.get("staging"), size[0], _look(p))
          for size, p in zip(sizes, panels, strict=True)])
     page_fraction = fraction or cartoon_fraction(template, panels, sizes)
     for panel, size, (_, page_unit) in zip(panels, sizes, _geometry(template, sizes),
                                            strict=True):
         image = _fitted(panel, size)
-        elements, staging = panel.get("elements", []), panel.get("staging")
+        elements, staging, look = panel.get("elements", []), panel.get("staging"), _look(panel)
         try:
-            drawn, how = lettering.letter(image, elements, staging, own, size[0]), "own"
+            drawn, how = lettering.letter(image, elements, staging, own, size[0], look), "own"
         except lettering.DoesNotFit:
-            drawn = lettering.letter(image, elements, staging, page_fraction, page_unit)
+            drawn = lettering.letter(image, elements, staging, page_fraction, page_unit, look)
             how = "page"
         yield image, {"width": size[0], "height": size[1],
                       "text_px": drawn.size if drawn.placed else None, "lettered": how}

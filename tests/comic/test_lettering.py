@@ -90,7 +90,8 @@ def test_balloons_follow_reading_order_first_speaker_higher_and_left():
     caption, ada, bob = result.placed
     assert caption.box[:2] == (0, 0)  # against the top-left edge
     assert ada.box[1] <= bob.box[1] and ada.box[0] < bob.box[0]
-    assert ada.box[2] <= 1024 / 2 < bob.box[0]  # each above its speaker's side
+    assert ada.box[2] <= bob.box[0]  # side by side, Ada's first
+    assert (ada.box[0] + ada.box[2]) / 2 < 1024 / 2 < (bob.box[0] + bob.box[2]) / 2
     flipped = lettering.layout((1024, 1024), SETS[2][:2], STAGING).placed
     assert flipped[1].box[1] >= flipped[0].box[3]  # the later, left balloon reads below
 
