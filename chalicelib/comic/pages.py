@@ -65,6 +65,20 @@ def _look(panel):
     return figures.stored(panel.get("look"))
 
 
+def _letter(image, panel, fraction, unit):
+    """Letters the panel against what its drawing holds; where its texts cannot keep off the
+    faces the look found (the submission was checked against the staging, not the picture),
+    against the staging, so no word is ever lost to a look."""
+    given = (image, panel.get("elements", []), panel.get("staging"), fraction, unit)
+    look = _look(panel)
+    if look is not None:
+        try:
+            return lettering.letter(*given, look)
+        except lettering.DoesNotFit:
+            pass
+    return lettering.letter(*given)
+
+
 def _fitted(panel, size):
     image = panel["image"]
     image = image if isinstance(image, Image.Image) else open_image(image)
@@ -93,8 +107,7 @@ def compose_page(page, panels, *, title="", fraction=lettering.PREFERRED, basis=
     for cell, panel in zip(page.cells, panels, strict=True):
         left, top, right, bottom = _rect(cell, scale, band)
         image = _fitted(panel, (right - left, bottom - top))
-        drawn = lettering.letter(image, panel.get("elements", []), panel.get("staging"),
-                                 fraction, unit, _look(panel))
+        drawn = _letter(image, panel, fraction, unit)
         if record is not None:
             record.append(((left, top, right, bottom), drawn))
         canvas.paste(image, (left, top))
@@ -224,12 +237,10 @@ def reader_panels(template, panels, fraction=None):
     for panel, size, (_, page_unit) in zip(panels, sizes, _geometry(template, sizes),
                                            strict=True):
         image = _fitted(panel, size)
-        elements, staging, look = panel.get("elements", []), panel.get("staging"), _look(panel)
         try:
-            drawn, how = lettering.letter(image, elements, staging, own, size[0], look), "own"
+            drawn, how = _letter(image, panel, own, size[0]), "own"
         except lettering.DoesNotFit:
-            drawn = lettering.letter(image, elements, staging, page_fraction, page_unit, look)
-            how = "page"
+            drawn, how = _letter(image, panel, page_fraction, page_unit), "page"
         yield image, {"width": size[0], "height": size[1],
                       "text_px": drawn.size if drawn.placed else None, "lettered": how}
         del image

@@ -306,3 +306,20 @@ def test_a_voice_nobody_staged_points_at_the_centre_and_blocks_nothing():
         assert not body.obstacle and body.mouth[0] == pytest.approx(512)
         assert placement.within_reach(placed.tip, body, placed.size)
     assert [b.name for b in result.scene.bodies if b.obstacle] == ["Ada"]
+
+
+def test_a_look_that_leaves_no_room_letters_against_the_staging_and_loses_no_word():
+    """The submission was checked against the staging; when the drawing fills the panel with
+    faces, the page still letters every text (against the staging), never fails."""
+    crowd = figures.Look(tuple(figures.Figure(name, (x, 0.0, x + 0.33, 1.0), (x + 0.16, 0.5))
+                               for name, x in (("Ada", 0.0), ("Bob", 0.335), ("Cy", 0.67))),
+                         (), "look")
+    elements = [{"kind": "speech", "speaker": "Ada", "text": "Nowhere to stand at all!"}]
+    with pytest.raises(lettering.DoesNotFit):
+        lettering.layout((768, 768), elements, {"Ada": "left"}, look=crowd)
+    record = []
+    pages.compose_page(layouts.pages("strip", 1)[0],
+                       [{"image": png((768, 768)), "elements": elements,
+                         "staging": {"Ada": "left"}, "look": crowd.to_json()}], record=record)
+    (_, drawn), = record
+    assert [p.element.text for p in drawn.placed] == [elements[0]["text"]]
