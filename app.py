@@ -332,6 +332,13 @@ def get_character(character_id):
     return library.view(signed_in(), character_id)
 
 
+@app.route("/api/characters/{character_id}", methods=["PATCH"],
+           body=library.EDIT_CHARACTER_SPEC, answer=library.EDITED)
+def edit_character(character_id):
+    session = signed_in()
+    return library.edit(session, character_id, app.read_body())
+
+
 @app.route("/api/characters/{character_id}", methods=["DELETE"], answer=library.DELETED)
 def delete_character(character_id):
     library.delete(signed_in(), character_id)
