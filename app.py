@@ -15,6 +15,7 @@ from chalicelib.cartoons import (
     drafting,
     gallery,
     library,
+    library_edits,
     sharing,
     specs,
     submission,
@@ -333,10 +334,10 @@ def get_character(character_id):
 
 
 @app.route("/api/characters/{character_id}", methods=["PATCH"],
-           body=library.EDIT_CHARACTER_SPEC, answer=library.EDITED)
+           body=library_edits.EDIT_CHARACTER_SPEC, answer=library_edits.EDITED)
 def edit_character(character_id):
     session = signed_in()
-    return library.edit(session, character_id, app.read_body())
+    return library_edits.edit(session, character_id, app.read_body())
 
 
 @app.route("/api/characters/{character_id}", methods=["DELETE"], answer=library.DELETED)

@@ -5,7 +5,8 @@ Listing is one DynamoDB Query on the account's own partition, newest first, page
 cursors. A reference is saved once: the cartoon's character then names its library entry
 (`saved_id`, as one copied from the library does), so saving it again answers that entry, and
 the cartoon page shows it is in the library. An account keeps at most
-`vocabulary.MAX_SAVED_CHARACTERS`; a saved character's name and description may be changed.
+`vocabulary.MAX_SAVED_CHARACTERS`; a saved character's name and description may be changed
+(library_edits.py).
 Pictures live under `users/<account>/library/`, so they are exported and erased with the
 account. Another account's character does not exist here (404), including as a
 `saved_id` in a submission.
@@ -33,16 +34,12 @@ from chalicelib.core.answers import (
     obj,
     ok,
 )
-from chalicelib.core.conditions import lost_condition, update_if
+from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Conflict, NotFound, NotSignedIn
-from chalicelib.core.fields import Field, check_object
 from chalicelib.core.models import Cartoon, PendingErasure, SavedCharacter, transaction
 
 DEFAULT_PAGE, MAX_PAGE = 24, 50
-# PATCH /api/characters/{id}: a new name, a new description, or both.
-EDIT_CHARACTER_SPEC = {
-    "name": Field(str, required=False, max_length=specs.LIMITS["name"]),
-    "description": Field(str, required=False, max_length=specs.LIMITS["description"])}
+
 
 
 def find(account_id, character_id):
@@ -148,29 +145,6 @@ def _lost_save(session, cartoon_id, index):
                    code="reference_changed")
 
 
-def edit(session, character_id, data):
-    """Rename a saved character or change its description, checked and moderated as in a
-    submission. Cartoons that used it keep the words they were drawn with."""
-    data = check_object(data, EDIT_CHARACTER_SPEC)
-    item = get(session.account_id, character_id)
-    changes = {name: specs.text(data[name], name) for name in ("name", "description")
-               if data.get(name) is not None}
-    if not changes:
-        raise specs.bad("name", "Send a new name or description.", code="missing_field")
-    # submission imports this module (copy_into): its moderation is imported when used
-    from chalicelib.cartoons.submission import moderate
-
-    moderate(list(changes.items()))
-    actions = [getattr(SavedCharacter, name).set(value) for name, value in changes.items()]
-    if not update_if(item, actions, SavedCharacter.character_id.exists()):
-        raise NotFound("No such saved character.")
-    for name, value in changes.items():
-        setattr(item, name, value)
-    logs.event("character_edited", account_id=session.account_id, character_id=character_id,
-               fields=sorted(changes))
-    return describe(item)
-
-
 def page(session, *, cursor=None, limit=None):
     """One page of the library, newest first, and the cursor of the next (None at the end)."""
     items, next_cursor = paging.newest_first(
@@ -234,7 +208,7 @@ CHARACTER = obj({"id": TEXT, "name": STRING, "description": STRING, "created_at"
 # A save answers the entry, and whether it was there already (nothing new was kept).
 SAVED = ok(obj({**CHARACTER["properties"], "already_saved": BOOLEAN}), 201,
            errors=(*BODY_ERRORS, SIGNED_IN, 404, 409, 429))
-EDITED = ok(CHARACTER, errors=(*BODY_ERRORS, SIGNED_IN, 404, 422, 503))
+
 CHARACTERS = ok(obj({"characters": array(CHARACTER), "next_cursor": nullable(TEXT)}),
                 errors=(400, SIGNED_IN))
 VIEWED = ok(CHARACTER, errors=(SIGNED_IN, 404))
