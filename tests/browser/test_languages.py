@@ -243,7 +243,7 @@ def test_the_cartoon_page_in_english_and_french(browser, stack):
     sign_in(page, stack, "bilingual-cartoon@example.com")
     buy_pack(page, stack, "medium")  # 30 credits
     answer = page.evaluate("body => Api.post('/api/cartoons', body)", CARTOON_BODY)
-    assert answer["balance"] == 30 - 3 - 2 * 4  # three scenes, two references
+    assert answer["balance"] == 30 - 3 - 2 * 1  # three scenes, two references at 1 credit
     page.goto(stack.url + answer["url"])
 
     # The cast waits for approval: the pictures, the approve button, the scenes' text editors.
