@@ -41,7 +41,6 @@ from chalicelib.core.models import Cartoon, PendingErasure, SavedCharacter, tran
 DEFAULT_PAGE, MAX_PAGE = 24, 50
 
 
-
 def find(account_id, character_id):
     if not isinstance(character_id, str) or not specs.SAVED_ID.fullmatch(character_id):
         return None
@@ -208,7 +207,6 @@ CHARACTER = obj({"id": TEXT, "name": STRING, "description": STRING, "created_at"
 # A save answers the entry, and whether it was there already (nothing new was kept).
 SAVED = ok(obj({**CHARACTER["properties"], "already_saved": BOOLEAN}), 201,
            errors=(*BODY_ERRORS, SIGNED_IN, 404, 409, 429))
-
 CHARACTERS = ok(obj({"characters": array(CHARACTER), "next_cursor": nullable(TEXT)}),
                 errors=(400, SIGNED_IN))
 VIEWED = ok(CHARACTER, errors=(SIGNED_IN, 404))
