@@ -9,7 +9,7 @@ from chalicelib.core import logs
 from chalicelib.core.answers import BODY_ERRORS, SIGNED_IN, ok
 from chalicelib.core.conditions import update_if
 from chalicelib.core.errors import NotFound
-from chalicelib.core.fields import Field, check_object
+from chalicelib.core.fields import Field
 from chalicelib.core.models import SavedCharacter
 
 # PATCH /api/characters/{id}: a new name, a new description, or both.
@@ -21,7 +21,6 @@ EDIT_CHARACTER_SPEC = {
 def edit(session, character_id, data):
     """Rename a saved character or change its description, checked and moderated as in a
     submission. Cartoons that used it keep the words they were drawn with."""
-    data = check_object(data, EDIT_CHARACTER_SPEC)
     item = get(session.account_id, character_id)
     changes = {name: specs.text(data[name], name) for name in ("name", "description")
                if data.get(name) is not None}
