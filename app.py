@@ -15,6 +15,7 @@ from chalicelib.cartoons import (
     drafting,
     gallery,
     library,
+    library_edits,
     sharing,
     specs,
     submission,
@@ -332,6 +333,13 @@ def list_characters():
 @app.route("/api/characters/{character_id}", methods=["GET"], answer=library.VIEWED)
 def get_character(character_id):
     return library.view(signed_in(), character_id)
+
+
+@app.route("/api/characters/{character_id}", methods=["PATCH"],
+           body=library_edits.EDIT_CHARACTER_SPEC, answer=library_edits.EDITED)
+def edit_character(character_id):
+    session = signed_in()
+    return library_edits.edit(session, character_id, app.read_body())
 
 
 @app.route("/api/characters/{character_id}", methods=["DELETE"], answer=library.DELETED)

@@ -12,7 +12,7 @@ from devtools.cartoons import cartoon_body
 from tests.support.cartoons import assert_ledger, drain, give, take_messages
 
 LIMIT = 3600  # STUCK_SCENE_SECONDS in the tests
-REF = 4  # a reference's credits
+REF = 1  # a reference's credits: one scene of a low cartoon
 SCENES = 3  # cartoon_body(3) at low quality: 1 credit a scene
 
 

@@ -5,7 +5,7 @@ the usage tokens and the provider cost of the call) or raising `DrawingFailed`.
 - `OpenAIImages` takes an `openai.OpenAI` client: references through the generations endpoint,
   scenes through the edits endpoint with the references of exactly the characters in them.
   The model and quality come from settings: a scene's from its quality level
-  (`Settings.scene_model`), a reference's always the best tier (`Settings.reference_pair`);
+  (`Settings.scene_model`), a reference's from its tier (`Settings.reference_pair(level)`);
   only the parameters that model accepts are sent (core/image_models.py). Each call has an
   explicit timeout and is retried with backoff on 5xx, timeouts and broken connections, while
   the job's deadline leaves room for a whole new try. A 429 is not retried here: it raises
@@ -90,7 +90,7 @@ class ReferenceRequest:
     character: Character
     style_prompt: str
     context: str
-    quality: str  # the cartoon's level; references are drawn at the best tier regardless
+    quality: str  # the level it is drawn at: the cartoon's, never below the floor
     user: str  # a keyed hash of the account: OpenAI's safety_identifier, never the address
     size: tuple = None  # (width, height) px; None: the configured size
     note: str = ""  # the owner's note when redrawing it
@@ -153,10 +153,11 @@ def log_call(*, kind, model, size, quality, started, outcome, usage=None, cost=0
 
 
 class OpenAIImages:
-    def __init__(self, client, *, scene_models, reference, size, prices, timeout, attempts,
+    def __init__(self, client, *, scene_models, references, size, prices, timeout, attempts,
                  backoff, sleep=time.sleep):
         self.client = client
-        self.scene_models, self.reference_pair = dict(scene_models), tuple(reference)
+        # level -> (model, quality), for scenes and for references of that tier
+        self.scene_models, self.references = dict(scene_models), dict(references)
         self.size, self.prices = size, dict(prices)
         self.timeout, self.attempts, self.backoff = timeout, attempts, backoff
         self.sleep = sleep
@@ -167,7 +168,7 @@ class OpenAIImages:
                 "quality": quality, "n": 1, "safety_identifier": request.user}
 
     def reference(self, request, deadline):
-        params = self._params(request, *self.reference_pair)
+        params = self._params(request, *self.references[request.quality])
         return self._call("reference", params, lambda timeout: self.client.images.generate(
             prompt=prompts.reference(request), timeout=timeout, **params), deadline)
 
@@ -298,11 +299,10 @@ def offline_usage(prompt, quality, size, images=0):
 class OfflineImages:
     """Draws without any provider: a labelled composition, marked as an offline preview."""
 
-    def __init__(self, *, delay=0.0, sleep=time.sleep, scene_models=None, reference=None,
+    def __init__(self, *, delay=0.0, sleep=time.sleep, scene_models=None, references=None,
                  size=(1024, 1024)):
         self.delay, self.sleep = delay, sleep
-        self.scene_models = scene_models or {}
-        self.reference_pair = reference or ("offline", "high")
+        self.scene_models, self.references = scene_models or {}, references or {}
         self.size = size
 
     def _picture(self, kind, png, prompt, quality, size, images=0):
@@ -315,8 +315,9 @@ class OfflineImages:
     def reference(self, request, deadline):
         self.sleep(self.delay)
         png = offline_art.reference(request)
-        return self._picture("reference", png, prompts.reference(request),
-                             self.reference_pair[1], self.size)
+        quality = self.references.get(request.quality, (None, request.quality))[1]
+        return self._picture("reference", png, prompts.reference(request), quality,
+                             request.size or self.size)
 
     def scene(self, request, deadline):
         self.sleep(self.delay)
@@ -334,7 +335,7 @@ def _size(text):
 def image_provider_for(settings):
     if settings.openai_api_key:
         return OpenAIImages(openai_client(settings), scene_models=settings.scene_models,
-                            reference=settings.reference_pair(), size=settings.image_size,
+                            references=settings.reference_pairs(), size=settings.image_size,
                             prices=settings.image_prices,
                             timeout=settings.image_timeout_seconds,
                             attempts=settings.image_attempts,
@@ -343,7 +344,8 @@ def image_provider_for(settings):
     if delay is None:
         delay = 0.8 if settings.stage == "local" else 0.0
     return OfflineImages(delay=delay, scene_models=settings.scene_models,
-                         reference=settings.reference_pair(), size=_size(settings.image_size))
+                         references=settings.reference_pairs(),
+                         size=_size(settings.image_size))
 
 
 @functools.lru_cache(maxsize=1)

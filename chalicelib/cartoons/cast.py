@@ -86,9 +86,11 @@ def _update(cartoon, actions, condition):
 
 
 def _drawing(cartoon, index):
+    character = cartoon.characters[index]
     return drawing.Drawing(USE, _handle(cartoon), element(index), cartoon.account_id,
-                           cartoon.cartoon_id, index, int(cartoon.characters[index].credits or 0),
-                           f"reference {index + 1}", {"index": index})
+                           cartoon.cartoon_id, index, int(character.credits or 0),
+                           f"reference {index + 1}", {"index": index},
+                           {"title": cartoon.title, "name": character.name})
 
 
 # --- the worker's moves ----------------------------------------------------------------------
@@ -314,7 +316,7 @@ def redraw(session, cartoon_id, index, body):
                        code="reference_in_progress")
     if note:
         moderate([("note", note)])
-    each = specs.reference_credits()
+    each = int(cartoon.credits_per_scene)  # a reference costs one scene of its cartoon
     attempt = int(current.attempt or 0) + 1
     el = element(i)
     now = int(clock.now())

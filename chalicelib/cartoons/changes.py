@@ -88,7 +88,8 @@ def redraw(session, cartoon_id, number, data):
     moderate([(field, value) for field, value in (("action", action), ("note", note))
               if value])
     each = int(cartoon.credits_per_scene)
-    attempt = scenes.requeue_for_redraw(scene, each, action=action, note=note)
+    attempt = scenes.requeue_for_redraw(scene, each, action=action, note=note,
+                                        title=cartoon.title)
     if attempt is None:
         raise Conflict(code="scene_changed")
     gallery.refresh_summary(session.account_id, cartoon.cartoon_id)

@@ -20,6 +20,7 @@ until its deadline, counted from when the attempt was charged and queued; past i
 and is refunded like any failure.
 """
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ from pynamodb.exceptions import TransactWriteError
 from chalicelib.adapters.jobs import WORKER_TIMEOUT_SECONDS
 from chalicelib.core import clock, logs
 from chalicelib.core.conditions import lost_condition, update_if
+from chalicelib.core.models import Cartoon
 from chalicelib.core.settings import get_settings
 from chalicelib.money import credits
 
@@ -80,6 +82,21 @@ class Drawing:
     credits: int  # what the attempt in flight was charged
     label: str  # as the ledger's notes name it: "scene 3", "reference 1"
     log: dict = field(default_factory=dict)  # what names it in log events
+    # what the history says of it (money/credits.py `what`): {"panel": 3} or {"name": "Ada"},
+    # and the cartoon's title when the caller has it at hand
+    what: dict = field(default_factory=dict)
+
+
+def _what(drawing, happened):
+    """The ledger's particulars of a charge or refund of this drawing, its cartoon's title
+    looked up when the caller did not have it (one small read, on a rare path)."""
+    found = {"kind": f"{drawing.use.name}_{happened}", "cartoon_id": drawing.cartoon_id,
+             **drawing.what}
+    if "title" not in found:
+        with contextlib.suppress(Cartoon.DoesNotExist):  # gone: the entry goes untitled
+            found["title"] = Cartoon.get(drawing.account_id, drawing.cartoon_id,
+                                         attributes_to_get=["title"]).title
+    return found
 
 
 def deadline(queued_since):
@@ -157,6 +174,7 @@ def fail(drawing, attempt, *, code, reason, state=FAILED, condition=None, now=No
                 credits.grant, drawing.account_id, amount, reason="refund",
                 cause_key=use.refund_key(drawing.cartoon_id, drawing.number, attempt),
                 note=f"{drawing.label} of {drawing.cartoon_id} failed",
+                what=_what(drawing, "refund"),
                 also=lambda write: write.update(drawing.item, actions=actions,
                                                 condition=condition))
         except credits.NoSuchAccount:
@@ -180,7 +198,7 @@ def charge(drawing, attempt, amount, *, note, actions=(), condition=None, now=No
     condition = _and(at.state.is_in(*FINAL) & (at.attempt == attempt - 1), condition)
     return _in_ledger(credits.debit, drawing.account_id, amount, reason="spend",
                       cause_key=use.charge_key(drawing.cartoon_id, drawing.number, attempt),
-                      note=note, also=lambda write: write.update(
+                      note=note, what=_what(drawing, "redraw"), also=lambda write: write.update(
                           drawing.item, actions=queued, condition=condition))
 
 

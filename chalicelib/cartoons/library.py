@@ -2,8 +2,13 @@
 drawn reference picture) to reuse in later cartoons without drawing or paying for them again.
 
 Listing is one DynamoDB Query on the account's own partition, newest first, paged with signed
-cursors. Pictures live under `users/<account>/library/`, so they are exported and erased with
-the account. Another account's character does not exist here (404), including as a
+cursors. A reference is saved once: the cartoon's character then names its library entry
+(`saved_id`, as one copied from the library does), so saving it again answers that entry, and
+the cartoon page shows it is in the library. An account keeps at most
+`vocabulary.MAX_SAVED_CHARACTERS`; a saved character's name and description may be changed
+(library_edits.py).
+Pictures live under `users/<account>/library/`, so they are exported and erased with the
+account. Another account's character does not exist here (404), including as a
 `saved_id` in a submission.
 """
 
@@ -14,9 +19,10 @@ from pynamodb.exceptions import DeleteError, TransactWriteError
 from chalicelib.adapters import storage
 from chalicelib.cartoons import specs
 from chalicelib.cartoons.view import get_cartoon
-from chalicelib.core import clock, ids, logs, paging
+from chalicelib.core import clock, ids, logs, paging, vocabulary
 from chalicelib.core.answers import (
     BODY_ERRORS,
+    BOOLEAN,
     SIGNED_IN,
     STATUS,
     STRING,
@@ -30,7 +36,7 @@ from chalicelib.core.answers import (
 )
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Conflict, NotFound, NotSignedIn
-from chalicelib.core.models import PendingErasure, SavedCharacter, transaction
+from chalicelib.core.models import Cartoon, PendingErasure, SavedCharacter, transaction
 
 DEFAULT_PAGE, MAX_PAGE = 24, 50
 
@@ -61,8 +67,23 @@ def describe(item):
             "thumbnail_url": storage.presign(item.thumb_key) if own else None}
 
 
+def _already(account_id, character):
+    """The library entry this reference already is (it came from there, or was saved), if it
+    still exists, as the save's answer."""
+    found = find(account_id, character.saved_id) if character.saved_id else None
+    return found and {**describe(found), "already_saved": True}
+
+
+def _check_room(account_id):
+    if SavedCharacter.count(account_id) >= vocabulary.MAX_SAVED_CHARACTERS:
+        raise Conflict(f"Your library is full ({vocabulary.MAX_SAVED_CHARACTERS} characters). "
+                       "Delete one to make room.", code="library_full",
+                       details={"limit": vocabulary.MAX_SAVED_CHARACTERS})
+
+
 def save(session, data):
-    """Keep a drawn reference of one of the account's cartoons in its library."""
+    """Keep a drawn reference of one of the account's cartoons in its library, once: a
+    reference that already is a library entry answers that entry (`already_saved`)."""
     cartoon = get_cartoon(session.account_id, data["cartoon_id"])
     index = data["index"]
     if not 0 <= index < len(cartoon.characters):
@@ -71,6 +92,10 @@ def save(session, data):
     if character.state != "done" or not character.image_key or not character.thumb_key:
         raise Conflict(f"{character.name}'s reference picture is not drawn yet.",
                        code="reference_not_ready")
+    already = _already(session.account_id, character)
+    if already:
+        return already
+    _check_room(session.account_id)
     now = clock.now()
     item = SavedCharacter(session.account_id, ids.new_id(now), name=character.name,
                           description=character.description,
@@ -84,17 +109,39 @@ def save(session, data):
         storage.delete(*copied)
         raise Conflict("That reference picture changed meanwhile. Reload the page.",
                        code="reference_changed")
+    at = Cartoon.characters[index]
+    # The cartoon's character names its entry, under the picture and the entry it was read
+    # with: of two saves at once, one writes and the other answers the winner's entry.
+    unchanged = (at.image_key == character.image_key) & (
+        at.saved_id.does_not_exist() if character.saved_id is None
+        else at.saved_id == character.saved_id)
     try:
         with transaction() as write:
             write.save(item, condition=SavedCharacter.character_id.does_not_exist())
+            write.update(Cartoon(cartoon.account_id, cartoon.cartoon_id),
+                         actions=[at.saved_id.set(item.character_id)],
+                         condition=unchanged & Cartoon.deleting_since.does_not_exist())
             write.condition_check(PendingErasure, session.account_id,
                                   condition=PendingErasure.account_id.does_not_exist())
     except TransactWriteError:
         storage.delete(*copied)
-        raise NotSignedIn("This account is being deleted.", code="account_deleted") from None
+        return _lost_save(session, cartoon.cartoon_id, index)
     logs.event("character_saved", account_id=session.account_id,
                character_id=item.character_id)
-    return describe(item)
+    return {**describe(item), "already_saved": False}
+
+
+def _lost_save(session, cartoon_id, index):
+    """Why a save's transaction was cancelled: another save of the same reference won (its
+    entry is the answer), the reference changed, or the account is being deleted."""
+    if PendingErasure.count(session.account_id, consistent_read=True):
+        raise NotSignedIn("This account is being deleted.", code="account_deleted")
+    fresh = get_cartoon(session.account_id, cartoon_id).characters[index]
+    already = _already(session.account_id, fresh)
+    if already:
+        return already
+    raise Conflict("That reference picture changed meanwhile. Reload the page.",
+                   code="reference_changed")
 
 
 def page(session, *, cursor=None, limit=None):
@@ -157,7 +204,9 @@ def copy_into(account_id, cartoon_id, characters):
 CHARACTER = obj({"id": TEXT, "name": STRING, "description": STRING, "created_at": TIME,
                  "source_cartoon_id": TEXT, "url": nullable(URL),
                  "thumbnail_url": nullable(URL)})
-SAVED = ok(CHARACTER, 201, errors=(*BODY_ERRORS, SIGNED_IN, 404, 409, 429))
+# A save answers the entry, and whether it was there already (nothing new was kept).
+SAVED = ok(obj({**CHARACTER["properties"], "already_saved": BOOLEAN}), 201,
+           errors=(*BODY_ERRORS, SIGNED_IN, 404, 409, 429))
 CHARACTERS = ok(obj({"characters": array(CHARACTER), "next_cursor": nullable(TEXT)}),
                 errors=(400, SIGNED_IN))
 VIEWED = ok(CHARACTER, errors=(SIGNED_IN, 404))

@@ -42,10 +42,11 @@ USE = drawing.Use(
     on_wait=_touched, on_settle=_settled, on_queue=_in_flight_actions)
 
 
-def _drawing(scene):
+def _drawing(scene, title=None):
     number = int(scene.number)
     return drawing.Drawing(USE, scene, Scene, scene.account_id, scene.cartoon_id, number,
-                           int(scene.credits), f"scene {number}", {"scene": number})
+                           int(scene.credits), f"scene {number}", {"scene": number},
+                           {"panel": number, **({"title": title} if title else {})})
 
 
 def overall_status(scene_items, strip_ready):
@@ -201,7 +202,7 @@ def fail(scene, attempt, *, code, reason, now=None, extra_condition=None):
                         state=DONE if shown else FAILED, condition=condition, now=now)
 
 
-def requeue_for_redraw(scene, credits_each, *, action=None, note="", now=None):
+def requeue_for_redraw(scene, credits_each, *, action=None, note="", now=None, title=None):
     """Charge a redraw and queue it as the next attempt, in one transaction, with its changed
     action (stored on the scene) and its note. Raises InsufficientCredits (402); returns the
     new attempt, or None if the scene moved meanwhile (another redraw won: nothing charged)."""
@@ -211,7 +212,8 @@ def requeue_for_redraw(scene, credits_each, *, action=None, note="", now=None):
     if scene.versions is None and scene.image_key:  # an older scene: its image is version 1
         changes += [Scene.versions.set(versions_of(scene)), Scene.chosen.set(1)]
     changes.append(Scene.charge_key.set(charge_key(scene.cartoon_id, scene.number, attempt)))
-    if not drawing.charge(_drawing(scene), attempt, credits_each, actions=changes, now=now,
+    if not drawing.charge(_drawing(scene, title), attempt, credits_each, actions=changes,
+                          now=now,
                           note=f"redraw of scene {scene.number} of {scene.cartoon_id}"):
         return None
     return attempt

@@ -128,14 +128,14 @@ def quality_credits(quality, field="quality"):
     return levels[quality]
 
 
-def reference_quality():
-    """The quality references are drawn and billed at: the best tier."""
-    return vocabulary.best_quality(get_settings().quality_credits)
+def reference_quality(quality):
+    """The level a reference of a `quality` cartoon is drawn at (never below the floor)."""
+    return vocabulary.reference_tier(quality, get_settings().quality_credits)
 
 
-def reference_credits():
-    """What one reference picture costs: the best tier's price of an image."""
-    return get_settings().quality_credits[reference_quality()]
+def reference_credits(quality):
+    """What one reference picture of a `quality` cartoon costs: one of its scenes."""
+    return quality_credits(quality)
 
 
 def style_prompt(style):

@@ -75,11 +75,15 @@ def moderate(fields):
 def options():
     """The vocabulary (core/vocabulary.py) and the prices, as the site reads them: the site
     copies none of these numbers (tests/site/test_vocabulary.py)."""
-    reference = specs.reference_quality()
+    floor = vocabulary.REFERENCE_FLOOR
     return {
         "styles": [{"key": key, "label": label} for key, label, _ in specs.STYLE_PRESETS],
+        # Each level's price of a scene, and of a character's reference picture in a cartoon of
+        # that level (one scene's price; drawn at `reference_quality`, never below the floor).
         "qualities": [{"key": key, "label": vocabulary.quality_label(key),
-                       "credits_per_scene": amount}
+                       "credits_per_scene": amount,
+                       "reference_credits": specs.reference_credits(key),
+                       "reference_quality": specs.reference_quality(key)}
                       for key, amount in get_settings().quality_credits.items()],
         # the drafts an account may ask for each hour (accounts/limits.py) is a limit too
         "limits": {**vocabulary.limits(),
@@ -91,10 +95,9 @@ def options():
         "kinds": [{"key": key, "speaker": kind["speaker"]}
                   for key, kind in vocabulary.KINDS.items()],
         "sides": list(specs.SIDES),
-        # Each character's reference picture, drawn before the scenes at the best quality
-        # whatever the scenes' (a character from the library is reused for nothing).
-        "reference": {"quality": reference, "label": vocabulary.quality_label(reference),
-                      "credits": specs.reference_credits(),
+        # Each character's reference picture, drawn before the scenes, at no less than the
+        # floor's quality (a character from the library is reused for nothing).
+        "reference": {"quality": floor, "label": vocabulary.quality_label(floor),
                       "size": "x".join(map(str, specs.REFERENCE_SIZE))},
     }
 
@@ -112,9 +115,10 @@ def quote(session, data):
     total = cost_of(data["quality"], data["scenes"], references)
     balance = int(session.account.balance or 0)
     return {"quality": data["quality"], "credits_per_scene": each, "scenes": data["scenes"],
-            "references": references, "credits_per_reference": specs.reference_credits(),
+            "references": references,
+            "credits_per_reference": specs.reference_credits(data["quality"]),
             "scenes_total": each * data["scenes"],
-            "references_total": specs.reference_credits() * references,
+            "references_total": specs.reference_credits(data["quality"]) * references,
             "total": total, "balance": balance, "shortfall": max(0, total - balance)}
 
 
@@ -183,7 +187,10 @@ def submit(session, body, idempotency_key=None):
     try:
         credits.debit(account_id, int(item.cost), reason="spend",
                       cause_key=scenes.charge_key(item.cartoon_id, 0, 0),
-                      note=f"cartoon {item.cartoon_id}", also=also)
+                      note=f"cartoon {item.cartoon_id}", also=also, what={
+                          "kind": "cartoon", "cartoon_id": item.cartoon_id, "title": item.title,
+                          "scenes": len(scene_items),
+                          "characters": len(cartoon["characters"]) - len(copied)})
     except (credits.InsufficientCredits, credits.NoSuchAccount, TransactWriteError):
         storage.delete(*written)
         earlier = _earlier_submission(account_id, key, request_hash)
@@ -201,7 +208,7 @@ def submit(session, body, idempotency_key=None):
 def _cast(cartoon, copied, now):
     """Each character with its reference at attempt 0: queued and paid with the cartoon, or
     done and free when copied from the library."""
-    each = specs.reference_credits()
+    each = specs.reference_credits(cartoon["quality"])
     out = []
     for index, character in enumerate(cartoon["characters"]):
         spec = {"name": character["name"], "description": character["description"],
@@ -217,9 +224,10 @@ def _cast(cartoon, copied, now):
 
 def cost_of(quality, scene_count, references):
     """What a cartoon costs: its scenes at their quality, and each reference drawn for it at
-    the best tier (a character from the library is not drawn, and costs nothing)."""
+    the price of one of its scenes (a character from the library is not drawn, and costs
+    nothing). The one pricing rule: the quote, the debit and the site's figures follow it."""
     return (specs.quality_credits(quality) * scene_count
-            + specs.reference_credits() * references)
+            + specs.reference_credits(quality) * references)
 
 
 def _items(account_id, cartoon, now, cartoon_id, copied):
@@ -263,11 +271,12 @@ def _accepted(account_id, cartoon_id, repeated=False):
 # What the create page's routes answer: the options, a quote, an accepted cartoon.
 OPTIONS = ok(obj({
     "styles": array(obj({"key": TEXT, "label": TEXT})),
-    "qualities": array(obj({"key": TEXT, "label": TEXT, "credits_per_scene": COUNT})),
+    "qualities": array(obj({"key": TEXT, "label": TEXT, "credits_per_scene": COUNT,
+                            "reference_credits": COUNT, "reference_quality": TEXT})),
     "limits": mapping(COUNT), "layouts": array(TEXT),
     "layout_cells": mapping(array(array(NUMBER, minItems=4, maxItems=4))),
     "kinds": array(obj({"key": TEXT, "speaker": BOOLEAN})), "sides": array(TEXT),
-    "reference": obj({"quality": TEXT, "label": TEXT, "credits": COUNT, "size": TEXT})}))
+    "reference": obj({"quality": TEXT, "label": TEXT, "size": TEXT})}))
 QUOTED = ok(obj({name: COUNT for name in (
     "credits_per_scene", "scenes", "references", "credits_per_reference", "scenes_total",
     "references_total", "total", "balance", "shortfall")} | {"quality": TEXT}),

@@ -179,6 +179,9 @@ class LedgerEntry(Model):
     created_at = UTCDateTimeAttribute()
     # A clawback takes at most the balance; what it could not take is recorded here.
     unrecovered = NumberAttribute(null=True)
+    # What happened, as the history words it (money/credits.py `what`): kind, title, counts,
+    # the cartoon's id; written with the entry, so a title outlives its cartoon.
+    what = JSONAttribute(null=True)
 
 
 class AppliedCause(Model):

@@ -40,8 +40,9 @@ MAX_IMAGE_URL_SECONDS = 15 * 60
 DEFAULT_IMAGE_MODEL = "gpt-image-2.5-sunburst-2026-09-08"
 DEFAULT_SCENE_MODELS = (f"low={DEFAULT_IMAGE_MODEL}:low,medium={DEFAULT_IMAGE_MODEL}:medium,"
                         f"high={DEFAULT_IMAGE_MODEL}:high")
-# References are always drawn at the best tier, whatever the scenes' (REFERENCE_MODEL).
-DEFAULT_REFERENCE_MODEL = f"{DEFAULT_IMAGE_MODEL}:high"
+# The model that draws character references (REFERENCE_MODEL), at their tier's quality: the
+# cartoon's level, never below the floor (core/vocabulary.py `reference_tier`).
+DEFAULT_REFERENCE_MODEL = DEFAULT_IMAGE_MODEL
 # Provider prices per million tokens, in the site's currency (CURRENCY), by model:
 # model=text input/image input/output (IMAGE_PRICES overrides any of them). The defaults are
 # OpenAI's published GPT Image per-token prices ($5, $8, $32) taken one for one: set yours.
@@ -115,6 +116,13 @@ def _model_pair(value, name):
         raise SettingsError(f"{name}: {model} takes quality {', '.join(known.qualities)}, "
                             f"not {quality!r}")
     return model, quality
+
+
+def _image_model(value, name):
+    model = value.strip()
+    if image_models.get(model) is None:
+        raise SettingsError(f"{name}: {image_models.why_unknown(model)}")
+    return model
 
 
 def _scene_models(value):
@@ -211,9 +219,15 @@ class _SettingsRules:
                 raise SettingsError(f"SCENE_MODELS: {model} ({level}) takes only the sizes "
                                     f"{', '.join(image_models.STANDARD_SIZES)}; scenes are "
                                     "drawn at each page cell's size")
-        if not image_models.get(self.reference_model).accepts_size(self.image_size):
+        reference = image_models.get(self.reference_model)
+        if not reference.accepts_size(self.image_size):
             raise SettingsError(f"OPENAI_IMAGE_SIZE {self.image_size!r} is not a size "
                                 f"{self.reference_model} accepts")
+        for level, (_, quality) in self.scene_models.items():
+            if quality not in reference.qualities:
+                raise SettingsError(f"REFERENCE_MODEL: {self.reference_model} does not take "
+                                    f"quality {quality!r}, which references of {level} "
+                                    "cartoons may be drawn at")
         if self.openai_tier not in OPENAI_TIERS:
             raise SettingsError(f"OPENAI_TIER is one of {', '.join(map(str, OPENAI_TIERS))}")
         if not 2 <= self.worker_concurrency <= 1000 or self.reference_parallelism < 1:
@@ -223,16 +237,17 @@ class _SettingsRules:
         """(model, quality) that draws a scene of this quality level."""
         return self.scene_models[level]
 
-    def reference_pair(self):
-        return self.reference
+    def reference_pair(self, level):
+        """(model, quality) that draws a reference of this tier: the reference model at the
+        quality the level's scenes are drawn at."""
+        return self.reference, self.scene_models[level][1]
+
+    def reference_pairs(self):
+        return {level: self.reference_pair(level) for level in self.scene_models}
 
     @property
     def reference_model(self):
-        return self.reference[0]
-
-    @property
-    def reference_quality(self):
-        return self.reference[1]
+        return self.reference
 
     @property
     def reference_parallelism(self):
@@ -376,10 +391,11 @@ SETTINGS = {
     # Generation.
     "openai_api_key": Setting("OPENAI_API_KEY", "", _text, secret=True),
     "openai_base_url": Setting("OPENAI_BASE_URL", "", _text),
-    # Quality level -> (model, quality) for scenes; references use one pair, the best tier.
+    # Quality level -> (model, quality) for scenes; references: one model, at their tier's
+    # quality.
     "scene_models": Setting("SCENE_MODELS", "", _scene_models),
     "reference": Setting("REFERENCE_MODEL", DEFAULT_REFERENCE_MODEL,
-                         lambda value: _model_pair(value, "REFERENCE_MODEL")),
+                         lambda value: _image_model(value, "REFERENCE_MODEL")),
     "image_prices": Setting("IMAGE_PRICES", "", _prices),
     "image_size": Setting("OPENAI_IMAGE_SIZE", "1024x1024", _text),
     "moderation_model": Setting("OPENAI_MODERATION_MODEL", "omni-moderation-latest", _text),

@@ -72,7 +72,8 @@ REFERENCE_SIZE = (1024, 1536)
 def limits():
     """Every limit by name, as `GET /api/cartoons/options` serves them."""
     return {**TEXT_LIMITS, "characters": MAX_CHARACTERS, "scenes": MAX_SCENES,
-            "elements": MAX_ELEMENTS, "draft_scenes": MAX_DRAFT_SCENES}
+            "elements": MAX_ELEMENTS, "draft_scenes": MAX_DRAFT_SCENES,
+            "saved_characters": MAX_SAVED_CHARACTERS}
 
 
 def quality_label(key):
@@ -83,3 +84,23 @@ def best_quality(credits_by_quality):
     """The best tier: the quality level that costs the most credits (the first of equals). A
     reference is billed at its price and drawn at it; the one rule for both."""
     return max(credits_by_quality, key=credits_by_quality.get)
+
+
+# A character's reference picture costs one scene of its cartoon's quality, and is drawn at
+# that level but never below this one, so even a Draft cartoon's characters are good enough to
+# keep in the library and reuse.
+REFERENCE_FLOOR = "medium"
+
+
+def reference_tier(quality, credits_by_quality):
+    """The level a reference of a `quality` cartoon is drawn at: the cartoon's own, or the
+    floor when the cartoon's costs less (a level set without the floor keeps its own)."""
+    floor = credits_by_quality.get(REFERENCE_FLOOR)
+    if floor is None or credits_by_quality[quality] >= floor:
+        return quality
+    return REFERENCE_FLOOR
+
+
+# Characters an account may keep in its library (cartoons/library.py): enough for a recurring
+# cast, few enough that counting them is one small query.
+MAX_SAVED_CHARACTERS = 100

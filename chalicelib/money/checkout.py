@@ -180,6 +180,8 @@ def fulfil(session, *, paid=None):
             credits.grant(purchase.account_id, int(purchase.credits), reason="purchase",
                           cause_key=f"checkout:{session['id']}",
                           note=f"Bought {purchase.credits} credits",
+                          what={"kind": "purchase", "credits": int(purchase.credits),
+                                "pack": purchase.pack},
                           also=lambda write: write.update(
                               purchase, actions=actions,
                               condition=Purchase.purchase_id.exists()))

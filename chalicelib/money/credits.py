@@ -20,6 +20,7 @@ from chalicelib.core.answers import (
     STRING,
     TEXT,
     TIME,
+    URL,
     array,
     nullable,
     obj,
@@ -27,7 +28,7 @@ from chalicelib.core.answers import (
 )
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import InsufficientCredits
-from chalicelib.core.models import Account, AppliedCause, LedgerEntry, transaction
+from chalicelib.core.models import Account, AppliedCause, Cartoon, LedgerEntry, transaction
 
 REASONS = ("purchase", "spend", "refund", "clawback", "adjustment")
 
@@ -50,15 +51,17 @@ class Applied:
     cause_key: str
 
 
-def apply(account_id, delta, *, reason, cause_key, note="", also=None, unrecovered=None):
+def apply(account_id, delta, *, reason, cause_key, note="", also=None, unrecovered=None,
+          what=None):
     """Move the balance by `delta` for `cause_key`, once. `also(write)` may add more writes
-    (a cartoon, a purchase record) that must succeed or fail with this change."""
+    (a cartoon, a purchase record) that must succeed or fail with this change. `what` is what
+    happened, for the history (see `what`)."""
     if reason not in REASONS or not isinstance(delta, int) or not cause_key:
         raise ValueError("a ledger change needs a known reason, an int delta and a cause")
     now = clock.utc_now()
     entry = LedgerEntry(account_id, ids.new_ledger_id(now.timestamp()), delta=delta, reason=reason,
                         cause_key=cause_key, note=note[:200], created_at=now,
-                        unrecovered=unrecovered or None)
+                        unrecovered=unrecovered or None, what=_particulars(what))
     account_condition = Account.account_id.exists()
     if delta < 0:
         account_condition &= Account.balance >= -delta
@@ -92,16 +95,18 @@ def _explain(error, account_id, delta, cause_key):
         raise InsufficientCredits(-delta - balance) from None
 
 
-def grant(account_id, amount, *, reason, cause_key, note="", also=None):
+def grant(account_id, amount, *, reason, cause_key, note="", also=None, what=None):
     if amount <= 0:
         raise ValueError("a grant is positive")
-    return apply(account_id, amount, reason=reason, cause_key=cause_key, note=note, also=also)
+    return apply(account_id, amount, reason=reason, cause_key=cause_key, note=note, also=also,
+                 what=what)
 
 
-def debit(account_id, amount, *, reason, cause_key, note="", also=None):
+def debit(account_id, amount, *, reason, cause_key, note="", also=None, what=None):
     if amount <= 0:
         raise ValueError("a debit is positive")
-    return apply(account_id, -amount, reason=reason, cause_key=cause_key, note=note, also=also)
+    return apply(account_id, -amount, reason=reason, cause_key=cause_key, note=note, also=also,
+                 what=what)
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,7 @@ class ClawedBack:
     unrecovered: int
 
 
-def clawback(account_id, wanted, *, cause_key, note="", also=None, attempts=8):
+def clawback(account_id, wanted, *, cause_key, note="", also=None, attempts=8, what=None):
     """Take back up to `wanted` credits, never more than the balance: the balance never goes
     negative, and what it could not cover is recorded on the entry (which may then move
     nothing). `also(write, taken, unrecovered)` adds writes to the same transaction."""
@@ -122,7 +127,7 @@ def clawback(account_id, wanted, *, cause_key, note="", also=None, attempts=8):
         extra = also and (lambda write, taken=taken: also(write, taken, wanted - taken))
         try:
             applied = apply(account_id, -taken, reason="clawback", cause_key=cause_key,
-                            note=note, also=extra, unrecovered=wanted - taken)
+                            note=note, also=extra, unrecovered=wanted - taken, what=what)
         except InsufficientCredits:
             continue  # a spend moved the balance between the read and the write: look again
         return ClawedBack(applied.entry, taken, wanted - taken)
@@ -135,7 +140,8 @@ def adjust(account_id, delta, *, note):
         raise ValueError("an adjustment needs a non-zero number of credits and a reason")
     change = grant if delta > 0 else debit
     return change(account_id, abs(delta), reason="adjustment",
-                  cause_key=f"adjustment:{uuid.uuid4().hex}", note=note.strip())
+                  cause_key=f"adjustment:{uuid.uuid4().hex}", note=note.strip(),
+                  what={"kind": "adjustment"})
 
 
 def was_applied(cause_key):
@@ -159,6 +165,79 @@ def entries(account_id, *, limit=50, after=None):
     return items, (more["entry_id"]["S"] if more else None)
 
 
+# --- what happened, for the history ----------------------------------------------------------
+#
+# Each entry keeps, from when it was written, what the history says of it: its `kind`, and the
+# particulars its words need (the cartoon's title and id, counts, a panel's number, a
+# character's name, a pack). The site words them in the reader's language (strings.js,
+# ledger.what_*), and links the cartoon while it exists. An older entry without them is read
+# from its cause (the kind, the cartoon, a panel's number) and the cartoon, while it exists.
+
+KINDS = ("purchase", "cartoon", "scene_redraw", "reference_redraw", "scene_refund",
+         "reference_refund", "clawback", "adjustment", "other")
+PARTICULARS = {"title": str, "cartoon_id": str, "scenes": int, "characters": int, "panel": int,
+               "name": str, "credits": int, "pack": str}
+
+
+def _particulars(what):
+    """Only the known fields, of their types: what is stored is what the API may serve."""
+    if not what:
+        return None
+    kept = {"kind": what["kind"] if what.get("kind") in KINDS else "other"}
+    for name, kind in PARTICULARS.items():
+        value = what.get(name)
+        if isinstance(value, kind) and not isinstance(value, bool) and value != "":
+            kept[name] = value[:200] if kind is str else value
+    return kept
+
+
+def from_cause(cause_key, delta):
+    """What an entry without stored particulars was, read from its cause key (the causes are
+    written in cartoons/drawing.py `Use`, checkout and refunds)."""
+    head, _, rest = cause_key.partition(":")
+    parts = rest.split(":")
+    if head == "checkout":
+        return {"kind": "purchase", "credits": delta}
+    if head == "cartoon":
+        return {"kind": "cartoon", "cartoon_id": parts[0]}
+    if head in ("redraw", "reference", "refund") and len(parts) >= 2:
+        number = parts[1]
+        if head == "refund" and number.startswith("r"):
+            return {"kind": "reference_refund", "cartoon_id": parts[0]}
+        if head == "reference":
+            return {"kind": "reference_redraw", "cartoon_id": parts[0]}
+        found = {"kind": f"scene_{head}" if head == "refund" else "scene_redraw",
+                 "cartoon_id": parts[0]}
+        if number.isdigit():
+            found["panel"] = int(number)
+        return found
+    if head in ("clawback", "adjustment"):
+        return {"kind": head}
+    return {"kind": "other"}
+
+
+def _live_cartoons(account_id, cartoon_ids):
+    """cartoon id -> title, for those of the ids that exist and are not being deleted: one
+    BatchGetItem (100 keys at most, and a page holds fewer)."""
+    if not cartoon_ids:
+        return {}
+    found = Cartoon.batch_get([(account_id, cartoon_id) for cartoon_id in cartoon_ids],
+                              attributes_to_get=["cartoon_id", "title", "deleting_since"])
+    return {c.cartoon_id: c.title for c in found if c.deleting_since is None}
+
+
+def what(entry, live):
+    """The particulars of an entry for the API: its stored ones over those its cause implies,
+    the live cartoon's title when none was stored, and a link while the cartoon exists. No
+    raw id leaves here but inside the link."""
+    found = {**from_cause(entry.cause_key, int(entry.delta)), **(entry.what or {})}
+    cartoon_id = found.pop("cartoon_id", None)
+    if cartoon_id in live:
+        found.setdefault("title", live[cartoon_id])
+        found["url"] = f"/cartoon.html?id={cartoon_id}"
+    return found
+
+
 def statement(session, *, cursor=None, limit=None):
     """The balance and one page of the ledger for the API; `cursor` continues a listing."""
     account_id = session.account_id
@@ -166,18 +245,26 @@ def statement(session, *, cursor=None, limit=None):
     after = paging.decode_cursor(cursor, "credits")
     items, _ = entries(account_id, limit=limit + 1, after=after)
     more = items[limit - 1].entry_id if len(items) > limit else None
-    return {"balance": balance(account_id), "entries": [describe(e) for e in items[:limit]],
+    shown = items[:limit]
+    live = _live_cartoons(account_id, sorted({
+        cartoon_id for e in shown
+        if (cartoon_id := (e.what or {}).get("cartoon_id")
+            or from_cause(e.cause_key, 0).get("cartoon_id"))}))
+    return {"balance": balance(account_id), "entries": [describe(e, live) for e in shown],
             "next_cursor": paging.encode_cursor(more, "credits")}
 
 
-def describe(entry):
+def describe(entry, live=None):
     return {"id": entry.entry_id, "delta": int(entry.delta), "reason": entry.reason,
             "cause": entry.cause_key, "note": entry.note or "",
             "unrecovered": int(entry.unrecovered) if entry.unrecovered else 0,
-            "created_at": entry.created_at.isoformat()}
+            "created_at": entry.created_at.isoformat(), "what": what(entry, live or {})}
 
 
 # GET /api/credits: the balance and the ledger, newest first.
+WHAT = obj({"kind": {"type": "string", "enum": list(KINDS)}}, optional={
+    "title": STRING, "scenes": COUNT, "characters": COUNT, "panel": COUNT, "name": STRING,
+    "credits": INTEGER, "pack": STRING, "url": URL})
 STATEMENT = ok(obj({"balance": COUNT, "next_cursor": nullable(TEXT), "entries": array(obj({
     "id": TEXT, "delta": INTEGER, "reason": STRING, "cause": STRING, "note": STRING,
-    "created_at": TIME, "unrecovered": COUNT}))}), errors=(400, SIGNED_IN))
+    "created_at": TIME, "unrecovered": COUNT, "what": WHAT}))}), errors=(400, SIGNED_IN))

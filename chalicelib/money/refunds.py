@@ -65,6 +65,8 @@ def _reverse(purchase, *, refunded=0, lost=0, attempts=8):
                 return "recorded"
             credits.clawback(
                 purchase.account_id, wanted, note=f"Refund of {purchase.credits} credits bought",
+                what={"kind": "clawback", "credits": int(purchase.credits),
+                      "pack": purchase.pack},
                 cause_key=f"clawback:{purchase.purchase_id}:{target}",
                 also=lambda write, taken, unrecovered, actions=actions, target=target,
                 cond=unchanged: write.update(purchase, condition=cond, actions=[

@@ -187,14 +187,15 @@ def _cast_later(cartoon, job, waits, claimed, outcomes):
 
 
 def _draw_reference(cartoon, index, attempt, deadline, requeues=0):
-    """One reference attempt, portrait, at the best tier. True when drawn, False when it
-    failed (refunded), the DrawingFailed of a 429 when it waits its turn (back to queued),
-    guard.Gone when the account or cartoon went meanwhile."""
+    """One reference attempt, portrait, at its tier (the cartoon's level, never below the
+    floor). True when drawn, False when it failed (refunded), the DrawingFailed of a 429 when
+    it waits its turn (back to queued), guard.Gone when the account or cartoon went
+    meanwhile."""
     spec = cartoon.characters[index]
     request = images.ReferenceRequest(
         character=images.Character(spec.name, spec.description),
         style_prompt=cartoon.style_prompt, context=cartoon.context,
-        quality=specs.reference_quality(), user=_user(cartoon.account_id),
+        quality=specs.reference_quality(cartoon.quality), user=_user(cartoon.account_id),
         size=specs.REFERENCE_SIZE, note=spec.note or "")
     try:
         png = images.get_image_provider().reference(request, deadline)

@@ -140,6 +140,7 @@ async function saveTexts(event, scene, form) {
   const notice = $("[data-notice]", card);
   const button = $("button[type=submit]", form);
   const rows = [...form.querySelectorAll(".element-row")];
+  message(notice, "");  // a "Saved" from an earlier edit no longer tells the truth
   rows.forEach((row) => {
     message($("[data-element-notice]", row), "");
     $(".edit-text", row).removeAttribute("aria-invalid");

@@ -18,8 +18,11 @@ const LABELS = {
   done: () => I18n.t("cartoon.cast_ready"), failed: () => I18n.t("cartoon.state_failed") };
 const credits = (n) => I18n.t("credits.count", { n });
 
-function referencePrice() {
-  return loadOptions().then((o) => o.reference.credits).catch(() => null);
+// A reference costs one scene of its cartoon's quality (the options' rule for that quality).
+function referencePrice(cartoon) {
+  return loadOptions()
+    .then((o) => o.qualities.find((q) => q.key === cartoon.quality).reference_credits)
+    .catch(() => null);
 }
 
 function render(cartoon, container, options) {
@@ -92,7 +95,9 @@ function fill(card, cartoon, character, redrawable, onChange) {
         busy && character.image ? I18n.t("cartoon.state_redrawing") : LABELS[character.state]())),
     frame,
     el("p", { class: "hint cast-description", translate: "no" }, character.description),
-    character.saved_id ? el("p", { class: "hint" }, I18n.t("cartoon.cast_from_library")) : null,
+    // picked from the library: copied, not drawn, for nothing
+    character.saved_id && !character.attempt && !character.credits
+      ? el("p", { class: "hint" }, I18n.t("cartoon.cast_from_library")) : null,
     character.state === "failed"
       ? el("p", { class: "notice error" },
         failureReason(character, "cartoon.cast_not_drawn"), " ",
@@ -104,7 +109,7 @@ function fill(card, cartoon, character, redrawable, onChange) {
     const form = redrawForm(cartoon, character, notice, onChange);
     const open = el("button", { type: "button", class: "button small ghost", "data-redraw": "" },
                     I18n.t("cartoon.cast_redraw_open"));
-    referencePrice().then((price) => {
+    referencePrice(cartoon).then((price) => {
       if (price) open.textContent = I18n.t("cartoon.redraw_button", { n: price });
     });
     open.addEventListener("click", () => { form.hidden = false; open.hidden = true;
@@ -116,8 +121,11 @@ function fill(card, cartoon, character, redrawable, onChange) {
     card.append(actions);
   }
   if (character.state === "done" && character.image) {
-    const save = el("button", { type: "button", class: "button small ghost", "data-save": "" },
-      I18n.t("cartoon.cast_save"));
+    // A reference that is a library entry (saved, or picked from there) says so, once.
+    const kept = Boolean(character.saved_id);
+    const save = el("button", { type: "button", class: "button small ghost", "data-save": "",
+                                disabled: kept },
+      I18n.t(kept ? "cartoon.cast_in_library" : "cartoon.cast_save"));
     save.addEventListener("click", () => saveCharacter(cartoon, character, save, notice));
     actions.append(save);
   }
@@ -136,7 +144,7 @@ function redrawForm(cartoon, character, notice, onChange) {
     el("div", { class: "actions" }, confirm,
       el("button", { type: "reset", class: "button small ghost" }, I18n.t("cartoon.cancel"))));
   // The cost, stated before anything is charged.
-  referencePrice().then((price) => {
+  referencePrice(cartoon).then((price) => {
     if (!price) return;
     $("[data-cost]", form).replaceChildren(...I18n.parts("cartoon.cast_cost",
       { name: typed(character.name), n: price }));
@@ -179,11 +187,13 @@ async function approveCast(cartoon, container, button, onChange) {
 async function saveCharacter(cartoon, character, button, notice) {
   button.disabled = true;
   try {
-    await Api.post("/api/characters", { cartoon_id: cartoon.cartoon_id, index: character.index });
+    const saved = await Api.post("/api/characters",
+                                 { cartoon_id: cartoon.cartoon_id, index: character.index });
     message(notice, "", "ok");
-    notice.append(...I18n.parts("cartoon.cast_saved_notice", { name: typed(character.name) }));
+    notice.append(...I18n.parts(saved.already_saved ? "cartoon.cast_already_saved_notice"
+      : "cartoon.cast_saved_notice", { name: typed(saved.name) }));
     notice.hidden = false;
-    button.textContent = I18n.t("cartoon.cast_saved");
+    button.textContent = I18n.t("cartoon.cast_in_library");
   } catch (error) {
     message(notice, error.message, "error");
     button.disabled = false;

@@ -23,8 +23,8 @@ function counts() {
 
 export function showCost() {
   const { scenes } = counts();
-  // Each character's reference picture is drawn first, at the best tier; one picked from the
-  // library is reused for nothing.
+  // Each character's reference picture is drawn first, for one scene's price; one picked from
+  // the library is reused for nothing.
   const drawn = Array.from(document.querySelectorAll(".character"))
     .filter((row) => !row.dataset.savedId && $(".character-name", row).value.trim()).length;
   const cost = costOf(createPage.options, $("#quality").value, scenes, drawn);

@@ -230,7 +230,11 @@ export function refreshScenes() {
                       } }),
         ` ${name}`));
     });
-    if (!named.length) fieldset.append(el("p", { class: "hint" }, I18n.t("create.name_first")));
+    // The hint stands only while no character has a name (once, not under ticked boxes).
+    fieldset.querySelectorAll("[data-name-first]").forEach((hint) => hint.remove());
+    if (!named.length) {
+      fieldset.append(el("p", { class: "hint", "data-name-first": "" }, I18n.t("create.name_first")));
+    }
     // One whose name is being retyped (blank for a moment) keeps its tick, side and balloons.
     const rows = new Set(Array.from(document.querySelectorAll(".character"), (r) => r.dataset.key));
     const waiting = JSON.parse(row.dataset.cast || "[]").filter((k) => rows.has(k) && !known.has(k));

@@ -1,7 +1,8 @@
 // The credits page: balance, packs to buy, purchase history and the ledger, newest first.
 import { Api } from "./api.js";
 import { $, el, message, show } from "./dom.js";
-import { formatDate, formatMoney, ledgerReason, purchaseState } from "./format.js";
+import { ledgerWhat } from "./credits-ledger.js";
+import { formatDate, formatMoney, purchaseState } from "./format.js";
 import { I18n } from "./i18n.js";
 import { drawFrame, requireAccount } from "./layout.js";
 
@@ -80,14 +81,15 @@ function purchaseRow(purchase) {
     el("td", {}, el("span", { class: `status ${purchase.status}` }, purchaseState(purchase))));
 }
 
+// One line of the history: when, how many credits, and what happened in words
+// (js/credits-ledger.js), with what a refund could not take back.
 function entryRow(entry) {
   const sign = entry.delta > 0 ? "plus" : entry.delta < 0 ? "minus" : "";
-  const details = [entry.note];
-  if (entry.unrecovered) details.push(I18n.t("credits.already_spent", { n: entry.unrecovered }));
-  return el("tr", { class: "entry" },
+  const spent = entry.unrecovered
+    ? [" ", I18n.t("credits.already_spent", { n: entry.unrecovered })] : [];
+  return el("tr", { class: "entry", "data-kind": (entry.what || {}).kind || "" },
     el("td", {}, formatDate(entry.created_at)),
     el("td", { class: `delta ${sign}` }, (entry.delta > 0 ? "+" : "") +
       new Intl.NumberFormat(I18n.locale).format(entry.delta)),
-    el("td", {}, ledgerReason(entry.reason)),
-    el("td", {}, details.filter(Boolean).join(" ")));
+    el("td", { class: "ledger-what" }, ...ledgerWhat(entry), ...spent));
 }

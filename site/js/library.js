@@ -6,6 +6,7 @@
 import { Api } from "./api.js";
 import { $, el, message } from "./dom.js";
 import { I18n } from "./i18n.js";
+import { limitLength } from "./options.js";
 
 let next = null;
 let form = null; // create.js's CreateForm, given to mountLibrary
@@ -33,14 +34,24 @@ function card(character, notice) {
     I18n.t("create.library_add"));
   const remove = el("button", { type: "button", class: "button small ghost", "data-remove": "" },
     I18n.t("create.library_delete"));
+  const edit = el("button", { type: "button", class: "button small ghost", "data-edit": "" },
+    I18n.t("create.library_edit"));
+  const name = el("h4", { translate: "no" }, character.name);
+  const description = el("p", { class: "hint", translate: "no" }, character.description);
   const item = el("article", { class: "library-card", "data-saved-id": character.id },
     character.thumbnail_url
       ? el("img", { class: "library-image", src: character.thumbnail_url,
                     alt: I18n.t("create.library_picture_alt", { name: character.name }) })
       : el("div", { class: "placeholder" }, I18n.t("create.library_no_picture")),
-    el("h4", { translate: "no" }, character.name),
-    el("p", { class: "hint", translate: "no" }, character.description),
-    el("div", { class: "actions" }, add, remove));
+    name, description,
+    el("div", { class: "actions" }, add, edit, remove));
+  const editor = editForm(character, notice, (changed) => {
+    Object.assign(character, changed);
+    name.textContent = changed.name;
+    description.textContent = changed.description;
+  });
+  item.append(editor);
+  edit.addEventListener("click", () => { editor.hidden = !editor.hidden; });
   add.addEventListener("click", () => {
     form.addCharacter({ name: character.name, description: character.description,
                       saved_id: character.id });
@@ -65,6 +76,45 @@ function card(character, notice) {
     }
   });
   return item;
+}
+
+// Renaming a saved character or changing its description (PATCH /api/characters/{id}).
+function editForm(character, notice, onSaved) {
+  const name = el("input", { type: "text", class: "library-name", translate: "no",
+                             value: character.name, required: true });
+  const description = el("textarea", { rows: 3, class: "library-description", translate: "no" },
+                         character.description);
+  limitLength(name, "name");
+  limitLength(description, "description");
+  const form = el("form", { class: "stack library-edit", hidden: true },
+    el("label", {}, I18n.t("create.library_name"), name),
+    el("label", {}, I18n.t("create.library_description"), description),
+    el("div", { class: "actions" },
+      el("button", { type: "submit", class: "button small" }, I18n.t("create.library_save")),
+      el("button", { type: "reset", class: "button small ghost" }, I18n.t("create.library_cancel"))));
+  form.addEventListener("reset", (event) => {
+    event.preventDefault();
+    name.value = character.name;
+    description.value = character.description;
+    form.hidden = true;
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = $("button[type=submit]", form);
+    button.disabled = true;
+    try {
+      const saved = await Api.patch(`/api/characters/${encodeURIComponent(character.id)}`,
+        { name: name.value, description: description.value });
+      onSaved(saved);
+      form.hidden = true;
+      message(notice, I18n.t("create.library_edited", { name: saved.name }), "ok");
+    } catch (error) {
+      message(notice, I18n.error(error), "error");
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
 }
 
 function mountPicker(root) {

@@ -80,9 +80,9 @@ def test_references_come_first_then_each_scene_is_an_edit_with_exactly_its_chara
         assert account_id not in json.dumps(call.fields)  # a keyed hash, never the account
         assert call.fields["safety_identifier"]
     sheets = [call for call in references if " alone, full body" in call.prompt]
-    # references: portrait, at the best tier, whatever the scenes' quality
+    # references: portrait, at no less than medium, whatever the scenes' quality
     assert len(sheets) == 3 and {call.fields["size"] for call in sheets} == {"1024x1536"}
-    assert {call.fields["quality"] for call in sheets} == {"high"}
+    assert {call.fields["quality"] for call in sheets} == {"medium"}
     assert {call.fields["size"] for call in edits} == {"1008x960"}  # rows of two
     # Each reference was drawn before any scene needed it.
     first_edit = openai_fake.calls.index(edits[0])

@@ -20,11 +20,12 @@ def test_create_a_cartoon_watch_it_finish_and_see_the_strip(page, drawing_stack)
     page.click("nav >> text=Create")
     expect(page.locator("#style option")).to_have_count(13)  # a dozen presets and your own
     fill_cartoon(page, at_once=False)
-    # the scenes, and each character's reference picture at the best tier (4 credits)
+    # the scenes, and each character's reference picture at one scene's price
     expect(page.locator("#cost")).to_contain_text(
-        "3 scenes \u00d7 1 credit + 2 reference pictures \u00d7 4 credits = 11 credits")
+        "3 scenes \u00d7 1 credit + 2 reference pictures \u00d7 1 credit = 5 credits")
     page.select_option("#quality", "high")
-    expect(page.locator("#cost")).to_contain_text("= 20 credits")
+    expect(page.locator("#cost")).to_contain_text(
+        "3 scenes \u00d7 4 credits + 2 reference pictures \u00d7 4 credits = 20 credits")
     page.select_option("#quality", "low")
     page.click("#create-submit")
 
@@ -34,8 +35,8 @@ def test_create_a_cartoon_watch_it_finish_and_see_the_strip(page, drawing_stack)
     approve_cast(page)
     expect(page.locator("#progress-text")).to_contain_text(
         re.compile("of 3 scenes drawn|Finished"), timeout=30000)
-    # three scenes, and the two characters' references at the best tier (4 credits each)
-    expect(page.locator("#who-balance")).to_have_text("19 credits")
+    # three scenes, and the two characters' references at one scene's price (1 credit each)
+    expect(page.locator("#who-balance")).to_have_text("25 credits")
     expect(page.locator(".panel")).to_have_count(3)
 
     expect(page.locator(".panel[data-state=done]")).to_have_count(3, timeout=60000)
@@ -60,12 +61,12 @@ def test_create_a_cartoon_watch_it_finish_and_see_the_strip(page, drawing_stack)
     # The worker lays the page out again; the page follows it until it is back.
     expect(page.locator("#progress-text")).to_have_text("Finished: 3 scenes on 1 page.")
     expect(page.locator(".page-image").first).not_to_have_attribute("src", strip_src)
-    expect(page.locator("#who-balance")).to_have_text("19 credits")
+    expect(page.locator("#who-balance")).to_have_text("25 credits")
 
     # A redraw costs the scene's credit and the scene comes back drawn.
     page.locator("#scene-2 .redraw").click()
     page.locator("dialog.redraw-dialog .redraw-confirm").click()  # the cost, confirmed
-    expect(page.locator("#who-balance")).to_have_text("18 credits")
+    expect(page.locator("#who-balance")).to_have_text("24 credits")
     expect(page.locator("#scene-2")).to_have_attribute("data-state", "done", timeout=30000)
     expect(page.locator("#pages-card")).to_be_visible(timeout=30000)
     assert blocked == []

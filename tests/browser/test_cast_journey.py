@@ -22,7 +22,7 @@ def test_the_cast_is_shown_redrawn_saved_and_approved(page, drawing_stack):
     buy_pack(page, drawing_stack, "medium")  # 30 credits
     body = cartoon_body(3, approve_cast=True)
     answer = page.evaluate("body => Api.post('/api/cartoons', body)", body)
-    assert answer["balance"] == 30 - 3 - 3 * 4
+    assert answer["balance"] == 30 - 3 - 3 * 1  # a reference costs one scene: 1 credit
     page.goto(drawing_stack.url + answer["url"])
 
     cast = page.locator("#cast")
@@ -46,13 +46,13 @@ def test_the_cast_is_shown_redrawn_saved_and_approved(page, drawing_stack):
     bram = cast.locator(".cast-card[data-index='1']")
     before = bram.locator("img").get_attribute("src").split("?")[0]
     bram.locator("[data-redraw]").click()
-    expect(bram.locator("[data-cost]")).to_contain_text("costs 4 credits")
+    expect(bram.locator("[data-cost]")).to_contain_text("costs 1 credit")
     bram.locator("textarea").fill("Make the scarf blue.")
     confirm = bram.locator("[data-confirm-redraw]")
-    expect(confirm).to_have_text("Confirm: redraw for 4 credits")
+    expect(confirm).to_have_text("Confirm: redraw for 1 credit")
     page.screenshot(path=str(SHOTS / "cast-redraw-confirm-desktop.png"), full_page=True)
     confirm.click()
-    expect(page.locator("#who-balance")).to_have_text("11 credits")
+    expect(page.locator("#who-balance")).to_have_text("23 credits")
     # the new picture replaces the old one once drawn, and the redraw form is closed
     page.wait_for_function(
         "before => { const i = document.querySelector(\"#cast .cast-card[data-index='1'] img\");"
@@ -78,7 +78,7 @@ def test_the_cast_is_shown_redrawn_saved_and_approved(page, drawing_stack):
     expect(cast.locator("[data-approve]")).to_have_count(0)
     page.reload()
     expect(page.locator(".panel[data-state=done]")).to_have_count(3, timeout=60000)
-    expect(page.locator("#who-balance")).to_have_text("11 credits")
+    expect(page.locator("#who-balance")).to_have_text("23 credits")
     assert blocked == []
 
 

@@ -153,7 +153,7 @@ def test_a_balloon_moved_with_the_mouse_is_recomposed_there(page, stack):
                              [start[0] + 0.3, start[1] + 0.35])
     # The caption, not moved, stays where the lettering put it; the move cost nothing.
     assert "at" not in after["scenes"][0]["elements"][0]
-    expect(page.locator("#who-balance")).to_have_text("11 credits")  # 30 - 7 scenes - 3 references
+    expect(page.locator("#who-balance")).to_have_text("20 credits")  # 30 - 7 scenes - 3 references
 
 
 def test_a_balloon_and_its_tail_moved_with_the_keyboard(page, stack):

@@ -131,7 +131,7 @@ def test_create_form_fill_replaces_the_form_and_a_refusal_is_shown_by_its_field(
            ).to_have_text("Cleo")
     expect(first.get_by_label("Where Cleo stands")).to_have_value("right")
     expect(page.locator("#cost")).to_contain_text(
-        "2 scenes \u00d7 1 credit + 2 reference pictures \u00d7 4 credits = 10 credits")
+        "2 scenes \u00d7 1 credit + 2 reference pictures \u00d7 1 credit = 4 credits")
 
     # What the page would send is the draft, with the extras other scripts register.
     page.evaluate("""() => {
@@ -166,12 +166,12 @@ def test_create_form_fill_replaces_the_form_and_a_refusal_is_shown_by_its_field(
     expect(page.locator(".scene")).to_have_count(24)
     expect(page.locator("#add-scene")).to_be_disabled()
     expect(page.locator("#cost")).to_contain_text(
-        "24 scenes \u00d7 1 credit + 2 reference pictures \u00d7 4 credits = 32 credits")
+        "24 scenes \u00d7 1 credit + 2 reference pictures \u00d7 1 credit = 26 credits")
 
 
 def test_a_gallery_card_shows_the_whole_first_page_as_its_cover(page, stack, tmp_path):
     sign_in(page, stack, "cover@example.com")
-    buy_pack(page, stack, "medium")  # 6 scenes and 2 reference pictures: 14
+    buy_pack(page, stack, "medium")  # 6 scenes and 2 reference pictures: 8
     page.goto(stack.url + "/gallery.html")
     body = {**DRAFT, "layout": "tiers", "scenes": [
         {"action": f"Scene {i + 1}: tea in the garden.", "characters": ["Ada"],

@@ -47,7 +47,7 @@ def test_buy_a_pack_and_see_the_balance_and_the_purchase(page, stack):
     entry = page.locator("#ledger tr.entry")
     expect(entry).to_have_count(1)
     expect(entry).to_contain_text("+30")
-    expect(entry).to_contain_text("Purchase")
+    expect(entry).to_contain_text("Bought 30\u00a0credits (medium pack)")  # what happened, in words
 
 
 def test_cancelling_the_checkout_charges_nothing(page, stack):

@@ -9,7 +9,7 @@ from tests.support.browser import buy_pack, fill_cartoon, sign_in
 
 def test_open_and_delete_a_cartoon_from_the_gallery(page, stack):
     sign_in(page, stack, "collector@example.com")
-    buy_pack(page, stack, "medium")  # 3 scenes and 2 references: 11 credits
+    buy_pack(page, stack, "medium")  # 3 scenes and 2 references: 5 credits
     page.goto(stack.url + "/create.html")
     fill_cartoon(page)
     page.select_option("#quality", "low")

@@ -243,7 +243,7 @@ def test_the_cartoon_page_in_english_and_french(browser, stack):
     sign_in(page, stack, "bilingual-cartoon@example.com")
     buy_pack(page, stack, "medium")  # 30 credits
     answer = page.evaluate("body => Api.post('/api/cartoons', body)", CARTOON_BODY)
-    assert answer["balance"] == 30 - 3 - 2 * 4  # three scenes, two references
+    assert answer["balance"] == 30 - 3 - 2 * 1  # three scenes, two references at 1 credit
     page.goto(stack.url + answer["url"])
 
     # The cast waits for approval: the pictures, the approve button, the scenes' text editors.
@@ -260,10 +260,10 @@ def test_the_cartoon_page_in_english_and_french(browser, stack):
     bruno = page.locator("#cast .cast-card[data-index='1']")
     bruno.locator("[data-redraw]").click()
     expect(bruno.locator("[data-cost]")).to_have_text(
-        "Une nouvelle image pour Bruno coûte 4 crédits. S'il est impossible de la dessiner, ils "
-        "vous sont rendus.")
+        "Une nouvelle image pour Bruno coûte 1 crédit. S'il est impossible de la dessiner, il "
+        "vous est rendu.")
     expect(bruno.locator("[data-confirm-redraw]")).to_have_text(
-        f"Confirmer{NBSP}: redessiner pour 4 crédits")
+        f"Confirmer{NBSP}: redessiner pour 1 crédit")
     check_now(page, "fr", "cast redraw form")
     bruno.locator("button[type=reset]").click()
 
@@ -272,7 +272,7 @@ def test_the_cartoon_page_in_english_and_french(browser, stack):
     expect(page.locator("#progress-text")).to_have_text(
         f"Terminée{NBSP}: 3 scènes sur 1 planche.", timeout=60000)
     expect(page.locator("#cartoon-meta")).to_have_text(
-        "Ligne claire · 1 crédit par scène · 11 crédits dépensés, nouveaux dessins compris")
+        "Ligne claire · 1 crédit par scène · 5 crédits dépensés, nouveaux dessins compris")
 
     # Drawn: the page view, downloads and share box; on a phone, the reader.
     for lang in ("fr", "en"):
@@ -327,13 +327,13 @@ def test_the_cartoon_page_in_english_and_french(browser, stack):
     dialog.locator(".redraw-note").fill("Un bouton plus gros.")
     dialog.locator(".redraw-confirm").click()
     expect(dialog).to_have_count(0)
-    expect(page.locator("#who-balance")).to_have_text("18 crédits")
+    expect(page.locator("#who-balance")).to_have_text("24 crédits")
     versions = page.locator("#scene-2 .versions-strip")
     expect(versions.locator(".version")).to_have_count(2, timeout=30000)
     expect(page.locator("#progress-text")).to_have_text(
         f"Terminée{NBSP}: 3 scènes sur 1 planche.", timeout=30000)
     expect(page.locator("#cartoon-meta")).to_contain_text(
-        "12 crédits dépensés, nouveaux dessins compris")
+        "6 crédits dépensés, nouveaux dessins compris")
     expect(versions.locator(".version.chosen .badge")).to_have_text("Affichée")
     check_both_widths(page, "fr", "redrawn, two versions")
 

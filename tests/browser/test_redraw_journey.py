@@ -30,9 +30,9 @@ def drawn_cartoon(page, stack, email, pack="medium"):
 
 def test_redraw_a_scene_with_a_note_then_swap_back_to_the_first_version(page, drawing_stack):
     drawn_cartoon(page, drawing_stack, "redrawer@example.com")
-    # three scenes and two reference pictures (4 credits each)
-    expect(page.locator("#who-balance")).to_have_text("19 credits")
-    expect(page.locator("#cartoon-meta")).to_contain_text("11 credits spent")
+    # three scenes and two reference pictures (1 credit each, one scene's price)
+    expect(page.locator("#who-balance")).to_have_text("25 credits")
+    expect(page.locator("#cartoon-meta")).to_contain_text("5 credits spent")
     first_image = page.locator("#scene-2 .panel-image").get_attribute("src").split("?")[0]
     strip_before = page.locator(".page-image").first.get_attribute("src").split("?")[0]
 
@@ -49,7 +49,7 @@ def test_redraw_a_scene_with_a_note_then_swap_back_to_the_first_version(page, dr
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
     expect(page.locator("#scene-2 .redraw")).to_be_focused()  # focus goes back to the button
-    expect(page.locator("#who-balance")).to_have_text("19 credits")
+    expect(page.locator("#who-balance")).to_have_text("25 credits")
 
     page.locator("#scene-2 .redraw").click()
     dialog.locator(".redraw-note").fill("Make the button bigger and bluer.")
@@ -60,7 +60,7 @@ def test_redraw_a_scene_with_a_note_then_swap_back_to_the_first_version(page, dr
     page.set_viewport_size({"width": 1280, "height": 900})
     dialog.locator(".redraw-confirm").click()
     expect(dialog).to_have_count(0)
-    expect(page.locator("#who-balance")).to_have_text("18 credits")
+    expect(page.locator("#who-balance")).to_have_text("24 credits")
 
     versions = page.locator("#scene-2 .versions-strip")
     expect(versions.locator(".version")).to_have_count(2, timeout=30000)
@@ -71,7 +71,7 @@ def test_redraw_a_scene_with_a_note_then_swap_back_to_the_first_version(page, dr
     expect(page.locator("#pages-card")).to_be_visible(timeout=30000)
     new_image = page.locator("#scene-2 .panel-image").get_attribute("src").split("?")[0]
     assert new_image != first_image
-    expect(page.locator("#cartoon-meta")).to_contain_text("12 credits spent")
+    expect(page.locator("#cartoon-meta")).to_contain_text("6 credits spent")
     page.locator("#scene-2").scroll_into_view_if_needed()
     shot(page, "versions-desktop")
     page.set_viewport_size({"width": 390, "height": 844})
@@ -89,8 +89,8 @@ def test_redraw_a_scene_with_a_note_then_swap_back_to_the_first_version(page, dr
     expect(page.locator(".page-image").first).to_have_attribute(
         "src", re.compile(re.escape(strip_before)), timeout=30000)
     page.reload()
-    expect(page.locator("#who-balance")).to_have_text("18 credits")
-    expect(page.locator("#cartoon-meta")).to_contain_text("12 credits spent")
+    expect(page.locator("#who-balance")).to_have_text("24 credits")
+    expect(page.locator("#cartoon-meta")).to_contain_text("6 credits spent")
 
 
 def test_a_redraw_without_credits_says_so_in_the_dialog(page, drawing_stack):

@@ -9,7 +9,17 @@ from chalicelib.core.models import Cartoon, LedgerEntry, Scene, SubmissionKey
 from chalicelib.money import credits
 from devtools.cartoons import cartoon_body
 from devtools.client import ApiClient
-from tests.support.cartoons import R, assert_ledger, drain, give, jobs_of, take_messages
+from tests.support.cartoons import (
+    R,
+    assert_ledger,
+    drain,
+    give,
+    jobs_of,
+    references_cost,
+    take_messages,
+)
+
+RM = references_cost(3, "medium")  # a medium cartoon_body()'s references: a scene's price each
 
 
 def test_the_options_offer_a_dozen_styles_and_the_price_of_each_quality(client):
@@ -25,13 +35,16 @@ def test_a_quote_prices_the_scenes_by_quality(signed_in):
     give(signed_in, 5)
     quote = signed_in.post("/api/cartoons/quote", {"quality": "medium", "scenes": 3}).json
     assert quote == {"quality": "medium", "credits_per_scene": 2, "scenes": 3, "total": 6,
-                     "balance": 5, "shortfall": 1, "references": 0, "credits_per_reference": 4,
+                     "balance": 5, "shortfall": 1, "references": 0, "credits_per_reference": 2,
                      "scenes_total": 6, "references_total": 0}
-    # each reference drawn is priced at the best tier, whatever the scenes' quality
+    # each reference drawn costs one scene of the cartoon's quality
     quote = signed_in.post("/api/cartoons/quote", {"quality": "low", "scenes": 3,
                                                    "references": 2}).json
     assert (quote["scenes_total"], quote["references_total"], quote["total"],
-            quote["shortfall"]) == (3, 8, 11, 6)
+            quote["shortfall"]) == (3, 2, 5, 0)
+    quote = signed_in.post("/api/cartoons/quote", {"quality": "high", "scenes": 3,
+                                                   "references": 2}).json
+    assert (quote["credits_per_reference"], quote["total"]) == (4, 20)
     for body, field in (({"quality": "ultra", "scenes": 3}, "quality"),
                         ({"quality": "low", "scenes": 25}, "scenes"),
                         ({"quality": "low", "scenes": "3"}, "scenes")):
@@ -41,18 +54,18 @@ def test_a_quote_prices_the_scenes_by_quality(signed_in):
 
 def test_submitting_answers_202_at_once_and_debits_the_whole_cost_in_one_entry(
         signed_in, aws):
-    account_id = give(signed_in, 10 + R)
+    account_id = give(signed_in, 10 + RM)
     response = signed_in.post("/api/cartoons", cartoon_body(3, quality="medium"))
     assert response.status == 202, response
     cartoon_id = response.json["cartoon_id"]
     assert response.json["balance"] == 4
     assert response.headers["location"] == f"/cartoon.html?id={cartoon_id}"
     spends = [e for e in LedgerEntry.query(account_id) if e.reason == "spend"]
-    assert [(int(e.delta), e.cause_key) for e in spends] == [(-6 - R, f"cartoon:{cartoon_id}")]
+    assert [(int(e.delta), e.cause_key) for e in spends] == [(-6 - RM, f"cartoon:{cartoon_id}")]
     assert assert_ledger(account_id) == 4
 
     state = signed_in.get(f"/api/cartoons/{cartoon_id}").json
-    assert state["status"] == "drawing" and state["cost"] == 6 + R
+    assert state["status"] == "drawing" and state["cost"] == 6 + RM
     assert [s["state"] for s in state["scenes"]] == ["queued"] * 3
     assert state["progress"] == {"total": 3, "queued": 3, "drawing": 0, "done": 0, "failed": 0}
     assert state["scenes"][0]["speaker"] == "Ada" and state["strip"] is None
@@ -65,7 +78,7 @@ def test_without_enough_credits_it_is_402_with_the_shortfall_and_nothing_is_writ
     account_id = give(signed_in, 3)
     response = signed_in.post("/api/cartoons", cartoon_body(4, quality="medium"))
     assert response.status == 402 and response.error_code == "insufficient_credits"
-    assert response.json["error"]["details"] == {"shortfall": 5 + R}
+    assert response.json["error"]["details"] == {"shortfall": 5 + RM}
     assert Cartoon.count() == 0 and Scene.count() == 0
     assert take_messages(aws["queue_url"]) == []
     assert assert_ledger(account_id) == 3

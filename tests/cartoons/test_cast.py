@@ -13,7 +13,7 @@ from devtools.cartoons import cartoon_body
 from devtools.client import ApiClient
 from tests.support.cartoons import assert_ledger, drain, give, jobs_of, take_messages
 
-REF = 4  # the best tier's price: what each reference costs by default
+REF = 1  # one low scene's price: what each reference of a low cartoon costs by default
 SCENES = 3  # cartoon_body(3) at low quality: 1 credit a scene
 
 
@@ -64,16 +64,21 @@ def test_references_come_first_and_the_scenes_wait_for_approval(signed_in, aws):
     assert again.status == 409 and again.json["error"]["code"] == "cast_approved"
 
 
-def test_references_are_portrait_at_the_best_tier_whatever_the_scenes_quality(
-        signed_in, aws, openai_fake):
-    give(signed_in, 100)
-    submit(signed_in, approve=False)
+@pytest.mark.parametrize(("quality", "drawn"), [
+    ("low", "medium"), ("medium", "medium"), ("high", "high")])
+def test_references_are_portrait_at_the_cartoons_tier_never_below_medium(
+        signed_in, aws, openai_fake, quality, drawn):
+    account_id = give(signed_in, 100)
+    submit(signed_in, approve=False, quality=quality)
     drain(aws["queue_url"])
     generations = openai_fake.calls_to("generations")
     assert len(generations) == 3
     assert {(c.fields["size"], c.fields["quality"]) for c in generations} == {
-        ("1024x1536", specs.reference_quality())}
-    assert specs.reference_quality() == "high"
+        ("1024x1536", drawn)}
+    assert specs.reference_quality(quality) == drawn
+    # each reference cost one scene of the cartoon's quality
+    each = specs.quality_credits(quality)
+    assert assert_ledger(account_id) == 100 - (SCENES + 3) * each
 
 
 def test_draw_everything_at_once_keeps_todays_flow(signed_in, aws):

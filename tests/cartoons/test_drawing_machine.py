@@ -77,7 +77,7 @@ class Reference:
             return None
 
     def redraw_price(self):
-        return specs.reference_credits()
+        return specs.reference_credits("low")
 
 
 class SceneUse:

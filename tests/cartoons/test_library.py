@@ -20,7 +20,7 @@ from tests.support.leftovers import (
     saved_characters_of,
 )
 
-REF = 4
+REF = 1  # a reference of a low cartoon: one scene's price
 
 
 def read_object(url):
@@ -64,8 +64,8 @@ def test_a_drawn_reference_is_saved_listed_and_deleted(signed_in, aws):
 
 def test_the_library_is_paged_newest_first_with_signed_cursors(signed_in, aws):
     give(signed_in, 100)
-    cartoon_id = drawn_cartoon(signed_in, aws)
-    ids = [save(signed_in, cartoon_id, i % 3).json["id"] for i in range(5)]
+    cartoons = [drawn_cartoon(signed_in, aws), drawn_cartoon(signed_in, aws)]
+    ids = [save(signed_in, cartoons[i // 3], i % 3).json["id"] for i in range(5)]
     first = signed_in.get("/api/characters?limit=2").json
     assert [c["id"] for c in first["characters"]] == ids[::-1][:2]
     second = signed_in.get(f"/api/characters?limit=2&cursor={first['next_cursor']}").json
@@ -179,3 +179,74 @@ def test_the_library_is_erased_with_the_account(signed_in, aws):
     everything = dump_everything(but=[PendingErasure])
     assert saved["id"] not in everything and account_id not in everything
     assert list(SavedCharacter.scan()) == []
+
+
+def test_saving_a_reference_twice_keeps_one_entry_and_says_so(signed_in, aws):
+    account_id = give(signed_in, 100)
+    cartoon_id = drawn_cartoon(signed_in, aws)
+    first = save(signed_in, cartoon_id, 1)
+    assert first.status == 201 and first.json["already_saved"] is False
+    # the cartoon's character now names its entry: the page shows it in the library
+    assert signed_in.get(f"/api/cartoons/{cartoon_id}").json["cast"][1]["saved_id"] == \
+        first.json["id"]
+    again = save(signed_in, cartoon_id, 1)
+    assert again.status == 201 and again.json["already_saved"] is True
+    assert again.json["id"] == first.json["id"]
+    assert [c.character_id for c in saved_characters_of(account_id)] == [first.json["id"]]
+    # once deleted from the library, it can be saved again, as a new entry
+    assert signed_in.delete(f"/api/characters/{first.json['id']}").status == 200
+    anew = save(signed_in, cartoon_id, 1)
+    assert anew.json["already_saved"] is False and anew.json["id"] != first.json["id"]
+    assert len(saved_characters_of(account_id)) == 1
+
+
+def test_saving_a_character_that_came_from_the_library_answers_its_entry(signed_in, aws):
+    account_id = give(signed_in, 100)
+    saved = save(signed_in, drawn_cartoon(signed_in, aws), 0).json
+    body = cartoon_body(2, approve_cast=True)
+    body["characters"][0]["saved_id"] = saved["id"]
+    second = signed_in.post("/api/cartoons", body).json["cartoon_id"]
+    drain(aws["queue_url"])
+    again = save(signed_in, second, 0)
+    assert again.status == 201 and again.json["already_saved"] is True
+    assert again.json["id"] == saved["id"]
+    assert len(saved_characters_of(account_id)) == 1
+
+
+def test_the_library_holds_at_most_its_cap(signed_in, aws, monkeypatch):
+    from chalicelib.core import vocabulary
+
+    monkeypatch.setattr(vocabulary, "MAX_SAVED_CHARACTERS", 2)
+    account_id = give(signed_in, 100)
+    cartoon_id = drawn_cartoon(signed_in, aws)
+    assert [save(signed_in, cartoon_id, i).status for i in (0, 1)] == [201, 201]
+    full = save(signed_in, cartoon_id, 2)
+    assert full.status == 409 and full.json["error"]["code"] == "library_full"
+    assert full.json["error"]["details"] == {"limit": 2}
+    assert save(signed_in, cartoon_id, 0).json["already_saved"] is True  # not a new one
+    assert len(saved_characters_of(account_id)) == 2
+    assert len(objects_of_library(account_id)) == 4  # two pictures each, none left over
+
+
+def test_a_saved_character_is_renamed_and_redescribed_by_its_owner_only(
+        app, signed_in, aws):
+    give(signed_in, 100)
+    cartoon_id = drawn_cartoon(signed_in, aws)
+    saved = save(signed_in, cartoon_id, 0).json
+    path = f"/api/characters/{saved['id']}"
+    renamed = signed_in.patch(path, {"name": "  Adela "})
+    assert renamed.status == 200, renamed
+    assert (renamed.json["name"], renamed.json["description"]) == ("Adela",
+                                                                  saved["description"])
+    described = signed_in.patch(path, {"description": "Tall, a red scarf."})
+    assert described.json["name"] == "Adela"
+    assert signed_in.get(path).json["description"] == "Tall, a red scarf."
+    for bad in ({}, {"name": " "}, {"name": "n" * 61}, {"description": "d" * 501},
+                {"name": "A", "colour": "red"}):
+        assert signed_in.patch(path, bad).status == 400, bad
+    # the cartoon keeps the words it was drawn with
+    assert signed_in.get(f"/api/cartoons/{cartoon_id}").json["cast"][0]["name"] == "Ada"
+    other = ApiClient(app)
+    other.sign_in("bob@example.com")
+    assert other.patch(path, {"name": "Mine"}).status == 404
+    assert signed_in.get(path).json["name"] == "Adela"

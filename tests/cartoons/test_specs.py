@@ -126,7 +126,7 @@ def test_a_free_text_style_is_kept_as_written(signed_in):
 
 
 def test_the_largest_cartoon_is_accepted(signed_in):
-    give(signed_in, 100 + references_cost(6))  # six characters, six references
+    give(signed_in, 100 + references_cost(6, "high"))  # six characters, six references
     body = cartoon_body(8, quality="high", title="t" * 120, context="c" * 1000)
     body["scenes"] *= 3
     body["characters"] = [{"name": f"{'n' * 58}{i:02d}", "description": "d" * 500}

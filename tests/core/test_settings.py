@@ -90,18 +90,21 @@ def test_generation_defaults_and_overrides():
     settings = load({"STAGE": "local"})
     assert settings.scene_models == {
         level: ("gpt-image-2.5-sunburst-2026-09-08", level) for level in ("low", "medium", "high")}
-    assert settings.reference_pair() == ("gpt-image-2.5-sunburst-2026-09-08", "high")
+    # references: one model, at the quality of their tier's scenes
+    assert settings.reference_pairs() == {
+        level: ("gpt-image-2.5-sunburst-2026-09-08", level) for level in ("low", "medium", "high")}
     assert settings.image_size == "1024x1024"
     assert settings.quality_credits == {"low": 1, "medium": 2, "high": 4}
     assert settings.image_url_seconds <= 900 and settings.image_timeout_seconds == 240
     custom = load({"STAGE": "local", "QUALITY_CREDITS": "low=3,high=9",
-                   "SCENE_MODELS": "low=gpt-image-2.5-flare-2026-09-08:medium",
-                   "REFERENCE_MODEL": "gpt-image-2.5-sunburst-2026-09-08:xhigh",
+                   "SCENE_MODELS": "low=gpt-image-2.5-flare-2026-09-08:medium,"
+                                   "high=gpt-image-2.5-sunburst-2026-09-08:xhigh",
+                   "REFERENCE_MODEL": "gpt-image-2.5-flare-2026-09-08",
                    "IMAGE_PRICES": "gpt-image-2.5-flare-2026-09-08=1/2/3"})
     assert custom.quality_credits == {"low": 3, "high": 9}
     assert custom.scene_model("low") == ("gpt-image-2.5-flare-2026-09-08", "medium")
-    assert custom.scene_model("high") == ("gpt-image-2.5-sunburst-2026-09-08", "high")
-    assert custom.reference_pair() == ("gpt-image-2.5-sunburst-2026-09-08", "xhigh")
+    assert custom.scene_model("high") == ("gpt-image-2.5-sunburst-2026-09-08", "xhigh")
+    assert custom.reference_pair("high") == ("gpt-image-2.5-flare-2026-09-08", "xhigh")
     assert custom.image_prices["gpt-image-2.5-flare-2026-09-08"] == (1.0, 2.0, 3.0)
 
 
@@ -135,9 +138,12 @@ def test_the_openai_tier_sets_the_concurrency():
     {"SCENE_MODELS": "high=gpt-image-2.6-sunburst:high"},  # standard sizes only: cells are not
     {"SCENE_MODELS": "low=gpt-image-1:low"},  # shut down: not in the table
     {"QUALITY_CREDITS": "low=1,ultra=9"},  # a level without a scene model
-    {"REFERENCE_MODEL": "gpt-image-2.5-flare-2026-09-08:ultra"},
+    {"REFERENCE_MODEL": "gpt-image-2.5-flare-2026-09-08:high"},  # a model, not a pair
+    # a reference model that cannot draw at a level's quality
+    {"SCENE_MODELS": "high=gpt-image-2.5-flare-2026-09-08:xhigh",
+     "REFERENCE_MODEL": "gpt-image-2-2026-04-21"},
     {"OPENAI_IMAGE_SIZE": "1000x1000"}, {"OPENAI_IMAGE_SIZE": "4096x512"},
-    {"REFERENCE_MODEL": "gpt-image-2.6-flare:high", "OPENAI_IMAGE_SIZE": "1008x960"},
+    {"REFERENCE_MODEL": "gpt-image-2.6-flare", "OPENAI_IMAGE_SIZE": "1008x960"},
     {"OPENAI_TIER": "6"}, {"OPENAI_TIER": "0"}, {"WORKER_CONCURRENCY": "1"},
     {"IMAGE_PRICES": "gpt-image-2=1/2"}, {"IMAGE_PRICES": "nope=1/2/3"},
 ])
@@ -149,7 +155,7 @@ def test_unsafe_generation_settings_are_refused(env):
 @pytest.mark.parametrize("model", ["gpt-image-1-mini", "gpt-image-1.5", "chatgpt-image-latest"])
 @pytest.mark.parametrize("name", ["SCENE_MODELS", "REFERENCE_MODEL", "IMAGE_PRICES"])
 def test_a_model_openai_shut_down_is_refused_with_the_date(model, name):
-    value = {"SCENE_MODELS": f"low={model}:low", "REFERENCE_MODEL": f"{model}:high",
+    value = {"SCENE_MODELS": f"low={model}:low", "REFERENCE_MODEL": model,
              "IMAGE_PRICES": f"{model}=1/2/3"}[name]
     with pytest.raises(SettingsError, match=f"{name}: {model} was shut down by OpenAI on "
                                             "2026-12-01"):

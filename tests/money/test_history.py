@@ -22,7 +22,8 @@ def test_the_statement_pages_the_ledger_newest_first(buyer):
     assert first.json["balance"] == 15
     assert [e["delta"] for e in first.json["entries"]] == [5, 4]
     entry = first.json["entries"][0]
-    assert set(entry) == {"id", "delta", "reason", "cause", "note", "unrecovered", "created_at"}
+    assert set(entry) == {"id", "delta", "reason", "cause", "note", "unrecovered", "created_at",
+                          "what"}
     assert (entry["reason"], entry["cause"], entry["note"]) == ("adjustment", "adj:4", "n4")
     seen, cursor = [5, 4], first.json["next_cursor"]
     while cursor:

@@ -30,7 +30,7 @@ def registry_values():
     served = {**vocabulary.limits(),
               "drafts_per_hour": rate_limits.RULES["draft-account-hour"][0]}
     return set(served.values()) | set(settings.quality_credits.values()) | {
-        specs.reference_credits()}
+        specs.reference_credits(level) for level in settings.quality_credits}
 
 
 def code_only(source):
@@ -109,9 +109,11 @@ def test_the_options_serve_every_limit_the_site_reads(client):
     assert [k["key"] for k in options["kinds"]] == list(vocabulary.KINDS)
     assert options["layouts"] == list(options["layout_cells"]) == list(vocabulary.LAYOUTS)
     assert options["sides"] == list(vocabulary.SIDES)
-    best = vocabulary.best_quality(get_settings().quality_credits)
-    assert options["reference"]["quality"] == best == specs.reference_quality()
-    assert options["reference"]["credits"] == get_settings().quality_credits[best]
+    assert options["reference"]["quality"] == vocabulary.REFERENCE_FLOOR
+    # a reference costs one scene of its cartoon, and is drawn at no less than the floor
+    assert [(q["key"], q["reference_credits"], q["reference_quality"])
+            for q in options["qualities"]] == [
+        ("low", 1, "medium"), ("medium", 2, "medium"), ("high", 4, "high")]
 
 
 def test_the_site_costs_a_cartoon_as_the_quote_does():

@@ -11,23 +11,23 @@ from devtools.cartoons import ledger_sum, queue_arn, sqs
 from local.worker import drain_once, sqs_event
 
 
-def references_cost(count=3):
-    """What `count` references cost (a cartoon_body() has three characters), at the best
-    tier."""
+def references_cost(count=3, quality="low"):
+    """What `count` references cost in a cartoon of `quality` (a cartoon_body() has three
+    characters, and is low by default): one scene's price each."""
     from chalicelib.cartoons.specs import reference_credits
 
-    return count * reference_credits()
+    return count * reference_credits(quality)
 
 
-R = references_cost()  # a cartoon_body()'s references
+R = references_cost()  # a low cartoon_body()'s references
 
 
-def fund_references(client, count=3):
+def fund_references(client, count=3, quality="low"):
     """Grant exactly what a cartoon_body()'s references cost, under a fresh cause: tests whose
     arithmetic is about scenes submit after this, so their balances read as before."""
     import uuid
 
-    return give(client, references_cost(count), cause=f"references-{uuid.uuid4().hex}")
+    return give(client, references_cost(count, quality), cause=f"references-{uuid.uuid4().hex}")
 
 
 def account_of(client):

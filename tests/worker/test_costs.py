@@ -18,9 +18,17 @@ from chalicelib.core.settings import get_settings
 from chalicelib.money import admin
 from devtools.cartoons import cartoon_body
 from devtools.fakes.openai_api import API_KEY
-from tests.support.cartoons import R, assert_ledger, drain, fund_references, give
+from tests.support.cartoons import (
+    R,
+    assert_ledger,
+    drain,
+    fund_references,
+    give,
+    references_cost,
+)
 from tests.support.openai_stand_in import use_openai
 
+RH = references_cost(3, "high")
 PRICES = (5.0, 8.0, 32.0)  # the defaults: text input, image input, output per 1M tokens
 
 
@@ -39,7 +47,7 @@ def expected_cost(calls):
 def test_each_call_adds_its_priced_usage_to_its_cartoon_even_in_parallel(
         signed_in, aws, openai_fake):
     account_id = give(signed_in, 40)
-    fund_references(signed_in)
+    fund_references(signed_in, quality="medium")
     cartoon_id = submit(signed_in, cartoon_body(8, quality="medium"))
     drain(aws["queue_url"])  # the local worker runs a batch's scene jobs side by side
     drawn, cost = expected_cost(openai_fake.calls)
@@ -48,13 +56,13 @@ def test_each_call_adds_its_priced_usage_to_its_cartoon_even_in_parallel(
     assert int(cartoon.image_calls) == 11
     assert int(cartoon.provider_cost) == cost > 0
     assert int(cartoon.provider_tokens) == sum(sum(c.usage.values()) for c in drawn)
-    # Pinned models by level: the medium scenes and the best-tier references.
+    # Pinned models by level: the medium scenes and the references at their tier (medium).
     scenes = openai_fake.calls_to("edits")
     assert {(c.fields["model"], c.fields["quality"]) for c in scenes} == {
         ("gpt-image-2.5-sunburst-2026-09-08", "medium")}
     references = [c for c in openai_fake.calls_to("generations") if " alone" in c.prompt]
     assert {(c.fields["model"], c.fields["quality"]) for c in references} == {
-        ("gpt-image-2.5-sunburst-2026-09-08", "high")}
+        ("gpt-image-2.5-sunburst-2026-09-08", "medium")}
     assert assert_ledger(account_id) == 40 - 16
 
 
@@ -76,8 +84,8 @@ def test_the_costs_report_sets_cost_against_revenue_per_quality(signed_in, aws, 
     openai_fake.on("edits", contains="Bram jumps", behaviours=["moderation_blocked"])
     fund_references(signed_in)
     low = submit(signed_in, cartoon_body(3, quality="low"))  # 3 credits, one refunded; + R
-    fund_references(signed_in)
-    high = submit(signed_in, cartoon_body(1, quality="high"))  # 4 credits; + R
+    fund_references(signed_in, quality="high")
+    high = submit(signed_in, cartoon_body(1, quality="high"))  # 4 credits; + RH
     drain(aws["queue_url"])
     report, per_credit = admin.cost_report()
     assert per_credit == 25.0  # 500 kept over 20 credits sold, in cents
@@ -85,8 +93,8 @@ def test_the_costs_report_sets_cost_against_revenue_per_quality(signed_in, aws, 
     # Each cartoon's credits and calls count its three references too.
     assert by_quality["low"]["cartoons"] == 1 and by_quality["low"]["credits"] == 2 + R
     assert by_quality["low"]["calls"] == 3 + 2  # three references, two scenes (one blocked)
-    assert by_quality["high"]["credits"] == 4 + R
-    assert by_quality["high"]["revenue"] == (4 + R) * 25.0
+    assert by_quality["high"]["credits"] == 4 + RH
+    assert by_quality["high"]["revenue"] == (4 + RH) * 25.0
     for quality, cartoon_id in (("low", low), ("high", high)):
         cartoon = Cartoon.get(account_id, cartoon_id)
         row = by_quality[quality]
@@ -97,7 +105,7 @@ def test_the_costs_report_sets_cost_against_revenue_per_quality(signed_in, aws, 
     lines = {line.split()[0]: line.split() for line in out.getvalue().splitlines()[2:]}
     assert lines["low"][1:5] == ["1", str(by_quality["low"]["calls"]),
                                  str(by_quality["low"]["tokens"]), str(2 + R)]
-    assert lines["high"][5] == f"{(4 + R) * 25.0 / 100:.2f}" and lines["all"][1] == "2"
+    assert lines["high"][5] == f"{(4 + RH) * 25.0 / 100:.2f}" and lines["all"][1] == "2"
 
 
 def test_the_admin_alias_module_runs_the_same_command():
@@ -110,8 +118,8 @@ def test_the_offline_provider_reports_usage_shaped_like_the_apis(aws):
     provider = images.image_provider_for(get_settings())
     sheet = provider.reference(images.ReferenceRequest(
         character=images.Character("Ada", "tall"), style_prompt="ink", context="a town",
-        quality="low", user="u"), deadline=time.monotonic() + 60)
-    assert sheet.usage["output_tokens"] == 4160  # the best tier, whatever the level
+        quality="high", user="u"), deadline=time.monotonic() + 60)
+    assert sheet.usage["output_tokens"] == 4160  # drawn at its tier's quality
     assert isinstance(provider, images.OfflineImages)
     request = images.SceneRequest(
         number=1, action="A cat sleeps.", references=(sheet, sheet),
@@ -143,7 +151,7 @@ def test_input_fidelity_goes_only_to_a_model_that_takes_it(openai_fake, monkeypa
     client = openai.OpenAI(api_key=API_KEY, base_url=openai_fake.base_url, max_retries=0)
     for model, sent in (("gpt-image-1.5", "high"), ("gpt-image-2.5-sunburst-2026-09-08", None)):
         provider = images.OpenAIImages(
-            client, scene_models={"low": (model, "low")}, reference=(model, "high"),
+            client, scene_models={"low": (model, "low")}, references={"low": (model, "high")},
             size="1024x1024", prices={}, timeout=5, attempts=1, backoff=0)
         provider.scene(scene_request((png,)), deadline=time.monotonic() + 30)
         assert openai_fake.calls[-1].fields.get("input_fidelity") == sent

@@ -20,6 +20,7 @@ from tests.support.cartoons import (
     give,
     jobs_of,
     key_of,
+    references_cost,
     take_messages,
 )
 
@@ -130,7 +131,8 @@ def test_a_caption_edited_while_drawing_is_in_the_strip_when_it_is_composed(sign
 
 
 def test_a_redraw_costs_the_scenes_credits_and_draws_it_again(signed_in, aws):
-    account_id = give(signed_in, 10 + R)
+    references = references_cost(3, "medium")  # one medium scene's price each
+    account_id = give(signed_in, 10 + references)
     cartoon_id, before = made(signed_in, aws, 2, quality="medium")
     old_image = key_of(before["scenes"][0]["image"]["url"])
     response = signed_in.post(f"/api/cartoons/{cartoon_id}/scenes/1/redraw")
@@ -150,7 +152,7 @@ def test_a_redraw_costs_the_scenes_credits_and_draws_it_again(signed_in, aws):
     assert new_image != old_image and old_image in stored_keys()  # kept as version 1
     assert [(v["version"], v["chosen"]) for v in after["scenes"][0]["versions"]] == [
         (1, False), (2, True)]
-    assert after["spent"] == 4 + R + 2  # the cartoon (its references too), the redraw
+    assert after["spent"] == 4 + references + 2  # the cartoon (its references too), the redraw
     assert key_of(after["strip"]["url"]) != key_of(before["strip"]["url"])
     spends = sorted(e.cause_key for e in LedgerEntry.query(account_id) if e.reason == "spend")
     assert spends == [f"cartoon:{cartoon_id}", f"redraw:{cartoon_id}:1:1"]
