@@ -198,7 +198,6 @@ def cartoon_document(cartoon, scene_items, archive):
         "characters": characters,
         "share_link": describe_share(cartoon),
         "image_usage": {"images": int(cartoon.image_calls or 0),
-                        "looks": int(cartoon.look_calls or 0),
                         "tokens": int(cartoon.provider_tokens or 0)},
         "scenes": [scene_document(s, folder, archive)
                    for s in sorted(scene_items, key=lambda s: s.number)],
