@@ -48,6 +48,7 @@ def edit_scene_text(session, cartoon_id, number, data):
     texts = specs.parse_lettering(data, path, list(scene.characters or []))
     panels = [{"elements": []} for _ in range(int(cartoon.scene_count))]
     panels[int(number) - 1] = {"elements": texts["elements"], "staging": scene.staging or None,
+                               "look": scene.look,
                                "shorthand": texts["shorthand"]}  # a 400 names what was sent
     specs.check_lettering(cartoon.layout or "auto", panels)
     before = {e["text"] for e in scenes.elements_of(scene)}

@@ -8,7 +8,8 @@ While in flight a scene sits in the cleanup's `by-inflight` index, whose time is
 A scene keeps its drawings as versions (up to SCENE_VERSIONS_KEPT; beyond it the oldest one
 not shown goes) and shows the chosen one. A finished drawing becomes the newest version and is
 chosen; a redraw that fails leaves the scene done, still showing its chosen version, with the
-failure and the refund recorded.
+failure and the refund recorded. Each version keeps what the look step found in it (`look`),
+and the scene holds the chosen version's, which the lettering reads.
 """
 
 from chalicelib.cartoons import drawing, specs
@@ -127,17 +128,18 @@ def chosen_of(scene):
     return 1 if scene.image_key else None
 
 
-def with_new_version(scene, attempt, image_key, thumb_key, now, keep):
+def with_new_version(scene, attempt, image_key, thumb_key, now, keep, look=None):
     """(versions, number, dropped) once a new drawing is added and chosen: beyond `keep`, the
     oldest versions are dropped (their keys are returned so their objects go), but never the
-    new one, nor (while another can go) the one shown until now, which the redraw edited."""
+    new one, nor (while another can go) the one shown until now, which the redraw edited.
+    `look` is what the look step found in the new drawing (Look.to_json), kept with it."""
     versions = versions_of(scene)
     shown = chosen_of(scene)
     number = max((int(v["version"]) for v in versions), default=0) + 1
     versions.append({"version": number, "attempt": int(attempt), "image_key": image_key,
                      "thumb_key": thumb_key, "action": scene.action,
                      "note": (scene.redraw_note or "") if attempt else "",
-                     "created_at": int(now)})
+                     "created_at": int(now), **({"look": look} if look else {})})
     dropped = []
     while len(versions) > keep:
         others = [v for v in versions if v["version"] != number]
@@ -147,23 +149,28 @@ def with_new_version(scene, attempt, image_key, thumb_key, now, keep):
     return versions, number, dropped
 
 
-def finish(scene, attempt, *, image_key, thumb_key, now=None):
-    """Record a drawing as the scene's newest version and show it. Returns the versions it
-    pushed out (whose objects the caller deletes), or None when the attempt was no longer the
-    scene's to finish (nothing written)."""
+def _look_action(look):
+    return Scene.look.set(look) if look else Scene.look.remove()
+
+
+def finish(scene, attempt, *, image_key, thumb_key, look=None, now=None):
+    """Record a drawing as the scene's newest version and show it, with what the look step
+    found in it. Returns the versions it pushed out (whose objects the caller deletes), or
+    None when the attempt was no longer the scene's to finish (nothing written)."""
     now = clock.now() if now is None else now
     versions, number, dropped = with_new_version(scene, attempt, image_key, thumb_key, now,
-                                                 get_settings().scene_versions_kept)
+                                                 get_settings().scene_versions_kept, look)
     if not drawing.finish(_drawing(scene), attempt, image_key=image_key, thumb_key=thumb_key,
-                          actions=[Scene.versions.set(versions), Scene.chosen.set(number)],
+                          actions=[Scene.versions.set(versions), Scene.chosen.set(number),
+                                   _look_action(look)],
                           now=now):
         return None
     return dropped
 
 
 def choose(scene, version, now=None):
-    """Show one of the kept versions (its action with it). Returns the version, or None when
-    the scene moved meanwhile (a redraw was queued, or the scene was deleted)."""
+    """Show one of the kept versions (its action and its look with it). Returns the version,
+    or None when the scene moved meanwhile (a redraw was queued, or the scene was deleted)."""
     now = clock.now() if now is None else now
     picked = next((v for v in versions_of(scene) if int(v["version"]) == version), None)
     if picked is None:
@@ -171,7 +178,8 @@ def choose(scene, version, now=None):
     if not update_if(scene, [Scene.image_key.set(picked["image_key"]),
                              Scene.thumb_key.set(picked["thumb_key"]),
                              Scene.versions.set(versions_of(scene)), Scene.chosen.set(version),
-                             Scene.action.set(picked["action"]), Scene.failure.remove(),
+                             Scene.action.set(picked["action"]),
+                             _look_action(picked.get("look")), Scene.failure.remove(),
                              Scene.reason.remove(), Scene.refunded.remove(),
                              Scene.updated_at.set(int(now))],
                      (Scene.state == DONE) & (Scene.attempt == scene.attempt)

@@ -1,5 +1,5 @@
 """Whether a cartoon's stored pages are current: a fingerprint of what they show (the layout's
-version, the title, the layout, each panel's image, lettering elements and staging), kept on
+version, the title, the layout, each panel's image, lettering elements, staging and look), kept on
 the cartoon when the worker composes them. The API compares; only the worker composes.
 
 A cartoon composed before pages existed has only a strip, fingerprinted as version 1 did (each
@@ -16,7 +16,10 @@ STRIP_ONLY_VERSION = 1
 
 
 def strip_inputs(cartoon, scene_items):
-    panels = [[s.image_key, elements_of(s), s.staging] for s in scene_items]
+    # What the look found is lettered against; a panel drawn before the look step has none
+    # and keeps its fingerprint.
+    panels = [[s.image_key, elements_of(s), s.staging, *([s.look] if s.look else [])]
+              for s in scene_items]
     text = json.dumps([LAYOUT_VERSION, cartoon.title, cartoon.layout or "auto", panels],
                       sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()

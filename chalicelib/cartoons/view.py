@@ -23,6 +23,7 @@ from chalicelib.core.answers import (
     nullable,
     obj,
     ok,
+    one_of,
 )
 from chalicelib.core.errors import NotFound
 from chalicelib.core.models import CARTOON_ID, Cartoon, LedgerEntry
@@ -166,7 +167,8 @@ def _describe_scene(scene, slug):
            "state": scene.state,
            "attempt": int(scene.attempt), "credits": int(scene.credits), "image": None,
            "chosen_version": scenes.chosen_of(scene),
-           "versions": [_describe_version(v, scene, slug) for v in scenes.versions_of(scene)]}
+           "versions": [_describe_version(v, scene, slug) for v in scenes.versions_of(scene)],
+           "look": describe_look(scene.look)}
     if scene.failure:  # a failed drawing; a failed redraw still shows its chosen version
         out["failure"] = scene.failure  # its code, for the site to word in the page's language
         out["reason"] = scene.reason
@@ -179,6 +181,18 @@ def _describe_scene(scene, slug):
         out["image"] = _links(scene.image_key, scene.thumb_key,
                               f"{slug}-scene-{int(scene.number)}.png")
     return out
+
+
+def describe_look(stored):
+    """What the look step found in the panel shown (comic/figures.py), so anyone can check the
+    lettering against it: each figure's name, head box and mouth point as fractions of the
+    panel, the empty regions, where it came from ("look", "offline", or "staging" when nobody
+    could look) and its notes (codes the site words: `look_failed:<code>`,
+    `speaker_missing:<names>`). None for a panel drawn before the look step."""
+    from chalicelib.comic import figures  # plain data, but comic/ stays out of a cold start
+
+    found = figures.stored(stored)
+    return None if found is None else found.to_json()
 
 
 def _describe_version(version, scene, slug):
@@ -245,11 +259,18 @@ REFERENCE = obj({"index": COUNT, "name": STRING, "description": STRING, "state":
                  "saved_id": nullable(STRING), "image": nullable(LINKS)}, FAILURE)
 VERSION = obj({"version": INTEGER, "chosen": BOOLEAN, "created_at": TIME, "action": STRING,
                "note": STRING, "url": URL, "thumbnail_url": URL, "download_url": URL})
+FRACTION = {"type": "number", "minimum": 0, "maximum": 1}
+BOX = array(FRACTION, minItems=4, maxItems=4)  # left, top, right, bottom
+LOOK = obj({"figures": array(obj({"name": STRING, "head": BOX,
+                                  "mouth": array(FRACTION, minItems=2, maxItems=2)})),
+            "empty": array(BOX), "source": one_of("look", "offline", "staging"),
+            "notes": array(STRING)})
 SCENE = obj({"number": INTEGER, "action": STRING, "characters": array(STRING),
              "caption": STRING, "dialogue": STRING, "speaker": STRING,
              "elements": array(ELEMENT), "staging": mapping(STRING), "state": TEXT,
              "attempt": COUNT, "credits": COUNT, "image": nullable(LINKS),
-             "chosen_version": nullable(INTEGER), "versions": array(VERSION)},
+             "chosen_version": nullable(INTEGER), "versions": array(VERSION),
+             "look": {"anyOf": [LOOK, {"type": "null"}]}},
             {**FAILURE, "redraw_failed": BOOLEAN, "note": STRING})
 PAGE = obj({"number": INTEGER, "width": nullable(INTEGER), "height": nullable(INTEGER),
             "url": URL, "thumbnail_url": URL, "download_url": URL})

@@ -366,6 +366,10 @@ class Cartoon(Model):
     provider_cost = NumberAttribute(null=True)
     provider_tokens = NumberAttribute(null=True)
     image_calls = NumberAttribute(null=True)
+    # Looks at drawn panels (adapters/look.py, their cost in provider_cost) and panels redrawn
+    # at the service's cost because the look could not find a speaker (worker/drawing.py).
+    look_calls = NumberAttribute(null=True)
+    free_redraws = NumberAttribute(null=True)
     # The cast (cartoons/cast.py): "auto" (scenes follow the references at once), or
     # "drawing" -> "waiting" (for the owner's approval) -> "approved" | "cancelled" (deleted
     # while waiting). None: a cartoon made before references were shown.
@@ -438,6 +442,10 @@ class Scene(Model):
     versions = JSONAttribute(null=True)
     chosen = NumberAttribute(null=True)
     redraw_note = UnicodeAttribute(null=True)  # what the attempt in flight was asked to change
+    # What the look step found in the chosen version's panel (comic/figures.py Look.to_json):
+    # each figure's head box and mouth point, the empty regions, its source and notes. Each
+    # kept version holds its own under "look"; None on panels drawn before the look step.
+    look = JSONAttribute(null=True)
     inflight_hour = UnicodeAttribute(null=True)
     inflight_since = NumberAttribute(null=True)
     # When the current attempt was charged and queued: its deadline counts from here, however

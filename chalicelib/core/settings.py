@@ -32,6 +32,11 @@ STRIPE_MIN_AMOUNT = 50  # Stripe refuses card payments under 0.50 EUR
 DEFAULT_QUALITY_CREDITS = "low=1,medium=2,high=4"
 # The text model that drafts a cartoon from an idea: a dated snapshot, so answers do not drift.
 DEFAULT_DRAFT_MODEL = "gpt-5.4-mini-2026-03-17"
+# The vision model that looks at each drawn panel (adapters/look.py): the drafting model's
+# family, a dated snapshot; and its price per million tokens (input/output), in the site's
+# currency: OpenAI's published price taken one for one (OPENAI_LOOK_PRICE overrides it).
+DEFAULT_LOOK_MODEL = DEFAULT_DRAFT_MODEL
+DEFAULT_LOOK_PRICE = "0.75/4.5"
 MAX_IMAGE_URL_SECONDS = 15 * 60
 # Image models by quality level: level=model:quality (SCENE_MODELS overrides any of them).
 # Dated snapshots, so a model never changes under us; for scenes the Sunburst variant, which
@@ -154,6 +159,18 @@ def _prices(value):
                                 "output per million tokens)")
         prices[model.strip()] = amounts
     return prices
+
+
+def _look_price(value):
+    """(input, output) per million tokens."""
+    try:
+        amounts = tuple(float(p) for p in value.split("/"))
+    except ValueError:
+        amounts = ()
+    if len(amounts) != 2 or any(not 0 <= a < 10_000 for a in amounts):
+        raise SettingsError("OPENAI_LOOK_PRICE is like 0.75/4.5 (input/output per million "
+                            "tokens)")
+    return amounts
 
 
 def _bool(value):
@@ -375,7 +392,7 @@ SETTINGS = {
     "export_retention_hours": Setting("EXPORT_RETENTION_HOURS", "24", _integer),
     "accounting_retention_years": Setting("ACCOUNTING_RETENTION_YEARS", "10", _integer),
     "backup_retention_days": Setting("BACKUP_RETENTION_DAYS", "14", _integer),
-    "privacy_updated": Setting("PRIVACY_UPDATED", "2026-11-27", _text),
+    "privacy_updated": Setting("PRIVACY_UPDATED", "2026-12-06", _text),
     # Payments: with no secret key, a local checkout stands in for Stripe (never in prod).
     "stripe_secret_key": Setting("STRIPE_SECRET_KEY", "", _text, secret=True),
     "stripe_webhook_secret": Setting("STRIPE_WEBHOOK_SECRET", "", _text, secret=True),
@@ -402,6 +419,10 @@ SETTINGS = {
     # Drafting a cartoon from an idea (cartoons/drafting.py): a dated text model snapshot.
     "draft_model": Setting("OPENAI_DRAFT_MODEL", DEFAULT_DRAFT_MODEL, _text),
     "draft_timeout_seconds": Setting("OPENAI_DRAFT_TIMEOUT_SECONDS", "20", _decimal),
+    # Looking at each drawn panel (adapters/look.py): a dated vision model snapshot.
+    "look_model": Setting("OPENAI_LOOK_MODEL", DEFAULT_LOOK_MODEL, _text),
+    "look_price": Setting("OPENAI_LOOK_PRICE", DEFAULT_LOOK_PRICE, _look_price),
+    "look_timeout_seconds": Setting("OPENAI_LOOK_TIMEOUT_SECONDS", "30", _decimal),
     "image_timeout_seconds": Setting("OPENAI_IMAGE_TIMEOUT_SECONDS", "240", _decimal),
     "image_attempts": Setting("OPENAI_IMAGE_ATTEMPTS", "3", _integer),
     "retry_backoff_seconds": Setting("OPENAI_RETRY_BACKOFF_SECONDS", "2", _decimal),

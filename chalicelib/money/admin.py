@@ -12,7 +12,9 @@ under its address's lower-case form, and lists the accounts it could not move be
 account has the same address in other capitals (README: addresses that differ only by case).
 
 `costs` sets, for each quality level, what the cartoons cost at the provider (the tokens every
-image call reported, priced with IMAGE_PRICES, added to each cartoon as it was drawn) against
+image call reported, priced with IMAGE_PRICES, and every look at a drawn panel, priced with
+OPENAI_LOOK_PRICE, added to each cartoon as it was drawn; the looks and the panels redrawn at
+the service's cost because a speaker could not be found are counted apart) against
 what they brought in: the credits they kept (charges less refunds, from the ledger) at the
 average price a credit was sold for (paid purchases, less refunds; the packs' lowest price per
 credit while nothing was sold). The difference is the margin. It scans the cartoons, the ledger
@@ -131,15 +133,20 @@ def credits_kept():
 
 
 def cost_report():
-    """{quality: {cartoons, calls, tokens, credits, revenue, cost, margin}}, money in cents."""
+    """{quality: {cartoons, calls, looks, free_redraws, tokens, credits, revenue, cost,
+    margin}}, money in cents."""
     per_credit, kept = price_per_credit(), credits_kept()
     report = {}
     for cartoon in Cartoon.scan(attributes_to_get=[
-            "cartoon_id", "quality", "provider_cost", "provider_tokens", "image_calls"]):
-        row = report.setdefault(cartoon.quality, {"cartoons": 0, "calls": 0, "tokens": 0,
+            "cartoon_id", "quality", "provider_cost", "provider_tokens", "image_calls",
+            "look_calls", "free_redraws"]):
+        row = report.setdefault(cartoon.quality, {"cartoons": 0, "calls": 0, "looks": 0,
+                                                  "free_redraws": 0, "tokens": 0,
                                                   "credits": 0, "cost_micros": 0})
         row["cartoons"] += 1
         row["calls"] += int(cartoon.image_calls or 0)
+        row["looks"] += int(cartoon.look_calls or 0)
+        row["free_redraws"] += int(cartoon.free_redraws or 0)
         row["tokens"] += int(cartoon.provider_tokens or 0)
         row["credits"] += kept.get(cartoon.cartoon_id, 0)
         row["cost_micros"] += int(cartoon.provider_cost or 0)
@@ -155,10 +162,11 @@ def costs(out):
     unit = CURRENCY.upper()
     print(f"revenue per credit: {per_credit / 100:.4f} {unit}", file=out)
     print(f"{'quality':<10}{'cartoons':>9}{'calls':>7}{'tokens':>11}{'credits':>9}"
-          f"{'revenue':>11}{'cost':>11}{'margin':>11}{'margin %':>10}", file=out)
+          f"{'revenue':>11}{'cost':>11}{'margin':>11}{'margin %':>10}{'looks':>7}"
+          f"{'free-redraws':>14}", file=out)
     levels = list(get_settings().quality_credits)
     total = {"cartoons": 0, "calls": 0, "tokens": 0, "credits": 0, "revenue": 0.0,
-             "cost": 0.0, "margin": 0.0}
+             "cost": 0.0, "margin": 0.0, "looks": 0, "free_redraws": 0}
     for quality in levels + sorted(set(report) - set(levels)):
         row = report.get(quality)
         if row is None:
@@ -174,7 +182,8 @@ def _cost_line(quality, row, out):
     share = f"{row['margin'] / row['revenue']:.0%}" if row["revenue"] else "-"
     print(f"{quality:<10}{row['cartoons']:>9}{row['calls']:>7}{row['tokens']:>11}"
           f"{row['credits']:>9}{row['revenue'] / 100:>11.2f}{row['cost'] / 100:>11.2f}"
-          f"{row['margin'] / 100:>11.2f}{share:>10}", file=out)
+          f"{row['margin'] / 100:>11.2f}{share:>10}{row['looks']:>7}"
+          f"{row['free_redraws']:>14}", file=out)
 
 
 def parser():

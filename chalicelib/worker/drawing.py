@@ -28,6 +28,10 @@ refunded once, as any failure. A references job that meets a 429 fans out the sc
 references exist and comes back later for the rest; each reference counts its waits like a
 scene, so a stale or repeated references message claims nothing. Every image call adds its
 provider cost to the cartoon (cartoons/costs.py).
+
+A drawn panel is looked at before it is stored (worker/looking.py): where each character's head
+and mouth are, kept with the version it describes; a speaker the look cannot find gets the
+panel drawn once more at the service's cost. The look never fails or charges the panel.
 """
 
 import math
@@ -43,7 +47,7 @@ from chalicelib.comic import budget, layouts, raster
 from chalicelib.core import logs
 from chalicelib.core.crypto import keyed_hash
 from chalicelib.core.settings import get_settings
-from chalicelib.worker import guard
+from chalicelib.worker import guard, looking
 from chalicelib.worker.compose import compose_if_complete, staging_of
 
 
@@ -358,18 +362,21 @@ def _draw_and_store(scene, attempt, deadline):
         **_lettering_room(cartoon, scene))
     png = images.get_image_provider().scene(request, deadline)
     costs.add(scene.account_id, scene.cartoon_id, png)
+    png, seen = looking.looked_drawing(scene, request, png, deadline)
     base = f"scenes/{int(scene.number):02d}-{attempt}"
     image_key = storage.cartoon_key(scene.account_id, scene.cartoon_id, f"{base}.png")
     thumb_key = storage.cartoon_key(scene.account_id, scene.cartoon_id, f"{base}.webp")
     guard.put_all(guard.for_cartoon(scene.account_id, scene.cartoon_id),
                   [(image_key, png, "image/png"),
                    (thumb_key, raster.thumbnail_webp(png), "image/webp")])
-    dropped = scenes.finish(scene, attempt, image_key=image_key, thumb_key=thumb_key)
+    dropped = scenes.finish(scene, attempt, image_key=image_key, thumb_key=thumb_key,
+                            look=seen.to_json())
     if dropped is None:
         storage.delete(image_key, thumb_key)  # failed meanwhile (the cleanup): not shown
         return None
     storage.delete(*[key for v in dropped for key in (v["image_key"], v["thumb_key"])
                      if key and key not in (image_key, thumb_key)])
     logs.event("scene_done", cartoon_id=scene.cartoon_id, scene=int(scene.number),
-               attempt=attempt, edited=previous is not None, versions_dropped=len(dropped))
+               attempt=attempt, edited=previous is not None, versions_dropped=len(dropped),
+               look=seen.source)
     return image_key, thumb_key

@@ -8,8 +8,9 @@ marks the export failed.
 
 The zip holds `account.json` (the account, its ledger, its purchases, every cartoon's texts
 with their lettering, layout and the zip paths of their files, and the character library) and
-every panel (each kept version of it, with the action it was drawn for and the note its redraw
-was asked with), character reference, page, PDF, CBZ and saved character's picture as stored.
+every panel (each kept version of it, with the action it was drawn for, the note its redraw
+was asked with and what the look step found in it: heads, mouths, empty regions), character
+reference, page, PDF, CBZ and saved character's picture as stored.
 """
 
 import datetime
@@ -229,7 +230,8 @@ def scene_document(scene, folder, archive):
             v["image_key"], f"{folder}/scenes/{number:02d}-v{int(v['version'])}")
         versions.append({"version": int(v["version"]), "attempt": int(v["attempt"]),
                          "action": v.get("action") or "", "note": v.get("note") or "",
-                         "created_at": _iso(v["created_at"]), "image": path})
+                         "created_at": _iso(v["created_at"]), "image": path,
+                         "look": v.get("look")})
     return {"number": number, "action": scene.action,
             "characters": list(scene.characters or []), "caption": scene.caption,
             "dialogue": scene.dialogue, "speaker": scene.speaker,
@@ -239,4 +241,4 @@ def scene_document(scene, folder, archive):
             "failure": scene.failure, "reason": scene.reason,
             "refunded": int(scene.refunded) if scene.refunded is not None else None,
             "redraw_note": scene.redraw_note, "image": image,
-            "chosen_version": chosen_of(scene), "versions": versions}
+            "chosen_version": chosen_of(scene), "versions": versions, "look": scene.look}

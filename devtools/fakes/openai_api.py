@@ -20,8 +20,11 @@ model does not take and `input_fidelity` where the model has none, and answers w
 For `responses`, a behaviour may also be "refusal" (the model declines, as a `refusal` content
 part), "content_filter" (an incomplete response), a dict (the JSON the model answers) or
 "text:..." (that raw text). "ok" answers a small valid cartoon draft made from the request's
-idea. Like the real API, it refuses a `json_schema` format in strict mode that breaks one of
-Structured Outputs' documented rules (structured_outputs.py).
+idea, or, to a look at a panel (format `panel_look`), every character the schema names, side by
+side (`sample_look`); a look that goes wrong is scripted as a dict (a box outside the picture,
+a name not in the cast), "text:..." (malformed) or "refusal". Like the real API, it refuses a
+`json_schema` format in strict mode that breaks one of Structured Outputs' documented rules
+(structured_outputs.py).
 
 Before any of that, every request is checked against the parts of OpenAI's published OpenAPI
 document the project uses (local/provider_specs, with what the SDK shows newer declared in
@@ -294,6 +297,8 @@ class FakeOpenAI(ServedFake):
                 text = json.dumps(behaviour)
             elif isinstance(behaviour, str) and behaviour.startswith("text:"):
                 text = behaviour[5:]
+            elif _format(body).get("name") == "panel_look":
+                text = json.dumps(sample_look(_format(body).get("schema") or {}))
             else:
                 text = json.dumps(sample_draft(call.prompt, _format(body).get("schema") or {}))
             content = [{"type": "output_text", "text": text, "annotations": [], "logprobs": []}]
@@ -350,6 +355,23 @@ def _responses_problem(body):
             return (f"Invalid schema for response_format '{form['name']}': In context="
                     f"{problem[0]}, {problem[1]}", "text.format.schema", "invalid_json_schema")
     return None
+
+
+def sample_look(schema):
+    """What a helpful model answers to the look schema (adapters/look.py): every character the
+    schema names, standing side by side in a row, heads in the middle band, and the sky above
+    them empty."""
+    figure = schema["properties"]["figures"]["items"]["properties"]
+    names = figure["name"]["enum"]
+    found = []
+    for i, name in enumerate(names):
+        centre = (2 * i + 1) / (2 * len(names))
+        found.append({"name": name,
+                      "head": {"left": round(centre - 0.08, 4), "top": 0.45,
+                               "right": round(centre + 0.08, 4), "bottom": 0.6},
+                      "mouth": {"x": round(centre, 4), "y": 0.56}})
+    return {"figures": found,
+            "empty": [{"left": 0.0, "top": 0.0, "right": 1.0, "bottom": 0.4}]}
 
 
 def sample_draft(prompt, schema):

@@ -10,7 +10,8 @@ the project uses that the published documents do not show yet, with the SDK that
 The documents are OpenAPI (3.0 for Stripe's), checked here as JSON Schema 2020-12: `nullable`
 becomes a union with null. Stripe's form encoding carries every value as a string, so `coerce`
 first turns "500" into 500 and "false" into False where the schema wants a number or a boolean
-(and leaves "abc" a string, which the check then refuses).
+(and leaves "abc" a string, which the check then refuses). A `oneOf` with a `discriminator`
+is checked as `anyOf`: in OpenAPI the discriminator, not "exactly one", picks its branch.
 """
 
 import dataclasses
@@ -71,6 +72,11 @@ def _json_schema(node, *, closed):
     out = {key: _json_schema(value, closed=closed) if key != "properties" else
            {name: _json_schema(sub, closed=closed) for name, sub in value.items()}
            for key, value in node.items() if key != "nullable"}
+    if "discriminator" in out and "oneOf" in out:
+        # OpenAPI's discriminator picks the branch, so JSON Schema's "exactly one" is not the
+        # rule the API applies: a user message with a list of parts is both an
+        # EasyInputMessage and an Item (InputMessage), and the API takes it.
+        out["anyOf"] = out.pop("oneOf")
     if closed and "properties" in out and "additionalProperties" not in out:
         out["additionalProperties"] = False
     if node.get("nullable") is True:

@@ -8,6 +8,7 @@ import { Redraw } from "./redraw.js";
 import { cartoonPage, kindHasSpeaker } from "./cartoon-state.js";
 import { sceneAlt } from "./cartoon-words.js";
 import { formElements, watchTexts } from "./cartoon-lettering.js";
+import { lookDetails } from "./cartoon-look.js";
 
 const STATE_LABELS = Object.freeze({
   queued: () => I18n.t("cartoon.state_queued"), drawing: () => I18n.t("cartoon.state_drawing"),
@@ -16,7 +17,7 @@ const STATE_LABELS = Object.freeze({
 function signature(scene) {
   return JSON.stringify([I18n.lang, scene.state, scene.attempt, scene.image && withoutQuery(scene.image.url),
     scene.elements, scene.reason, scene.chosen_version, (scene.versions || []).length,
-    scene.action]);
+    scene.action, scene.look]);
 }
 
 export function renderScene(scene) {
@@ -53,7 +54,8 @@ function buildPanel(scene) {
     frame,
     el("p", { class: "panel-action", translate: "no" }, scene.action),
     scene.characters.length ? el("p", { class: "hint" }, I18n.parts("cartoon.with",
-      { names: typed(scene.characters.join(", ")) })) : null);
+      { names: typed(scene.characters.join(", ")) })) : null,
+    lookDetails(scene));
   if (scene.reason) {  // a failed drawing, or a failed redraw (still showing its version)
     panel.append(el("p", { class: "notice error panel-failure" },
       scene.redraw_failed ? `${I18n.t("cartoon.redraw_failed")} ` : "",

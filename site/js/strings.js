@@ -570,6 +570,13 @@ export const STRINGS = {
     "create.library_cancel": "Cancel",
     "create.library_edited": "{name} was updated in your library.",
     "error.library_full": "Your library is full. Delete a character to make room.",
+    "cartoon.look_summary_look": { one: "What the look found: {n} figure", other: "What the look found: {n} figures" },
+    "cartoon.look_summary_offline": { one: "Where the offline drawing put {n} figure", other: "Where the offline drawing put {n} figures" },
+    "cartoon.look_summary_staging": "Lettered where the characters were asked to stand",
+    "cartoon.look_figure": "{name}: head {left} to {right} across, {top} to {bottom} down; mouth at {x}, {y}",
+    "cartoon.look_fractions": "As fractions of the panel: 0 is its left or top edge, 1 its right or bottom edge.",
+    "cartoon.look_failed": "We could not look at this picture, even after a second try: its balloons follow where the characters were asked to stand.",
+    "cartoon.look_speaker_missing": "We could not find {names} in this picture, even after drawing it again at our cost: its balloons follow where the characters were asked to stand.",
   },
 
   fr: {
@@ -1140,5 +1147,12 @@ export const STRINGS = {
     "create.library_cancel": "Annuler",
     "create.library_edited": "{name} a été mis à jour dans votre bibliothèque.",
     "error.library_full": "Votre bibliothèque est pleine. Supprimez un personnage pour faire de la place.",
+    "cartoon.look_summary_look": { one: "Ce que l'examen a trouvé\u00a0: {n}\u00a0personnage", other: "Ce que l'examen a trouvé\u00a0: {n}\u00a0personnages" },
+    "cartoon.look_summary_offline": { one: "Où le dessin hors ligne a placé {n}\u00a0personnage", other: "Où le dessin hors ligne a placé {n}\u00a0personnages" },
+    "cartoon.look_summary_staging": "Lettrage placé là où les personnages devaient se tenir",
+    "cartoon.look_figure": "{name}\u00a0: tête de {left} à {right} en largeur, de {top} à {bottom} en hauteur\u00a0; bouche en {x}, {y}",
+    "cartoon.look_fractions": "En fractions de la case\u00a0: 0 est son bord gauche ou haut, 1 son bord droit ou bas.",
+    "cartoon.look_failed": "Nous n'avons pas pu examiner cette image, même au second essai\u00a0: ses bulles suivent la place demandée pour les personnages.",
+    "cartoon.look_speaker_missing": "Nous n'avons pas trouvé {names} dans cette image, même redessinée à nos frais\u00a0: ses bulles suivent la place demandée pour les personnages.",
   },
 };

@@ -47,6 +47,13 @@ def test_create_a_cartoon_watch_it_finish_and_see_the_strip(page, drawing_stack)
                            arg=page.locator(".page-image").first.element_handle())
     for image in page.locator(".panel-image").element_handles():
         page.wait_for_function(LOADED, arg=image)
+    # What the look found (offline: where the renderer drew each figure), per panel.
+    look = page.locator("#scene-1 details.panel-look")
+    expect(look.locator("summary")).to_have_text(
+        re.compile(r"Where the offline drawing put \d+ figures?"))
+    look.locator("summary").click()
+    expect(look.locator(".panel-look-figures li").first).to_contain_text(
+        re.compile(r"^\w+: head 0\.\d+ to 0\.\d+ across, 0\.\d+ to 0\.\d+ down; mouth at "))
     strip_src = page.locator(".page-image").first.get_attribute("src")
     assert strip_src.startswith("http://127.0.0.1:")  # moto's S3, through a presigned URL
     assert "X-Amz-Signature=" in strip_src

@@ -153,8 +153,15 @@ def test_export_contents_match_what_was_stored(app, signed_in, aws):
             assert [v["version"] for v in scene["versions"]] == [
                 int(v["version"]) for v in item.versions]
             assert scene["chosen_version"] == int(item.chosen)
+            # What the look found in the panel shown and in each version (offline: the
+            # renderer's own geometry of the characters it drew).
+            assert scene["look"] == item.look and scene["look"]["source"] in (
+                "offline", "staging")
+            assert [f["name"] for f in scene["look"]["figures"]] == (
+                list(item.characters) if item.characters else [])
             for version, kept in zip(scene["versions"], item.versions, strict=True):
                 assert (version["action"], version["note"]) == (kept["action"], kept["note"])
+                assert version["look"] == kept["look"] and version["look"]["figures"] is not None
                 assert archive.read(version["image"]) == storage.read(kept["image_key"])
                 if kept["image_key"] == item.image_key:  # the one shown is written once
                     assert version["image"] == scene["image"]

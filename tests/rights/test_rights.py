@@ -146,6 +146,20 @@ def test_the_privacy_policy_is_built_from_settings_and_code(client, lang, title)
     assert all(words in text for words in stored)
 
 
+@pytest.mark.parametrize("lang, words", [
+    ("en", ("each drawn panel and the names of the characters in it are sent to its vision "
+            "model", "kept with the version it describes", "included in your data export")),
+    ("fr", ("chaque case dessinée et le nom des personnages qui y figurent sont envoyés à son "
+            "modèle de vision", "conservé avec la version qu'il décrit",
+            "inclus dans votre export de données"))])
+def test_the_privacy_policy_says_the_drawn_panels_go_to_openai_to_be_looked_at(
+        client, override_settings, lang, words):
+    override_settings(look_model="gpt-5.4-mini-2099-01-01")
+    text = str(client.get("/api/privacy", query={"lang": lang}).json)
+    assert all(part in text for part in words)
+    assert text.count("gpt-5.4-mini-2099-01-01") == 2  # what is sent, and what is kept
+
+
 def test_the_privacy_policy_follows_a_changed_setting(client, override_settings):
     override_settings(operator_name="Exemple SAS", operator_email="dpo@exemple.fr",
                       export_retention_hours=48)

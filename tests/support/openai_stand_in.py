@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from chalicelib.adapters import drafting, images, moderation
+from chalicelib.adapters import drafting, images, look, moderation
 from chalicelib.core.settings import get_settings
 from devtools.fakes.openai_api import API_KEY, FakeOpenAI
 
@@ -16,10 +16,12 @@ def use_openai(monkeypatch, fake, **overrides):
     provider = images.image_provider_for(settings)
     moderator = moderation.moderator_for(settings)
     drafter = drafting.drafter_for(settings)
+    looker = look.looker_for(settings)
     assert isinstance(provider, images.OpenAIImages)
     assert isinstance(drafter, drafting.OpenAIDrafter)
     monkeypatch.setattr(images, "get_image_provider", lambda: provider)
     monkeypatch.setattr(drafting, "get_drafter", lambda: drafter)
+    monkeypatch.setattr(look, "get_looker", lambda: looker)
     monkeypatch.setattr(moderation, "get_moderator", lambda: moderator)
     return provider
 

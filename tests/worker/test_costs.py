@@ -38,10 +38,22 @@ def submit(client, body):
     return response.json["cartoon_id"]
 
 
+LOOK_PRICE = (0.75, 4.5)  # OPENAI_LOOK_PRICE's default: input, output per 1M tokens
+
+
+def look_usage(call):
+    """The tokens the stand-in reports for a look (a Responses call): 400 + a quarter of the
+    prompt in, 900 out."""
+    return 400 + len(call.prompt) // 4, 900
+
+
 def expected_cost(calls):
+    """The image calls, and the cost of every call: images and looks at the drawn panels."""
     drawn = [c for c in calls if c.usage]
+    looks = [look_usage(c) for c in calls if c.endpoint == "responses"]
     return drawn, sum(round(c.usage["text"] * PRICES[0] + c.usage["image"] * PRICES[1]
-                            + c.usage["output"] * PRICES[2]) for c in drawn)
+                            + c.usage["output"] * PRICES[2]) for c in drawn) + sum(
+        round(given * LOOK_PRICE[0] + made * LOOK_PRICE[1]) for given, made in looks)
 
 
 def test_each_call_adds_its_priced_usage_to_its_cartoon_even_in_parallel(
@@ -55,7 +67,10 @@ def test_each_call_adds_its_priced_usage_to_its_cartoon_even_in_parallel(
     cartoon = Cartoon.get(account_id, cartoon_id, consistent_read=True)
     assert int(cartoon.image_calls) == 11
     assert int(cartoon.provider_cost) == cost > 0
-    assert int(cartoon.provider_tokens) == sum(sum(c.usage.values()) for c in drawn)
+    looks = [look_usage(c) for c in openai_fake.calls_to("responses")]
+    assert int(cartoon.look_calls) == len(looks) == 7  # every drawn panel with a character
+    assert int(cartoon.provider_tokens) == sum(sum(c.usage.values()) for c in drawn) + sum(
+        sum(usage) for usage in looks)
     # Pinned models by level: the medium scenes and the references at their tier (medium).
     scenes = openai_fake.calls_to("edits")
     assert {(c.fields["model"], c.fields["quality"]) for c in scenes} == {
