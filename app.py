@@ -18,6 +18,7 @@ from chalicelib.cartoons import (
     sharing,
     specs,
     submission,
+    uploads,
     view,
 )
 from chalicelib.core import logs, openapi, paging, share_page, web
@@ -330,6 +331,12 @@ def list_characters():
 @app.route("/api/characters/{character_id}", methods=["GET"], answer=library.VIEWED)
 def get_character(character_id):
     return library.view(signed_in(), character_id)
+
+
+@app.route("/api/uploads", methods=["POST"], body=uploads.UPLOAD_SPEC, answer=uploads.SLOT)
+def start_upload():
+    session = signed_in()
+    return json_response(uploads.start(session, app.read_body()), status=201)
 
 
 @app.route("/api/characters/{character_id}", methods=["DELETE"], answer=library.DELETED)
