@@ -77,11 +77,13 @@ def created_at(upload_id):
 
 
 def remove(account_id, *upload_ids):
-    """Delete uploads (every object and version of each): once its reference is approved."""
-    for upload_id in upload_ids:
-        if upload_id:
-            storage.delete_prefix(storage.upload_prefix(account_id, upload_id))
-            logs.event("upload_removed", upload_id=upload_id)
+    """Delete uploads, each as sent and as checked (the images bucket keeps no versions): once
+    its reference is approved, or refused, or too old. The erasure removes the whole prefix."""
+    keys = [storage.upload_key(account_id, upload_id, name)
+            for upload_id in upload_ids if upload_id for name in storage.UPLOAD_NAMES]
+    storage.delete(*keys)
+    if keys:
+        logs.event("upload_removed", uploads=len(keys) // len(storage.UPLOAD_NAMES))
 
 
 def remove_expired(now=None):
