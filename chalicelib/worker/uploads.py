@@ -48,7 +48,7 @@ def checked_picture(cartoon, upload_id):
         png = pictures.clean(original, max_pixels=uploads.MAX_PIXELS)
     except pictures.Unreadable as error:
         uploads.remove(account_id, upload_id)
-        logs.event("upload_refused", upload_id=upload_id, code="upload_unreadable",
+        logs.event("upload_refused", upload_id=upload_id, why="upload_unreadable",
                    error=str(error))
         raise Refused("upload_unreadable") from None
     try:
@@ -57,7 +57,7 @@ def checked_picture(cartoon, upload_id):
         raise Refused("upload_unchecked") from None
     if flagged:
         uploads.remove(account_id, upload_id)
-        logs.event("upload_refused", upload_id=upload_id, code="upload_flagged")
+        logs.event("upload_refused", upload_id=upload_id, why="upload_flagged")
         raise Refused("upload_flagged")
     guard.put_all(guard.for_cartoon(account_id, cartoon.cartoon_id),
                   [(picture_key, png, "image/png")])

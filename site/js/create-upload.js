@@ -14,7 +14,7 @@ export function pictureField(row) {
   const { limits, upload_types: types } = createPage.options;
   const input = el("input", { type: "file", class: "picture-input", accept: types.join(",") });
   const thumb = el("img", { class: "picture-thumb", alt: "", hidden: true });
-  const progress = el("progress", { class: "picture-progress", max: 1, hidden: true });
+  const progress = el("progress", { class: "picture-progress", hidden: true }); // of 1
   const status = el("p", { class: "notice", hidden: true, role: "status" });
   const remove = el("button", { type: "button", class: "button ghost small", hidden: true,
                                 onclick: () => forget(row) }, I18n.t("create.picture_remove"));
