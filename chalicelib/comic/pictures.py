@@ -9,6 +9,9 @@ import warnings
 from PIL import Image, ImageOps
 
 FORMATS = ("PNG", "JPEG", "WEBP")
+# A reference is at most 1536 px tall: a larger picture is kept (and sent to be moderated and
+# drawn from) at this longest side, which keeps a 24-megapixel photo to a few megabytes.
+MAX_SIDE = 2048
 
 
 class Unreadable(Exception):
@@ -16,8 +19,8 @@ class Unreadable(Exception):
 
 
 def clean(data, *, max_pixels):
-    """The picture's pixels as a metadata-free PNG (RGB, or RGBA when it has transparency);
-    Unreadable otherwise."""
+    """The picture's pixels as a metadata-free PNG (RGB, or RGBA when it has transparency), at
+    most MAX_SIDE px on its longest side; Unreadable otherwise."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -32,8 +35,10 @@ def clean(data, *, max_pixels):
         raise Unreadable(type(error).__name__) from None
     mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info \
         else "RGB"
+    image = image.convert(mode)
+    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     pixels = Image.new(mode, image.size)
-    pixels.paste(image.convert(mode))  # the pixels only: no info, no EXIF, no ICC profile
+    pixels.paste(image)  # the pixels only: no info, no EXIF, no ICC profile
     out = io.BytesIO()
     pixels.save(out, "PNG", optimize=False)
     return out.getvalue()
