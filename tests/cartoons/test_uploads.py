@@ -7,6 +7,7 @@ import io
 import struct
 import zlib
 
+import pytest
 import requests
 import time_machine
 from PIL import Image
@@ -262,3 +263,37 @@ def test_the_export_holds_the_uploads_still_kept(signed_in, aws):
         document = json.loads(archive.read("account.json"))
         assert [u["upload_id"] for u in document["uploads"]] == [upload_id]
         assert archive.read(document["uploads"][0]["image"]) == png()
+
+
+def test_a_redraw_before_approval_draws_from_the_same_checked_picture(
+        signed_in, aws, openai_fake):
+    account_id = give(signed_in, 50)
+    upload_id = uploaded(signed_in, png((600, 300), (90, 60, 200)))
+    cartoon_id = submit_with(signed_in, upload_id)
+    drain(aws["queue_url"])
+    redrawn = signed_in.post(f"/api/cartoons/{cartoon_id}/cast/0/redraw", {"note": "Smile."})
+    assert redrawn.status == 202, redrawn
+    drain(aws["queue_url"])
+    kept = storage.read(storage.upload_key(account_id, upload_id, "picture.png"))
+    edits = openai_fake.calls_to("edits")
+    assert [call.images[0][3] for call in edits] == [kept, kept]
+    images_moderated = [c for c in openai_fake.calls_to("moderations")
+                        if any(isinstance(i, dict) for i in c.fields["input"])]
+    assert len(images_moderated) == 1  # checked once, then reused
+    assert signed_in.post(f"/api/cartoons/{cartoon_id}/cast/approve", {}).status == 200
+    assert account_keys(account_id) == []
+
+
+def test_a_large_picture_is_kept_at_a_bounded_size_with_its_transparency():
+    from chalicelib.comic import pictures
+
+    image = Image.new("RGBA", (4000, 1000), (10, 20, 30, 0))
+    out = io.BytesIO()
+    image.save(out, "PNG", pnginfo=None)
+    with Image.open(io.BytesIO(pictures.clean(out.getvalue(), max_pixels=uploads.MAX_PIXELS))
+                    ) as kept:
+        assert kept.size == (pictures.MAX_SIDE, pictures.MAX_SIDE // 4)
+        assert kept.mode == "RGBA" and kept.getpixel((0, 0))[3] == 0
+    for junk in (b"", b"GIF89a....", b"\x89PNG\r\n\x1a\n" + b"\0" * 40):
+        with pytest.raises(pictures.Unreadable):
+            pictures.clean(junk, max_pixels=uploads.MAX_PIXELS)
