@@ -19,6 +19,7 @@ from chalicelib.cartoons import (
     sharing,
     specs,
     submission,
+    uploads,
     view,
 )
 from chalicelib.core import logs, openapi, paging, share_page, web
@@ -340,6 +341,12 @@ def get_character(character_id):
 def edit_character(character_id):
     session = signed_in()
     return library_edits.edit(session, character_id, app.read_body())
+
+
+@app.route("/api/uploads", methods=["POST"], body=uploads.UPLOAD_SPEC, answer=uploads.SLOT)
+def start_upload():
+    session = signed_in()
+    return json_response(uploads.start(session, app.read_body()), status=201)
 
 
 @app.route("/api/characters/{character_id}", methods=["DELETE"], answer=library.DELETED)

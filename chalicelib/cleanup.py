@@ -1,7 +1,8 @@
 """The scheduled cleanup: removes expired items (sign-in links, limit windows, idempotency
-keys, exports), fails with a refund the references and scenes stuck in flight beyond a limit,
-resumes erasures that stopped part-way, and sweeps an erased account's prefixes once more when
-the worker's timeout has passed since its erasure began (rights/erasure.py).
+keys, exports) and uploaded pictures older than a day (cartoons/uploads.py), fails with a
+refund the references and scenes stuck in flight beyond a limit, resumes erasures that stopped
+part-way, and sweeps an erased account's prefixes once more when the worker's timeout has
+passed since its erasure began (rights/erasure.py).
 
 It queries the expiry and in-flight indexes hour by hour instead of scanning, and deletes only
 items whose expiry has passed (a condition on the delete, so an item renewed meanwhile survives).
@@ -9,7 +10,7 @@ items whose expiry has passed (a condition on the delete, so an item renewed mea
 
 from pynamodb.exceptions import DeleteError
 
-from chalicelib.cartoons import cast, gallery, scenes
+from chalicelib.cartoons import cast, gallery, scenes, uploads
 from chalicelib.core import clock, logs
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.models import EXPIRING_MODELS, Cartoon, Scene, hours_up_to
@@ -86,6 +87,7 @@ def fail_stuck_references(now=None):
 
 
 def run():
-    return {"expired": remove_expired(), "stuck_references": fail_stuck_references(),
+    return {"expired": remove_expired(), "uploads_expired": uploads.remove_expired(),
+            "stuck_references": fail_stuck_references(),
             "stuck_scenes": fail_stuck_scenes(),
             "erasures_resumed": erasure.resume_pending()}

@@ -282,8 +282,19 @@ def _bucket_policy(bucket_id, statements):
         "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}}
 
 
+# The create page sends a character's picture straight to the images bucket with a presigned
+# POST (cartoons/uploads.py): the browser may POST there from the site's origin only, and read
+# nothing back but the status. S3's policy on each POST still decides what it takes.
+UPLOADS_CORS = {"CorsRules": [{
+    "Id": "picture-uploads", "AllowedMethods": ["POST"],
+    "AllowedOrigins": [{"Fn::Sub": "https://${DomainName}"}], "AllowedHeaders": ["*"],
+    "MaxAge": 3600}]}
+# A backstop for the cleanup, which deletes uploads after 24 hours (S3 counts whole days).
+UPLOADS_EXPIRE_DAYS = 2
+
+
 def bucket_resources():
-    from chalicelib.adapters.storage import EXPORTS_EXPIRE_DAYS, EXPORTS_PREFIX
+    from chalicelib.adapters.storage import EXPORTS_EXPIRE_DAYS, EXPORTS_PREFIX, UPLOADS_PREFIX
 
     if int(PROD_CONFIG["EXPORT_RETENTION_HOURS"]) != EXPORTS_EXPIRE_DAYS * 24:
         raise ValueError("the privacy page's export retention must match the lifecycle rule")
@@ -294,7 +305,9 @@ def bucket_resources():
          "ExpirationInDays": EXPORTS_EXPIRE_DAYS},
         {"Id": "abandoned-uploads", "Status": "Enabled",
          "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}},
-    ]}})
+        {"Id": "picture-uploads", "Status": "Enabled", "Prefix": UPLOADS_PREFIX,
+         "ExpirationInDays": UPLOADS_EXPIRE_DAYS},
+    ]}, "CorsConfiguration": UPLOADS_CORS})
     images.update({"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
     distribution_arn = {"Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}"
                                    ":distribution/${SiteDistribution}"}

@@ -69,9 +69,10 @@ def start_moto(port):
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call is noise
-    from local import moto_atomic
+    from local import moto_atomic, s3_post_policy
 
     moto_atomic.install()
+    s3_post_policy.install()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     return server

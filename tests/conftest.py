@@ -38,10 +38,11 @@ from moto import mock_aws  # noqa: E402
 
 from devtools.client import ApiClient  # noqa: E402
 from devtools.fakes.stripe_api import API_KEY, FakeStripe  # noqa: E402
-from local import moto_atomic  # noqa: E402
+from local import moto_atomic, s3_post_policy  # noqa: E402
 from tests.support.contract import contract_of  # noqa: E402
 
 moto_atomic.install()
+s3_post_policy.install()  # S3 holds a presigned POST to its policy; moto alone does not
 ApiClient.contract_of = contract_of  # every answer the tests receive is checked against the API
 
 

@@ -35,6 +35,8 @@ RULES = {
     # Drafting is free for the caller (cartoons/drafting.py) but each one is a model call.
     "draft-account-hour": (20, HOUR),
     "draft-ip-hour": (60, HOUR),
+    # Upload slots (cartoons/uploads.py): each lets S3 take one picture, kept at most a day.
+    "upload-account-hour": (30, HOUR),
 }
 
 

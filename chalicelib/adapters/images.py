@@ -31,7 +31,7 @@ import openai
 
 from chalicelib.adapters import prompts
 from chalicelib.adapters.openai_client import openai_client
-from chalicelib.comic import offline_art, raster
+from chalicelib.comic import offline_art, pictures, raster
 from chalicelib.core import clock, image_models, logs
 from chalicelib.core.settings import get_settings
 
@@ -94,6 +94,13 @@ class ReferenceRequest:
     user: str  # a keyed hash of the account: OpenAI's safety_identifier, never the address
     size: tuple = None  # (width, height) px; None: the configured size
     note: str = ""  # the owner's note when redrawing it
+    source: bytes = None  # the owner's uploaded picture, checked: the reference is an edit of it
+
+
+# What the model is told besides the reference's own prompt when it starts from a picture.
+FROM_PICTURE = ("Start from the attached picture, a drawing or a photo of this character: keep "
+                "who it shows (face, build, hair, clothes, colours) and redraw them as this "
+                "full-figure reference, in the style above. Do not copy its background.")
 
 
 @dataclass(frozen=True)
@@ -168,9 +175,22 @@ class OpenAIImages:
                 "quality": quality, "n": 1, "safety_identifier": request.user}
 
     def reference(self, request, deadline):
+        """A reference from its description, or (an uploaded picture) an edit of that."""
         params = self._params(request, *self.references[request.quality])
+        if request.source:
+            files = [("character-picture.png", request.source, "image/png")]
+            prompt = f"{prompts.reference(request)}\n{FROM_PICTURE}"
+            return self._call("reference", params, lambda timeout: self.client.images.edit(
+                image=files, prompt=prompt, timeout=timeout, **self._fidelity(params),
+                **params), deadline)
         return self._call("reference", params, lambda timeout: self.client.images.generate(
             prompt=prompts.reference(request), timeout=timeout, **params), deadline)
+
+    @staticmethod
+    def _fidelity(params):
+        """High input fidelity where the model takes it: the picture's likeness is the point."""
+        model = image_models.get(params["model"])
+        return {"input_fidelity": "high"} if "high" in model.input_fidelity else {}
 
     def scene(self, request, deadline):
         """A new panel, or (a redraw) an edit of the previous one: that image goes first, then
@@ -184,10 +204,9 @@ class OpenAIImages:
                  for i, data in enumerate(request.references, start=1)]
         if request.previous:  # a redraw edits the panel shown: it goes in first
             files.insert(0, ("previous-panel.png", request.previous, "image/png"))
-        model = image_models.get(params["model"])
-        extra = {"input_fidelity": "high"} if "high" in model.input_fidelity else {}
         return self._call("scene", params, lambda timeout: self.client.images.edit(
-            image=files, prompt=prompt, timeout=timeout, **extra, **params), deadline)
+            image=files, prompt=prompt, timeout=timeout, **self._fidelity(params), **params),
+            deadline)
 
     def _call(self, kind, params, send, deadline):
         shown = {"kind": kind, "model": params["model"], "size": params["size"],
@@ -316,8 +335,10 @@ class OfflineImages:
         self.sleep(self.delay)
         png = offline_art.reference(request)
         quality = self.references.get(request.quality, (None, request.quality))[1]
+        if request.source:  # drawn "from" the picture: the figure tinted with its colours
+            png = pictures.tinted(png, pictures.average_colour(request.source))
         return self._picture("reference", png, prompts.reference(request), quality,
-                             request.size or self.size)
+                             request.size or self.size, 1 if request.source else 0)
 
     def scene(self, request, deadline):
         self.sleep(self.delay)

@@ -1,9 +1,12 @@
-"""Moderation of what people type, before anything is charged: `OpenAIModeration` (the
-moderations endpoint, an `openai.OpenAI` client passed in) or `OfflineModeration`, which passes
-everything (there is nothing to protect offline; production refuses to start without
-OPENAI_API_KEY). The moderator is built lazily by `get_moderator`.
+"""Moderation of what people type, before anything is charged, and of the pictures they upload
+(`flagged_image`, in the worker): `OpenAIModeration` (the moderations endpoint, an
+`openai.OpenAI` client passed in; a picture goes as an `image_url` input of the omni-moderation
+model) or `OfflineModeration`, which passes everything unless told otherwise (there is nothing
+to protect offline; production refuses to start without OPENAI_API_KEY). The moderator is built
+lazily by `get_moderator`.
 """
 
+import base64
 import functools
 import time
 
@@ -30,12 +33,20 @@ class OpenAIModeration:
         """Indexes of the texts the moderation endpoint flags. One more try after a 429 or a
         5xx only if the server's wait (Retry-After, retry-after-ms) is short; never past
         MODERATION_ATTEMPTS x MODERATION_TIMEOUT_SECONDS + MAX_MODERATION_WAIT_SECONDS."""
+        return self._flagged(list(texts))
+
+    def flagged_image(self, png):
+        """Whether the moderation endpoint flags a PNG picture (sent inline as a data URL)."""
+        url = "data:image/png;base64," + base64.b64encode(png).decode()
+        return bool(self._flagged([{"type": "image_url", "image_url": {"url": url}}]))
+
+    def _flagged(self, inputs):
         import openai  # the API's cold start skips the SDK until a text is moderated
 
         for attempt in range(1, MODERATION_ATTEMPTS + 1):
             try:
                 answer = self.client.with_options(max_retries=0).moderations.create(
-                    model=self.model, input=list(texts), timeout=MODERATION_TIMEOUT_SECONDS)
+                    model=self.model, input=inputs, timeout=MODERATION_TIMEOUT_SECONDS)
             except openai.OpenAIError as error:
                 wait = _short_wait(error)
                 if wait is None or attempt == MODERATION_ATTEMPTS:
@@ -77,10 +88,17 @@ def _retry_after(headers):
 
 
 class OfflineModeration:
-    """Offline there is no moderation service: every text passes (documented in README)."""
+    """Offline there is no moderation service: every text and picture passes (documented in
+    README), unless `flags_image` (a test's predicate on the PNG) says otherwise."""
+
+    def __init__(self, flags_image=None):
+        self.flags_image = flags_image
 
     def flagged(self, texts):
         return []
+
+    def flagged_image(self, png):
+        return bool(self.flags_image and self.flags_image(png))
 
 
 def moderator_for(settings):

@@ -29,6 +29,10 @@ def create_bucket(s3):
     s3.put_public_access_block(Bucket=settings.images_bucket, PublicAccessBlockConfiguration={
         "BlockPublicAcls": True, "IgnorePublicAcls": True,
         "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    # The create page POSTs a character's picture here from the site (infra: UPLOADS_CORS).
+    s3.put_bucket_cors(Bucket=settings.images_bucket, CORSConfiguration={"CORSRules": [{
+        "AllowedMethods": ["POST"], "AllowedOrigins": [settings.site_url],
+        "AllowedHeaders": ["*"], "MaxAgeSeconds": 3600}]})
 
 
 def create_queues(sqs):

@@ -1,5 +1,6 @@
-"""The private images bucket: keys the server makes under `users/<account>/` (and data exports
-under `exports/<account>/`), short presigned URLs for reading, nothing public.
+"""The private images bucket: keys the server makes under `users/<account>/` (data exports under
+`exports/<account>/`, pictures people upload under `uploads/<account>/`), short presigned URLs
+for reading, presigned POSTs for uploading, nothing public.
 
 Keys are built here and only here, from ids the server made, so no request can name a key
 outside its own account's prefix.
@@ -17,6 +18,11 @@ _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # Temporary exports live under this prefix; production's lifecycle rule deletes them.
 EXPORTS_PREFIX = "exports/"
 EXPORTS_EXPIRE_DAYS = 1
+# Pictures people upload (a character's starting point) live outside `users/`, one prefix per
+# upload under the owner's, so the cleanup lists only uploads (never the whole bucket) to delete
+# those past their lifetime; production's lifecycle rule is the backstop.
+UPLOADS_PREFIX = "uploads/"
+UPLOAD_NAMES = ("original", "picture.png")  # as sent; checked, stripped and re-encoded
 
 
 @functools.lru_cache(maxsize=1)
@@ -59,6 +65,56 @@ def export_key(account_id, export_id):
     if not _ID.fullmatch(export_id or ""):
         raise ValueError("not an export id")
     return f"{export_prefix(account_id)}{export_id}.zip"
+
+
+def upload_prefix(account_id, upload_id=None):
+    """Every upload of an account, or one upload's objects."""
+    account_prefix(account_id)  # the same id check
+    if upload_id is None:
+        return f"{UPLOADS_PREFIX}{account_id}/"
+    if not _ID.fullmatch(upload_id or ""):
+        raise ValueError("not an upload id")
+    return f"{UPLOADS_PREFIX}{account_id}/{upload_id}/"
+
+
+def upload_key(account_id, upload_id, name):
+    if name not in UPLOAD_NAMES:
+        raise ValueError("not an upload key")
+    return f"{upload_prefix(account_id, upload_id)}{name}"
+
+
+def presign_post(key, *, content_type, max_bytes, seconds):
+    """A presigned POST for one object: S3 itself refuses a file over `max_bytes`, another
+    Content-Type than `content_type`, another key, or a form sent after `seconds`.
+    Returns {"url", "fields"}: the form's fields, the file going last."""
+    settings = get_settings()
+    return get_s3().generate_presigned_post(
+        settings.images_bucket, key,
+        Fields={"Content-Type": content_type, "Cache-Control": "private, max-age=86400"},
+        Conditions=[{"Content-Type": content_type},
+                    {"Cache-Control": "private, max-age=86400"},
+                    ["content-length-range", 1, max_bytes]],
+        ExpiresIn=seconds)
+
+
+def exists(key):
+    s3 = get_s3()
+    try:
+        s3.head_object(Bucket=get_settings().images_bucket, Key=key)
+    except s3.exceptions.ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            return False
+        raise
+    return True
+
+
+def keys_under(prefix):
+    """The keys of the objects under a prefix (current versions), in key order."""
+    pages = get_s3().get_paginator("list_objects_v2").paginate(
+        Bucket=get_settings().images_bucket, Prefix=prefix)
+    for page in pages:
+        for item in page.get("Contents", []):
+            yield item["Key"]
 
 
 def put(key, data, content_type):

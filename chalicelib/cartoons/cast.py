@@ -28,7 +28,7 @@ import operator
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.adapters import jobs, storage
-from chalicelib.cartoons import drawing, gallery, scenes, specs
+from chalicelib.cartoons import drawing, gallery, scenes, specs, uploads
 from chalicelib.cartoons.submission import moderate
 from chalicelib.cartoons.view import get_cartoon, view
 from chalicelib.core import clock, logs
@@ -177,8 +177,17 @@ def settle(account_id, cartoon_id):
                        (Cartoon.cast_state == AUTO) & _all_final(cartoon)):
             return None
         release(cartoon, waiting)
+        forget_uploads(cartoon)
         return RELEASED
     return None
+
+
+def forget_uploads(cartoon):
+    """Once a reference drawn from an uploaded picture is approved (or released at once), the
+    picture is no longer needed: it goes (cartoons/uploads.py). A failed one keeps it for a
+    redraw, within the upload's lifetime."""
+    uploads.remove(cartoon.account_id, *[c.upload_id for c in cartoon.characters
+                                         if c.upload_id and c.state == DONE])
 
 
 def release(cartoon, waiting):
@@ -284,6 +293,7 @@ def approve(session, cartoon_id):
         raise Conflict("The cast changed meanwhile. Reload the page.",
                        code="cast_changed") from None
     logs.event("cast_approved", cartoon_id=cartoon.cartoon_id, scenes=len(waiting))
+    forget_uploads(cartoon)
     try:
         release(cartoon, waiting)
     finally:

@@ -55,7 +55,7 @@ OMIT = (
     # where a balloon sits: the lettering engine places it; the person may move it later
     "scenes.elements.at", "scenes.elements.tail",
     # the person's own choices on the create page: a saved character, stopping for the cast
-    "characters.saved_id", "approve_cast",
+    "characters.saved_id", "characters.upload", "approve_cast",
 )
 # Optional in a submission, but a complete draft has them (a caption's speaker stays nullable).
 REQUIRE = ("layout", "scenes.characters", "scenes.elements", "scenes.staging")

@@ -55,6 +55,11 @@ CHARACTER_SPEC = {
     # a character from the account's library: its picture is reused, not drawn
     "saved_id": Field(str, required=False, max_length=40,
                       doc="The id of a character saved in the account's library, or null."),
+    # a picture the owner uploaded (POST /api/uploads): the reference is drawn from it
+    "upload": Field(str, required=False, max_length=40,
+                    doc="The id of a picture uploaded to start this character from, or null: "
+                        "the reference is drawn from it, in the cartoon's style. The "
+                        "description may then be empty."),
 }
 ELEMENT_SPEC = {
     "kind": Field(str, max_length=20, choices=KINDS,
@@ -171,8 +176,16 @@ def _parse_characters(raw_characters):
             raise bad(f"{path}.name", f"Two characters are called {name}: names must differ.",
                        code="duplicate_name")
         seen.add(name.casefold())
+        upload = item.get("upload")
         character = {"name": name,
-                     "description": text(item["description"], f"{path}.description")}
+                     "description": text(item["description"], f"{path}.description",
+                                         required=upload is None)}
+        if upload is not None:
+            if not SAVED_ID.fullmatch(upload) or item.get("saved_id") is not None:
+                raise bad(f"{path}.upload", f"{path}.upload is not one of your uploads, or the "
+                                            "character also comes from the library.",
+                          code="unknown_upload")
+            character["upload"] = upload
         if item.get("saved_id") is not None:
             if not SAVED_ID.fullmatch(item["saved_id"]):
                 raise bad(f"{path}.saved_id", f"{path}.saved_id is not one of your saved "

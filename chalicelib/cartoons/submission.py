@@ -13,7 +13,7 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.accounts import limits
 from chalicelib.adapters import jobs, moderation, storage
-from chalicelib.cartoons import library, scenes, specs
+from chalicelib.cartoons import library, scenes, specs, uploads
 from chalicelib.core import clock, ids, logs, vocabulary
 from chalicelib.core.answers import (
     BODY_ERRORS,
@@ -99,6 +99,8 @@ def options():
         # floor's quality (a character from the library is reused for nothing).
         "reference": {"quality": floor, "label": vocabulary.quality_label(floor),
                       "size": "x".join(map(str, specs.REFERENCE_SIZE))},
+        # what a character's picture may be (the sizes are in `limits`)
+        "upload_types": list(vocabulary.UPLOAD_TYPES),
     }
 
 
@@ -163,6 +165,7 @@ def submit(session, body, idempotency_key=None):
     if earlier:
         return _accepted(account_id, earlier, repeated=True)
     moderate(_moderated_texts(cartoon))
+    uploads.check_characters(account_id, cartoon["characters"])
     now = clock.now()
     cartoon_id = ids.new_id(now)
     copied, written = library.copy_into(account_id, cartoon_id, cartoon["characters"])
@@ -218,6 +221,8 @@ def _cast(cartoon, copied, now):
                         image_key=copied[index][0], thumb_key=copied[index][1])
         else:
             spec.update(state=scenes.QUEUED, credits=each, queued_at=int(now))
+            if character.get("upload"):  # drawn from the owner's picture (worker/uploads.py)
+                spec["upload_id"] = character["upload"]
         out.append(spec)
     return out
 
@@ -276,7 +281,8 @@ OPTIONS = ok(obj({
     "limits": mapping(COUNT), "layouts": array(TEXT),
     "layout_cells": mapping(array(array(NUMBER, minItems=4, maxItems=4))),
     "kinds": array(obj({"key": TEXT, "speaker": BOOLEAN})), "sides": array(TEXT),
-    "reference": obj({"quality": TEXT, "label": TEXT, "size": TEXT})}))
+    "reference": obj({"quality": TEXT, "label": TEXT, "size": TEXT}),
+    "upload_types": array(TEXT)}))
 QUOTED = ok(obj({name: COUNT for name in (
     "credits_per_scene", "scenes", "references", "credits_per_reference", "scenes_total",
     "references_total", "total", "balance", "shortfall")} | {"quality": TEXT}),

@@ -276,6 +276,7 @@ class CharacterSpec(MapAttribute):
     queued_at = NumberAttribute(null=True)
     note = UnicodeAttribute(null=True)  # the owner's note for this attempt's prompt
     saved_id = UnicodeAttribute(null=True)  # copied from this saved character, not drawn
+    upload_id = UnicodeAttribute(null=True)  # drawn from this uploaded picture (uploads.py)
     image_key = UnicodeAttribute(null=True)
     thumb_key = UnicodeAttribute(null=True)
     failure = UnicodeAttribute(null=True)

@@ -65,6 +65,13 @@ MAX_SCENES = 24
 MAX_ELEMENTS = 4  # texts in one panel
 MAX_DRAFT_SCENES = 12  # more would not be written within API Gateway's 29 s
 
+# A character may start from a picture its owner uploads (a drawing or a photo): these types,
+# at most this many bytes (S3's own policy refuses more) and this many pixels once decoded
+# (a larger picture, or a decompression bomb, is refused before it is drawn from).
+UPLOAD_TYPES = ("image/png", "image/jpeg", "image/webp")
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_PIXELS = 6000 * 4000
+
 # References are portrait (a full figure), drawn at the best quality level.
 REFERENCE_SIZE = (1024, 1536)
 
@@ -73,7 +80,8 @@ def limits():
     """Every limit by name, as `GET /api/cartoons/options` serves them."""
     return {**TEXT_LIMITS, "characters": MAX_CHARACTERS, "scenes": MAX_SCENES,
             "elements": MAX_ELEMENTS, "draft_scenes": MAX_DRAFT_SCENES,
-            "saved_characters": MAX_SAVED_CHARACTERS}
+            "saved_characters": MAX_SAVED_CHARACTERS,
+            "upload_bytes": MAX_UPLOAD_BYTES, "upload_pixels": MAX_UPLOAD_PIXELS}
 
 
 def quality_label(key):

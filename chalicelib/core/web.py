@@ -365,7 +365,9 @@ def site_headers(filename=""):
         "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
         "Content-Security-Policy": (
             f"default-src 'self'; img-src 'self' data: blob: {images}; "
-            "style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; "
+            # connect-src: the create page sends a character's picture straight to the bucket
+            f"style-src 'self'; script-src 'self'; connect-src 'self' {images}; "
+            "form-action 'self'; "
             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"),
         "X-Content-Type-Options": "nosniff",
         # The confirm pages carry a token in the fragment: never leak the URL onwards.

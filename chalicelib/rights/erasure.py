@@ -92,7 +92,8 @@ def sweep(account_id):
     began has met its deadline: the account's prefixes once more, then its PendingErasure. A
     backstop for a worker that died between a put and its re-check (worker/guard.py)."""
     swept = sum(storage.delete_prefix(prefix) for prefix in (
-        storage.account_prefix(account_id), storage.export_prefix(account_id)))
+        storage.account_prefix(account_id), storage.export_prefix(account_id),
+        storage.upload_prefix(account_id)))
     _delete_quietly(PendingErasure(account_id))
     logs.event("erasure_swept", account_id=account_id, objects=swept)
 

@@ -9,6 +9,7 @@ service does.
 from chalicelib.accounts import limits
 from chalicelib.accounts.links import LINK_TTL
 from chalicelib.accounts.sessions import SESSION_TTL
+from chalicelib.cartoons import uploads
 from chalicelib.core import words
 from chalicelib.core.answers import STRING, TEXT, array, obj, ok
 from chalicelib.core.settings import CLEANUP_EVERY_MINUTES, get_settings
@@ -19,11 +20,11 @@ REGION_NAMES = {"eu-west-3": ("Paris, France", "Paris, France")}
 SECTIONS = (
     ("controller", ("text",)),
     ("data", ("email", "descriptions", "idea", "images", "share_links", "redraws", "library",
-              "ip", "payment", "look")),
+              "ip", "payment", "look", "uploads")),
     ("cookies", ("session", "browser")),
     ("recipients", ("aws", "openai", "openai_look", "resend", "stripe", "transfers")),
     ("retention", ("account", "library", "session", "link", "limits", "logs", "usage",
-                   "backups", "exports", "accounting")),
+                   "backups", "exports", "accounting", "uploads")),
     ("rights", ("text",)),
     ("security", ("text",)),
 )
@@ -58,6 +59,7 @@ def _values(lang):
         "backup_retention": d(s.backup_retention_days * 86400),
         "export_retention": d(s.export_retention_hours * 3600),
         "accounting_years": s.accounting_retention_years,
+        "upload_lifetime": d(uploads.LIFETIME_SECONDS),
     }
 
 

@@ -47,7 +47,7 @@ from chalicelib.comic import budget, layouts, raster
 from chalicelib.core import logs
 from chalicelib.core.crypto import keyed_hash
 from chalicelib.core.settings import get_settings
-from chalicelib.worker import guard, looking
+from chalicelib.worker import guard, looking, uploads
 from chalicelib.worker.compose import compose_if_complete, staging_of
 
 
@@ -196,11 +196,19 @@ def _draw_reference(cartoon, index, attempt, deadline, requeues=0):
     it waits its turn (back to queued), guard.Gone when the account or cartoon went
     meanwhile."""
     spec = cartoon.characters[index]
+    try:
+        source = uploads.checked_picture(cartoon, spec.upload_id) if spec.upload_id else None
+    except uploads.Refused as refused:  # refunded like any failure: it cost nothing
+        cast.fail(cartoon, index, attempt, code=refused.code,
+                  reason=f"We could not draw {spec.name}'s reference picture. {refused.reason}")
+        return False
+    except guard.Gone:
+        return guard.Gone
     request = images.ReferenceRequest(
         character=images.Character(spec.name, spec.description),
         style_prompt=cartoon.style_prompt, context=cartoon.context,
         quality=specs.reference_quality(cartoon.quality), user=_user(cartoon.account_id),
-        size=specs.REFERENCE_SIZE, note=spec.note or "")
+        size=specs.REFERENCE_SIZE, note=spec.note or "", source=source)
     try:
         png = images.get_image_provider().reference(request, deadline)
         costs.add(cartoon.account_id, cartoon.cartoon_id, png)

@@ -25,6 +25,7 @@ from pynamodb.exceptions import UpdateError
 from chalicelib.adapters import storage
 from chalicelib.adapters.jobs import WORKER_TIMEOUT_SECONDS
 from chalicelib.adapters.multipart import PART_SIZE, MultipartWriter
+from chalicelib.cartoons import uploads
 from chalicelib.cartoons.scenes import chosen_of, elements_of, versions_of
 from chalicelib.cartoons.view import describe_share
 from chalicelib.core import clock, logs
@@ -166,7 +167,19 @@ def account_document(account_id, archive):
                      for c in Cartoon.query(account_id, consistent_read=True)],
         "saved_characters": [saved_character_document(c, archive) for c in
                              SavedCharacter.query(account_id, consistent_read=True)],
+        "uploads": uploads_document(account_id, archive),
     }
+
+
+def uploads_document(account_id, archive):
+    """The pictures uploaded to start characters from that are still kept (at most a day)."""
+    out = []
+    for key in uploads.keys_of(account_id):
+        upload_id, name = key.split("/")[-2:]
+        out.append({"upload_id": upload_id, "checked": name == "picture.png",
+                    "uploaded_at": _iso(uploads.created_at(upload_id)),
+                    "image": archive.image(key, f"uploads/{upload_id}/{name.split('.')[0]}")})
+    return out
 
 
 def saved_character_document(item, archive):
@@ -188,6 +201,7 @@ def cartoon_document(cartoon, scene_items, archive):
                            "reference_attempt": int(character.attempt or 0),
                            "reference_note": character.note,
                            "saved_id": character.saved_id,
+                           "upload_id": character.upload_id,
                            "image": archive.image(key, f"{folder}/characters/{index + 1}")})
     return {
         "cartoon_id": cartoon.cartoon_id, "title": cartoon.title, "context": cartoon.context,

@@ -96,8 +96,11 @@ def parse_multipart(content_type, body):
 
 class FakeOpenAI(ServedFake):
     def __init__(self, flag_words=("FORBIDDEN-TOPIC",), slow_seconds=3.0, retry_after="1",
-                 images_per_minute=None, draw_seconds=0.0):
+                 images_per_minute=None, draw_seconds=0.0, flags_image=None):
         self.flag_words = [word.lower() for word in flag_words]
+        # Pictures sent to the moderations endpoint (`image_url` inputs, as data URLs) pass
+        # unless this predicate on their decoded bytes says otherwise.
+        self.flags_image = flags_image
         self.slow_seconds = slow_seconds
         self.retry_after = retry_after
         self.images_per_minute, self.draw_seconds = images_per_minute, draw_seconds
@@ -255,15 +258,25 @@ class FakeOpenAI(ServedFake):
             behaviour = self._behaviour(call)
         if behaviour != "ok":
             return self._answer(call, behaviour)
+        parts = [item for item in inputs if isinstance(item, dict)]
+        texts = [item for item in inputs if not isinstance(item, dict)] + [
+            item["text"] for item in parts if item.get("type") == "text"]
+        pictures = [_data_url_bytes(item["image_url"]["url"]) for item in parts
+                    if item.get("type") == "image_url"]
+        flags = [any(word in str(text).lower() for word in self.flag_words) for text in texts]
+        flags += [bool(self.flags_image and self.flags_image(data)) for data in pictures]
+        kinds = ["text"] * len(texts) + ["image"] * len(pictures)
+        if parts:
+            # a multi-modal input is one thing moderated: one result for all its parts
+            flags, kinds = [any(flags)], [kinds[-1] if kinds else "text"]
         results = []
-        for text in inputs:
-            flagged = any(word in str(text).lower() for word in self.flag_words)
+        for flagged, kind in zip(flags, kinds, strict=True):
             categories = {name: flagged and name == "violence" for name in CATEGORIES}
             results.append({
                 "flagged": flagged, "categories": categories,
                 "category_scores": {name: 0.9 if value else 0.001
                                     for name, value in categories.items()},
-                "category_applied_input_types": {name: ["text"] for name in CATEGORIES}})
+                "category_applied_input_types": {name: [kind] for name in CATEGORIES}})
         return 200, {}, {"id": f"modr-{uuid.uuid4().hex[:12]}",
                          "model": body.get("model") or "omni-moderation-latest",
                          "results": results}
@@ -325,6 +338,14 @@ class FakeOpenAI(ServedFake):
                       "output_tokens_details": {"reasoning_tokens": 320},
                       "total_tokens": usage_in + 900},
             "user": None, "metadata": {}}
+
+
+def _data_url_bytes(url):
+    """The bytes of a base64 data URL (what the project sends); a remote URL is not fetched."""
+    head, _, data = str(url).partition(",")
+    if not head.startswith("data:") or ";base64" not in head:
+        return b""
+    return base64.b64decode(data)
 
 
 def _texts(value):

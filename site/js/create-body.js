@@ -84,6 +84,7 @@ export function collect() {
       const character = { name: $(".character-name", row).value,
                           description: $(".character-description", row).value };
       if (row.dataset.savedId) character.saved_id = row.dataset.savedId;
+      if (row.dataset.upload) character.upload = row.dataset.upload;  // js/create-upload.js
       return character;
     }),
     scenes: Array.from(document.querySelectorAll(".scene"), (row) => sceneBody(row, false)),

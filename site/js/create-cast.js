@@ -3,6 +3,7 @@
 import { $, el } from "./dom.js";
 import { I18n } from "./i18n.js";
 import { createPage } from "./create-state.js";
+import { pictureField } from "./create-upload.js";
 
 export function characterRow(character) {
   const { limits } = createPage.options;
@@ -23,6 +24,7 @@ export function characterRow(character) {
                        placeholder: I18n.t("create.description_placeholder") },
         character.description || "")));
   if (character.saved_id) row.dataset.savedId = character.saved_id;
+  else row.append(pictureField(row)); // a saved character's picture is drawn already
   return row;
 }
 

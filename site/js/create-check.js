@@ -97,7 +97,8 @@ export function ruleProblems() {
       out.push({ input: name, text: I18n.t("create.problem_duplicate") });
     }
     seen.add(folded);
-    check($(".character-description", row), { limit: limits.description });
+    // a character started from a picture (js/create-upload.js) may go without a description
+    check($(".character-description", row), { required: !row.dataset.upload, limit: limits.description });
   });
   document.querySelectorAll(".scene").forEach((row) => {
     check($(".scene-action", row), { limit: limits.action });

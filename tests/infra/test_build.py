@@ -57,18 +57,23 @@ def test_every_policy_file_names_only_resources_of_the_stack(merge_with_worker, 
     assert f"{build.function_id(function)}LogGroup" in refs(policy)
 
 
-def test_the_worker_may_consume_its_queue_and_touch_only_account_images_and_exports():
+def test_the_worker_may_consume_its_queue_and_touch_only_account_images_exports_uploads():
     policy = json.loads((ROOT / ".chalice" / CONFIG["lambda_functions"]["generation_worker"][
         "iam_policy_file"]).read_text())
     grants = {action: refs(s["Resource"]) for s in policy["Statement"]
               for action in as_list(s["Action"])}
     for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"):
         assert grants[action] == {"GenerationQueue"}
+    # ListBucket: only the uploads (a data export names what is still kept), by prefix
     assert {a for a in grants if a.startswith("s3:")} == {
-        "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"}
+        "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload",
+        "s3:ListBucket"}
+    (listing,) = [s for s in policy["Statement"] if "s3:ListBucket" in as_list(s["Action"])]
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["uploads/*"]}}
     writes = [s for s in policy["Statement"] if "s3:PutObject" in as_list(s["Action"])]
     assert [s["Resource"] for s in writes] == [{"Fn::Sub": "${ImagesBucket.Arn}/users/*"},
-                                               {"Fn::Sub": "${ImagesBucket.Arn}/exports/*"}]
+                                               {"Fn::Sub": "${ImagesBucket.Arn}/exports/*"},
+                                               {"Fn::Sub": "${ImagesBucket.Arn}/uploads/*"}]
     (exports,) = [s for s in writes if "exports/" in s["Resource"]["Fn::Sub"]]
     assert "s3:GetObject" not in as_list(exports["Action"])  # it writes them, never reads
 
