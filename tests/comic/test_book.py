@@ -22,7 +22,7 @@ def png(size, shade):
 
 def texts_of(number):
     return [{"kind": "caption", "text": f"Scene {number}: morning in Paris."},
-            {"kind": "speech", "speaker": "Ada", "text": f"Where are my croissants, Bob? ({number})"},
+            {"kind": "speech", "speaker": "Ada", "text": f"Where are my croissants? ({number})"},
             {"kind": "speech", "speaker": "Bob", "text": f"Καλημέρα! I ate them all. 🥐 {number}"}]
 
 
