@@ -111,7 +111,8 @@ def _takeaways(cartoon, slug, ready):
     composed and current; with where each scene sits on its page, its lettering's positions
     and text size, and its reader panel (the scene alone, lettered for a phone's width)."""
     if not ready or not cartoon.page_keys:
-        return {"pages": [], "pdf": None, "pdf_letter": None, "cbz": None, "panels": []}
+        return {"pages": [], "pdf": None, "pdf_letter": None, "cbz": None, "panels": [],
+                **_print_editions(None, slug)}
     geometry = cartoon.geometry or {}
     sizes = geometry.get("pages") or [{}] * len(cartoon.page_keys)
     pages = [{**_links(key, thumb, f"{slug}-page-{n}.png"), "number": n,
@@ -132,7 +133,19 @@ def _takeaways(cartoon, slug, ready):
             "pdf_letter": _pdf(cartoon.pdf_letter_key, f"{slug}-letter.pdf"),
             "cbz": {"download_url": storage.presign(cartoon.cbz_key,
                                                     download_name=f"{slug}.cbz")},
-            "panels": panels}
+            "panels": panels, **_print_editions(cartoon, slug)}
+
+
+def _print_editions(cartoon, slug):
+    """The printed book's print-shop editions (A4, Letter: bleed and crop marks) and the
+    webtoon episode's zip (the webtoon layout only), each None until composed."""
+    if cartoon is None:
+        return {"pdf_bleed": None, "pdf_letter_bleed": None, "webtoon": None}
+    webtoon = cartoon.webtoon_key and {"download_url": storage.presign(
+        cartoon.webtoon_key, download_name=f"{slug}-webtoon.zip")}
+    return {"pdf_bleed": _pdf(cartoon.pdf_bleed_key, f"{slug}-print.pdf"),
+            "pdf_letter_bleed": _pdf(cartoon.pdf_letter_bleed_key, f"{slug}-letter-print.pdf"),
+            "webtoon": webtoon or None}
 
 
 def describe_cast(cartoon):
@@ -268,7 +281,8 @@ CARTOON = obj({
     "scenes": array(SCENE), "layout": TEXT, "strip": nullable(LINKS), "links_expire_in": COUNT,
     "share": nullable(SHARE), "pages": array(PAGE), "pdf": nullable(FILE),
     "pdf_letter": nullable(FILE), "cbz": nullable(obj({"download_url": URL})),
-    "panels": array(PANEL)})
+    "panels": array(PANEL), "pdf_bleed": nullable(FILE), "pdf_letter_bleed": nullable(FILE),
+    "webtoon": nullable(obj({"download_url": URL}))})
 # POST /api/cartoons/{id}/cast/approve: the scenes are drawn; the cartoon as it now stands.
 APPROVED = ok(CARTOON, errors=(400, 413, SIGNED_IN, 404, 409, 429, 503))
 ANSWER = ok(CARTOON, errors=(SIGNED_IN, 404))

@@ -319,8 +319,7 @@ def _lettered(panel, book):
     return fastpng.encode(image), drawn
 
 
-def _comic_page(doc, sheet, rows, panels, book):
-    sizes = [_size(panels[i]["image"]) for row in rows for i in row]
+def _comic_page(doc, sheet, rows, panels, book, lettered):
     scale = book.scale
     live_w, live_h = live_area(book.paper)
     heights = [max(_size(panels[i]["image"])[1] for i in row) * scale for row in rows]
@@ -330,9 +329,10 @@ def _comic_page(doc, sheet, rows, panels, book):
         widths = [_size(panels[i]["image"])[0] * scale for i in row]
         x = sheet.offset + MARGIN + (live_w - sum(widths) - GUTTER * (len(row) - 1)) / 2
         for index, width in zip(row, widths, strict=True):
-            png, drawn = _lettered(panels[index], book)
+            if index not in lettered:
+                lettered[index] = _lettered(panels[index], book)
+            png, drawn = lettered[index]
             number, _, px_height = doc.image(png)
-            del png
             height = px_height * scale
             top = sheet.y(down + (row_height - height) / 2)
             name = f"I{index}"
@@ -344,7 +344,6 @@ def _comic_page(doc, sheet, rows, panels, book):
                 content.append(_text_layer(doc, drawn, x, top, scale))
             x += width + GUTTER
         down += row_height + GUTTER
-    del sizes
     content.append(f"q {_colour(INK)} RG {FRAME} w\n" + "".join(frames) + "Q\n")
     doc.page("".join(content) + sheet.marks(), images, sheet.media, sheet.boxes())
 
@@ -393,13 +392,25 @@ def _title_page(doc, sheet, title, author, paper):
     doc.page("".join(content) + sheet.marks(), {"T0": number}, sheet.media, sheet.boxes())
 
 
-def pdf(title, template, panels, paper="A4", bleed=False, language="en", author=None):
-    """The printed book, PDF bytes: a title page, then the comic pages of `plan`."""
-    book = plan(template, panels, paper)
+def _write(title, panels, book, bleed, language, author, lettered):
+    paper = book.paper
     margin = BLEEDS[paper] + SLUG if bleed else 0
     sheet = _Sheet(PAPERS[paper], margin, BLEEDS[paper] if bleed else 0)
     doc = pdfdoc.Document()
     _title_page(doc, sheet, title, author, paper)
     for rows in book.pages:
-        _comic_page(doc, sheet, rows, panels, book)
+        _comic_page(doc, sheet, rows, panels, book, lettered)
     return doc.finish(title, language, author)
+
+
+def pdf(title, template, panels, paper="A4", bleed=False, language="en", author=None):
+    """The printed book, PDF bytes: a title page, then the comic pages of `plan`."""
+    return _write(title, panels, plan(template, panels, paper), bleed, language, author, {})
+
+
+def editions(title, template, panels, paper="A4", language="en", author=None):
+    """(the book, its print-shop edition with bleed) on `paper`: one plan, each panel lettered
+    once for both."""
+    book, lettered = plan(template, panels, paper), {}
+    return tuple(_write(title, panels, book, bleed, language, author, lettered)
+                 for bleed in (False, True))
