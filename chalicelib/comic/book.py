@@ -102,13 +102,16 @@ def _screen_rows(template, count):
 
 
 def _reflowed(sizes, per_row):
-    """The panels k to a row, a run's rows balanced (5 at 4 a row: 3 and 2); a wide one alone."""
+    """The panels k to a row, a run's rows balanced, the longer first (5 at 4 a row: 3 and 2;
+    8 at 3: 3, 3 and 2); a wide panel has a row to itself."""
     rows, run = [], []
 
     def close():
         if run:
             count = math.ceil(len(run) / per_row)
-            bounds = [round(len(run) * k / count) for k in range(count + 1)]
+            longer = len(run) % count  # this many rows take one more, the first ones
+            lengths = [len(run) // count + (k < longer) for k in range(count)]
+            bounds = list(itertools.accumulate(lengths, initial=0))
             rows.extend(run[a:b] for a, b in itertools.pairwise(bounds))
             run.clear()
 
@@ -162,7 +165,8 @@ def _partition(rows, sizes, scale, count, live_h):
             if height > live_h:
                 break
             rest = best(end, left - 1)
-            if rest and (found is None or min(height, rest[0]) > found[0]):
+            # On a tie the later split wins: fuller pages first, the leftovers last.
+            if rest and (found is None or min(height, rest[0]) >= found[0]):
                 found = (min(height, rest[0]), ((start, end),) + rest[1])
         return found
 

@@ -22,7 +22,7 @@ import zipfile
 
 from PIL import Image, ImageDraw
 
-from chalicelib.comic import lettering, typeset
+from chalicelib.comic import fastpng, lettering, typeset
 from chalicelib.comic.raster import INK, open_image
 
 WIDTH = 800
@@ -107,10 +107,9 @@ def _stacked(pieces):
 
 def _encoded(image):
     """(extension, bytes): PNG, or a JPEG when the PNG would be over MAX_FILE."""
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    if out.tell() <= MAX_FILE:
-        return "png", out.getvalue()
+    png = fastpng.encode(image)  # quicker than Pillow's, and smaller on drawn art
+    if len(png) <= MAX_FILE:
+        return "png", png
     out = io.BytesIO()
     image.save(out, "JPEG", quality=92, subsampling=0)
     return "jpg", out.getvalue()

@@ -6,7 +6,7 @@ import re
 
 import pypdf
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 
 from chalicelib.comic import book, layouts
 
@@ -176,3 +176,22 @@ def test_the_print_edition_has_bleed_trim_and_crop_marks(paper, bleed):
 def test_unknown_paper_is_refused():
     with pytest.raises(ValueError, match="paper"):
         book.plan("strip", panels("strip", 2, texts=False), "A3")
+
+
+def test_a_panel_without_texts_is_embedded_pixel_for_pixel():
+    cartoon = panels("grid", 2, texts=False)
+    reader = read(book.pdf(TITLE, "grid", cartoon))
+    drawn = [image.image.convert("RGB") for image in reader.pages[1].images]
+    assert len(drawn) == 2
+    for image, panel in zip(drawn, cartoon, strict=True):
+        source = Image.open(io.BytesIO(panel["image"])).convert("RGB")
+        assert ImageChops.difference(image, source).getbbox() is None
+
+
+def test_a_picture_that_is_not_an_rgb_png_is_embedded_losslessly_too():
+    grey = io.BytesIO()
+    Image.new("LA", (1024, 1024), (90, 255)).save(grey, "PNG")
+    cartoon = [{"image": grey.getvalue(), "elements": [], "staging": {}}]
+    reader = read(book.pdf(TITLE, "strip", cartoon, "Letter"))
+    (image,) = reader.pages[1].images
+    assert image.image.convert("RGB").getpixel((10, 10)) == (90, 90, 90)
