@@ -75,7 +75,8 @@ def describe(cartoon, scene_items):
     counts = {state: sum(1 for s in scene_items if s.state == state)
               for state in (scenes.QUEUED, scenes.DRAWING, scenes.DONE, scenes.FAILED)}
     return {
-        "cartoon_id": cartoon.cartoon_id, "title": cartoon.title, "context": cartoon.context,
+        "cartoon_id": cartoon.cartoon_id, "title": cartoon.title, "author": cartoon.author,
+        "context": cartoon.context,
         "style": cartoon.style, "style_label": dict((k, v) for k, v, _ in specs.STYLE_PRESETS).get(
             cartoon.style), "quality": cartoon.quality,
         "credits_per_scene": int(cartoon.credits_per_scene), "cost": int(cartoon.cost),
@@ -272,7 +273,8 @@ PANEL = obj({"number": INTEGER, "page": INTEGER, "box": array(NUMBER), "rect": a
              "reader": nullable({"type": "object", "properties": {"url": URL}})})
 SHARE = obj({"url": URL, "created_at": INTEGER, "expires_at": nullable(INTEGER)})
 CARTOON = obj({
-    "cartoon_id": TEXT, "title": STRING, "context": STRING, "style": STRING,
+    "cartoon_id": TEXT, "title": STRING, "author": nullable(STRING), "context": STRING,
+    "style": STRING,
     "style_label": nullable(STRING), "quality": STRING, "credits_per_scene": COUNT,
     "cost": COUNT, "spent": INTEGER, "created_at": TIME,
     "characters": array(obj({"name": STRING, "description": STRING})), "status": TEXT,

@@ -65,7 +65,8 @@ def _print_files(cartoon, inputs, panels):
     template, files = cartoon.layout or "auto", {}
     for paper, plain, bleed in (("A4", "pdf_key", "pdf_bleed_key"),
                                 ("Letter", "pdf_letter_key", "pdf_letter_bleed_key")):
-        books = book.editions(cartoon.title, template, panels, paper, language_of(cartoon))
+        books = book.editions(cartoon.title, template, panels, paper, language_of(cartoon),
+                              cartoon.author)
         name = "cartoon" if paper == "A4" else "cartoon-letter"
         files[plain] = (_key(cartoon, inputs, f"{name}.pdf"), books[0], "application/pdf")
         files[bleed] = (_key(cartoon, inputs, f"{name}-print.pdf"), books[1], "application/pdf")

@@ -189,7 +189,8 @@ def cartoon_document(cartoon, scene_items, archive):
                            "saved_id": character.saved_id,
                            "image": archive.image(key, f"{folder}/characters/{index + 1}")})
     return {
-        "cartoon_id": cartoon.cartoon_id, "title": cartoon.title, "context": cartoon.context,
+        "cartoon_id": cartoon.cartoon_id, "title": cartoon.title, "author": cartoon.author,
+        "context": cartoon.context,
         "style": cartoon.style, "style_prompt": cartoon.style_prompt,
         "quality": cartoon.quality, "credits_per_scene": int(cartoon.credits_per_scene),
         "cost": int(cartoon.cost), "created_at": cartoon.created_at.isoformat(),

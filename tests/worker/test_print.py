@@ -84,3 +84,19 @@ def test_other_layouts_have_no_webtoon_episode(signed_in, aws):
     drain(aws["queue_url"])
     state = signed_in.get(f"/api/cartoons/{cartoon_id}").json
     assert state["webtoon"] is None and state["pdf_bleed"]["url"]
+
+
+def test_the_owners_chosen_name_is_on_the_title_page_only_if_given(signed_in, aws):
+    give(signed_in, 20 + 2 * R)
+    named = signed_in.post("/api/cartoons", cartoon_body(1, author="  Ada Lovelace ")).json[
+        "cartoon_id"]
+    plain = signed_in.post("/api/cartoons", cartoon_body(1)).json["cartoon_id"]
+    drain(aws["queue_url"])
+    for cartoon_id, author in ((named, "Ada Lovelace"), (plain, None)):
+        state = signed_in.get(f"/api/cartoons/{cartoon_id}").json
+        assert state["author"] == author
+        document = pypdf.PdfReader(io.BytesIO(stored(key_of(state["pdf"]["url"]))[1]))
+        title_page = document.pages[0].extract_text()
+        assert "The attic machine" in title_page
+        assert ("Ada Lovelace" in title_page) is (author is not None)
+        assert document.metadata.author == author
