@@ -3,7 +3,8 @@ copied onto it.
 
 `pdf(title, template, panels, paper="A4", bleed=False, language="en", author=None)` returns
 the bytes; `plan(template, panels, paper)` the composition it prints, for tests and figures.
-`panels` are pages.py's dicts (`{"image", "elements", "staging"}`), in reading order.
+`panels` are pages.py's dicts (`{"image", "elements", "staging"}`, and optionally `"alt"`:
+what the panel shows, in words), in reading order.
 
 - A title page carries the title and, when given, the author's chosen name.
 - Panels go in rows, rows onto pages. The rows are first the screen layout's (a strip's panels
@@ -23,6 +24,8 @@ the bytes; `plan(template, panels, paper)` the composition it prints, for tests 
   too small to fill it.
 - The lettering is also set as invisible text over the drawn lettering, in reading order, so
   the book can be searched, copied and read aloud; the title and language are in its metadata.
+  The PDF is tagged: the title a heading, each text a paragraph, each panel with an `alt` a
+  figure with that alternative text, in reading order; frames and crop marks are artifacts.
 - `bleed=True` makes the print-shop edition: the trim size plus 3 mm bleed (0.125 in on
   Letter) each side, crop marks outside the bleed, and the TrimBox and BleedBox set.
 """
@@ -294,21 +297,29 @@ class _Sheet:
         return "\n".join(out) + "\nQ\n"
 
 
+def _spaced(line, number, lines):
+    """A line as set in the text layer: with the space its line break stands for, so that
+    read as one paragraph its last word does not run into the next line's first."""
+    return line + " " if number < len(lines) - 1 else line
+
+
 def _text_layer(doc, drawn, left, top, scale):
     """Invisible lines over the lettering drawn on a panel whose top-left is at (left, top) in
-    PDF points; the elements in their reading order."""
+    PDF points: each element a paragraph of the structure, in reading order."""
     out = []
     for placed in drawn.placed:
-        size = placed.size
+        lines, size = [], placed.size
         box_left, box_top, box_right, box_bottom = placed.box
         line_height = typeset.line_height(size)
         y = (box_top + box_bottom) / 2 - len(placed.lines) * line_height / 2 + size * 0.04
-        for line in placed.lines:
+        for number, line in enumerate(placed.lines):
             width = typeset.width(line, size)
             x = (box_left + box_right) / 2 - width / 2
-            out.append(doc.invisible_line(line, left + x * scale, top - (y + size * 0.8) * scale,
-                                          size * scale, width * scale))
+            lines.append(doc.invisible_line(_spaced(line, number, placed.lines),
+                                            left + x * scale, top - (y + size * 0.8) * scale,
+                                            size * scale, width * scale))
             y += line_height
+        out.append(doc.tagged("P", "".join(lines)))
     return "".join(out)
 
 
@@ -329,6 +340,7 @@ def _comic_page(doc, sheet, rows, panels, book, lettered):
     heights = [max(_size(panels[i]["image"])[1] for i in row) * scale for row in rows]
     down = MARGIN + (live_h - sum(heights) - GUTTER * (len(rows) - 1)) / 2
     content, images, frames = [], {}, []
+    doc.begin_page()
     for row, row_height in zip(rows, heights, strict=True):
         widths = [_size(panels[i]["image"])[0] * scale for i in row]
         x = sheet.offset + MARGIN + (live_w - sum(widths) - GUTTER * (len(row) - 1)) / 2
@@ -341,20 +353,22 @@ def _comic_page(doc, sheet, rows, panels, book, lettered):
             top = sheet.y(down + (row_height - height) / 2)
             name = f"I{index}"
             images[name] = number
-            content.append(f"q {width:.3f} 0 0 {height:.3f} {x:.3f} {top - height:.3f} cm "
-                           f"/{name} Do Q\n")
+            picture = f"q {width:.3f} 0 0 {height:.3f} {x:.3f} {top - height:.3f} cm /{name} Do Q\n"
+            alt = panels[index].get("alt")  # what the panel shows, for a screen reader
+            content.append(doc.tagged("Figure", picture, alt) if alt else doc.artifact(picture))
             frames.append(f"{x:.3f} {top - height:.3f} {width:.3f} {height:.3f} re S\n")
             if drawn:
                 content.append(_text_layer(doc, drawn, x, top, scale))
             x += width + GUTTER
         down += row_height + GUTTER
-    content.append(f"q {_colour(INK)} RG {FRAME} w\n" + "".join(frames) + "Q\n")
-    doc.page("".join(content) + sheet.marks(), images, sheet.media, sheet.boxes())
+    content.append(doc.artifact(f"q {_colour(INK)} RG {FRAME} w\n" + "".join(frames) + "Q\n"))
+    content.append(doc.artifact(sheet.marks()))
+    doc.page("".join(content), images, sheet.media, sheet.boxes())
 
 
 def _title_picture(title, author, width_pt):
-    """The title (and the author's name) drawn at 300 ppi: (image, [(text, size px, top px,
-    width px)...]) for the invisible text over it."""
+    """The title (and the author's name) drawn at 300 ppi: (image, [[(text, size px, top px,
+    width px)...] the title's lines, the author's]) for the invisible text over it."""
     width = round(width_pt / MAX_SCALE)
     entries, lines_out = [], []
     for text, points in ((title, TITLE_PT), (author, AUTHOR_PT)):
@@ -374,26 +388,34 @@ def _title_picture(title, author, width_pt):
     for number, (size, lines) in enumerate(entries):
         if number:
             y += round(typeset.line_height(entries[0][0]) * 0.6)
+        lines_out.append([])
         for line in lines:
             line_width = typeset.width(line, size)
             typeset.draw_line(draw, image, ((width - line_width) / 2, y), line, size, INK)
-            lines_out.append((line, size, y, line_width))
+            lines_out[-1].append((line, size, y, line_width))
             y += typeset.line_height(size)
     return image, lines_out
 
 
 def _title_page(doc, sheet, title, author, paper):
     live_w, live_h = live_area(paper)
-    image, lines = _title_picture(title, author, live_w)
+    image, entries = _title_picture(title, author, live_w)
     number, _, _ = doc.image(fastpng.encode(image))
     width, height = image.width * MAX_SCALE, image.height * MAX_SCALE
     x, top = sheet.offset + MARGIN, sheet.y(MARGIN + live_h / 3 - height / 2)
-    content = [f"q {width:.3f} 0 0 {height:.3f} {x:.3f} {top - height:.3f} cm /T0 Do Q\n"]
-    for line, size, y, line_width in lines:
-        left = x + (image.width - line_width) / 2 * MAX_SCALE
-        content.append(doc.invisible_line(line, left, top - (y + size * 0.8) * MAX_SCALE,
-                                          size * MAX_SCALE, line_width * MAX_SCALE))
-    doc.page("".join(content) + sheet.marks(), {"T0": number}, sheet.media, sheet.boxes())
+    doc.begin_page()  # the picture of the title is an artifact: its text is set under it
+    content = [doc.artifact(f"q {width:.3f} 0 0 {height:.3f} {x:.3f} {top - height:.3f} cm "
+                            f"/T0 Do Q\n")]
+    for kind, lines in zip(("H1", "P"), entries, strict=False):
+        text = []
+        for index, (line, size, y, line_width) in enumerate(lines):
+            left = x + (image.width - line_width) / 2 * MAX_SCALE
+            baseline = top - (y + size * 0.8) * MAX_SCALE
+            text.append(doc.invisible_line(_spaced(line, index, lines), left, baseline,
+                                           size * MAX_SCALE, line_width * MAX_SCALE))
+        content.append(doc.tagged(kind, "".join(text)))
+    content.append(doc.artifact(sheet.marks()))
+    doc.page("".join(content), {"T0": number}, sheet.media, sheet.boxes())
 
 
 def _write(title, panels, book, bleed, language, author, lettered):

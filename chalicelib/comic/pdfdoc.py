@@ -7,6 +7,11 @@ document gets a two-byte code, and the font's ToUnicode map turns every code bac
 character, so search, copy and screen readers get the exact text (emoji and any script
 included). The text is drawn in render mode 3 (invisible) over the lettering already drawn
 in the pictures, so the font program itself is never needed to show it and is not embedded.
+
+The document is tagged: what a page draws is marked content, `tagged("H1"|"P"|"Figure", ...)`
+(a figure with its alternative text), or `artifact(...)` (frames, crop marks, a picture of
+text already set as text), and the structure tree lists the tagged parts in the order they
+were drawn, which is the reading order.
 """
 
 import io
@@ -58,6 +63,10 @@ class Document:
         self.codes = {}  # character -> its code in the text font
         self.font = self.reserve()
         self.tree = self.reserve()
+        self.structure = self.reserve()  # the Document element, parent of every tagged part
+        self.tagged_parts = []  # (structure type, page object, MCID, alternative text or None)
+        self.current = None  # the page being drawn: its object number, reserved
+        self.next_mcid = 0
 
     def reserve(self):
         number = len(self.offsets) + 1
@@ -99,16 +108,54 @@ class Document:
         return (f"BT /T {size:.3f} Tf 3 Tr {stretch:.2f} Tz {x:.3f} {baseline:.3f} Td "
                 f"{self.encode(text)} Tj ET\n")
 
+    def begin_page(self):
+        """Start a page: what is tagged from here on belongs to it."""
+        self.current, self.next_mcid = self.reserve(), 0
+
+    def tagged(self, kind, operators, alt=None):
+        """`operators` as one part of the structure, of type `kind`, in reading order."""
+        mcid = self.next_mcid
+        self.next_mcid += 1
+        self.tagged_parts.append((kind, self.current, mcid, alt))
+        return f"/{kind} <</MCID {mcid}>> BDC\n{operators}EMC\n"
+
+    @staticmethod
+    def artifact(operators):
+        """`operators` outside the structure: a screen reader skips them."""
+        return f"/Artifact BMC\n{operators}EMC\n" if operators else ""
+
     def page(self, content, images, media, boxes=""):
-        """A page of `media` (w, h) pt drawing `content` (operators) with `images` {name: obj}."""
+        """The page begun, of `media` (w, h) pt, drawing `content` (operators) with `images`
+        {name: object number}."""
         stream = zlib.compress(content.encode(), 6)
         contents = self.add(f"<< /Length {len(stream)} /Filter /FlateDecode >>", stream)
         xobjects = " ".join(f"/{name} {number} 0 R" for name, number in images.items())
-        number = self.add(f"<< /Type /Page /Parent {self.tree} 0 R /MediaBox [0 0 "
-                          f"{media[0]:.3f} {media[1]:.3f}]{boxes} /Resources << /XObject << "
-                          f"{xobjects} >> /Font << /T {self.font} 0 R >> >> "
-                          f"/Contents {contents} 0 R >>")
-        self.pages.append(number)
+        self.add(f"<< /Type /Page /Parent {self.tree} 0 R /MediaBox [0 0 "
+                 f"{media[0]:.3f} {media[1]:.3f}]{boxes} /Resources << /XObject << "
+                 f"{xobjects} >> /Font << /T {self.font} 0 R >> >> "
+                 f"/Contents {contents} 0 R /StructParents {len(self.pages)} /Tabs /S >>",
+                 number=self.current)
+        self.pages.append(self.current)
+
+    def _structure(self, language):
+        """The structure tree: the Document element, each tagged part under it in order, and
+        the parent tree that maps each page's marked content back to its part."""
+        root = self.reserve()
+        parts, by_page = [], {page: [] for page in self.pages}
+        for kind, page, mcid, alt in self.tagged_parts:
+            alternative = f" /Alt {text_string(alt)}" if alt else ""
+            number = self.add(f"<< /Type /StructElem /S /{kind} /P {self.structure} 0 R "
+                              f"/Pg {page} 0 R /K {mcid}{alternative} >>")
+            parts.append(f"{number} 0 R")
+            by_page[page].append(f"{number} 0 R")
+        self.add(f"<< /Type /StructElem /S /Document /P {root} 0 R /Lang {text_string(language)}"
+                 f" /K [{' '.join(parts)}] >>", number=self.structure)
+        nums = " ".join(f"{index} [{' '.join(by_page[page])}]"
+                        for index, page in enumerate(self.pages))
+        parents = self.add(f"<< /Nums [{nums}] >>")
+        self.add(f"<< /Type /StructTreeRoot /K {self.structure} 0 R /ParentTree {parents} 0 R "
+                 f"/ParentTreeNextKey {len(self.pages)} >>", number=root)
+        return root
 
     def _font(self):
         pairs = sorted((code, char) for char, code in self.codes.items())
@@ -141,8 +188,10 @@ class Document:
         self._font()
         kids = " ".join(f"{n} 0 R" for n in self.pages)
         self.add(f"<< /Type /Pages /Kids [{kids}] /Count {len(self.pages)} >>", number=self.tree)
+        structure = self._structure(language)
         root = self.add(f"<< /Type /Catalog /Pages {self.tree} 0 R /Lang {text_string(language)}"
-                        f" /ViewerPreferences << /DisplayDocTitle true >> >>")
+                        f" /ViewerPreferences << /DisplayDocTitle true >> /MarkInfo << /Marked "
+                        f"true >> /StructTreeRoot {structure} 0 R >>")
         by = f" /Author {text_string(author)}" if author else ""
         info = self.add(f"<< /Title {text_string(title)}{by} /Creator (Caaartoons) "
                         f"/Producer (Caaartoons) >>")

@@ -109,7 +109,7 @@ def _set_or_remove(values):
 
 def _compose(cartoon, scene_items, inputs):
     panels = [{"image": storage.read(s.image_key), "elements": scenes.elements_of(s),
-               "staging": staging_of(s)} for s in scene_items]
+               "staging": staging_of(s), "alt": s.action} for s in scene_items]
     alive = guard.for_cartoon(cartoon.account_id, cartoon.cartoon_id)
     if any(panel["image"] is None for panel in panels):
         guard.check(alive)  # its deletion took the panels: Gone, nothing to retry

@@ -195,3 +195,21 @@ def test_a_picture_that_is_not_an_rgb_png_is_embedded_losslessly_too():
     reader = read(book.pdf(TITLE, "strip", cartoon, "Letter"))
     (image,) = reader.pages[1].images
     assert image.image.convert("RGB").getpixel((10, 10)) == (90, 90, 90)
+
+
+def test_the_pdf_is_tagged_in_reading_order_with_the_panels_alt_texts():
+    cartoon = [{**panel, "alt": f"Ada at the bakery door, shot {n}"}
+               for n, panel in enumerate(panels("grid", 3), start=1)]
+    reader = read(book.pdf(TITLE, "grid", cartoon, author="Ada L."))
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712  a PDF boolean object
+    document = root["/StructTreeRoot"]["/K"].get_object()
+    assert document["/S"] == "/Document"
+    parts = [part.get_object() for part in document["/K"]]
+    kinds = [part["/S"] for part in parts]
+    assert kinds == ["/H1", "/P"] + ["/Figure", "/P", "/P", "/P"] * 3
+    alts = [part["/Alt"] for part in parts if part["/S"] == "/Figure"]
+    assert alts == [f"Ada at the bakery door, shot {n}" for n in (1, 2, 3)]
+    pages = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages)}
+    order = [(pages[part.raw_get("/Pg").idnum], part["/K"]) for part in parts]
+    assert order == sorted(order)  # the structure follows the pages' drawing order
