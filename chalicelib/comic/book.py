@@ -35,6 +35,7 @@ import io
 import itertools
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from PIL import Image, ImageDraw
 
@@ -253,7 +254,29 @@ def plan(template, panels, paper="A4"):
                 return candidate
             if fallback is None or min(fills) > min(fallback.fills):
                 fallback = candidate
-    return fallback
+    return fallback or _too_small(_reflowed(sizes, 1), sizes, letters, live, paper)
+
+
+def _too_small(rows, sizes, letters, live, paper):
+    """Panels drawn too small to take their texts at 7 pt even one a row at 300 ppi (a few
+    hundred px): one a row at that scale, lettered at the largest size that fits. The plan's
+    `text_pt` says it is under `MIN_PT`, for the caller to report: never silently small."""
+    count = math.ceil(len(rows) / MAX_ROWS)
+    scale, pages = None, None
+    while scale is None:
+        scale, pages = _scale_for(rows, sizes, count, live)
+        count += 1
+    px = math.ceil(MIN_PT / scale - 1e-9)
+    while px > 1 and letters.fraction(px) is None:
+        px = max(1, math.floor(px * 0.9))
+    fraction = letters.fraction(px)
+    if fraction is None:
+        raise lettering.DoesNotFit([{"index": 0, "code": "does_not_fit",
+                                     "message": "a text does not fit its panel at any size"}])
+    fills = tuple(_fill(p, sizes, scale, live) for p in pages)
+    return Plan(paper, scale, tuple(tuple(tuple(r) for r in p) for p in pages),
+                round(fraction * letters.basis(px)) if fraction else None, fraction,
+                letters.basis(px), fills)
 
 
 def _colour(rgb):
@@ -434,9 +457,15 @@ def pdf(title, template, panels, paper="A4", bleed=False, language="en", author=
     return _write(title, panels, plan(template, panels, paper), bleed, language, author, {})
 
 
+class Editions(NamedTuple):
+    plain: bytes
+    bleed: bytes
+    plan: Plan
+
+
 def editions(title, template, panels, paper="A4", language="en", author=None):
-    """(the book, its print-shop edition with bleed) on `paper`: one plan, each panel lettered
-    once for both."""
+    """The book and its print-shop edition with bleed on `paper`, and their `plan`: one plan,
+    each panel lettered once for both."""
     book, lettered = plan(template, panels, paper), {}
-    return tuple(_write(title, panels, book, bleed, language, author, lettered)
-                 for bleed in (False, True))
+    return Editions(*(_write(title, panels, book, bleed, language, author, lettered)
+                      for bleed in (False, True)), book)

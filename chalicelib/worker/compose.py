@@ -67,9 +67,13 @@ def _print_files(cartoon, inputs, panels):
                                 ("Letter", "pdf_letter_key", "pdf_letter_bleed_key")):
         books = book.editions(cartoon.title, template, panels, paper, language_of(cartoon),
                               cartoon.author)
+        if books.plan.text_pt and books.plan.text_pt < book.MIN_PT:  # panels drawn too small
+            logs.event("book_text_small", cartoon_id=cartoon.cartoon_id, paper=paper,
+                       text_pt=round(books.plan.text_pt, 2))
         name = "cartoon" if paper == "A4" else "cartoon-letter"
-        files[plain] = (_key(cartoon, inputs, f"{name}.pdf"), books[0], "application/pdf")
-        files[bleed] = (_key(cartoon, inputs, f"{name}-print.pdf"), books[1], "application/pdf")
+        files[plain] = (_key(cartoon, inputs, f"{name}.pdf"), books.plain, "application/pdf")
+        files[bleed] = (_key(cartoon, inputs, f"{name}-print.pdf"), books.bleed,
+                        "application/pdf")
     files["webtoon_key"] = None
     if template == "webtoon":
         files["webtoon_key"] = (_key(cartoon, inputs, "webtoon.zip"),

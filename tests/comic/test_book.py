@@ -213,3 +213,14 @@ def test_the_pdf_is_tagged_in_reading_order_with_the_panels_alt_texts():
     pages = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages)}
     order = [(pages[part.raw_get("/Pg").idnum], part["/K"]) for part in parts]
     assert order == sorted(order)  # the structure follows the pages' drawing order
+
+
+def test_panels_drawn_too_small_for_7_pt_still_make_a_book_that_says_so():
+    """A 96 px panel is 23 pt wide at 300 ppi: its caption cannot print at 7 pt. The book is
+    made all the same, at the largest size that fits, and its plan reports the size."""
+    tiny = [{"image": Image.new("RGB", (96, 96), "white"), "staging": {},
+             "elements": [{"kind": "caption", "text": "Caption 1"}]}]
+    made = book.editions(TITLE, "strip", tiny)
+    assert made.plan.text_pt < book.MIN_PT and made.plan.ppi >= 300 - 1e-6
+    text = " ".join(page.extract_text() for page in read(made.plain).pages)
+    assert "Caption 1" in " ".join(text.split())
