@@ -1,6 +1,7 @@
 """Composition: the time and peak memory to compose an 8-panel page from 1024 px panels carrying
-3 balloons each (budget: 1 s, 300 MB), and the time and size of the PDF and CBZ of a 24-scene
-cartoon.
+3 balloons each (budget: 1 s, 300 MB), and the time and size of the printed book (A4, and its
+print edition with bleed), CBZ and webtoon episode of a 24-scene cartoon, and the smallest
+printed text size of the book over all layouts (24 scenes each).
 
 Panels are noisy gradients, which compress about as badly as drawn art. Each measure runs in a
 fresh interpreter so its peak resident memory (ru_maxrss, which counts Pillow's buffers, unlike
@@ -21,7 +22,7 @@ CHILD = r"""
 import io, json, resource, statistics, sys, time
 RUNS = 6
 from PIL import Image, ImageDraw
-from chalicelib.comic import exports, layouts, pages, raster
+from chalicelib.comic import book, exports, layouts, pages, raster, webtoon
 
 def art(seed, size):
     noise = Image.effect_noise(size, 60).convert("RGB")
@@ -59,7 +60,7 @@ if mode == "page":
     result["peak_mb"] = rss_mb()
     result["size"] = Image.open(io.BytesIO(png)).size
     result["png_mb"] = len(png) / 1e6
-else:
+elif mode == "book":
     sizes = layouts.drawing_sizes("auto", 24)
     panels = [{"image": art(i, size), "elements": TEXTS, "staging": STAGING}
               for i, size in enumerate(sizes)]
@@ -67,7 +68,9 @@ else:
     pngs = pages.compose_cartoon("A benchmark", "auto", panels)
     result["pages"] = len(pngs)
     result["compose_s"] = time.perf_counter() - started
-    for name, make in (("pdf", lambda: exports.pdf("A benchmark", pngs)),
+    for name, make in (("pdf", lambda: book.pdf("A benchmark", "auto", panels)),
+                       ("editions", lambda: b"".join(book.editions("A benchmark", "auto",
+                                                                    panels)[:2])),
                        ("cbz", lambda: exports.cbz("A benchmark", pngs))):
         started = time.perf_counter()
         data = make()
@@ -78,6 +81,27 @@ else:
     result["readers_s"] = time.perf_counter() - started
     result["readers_mb"] = sum(len(w) for w in webps) / 1e6
     result["peak_mb"] = rss_mb()
+elif mode == "webtoon":
+    panels = [{"image": art(i, size), "elements": TEXTS, "staging": STAGING}
+              for i, size in enumerate(layouts.drawing_sizes("webtoon", 24))]
+    started = time.perf_counter()
+    data = webtoon.episode("A benchmark", panels)
+    result["webtoon_s"] = time.perf_counter() - started
+    result["webtoon_mb"] = len(data) / 1e6
+    import zipfile
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    result["images"] = len(archive.namelist())
+    result["largest_image_mb"] = max(i.file_size for i in archive.infolist()) / 1e6
+    result["peak_mb"] = rss_mb()
+else:  # the book's plan for each layout and paper: its smallest printed text
+    result["plans"] = []
+    for template in layouts.TEMPLATES:
+        panels = [{"image": Image.new("RGB", size), "elements": TEXTS, "staging": STAGING}
+                  for size in layouts.drawing_sizes(template, 24)]
+        for paper in book.PAPERS:
+            plan = book.plan(template, panels, paper)
+            result["plans"].append([template, paper, plan.text_pt, plan.ppi, len(plan.pages),
+                                    min(plan.fills)])
 print(json.dumps(result))
 """
 
@@ -98,10 +122,22 @@ def main():
           f"composing (budget {BUDGET_MB} MB)")
     book = measure("book")
     print(f"24-scene cartoon: {book['pages']} pages composed in {book['compose_s']:.2f} s")
-    print(f"  PDF: {book['pdf_s']:.2f} s, {book['pdf_mb']:.1f} MB; "
-          f"CBZ: {book['cbz_s']:.2f} s, {book['cbz_mb']:.1f} MB; "
+    print(f"  printed book (A4): {book['pdf_s']:.2f} s, {book['pdf_mb']:.1f} MB; both A4 "
+          f"editions (plain, bleed): {book['editions_s']:.2f} s, "
+          f"{book['editions_mb']:.1f} MB")
+    print(f"  CBZ: {book['cbz_s']:.2f} s, {book['cbz_mb']:.1f} MB; "
           f"reader pictures: {book['readers_s']:.2f} s, {book['readers_mb']:.1f} MB; "
           f"peak memory {book['peak_mb']:.0f} MB")
+    episode = measure("webtoon")
+    print(f"24-scene webtoon episode: {episode['webtoon_s']:.2f} s, "
+          f"{episode['webtoon_mb']:.1f} MB zip, {episode['images']} images "
+          f"(largest {episode['largest_image_mb']:.2f} MB), "
+          f"peak memory {episode['peak_mb']:.0f} MB")
+    plans = measure("plans")["plans"]
+    for template, paper, text_pt, ppi, count, fill in plans:
+        print(f"  book, {template} on {paper}: text {text_pt:.2f} pt, {ppi:.0f} ppi, "
+              f"{count} pages, emptiest page {fill:.0%} full")
+    print(f"smallest printed text over all layouts: {min(p[2] for p in plans):.2f} pt")
     over = page["warm_s"] > BUDGET_SECONDS or page["peak_mb"] > BUDGET_MB
     if over:
         sys.exit("over budget")

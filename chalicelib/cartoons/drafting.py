@@ -54,8 +54,9 @@ OMIT = (
     "scenes.caption", "scenes.dialogue", "scenes.speaker",
     # where a balloon sits: the lettering engine places it; the person may move it later
     "scenes.elements.at", "scenes.elements.tail",
-    # the person's own choices on the create page: a saved character, stopping for the cast
-    "characters.saved_id", "characters.upload", "approve_cast",
+    # the person's own choices: a saved character, an uploaded picture, stopping for the cast,
+    # the name they sign
+    "characters.saved_id", "characters.upload", "approve_cast", "author",
 )
 # Optional in a submission, but a complete draft has them (a caption's speaker stays nullable).
 REQUIRE = ("layout", "scenes.characters", "scenes.elements", "scenes.staging")

@@ -102,6 +102,8 @@ CARTOON_SPEC = {
     # true: stop once the references are drawn, until the owner approves the cast. Absent or
     # false: the scenes follow at once (what API clients that never sent it keep getting).
     "approve_cast": Field(bool, required=False),
+    "author": Field(str, required=False, max_length=LIMITS["name"],
+                    doc="The name to print on the book's title page, if the owner wishes."),
 }
 TEXT_EDIT_SPEC = {name: SCENE_SPEC[name] for name in (*SHORTHAND, "elements")}
 QUOTE_SPEC = {"quality": Field(str, max_length=20, choices=qualities), "scenes": Field(int),
@@ -163,6 +165,7 @@ def parse_cartoon(body):
                          for i, raw in enumerate(data["scenes"])]
     check_lettering(cartoon["layout"], cartoon["scenes"])
     cartoon["approve_cast"] = bool(data.get("approve_cast"))
+    cartoon["author"] = text(data.get("author"), "author", required=False) or None
     return cartoon
 
 

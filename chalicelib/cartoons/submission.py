@@ -42,6 +42,8 @@ IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
 
 def _moderated_texts(cartoon):
     yield "title", cartoon["title"]
+    if cartoon.get("author"):
+        yield "author", cartoon["author"]
     yield "context", cartoon["context"]
     yield "style", cartoon["style"]
     for i, character in enumerate(cartoon["characters"]):
@@ -246,6 +248,7 @@ def _items(account_id, cartoon, now, cartoon_id, copied):
                    quality=cartoon["quality"], credits_per_scene=each,
                    scene_count=len(cartoon["scenes"]), cost=cost,
                    characters=characters, layout=cartoon["layout"],
+                   author=cartoon.get("author"),
                    cast_state="drawing" if cartoon["approve_cast"] else "auto",
                    cast_inflight_hour=expiry_hour(now) if in_flight else None,
                    cast_inflight_since=int(now) if in_flight else None,

@@ -76,7 +76,8 @@ def describe(cartoon, scene_items):
     counts = {state: sum(1 for s in scene_items if s.state == state)
               for state in (scenes.QUEUED, scenes.DRAWING, scenes.DONE, scenes.FAILED)}
     return {
-        "cartoon_id": cartoon.cartoon_id, "title": cartoon.title, "context": cartoon.context,
+        "cartoon_id": cartoon.cartoon_id, "title": cartoon.title, "author": cartoon.author,
+        "context": cartoon.context,
         "style": cartoon.style, "style_label": dict((k, v) for k, v, _ in specs.STYLE_PRESETS).get(
             cartoon.style), "quality": cartoon.quality,
         "credits_per_scene": int(cartoon.credits_per_scene), "cost": int(cartoon.cost),
@@ -112,7 +113,8 @@ def _takeaways(cartoon, slug, ready):
     composed and current; with where each scene sits on its page, its lettering's positions
     and text size, and its reader panel (the scene alone, lettered for a phone's width)."""
     if not ready or not cartoon.page_keys:
-        return {"pages": [], "pdf": None, "pdf_letter": None, "cbz": None, "panels": []}
+        return {"pages": [], "pdf": None, "pdf_letter": None, "cbz": None, "panels": [],
+                **_print_editions(None, slug)}
     geometry = cartoon.geometry or {}
     sizes = geometry.get("pages") or [{}] * len(cartoon.page_keys)
     pages = [{**_links(key, thumb, f"{slug}-page-{n}.png"), "number": n,
@@ -133,7 +135,19 @@ def _takeaways(cartoon, slug, ready):
             "pdf_letter": _pdf(cartoon.pdf_letter_key, f"{slug}-letter.pdf"),
             "cbz": {"download_url": storage.presign(cartoon.cbz_key,
                                                     download_name=f"{slug}.cbz")},
-            "panels": panels}
+            "panels": panels, **_print_editions(cartoon, slug)}
+
+
+def _print_editions(cartoon, slug):
+    """The printed book's print-shop editions (A4, Letter: bleed and crop marks) and the
+    webtoon episode's zip (the webtoon layout only), each None until composed."""
+    if cartoon is None:
+        return {"pdf_bleed": None, "pdf_letter_bleed": None, "webtoon": None}
+    webtoon = cartoon.webtoon_key and {"download_url": storage.presign(
+        cartoon.webtoon_key, download_name=f"{slug}-webtoon.zip")}
+    return {"pdf_bleed": _pdf(cartoon.pdf_bleed_key, f"{slug}-print.pdf"),
+            "pdf_letter_bleed": _pdf(cartoon.pdf_letter_bleed_key, f"{slug}-letter-print.pdf"),
+            "webtoon": webtoon or None}
 
 
 def describe_cast(cartoon):
@@ -280,7 +294,8 @@ PANEL = obj({"number": INTEGER, "page": INTEGER, "box": array(NUMBER), "rect": a
              "reader": nullable({"type": "object", "properties": {"url": URL}})})
 SHARE = obj({"url": URL, "created_at": INTEGER, "expires_at": nullable(INTEGER)})
 CARTOON = obj({
-    "cartoon_id": TEXT, "title": STRING, "context": STRING, "style": STRING,
+    "cartoon_id": TEXT, "title": STRING, "author": nullable(STRING), "context": STRING,
+    "style": STRING,
     "style_label": nullable(STRING), "quality": STRING, "credits_per_scene": COUNT,
     "cost": COUNT, "spent": INTEGER, "created_at": TIME,
     "characters": array(obj({"name": STRING, "description": STRING})), "status": TEXT,
@@ -289,7 +304,8 @@ CARTOON = obj({
     "scenes": array(SCENE), "layout": TEXT, "strip": nullable(LINKS), "links_expire_in": COUNT,
     "share": nullable(SHARE), "pages": array(PAGE), "pdf": nullable(FILE),
     "pdf_letter": nullable(FILE), "cbz": nullable(obj({"download_url": URL})),
-    "panels": array(PANEL)})
+    "panels": array(PANEL), "pdf_bleed": nullable(FILE), "pdf_letter_bleed": nullable(FILE),
+    "webtoon": nullable(obj({"download_url": URL}))})
 # POST /api/cartoons/{id}/cast/approve: the scenes are drawn; the cartoon as it now stands.
 APPROVED = ok(CARTOON, errors=(400, 413, SIGNED_IN, 404, 409, 429, 503))
 ANSWER = ok(CARTOON, errors=(SIGNED_IN, 404))

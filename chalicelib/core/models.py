@@ -339,6 +339,12 @@ class Cartoon(Model):
     pdf_key = UnicodeAttribute(null=True)  # A4
     pdf_letter_key = UnicodeAttribute(null=True)  # US Letter
     cbz_key = UnicodeAttribute(null=True)
+    # The printed book's print-shop editions (bleed, crop marks) and, for the webtoon layout,
+    # its episode images as a zip (comic/book.py, comic/webtoon.py).
+    pdf_bleed_key = UnicodeAttribute(null=True)  # A4
+    pdf_letter_bleed_key = UnicodeAttribute(null=True)  # US Letter
+    webtoon_key = UnicodeAttribute(null=True)
+    author = UnicodeAttribute(null=True)  # the owner's chosen name for the title page, if any
     # Each scene alone, lettered for a phone's full width (comic/pages.reader_panels), in order.
     reader_keys = ListAttribute(of=UnicodeAttribute, null=True)
     # Where everything landed on the pages: each page's size, each scene's cell, text size and

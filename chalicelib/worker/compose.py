@@ -1,11 +1,12 @@
 """The pages: composed by the scene that completes a cartoon, and by the `recompose` job that a
 text edit queues. Each page is composed at the panels' full resolution with their lettering
-(comic/pages.py) and stored with a thumbnail, beside a PDF for A4 paper, one for US Letter
-and a CBZ of all the pages; page 1 is also the cartoon's `strip` (what older clients show) and
-its gallery cover. Each scene is also stored alone, lettered for a phone's full width (the
-reader's panels), and the pages' geometry (cells, text sizes, balloon positions) is kept on the
-cartoon for the site. The stored pages are current when their fingerprint
-(cartoons/strips.py) matches what the scenes show now."""
+(comic/pages.py) and stored with a thumbnail, beside the printed book (comic/book.py) for A4
+paper and for US Letter, each also in its print-shop edition with bleed, a CBZ of all the
+pages, and for the webtoon layout its episode images (comic/webtoon.py); page 1 is also the
+cartoon's `strip` (what older clients show) and its gallery cover. Each scene is also stored
+alone, lettered for a phone's full width (the reader's panels), and the pages' geometry (cells,
+text sizes, balloon positions) is kept on the cartoon for the site. The stored pages are
+current when their fingerprint (cartoons/strips.py) matches what the scenes show now."""
 
 from pynamodb.exceptions import UpdateError
 
@@ -13,7 +14,7 @@ from chalicelib.adapters import storage
 from chalicelib.cartoons import scenes
 from chalicelib.cartoons.strips import strip_inputs
 from chalicelib.cartoons.view import find_cartoon
-from chalicelib.comic import exports, lettering, pages, raster
+from chalicelib.comic import book, exports, lettering, pages, raster, webtoon
 from chalicelib.core import logs
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.models import Cartoon
@@ -47,31 +48,73 @@ def compose_if_complete(account_id, cartoon_id, rounds=3):
     return False
 
 
-def _files(cartoon, inputs, pngs, readers=()):
+def _key(cartoon, inputs, name):
+    return storage.cartoon_key(cartoon.account_id, cartoon.cartoon_id,
+                               f"pages/{inputs[:16]}/{name}")
+
+
+def language_of(cartoon):
+    """The texts' language, for the book's metadata. A cartoon does not keep the language it
+    was drafted in yet: English until it does."""
+    return "en"
+
+
+def _print_files(cartoon, inputs, panels):
+    """{Cartoon attribute: (key, bytes, content type)} of the printed books (A4, Letter, each
+    plain and with bleed) and, for the webtoon layout, the episode's zip (None otherwise)."""
+    template, files = cartoon.layout or "auto", {}
+    for paper, plain, bleed in (("A4", "pdf_key", "pdf_bleed_key"),
+                                ("Letter", "pdf_letter_key", "pdf_letter_bleed_key")):
+        books = book.editions(cartoon.title, template, panels, paper, language_of(cartoon),
+                              cartoon.author)
+        if books.plan.text_pt and books.plan.text_pt < book.MIN_PT:  # panels drawn too small
+            logs.event("book_text_small", cartoon_id=cartoon.cartoon_id, paper=paper,
+                       text_pt=round(books.plan.text_pt, 2))
+        name = "cartoon" if paper == "A4" else "cartoon-letter"
+        files[plain] = (_key(cartoon, inputs, f"{name}.pdf"), books.plain, "application/pdf")
+        files[bleed] = (_key(cartoon, inputs, f"{name}-print.pdf"), books.bleed,
+                        "application/pdf")
+    files["webtoon_key"] = None
+    if template == "webtoon":
+        files["webtoon_key"] = (_key(cartoon, inputs, "webtoon.zip"),
+                                webtoon.episode(cartoon.title, panels), "application/zip")
+    return files
+
+
+def _files(cartoon, inputs, pngs, readers, books):
     """(key, bytes, content type) of every page, its thumbnail, the PDFs (A4, Letter), the CBZ
-    and each scene's reader panel (WebP), in that order."""
+    and each scene's reader panel (WebP), in that order, then the print editions and webtoon
+    zip of `books` (`_print_files`)."""
     def key(name):
-        return storage.cartoon_key(cartoon.account_id, cartoon.cartoon_id,
-                                   f"pages/{inputs[:16]}/{name}")
+        return _key(cartoon, inputs, name)
 
     files = []
     for number, png in enumerate(pngs, start=1):
         files += [(key(f"page-{number}.png"), png, "image/png"),
                   (key(f"page-{number}.webp"), raster.thumbnail_webp(png, side=480),
                    "image/webp")]
-    files += [(key("cartoon.pdf"), exports.pdf(cartoon.title, pngs, "A4"), "application/pdf"),
-              (key("cartoon-letter.pdf"), exports.pdf(cartoon.title, pngs, "Letter"),
-               "application/pdf"),
+    files += [books["pdf_key"], books["pdf_letter_key"],
               (key("cartoon.cbz"), exports.cbz(cartoon.title, pngs),
                "application/vnd.comicbook+zip")]
     files += [(key(f"reader-{number:02d}.webp"), webp, "image/webp")
               for number, webp in enumerate(readers, start=1)]
+    files += [books[name] for name in PRINT_EXTRAS if books[name]]
     return files
+
+
+PRINT_EXTRAS = ("pdf_bleed_key", "pdf_letter_bleed_key", "webtoon_key")
+
+
+def _set_or_remove(values):
+    """Update actions for {attribute name: value}: a None removes the attribute."""
+    return [getattr(Cartoon, name).set(value) if value else getattr(Cartoon, name).remove()
+            for name, value in values.items()]
 
 
 def _compose(cartoon, scene_items, inputs):
     panels = [{"image": storage.read(s.image_key), "elements": scenes.elements_of(s),
-               "staging": staging_of(s), "look": s.look} for s in scene_items]
+               "staging": staging_of(s), "look": s.look, "alt": s.action}
+              for s in scene_items]
     alive = guard.for_cartoon(cartoon.account_id, cartoon.cartoon_id)
     if any(panel["image"] is None for panel in panels):
         guard.check(alive)  # its deletion took the panels: Gone, nothing to retry
@@ -86,24 +129,28 @@ def _compose(cartoon, scene_items, inputs):
         scene["reader"] = info
         readers.append(raster.to_webp(image))
         del image
+    books = _print_files(cartoon, inputs, panels)
     del panels
-    files = _files(cartoon, inputs, pngs, readers)
+    files = _files(cartoon, inputs, pngs, readers, books)
     guard.put_all(alive, files)
     keys = [key for key, _, _ in files]
     count = len(pngs)
     page_keys, thumb_keys = keys[0:2 * count:2], keys[1:2 * count:2]
     pdf_key, letter_key, cbz_key = keys[2 * count:2 * count + 3]
-    reader_keys = keys[2 * count + 3:]
+    reader_keys = keys[2 * count + 3:2 * count + 3 + len(readers)]
+    extras = {name: books[name][0] if books[name] else None for name in PRINT_EXTRAS}
     previous = [cartoon.strip_key, cartoon.strip_thumb_key, cartoon.pdf_key,
                 cartoon.pdf_letter_key, cartoon.cbz_key, *(cartoon.page_keys or []),
-                *(cartoon.page_thumb_keys or []), *(cartoon.reader_keys or [])]
+                *(cartoon.page_thumb_keys or []), *(cartoon.reader_keys or []),
+                *(getattr(cartoon, name) for name in PRINT_EXTRAS)]
     try:
         cartoon.update(actions=[
             Cartoon.strip_key.set(page_keys[0]), Cartoon.strip_thumb_key.set(thumb_keys[0]),
             Cartoon.page_keys.set(page_keys), Cartoon.page_thumb_keys.set(thumb_keys),
             Cartoon.pdf_key.set(pdf_key), Cartoon.pdf_letter_key.set(letter_key),
             Cartoon.cbz_key.set(cbz_key), Cartoon.reader_keys.set(reader_keys),
-            Cartoon.geometry.set(geometry), Cartoon.strip_inputs.set(inputs)],
+            Cartoon.geometry.set(geometry), Cartoon.strip_inputs.set(inputs),
+            *_set_or_remove(extras)],
             condition=Cartoon.cartoon_id.exists() & Cartoon.deleting_since.does_not_exist())
     except UpdateError as error:
         if not lost_condition(error):

@@ -204,7 +204,8 @@ def cartoon_document(cartoon, scene_items, archive):
                            "upload_id": character.upload_id,
                            "image": archive.image(key, f"{folder}/characters/{index + 1}")})
     return {
-        "cartoon_id": cartoon.cartoon_id, "title": cartoon.title, "context": cartoon.context,
+        "cartoon_id": cartoon.cartoon_id, "title": cartoon.title, "author": cartoon.author,
+        "context": cartoon.context,
         "style": cartoon.style, "style_prompt": cartoon.style_prompt,
         "quality": cartoon.quality, "credits_per_scene": int(cartoon.credits_per_scene),
         "cost": int(cartoon.cost), "created_at": cartoon.created_at.isoformat(),
@@ -220,7 +221,8 @@ def cartoon_document(cartoon, scene_items, archive):
 
 
 def _composed(cartoon, folder, archive):
-    """The pages, PDFs (A4, Letter), CBZ, each scene's reader panel and where everything sits
+    """The pages, PDFs (A4, Letter, and their print editions with bleed), CBZ, the webtoon
+    episode (webtoon layout), each scene's reader panel and where everything sits
     on the pages (cells, text sizes, balloon positions); an older cartoon has only its strip.
     Page 1 is the strip: it goes in once."""
     pages = [archive.image(key, f"{folder}/pages/page-{n}")
@@ -229,6 +231,10 @@ def _composed(cartoon, folder, archive):
             "pages": pages, "pdf": archive.image(cartoon.pdf_key, f"{folder}/comic"),
             "pdf_letter": archive.image(cartoon.pdf_letter_key, f"{folder}/comic-letter"),
             "cbz": archive.image(cartoon.cbz_key, f"{folder}/comic"),
+            "pdf_bleed": archive.image(cartoon.pdf_bleed_key, f"{folder}/comic-print"),
+            "pdf_letter_bleed": archive.image(cartoon.pdf_letter_bleed_key,
+                                              f"{folder}/comic-letter-print"),
+            "webtoon": archive.image(cartoon.webtoon_key, f"{folder}/webtoon"),
             "reader_panels": [archive.image(key, f"{folder}/reader/scene-{n:02d}")
                               for n, key in enumerate(cartoon.reader_keys or [], start=1)],
             "geometry": cartoon.geometry}

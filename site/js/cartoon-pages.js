@@ -241,6 +241,14 @@ export function renderDownloads() {
                          "data-kind": "pdf", href: cartoon.pdf_letter.download_url },
                   I18n.t("cartoon.pdf_letter")));
   }
+  // The print-shop editions (bleed and crop marks) and the webtoon layout's episode images.
+  for (const [field, id, kind] of [["pdf_bleed", "download-pdf-bleed", "pdf"],
+                                   ["pdf_letter_bleed", "download-pdf-letter-bleed", "pdf"],
+                                   ["webtoon", "download-webtoon", "zip"]]) {
+    if (!cartoon[field]) continue;
+    links.push(el("a", { class: "button small ghost", id, "data-kind": kind,
+                         href: cartoon[field].download_url }, I18n.t(`cartoon.${field}`)));
+  }
   if (cartoon.cbz) {
     links.push(el("a", { class: "button small ghost", id: "download-cbz", "data-kind": "cbz",
                          href: cartoon.cbz.download_url }, I18n.t("cartoon.cbz")));

@@ -44,9 +44,9 @@ def test_optional_fields_become_nullable_and_omitted_ones_are_absent():
 def test_the_draft_schema_is_the_cartoon_spec_less_what_the_model_does_not_choose():
     schema = drafting.draft_schema()
     top = schema["properties"]
-    # the price and the person's own choices (a saved character, stopping for the cast) are not
-    # the model's to make
-    assert set(top) == set(specs.CARTOON_SPEC) - {"quality", "approve_cast"}
+    # the price and the person's own choices (a saved character, stopping for the cast, the
+    # name on the book's title page) are not the model's to make
+    assert set(top) == set(specs.CARTOON_SPEC) - {"quality", "approve_cast", "author"}
     assert set(top["characters"]["items"]["properties"]) == {"name", "description"}
     scene = top["scenes"]["items"]["properties"]
     assert set(scene) == {"action", "characters", "elements", "staging"}
