@@ -21,7 +21,7 @@ CHILD = r"""
 import io, json, resource, statistics, sys, time
 RUNS = 6
 from PIL import Image, ImageDraw
-from chalicelib.comic import exports, layouts, pages, raster
+from chalicelib.comic import exports, layouts, pages, raster, reader
 
 def art(seed, size):
     noise = Image.effect_noise(size, 60).convert("RGB")
@@ -74,7 +74,7 @@ else:
         result[name + "_s"] = time.perf_counter() - started
         result[name + "_mb"] = len(data) / 1e6
     started = time.perf_counter()  # each scene lettered alone for the phone reader, as WebP
-    webps = [raster.to_webp(image) for image, _ in pages.reader_panels("auto", panels)]
+    webps = [raster.to_webp(image) for image, _ in reader.pictures(panels)]
     result["readers_s"] = time.perf_counter() - started
     result["readers_mb"] = sum(len(w) for w in webps) / 1e6
     result["peak_mb"] = rss_mb()

@@ -111,7 +111,8 @@ def _takeaways(cartoon, slug, ready):
     composed and current; with where each scene sits on its page, its lettering's positions
     and text size, and its reader panel (the scene alone, lettered for a phone's width)."""
     if not ready or not cartoon.page_keys:
-        return {"pages": [], "pdf": None, "pdf_letter": None, "cbz": None, "panels": []}
+        return {"pages": [], "pdf": None, "pdf_letter": None, "cbz": None, "epub": None,
+                "panels": []}
     geometry = cartoon.geometry or {}
     sizes = geometry.get("pages") or [{}] * len(cartoon.page_keys)
     pages = [{**_links(key, thumb, f"{slug}-page-{n}.png"), "number": n,
@@ -132,6 +133,9 @@ def _takeaways(cartoon, slug, ready):
             "pdf_letter": _pdf(cartoon.pdf_letter_key, f"{slug}-letter.pdf"),
             "cbz": {"download_url": storage.presign(cartoon.cbz_key,
                                                     download_name=f"{slug}.cbz")},
+            "epub": {"download_url": storage.presign(cartoon.epub_key,
+                                                     download_name=f"{slug}.epub")}
+            if cartoon.epub_key else None,  # a cartoon composed before e-books has none
             "panels": panels}
 
 
@@ -268,6 +272,7 @@ CARTOON = obj({
     "scenes": array(SCENE), "layout": TEXT, "strip": nullable(LINKS), "links_expire_in": COUNT,
     "share": nullable(SHARE), "pages": array(PAGE), "pdf": nullable(FILE),
     "pdf_letter": nullable(FILE), "cbz": nullable(obj({"download_url": URL})),
+    "epub": nullable(obj({"download_url": URL})),
     "panels": array(PANEL)})
 # POST /api/cartoons/{id}/cast/approve: the scenes are drawn; the cartoon as it now stands.
 APPROVED = ok(CARTOON, errors=(400, 413, SIGNED_IN, 404, 409, 429, 503))

@@ -335,7 +335,8 @@ class Cartoon(Model):
     pdf_key = UnicodeAttribute(null=True)  # A4
     pdf_letter_key = UnicodeAttribute(null=True)  # US Letter
     cbz_key = UnicodeAttribute(null=True)
-    # Each scene alone, lettered for a phone's full width (comic/pages.reader_panels), in order.
+    epub_key = UnicodeAttribute(null=True)  # the accessible e-book (comic/epub.py)
+    # Each scene alone, lettered for a phone's full width (comic/reader.py), in order.
     reader_keys = ListAttribute(of=UnicodeAttribute, null=True)
     # Where everything landed on the pages: each page's size, each scene's cell, text size and
     # lettering positions, and its reader panel's size and text size (pages.compose).

@@ -9,7 +9,7 @@ marks the export failed.
 The zip holds `account.json` (the account, its ledger, its purchases, every cartoon's texts
 with their lettering, layout and the zip paths of their files, and the character library) and
 every panel (each kept version of it, with the action it was drawn for and the note its redraw
-was asked with), character reference, page, PDF, CBZ and saved character's picture as stored.
+was asked with), character reference, page, PDF, CBZ, EPUB and saved character's picture as stored.
 """
 
 import datetime
@@ -205,7 +205,7 @@ def cartoon_document(cartoon, scene_items, archive):
 
 
 def _composed(cartoon, folder, archive):
-    """The pages, PDFs (A4, Letter), CBZ, each scene's reader panel and where everything sits
+    """The pages, PDFs (A4, Letter), CBZ, EPUB, each scene's reader panel and where everything sits
     on the pages (cells, text sizes, balloon positions); an older cartoon has only its strip.
     Page 1 is the strip: it goes in once."""
     pages = [archive.image(key, f"{folder}/pages/page-{n}")
@@ -214,6 +214,7 @@ def _composed(cartoon, folder, archive):
             "pages": pages, "pdf": archive.image(cartoon.pdf_key, f"{folder}/comic"),
             "pdf_letter": archive.image(cartoon.pdf_letter_key, f"{folder}/comic-letter"),
             "cbz": archive.image(cartoon.cbz_key, f"{folder}/comic"),
+            "epub": archive.image(cartoon.epub_key, f"{folder}/comic"),
             "reader_panels": [archive.image(key, f"{folder}/reader/scene-{n:02d}")
                               for n, key in enumerate(cartoon.reader_keys or [], start=1)],
             "geometry": cartoon.geometry}

@@ -524,6 +524,12 @@ export const STRINGS = {
     "error.invalid_session_id": "This payment link is not valid.",
     "error.payload_too_large": "What was sent is too large.",
     "error.unprocessable": "This was refused. Check what you typed.",
+    // Issue 23: the accessible e-book, and the reader's full screen.
+    "cartoon.epub": "EPUB (accessible e-book)",
+    "cartoon.reader_fullscreen": "Full screen",
+    "cartoon.reader_fullscreen_label": "Read in full screen",
+    "cartoon.reader_close": "Close",
+    "cartoon.reader_close_label": "Leave full screen",
   },
 
   fr: {
@@ -1048,5 +1054,11 @@ export const STRINGS = {
     "error.invalid_session_id": "Ce lien de paiement n'est pas valide.",
     "error.payload_too_large": "L'envoi est trop volumineux.",
     "error.unprocessable": "Cela a été refusé. Vérifiez ce que vous avez saisi.",
+    // Issue 23 : le livre numérique accessible, et le plein écran de la liseuse.
+    "cartoon.epub": "EPUB (livre numérique accessible)",
+    "cartoon.reader_fullscreen": "Plein écran",
+    "cartoon.reader_fullscreen_label": "Lire en plein écran",
+    "cartoon.reader_close": "Fermer",
+    "cartoon.reader_close_label": "Quitter le plein écran",
   },
 };
