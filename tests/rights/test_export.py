@@ -168,11 +168,13 @@ def test_export_contents_match_what_was_stored(app, signed_in, aws):
                           (described["pdf"], cartoon.pdf_key),
                           (described["pdf_letter"], cartoon.pdf_letter_key),
                           (described["cbz"], cartoon.cbz_key),
+                          (described["epub"], cartoon.epub_key),
                           *zip(described["reader_panels"], cartoon.reader_keys, strict=True)]:
             assert path.startswith(f"cartoons/{cartoon.cartoon_id}/")
             assert archive.read(path) == storage.read(key)
             images += 1
         assert described["pdf"].endswith(".pdf") and described["cbz"].endswith(".cbz")
+        assert described["epub"] == f"cartoons/{cartoon.cartoon_id}/comic.epub"
         assert described["pdf_letter"].endswith("comic-letter.pdf")
         assert len(described["reader_panels"]) == len(scene_items)
         # Where each panel and balloon sits on the pages (the owner's moves included).
