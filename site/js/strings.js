@@ -530,6 +530,7 @@ export const STRINGS = {
     "cartoon.reader_fullscreen_label": "Read in full screen",
     "cartoon.reader_close": "Close",
     "cartoon.reader_close_label": "Leave full screen",
+    "nav.menu": "Menu",
   },
 
   fr: {
@@ -1060,5 +1061,6 @@ export const STRINGS = {
     "cartoon.reader_fullscreen_label": "Lire en plein écran",
     "cartoon.reader_close": "Fermer",
     "cartoon.reader_close_label": "Quitter le plein écran",
+    "nav.menu": "Menu",
   },
 };

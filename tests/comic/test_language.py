@@ -6,7 +6,8 @@ from chalicelib.comic.language import language_of
 
 
 @pytest.mark.parametrize(("texts", "expected"), [
-    (("La machine du grenier", "Qu’est-ce que c’est que cette machine ?", "Tiens-toi bien !"),
+    (("La machine du grenier", "Qu\u2019est-ce que c\u2019est que cette machine ?",
+      "Tiens-toi bien !"),
      "fr"),
     (("The attic machine", "What on earth is this machine?", "Hold on tight, Bram!"), "en"),
     (("Ada", "Bram!", "😀"), "en"),  # nothing to tell by: English
