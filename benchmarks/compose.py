@@ -1,7 +1,9 @@
 """Composition: the time and peak memory to compose an 8-panel page from 1024 px panels carrying
 3 balloons each (budget: 1 s, 300 MB), and the time and size of the printed book (A4, and its
 print edition with bleed), CBZ and webtoon episode of a 24-scene cartoon, and the smallest
-printed text size of the book over all layouts (24 scenes each).
+printed text size of the book over all layouts (24 scenes each); `books()`: the CBZ and the
+accessible EPUB of a 24-scene cartoon, and its reader pictures' smallest text at a 390 CSS px
+phone's width.
 
 Panels are noisy gradients, which compress about as badly as drawn art. Each measure runs in a
 fresh interpreter so its peak resident memory (ru_maxrss, which counts Pillow's buffers, unlike
@@ -22,7 +24,7 @@ CHILD = r"""
 import io, json, resource, statistics, sys, time
 RUNS = 6
 from PIL import Image, ImageDraw
-from chalicelib.comic import book, exports, layouts, pages, raster, webtoon
+from chalicelib.comic import book, exports, layouts, pages, raster, reader, webtoon
 
 def art(seed, size):
     noise = Image.effect_noise(size, 60).convert("RGB")
@@ -77,7 +79,7 @@ elif mode == "book":
         result[name + "_s"] = time.perf_counter() - started
         result[name + "_mb"] = len(data) / 1e6
     started = time.perf_counter()  # each scene lettered alone for the phone reader, as WebP
-    webps = [raster.to_webp(image) for image, _ in pages.reader_panels("auto", panels)]
+    webps = [raster.to_webp(image) for image, _ in reader.pictures(panels)]
     result["readers_s"] = time.perf_counter() - started
     result["readers_mb"] = sum(len(w) for w in webps) / 1e6
     result["peak_mb"] = rss_mb()
@@ -112,6 +114,55 @@ def measure(mode):
     return json.loads(answer.stdout)
 
 
+BOOKS = r"""
+import json, sys, time
+sys.argv = ["", "book"]
+CHILD_HEAD
+from chalicelib.comic import epub, reader
+from chalicelib.comic.language import language_of
+sizes = layouts.drawing_sizes("auto", 24)
+panels = [{"image": art(i, size), "elements": TEXTS, "staging": STAGING}
+          for i, size in enumerate(sizes)]
+composed = pages.compose("A benchmark", "auto", panels)
+pngs, geometry = composed.pngs, composed.geometry
+out = {"pages": len(pngs)}
+started = time.perf_counter()
+data = exports.cbz("A benchmark", pngs, language_of("A benchmark"))
+out["cbz_s"], out["cbz_mb"] = time.perf_counter() - started, len(data) / 1e6
+started = time.perf_counter()
+panel_lists = [[] for _ in pngs]
+for scene in geometry["scenes"]:
+    panel_lists[scene["page"] - 1].append(epub.Panel(tuple(scene["box"]), "Scene: words."))
+words = epub.Words("Contents", "The cartoon in words", "Page {n} of {total}", "A summary.")
+data = epub.book(title="A benchmark", language="en", book_id=epub.identifier("bench"),
+                 modified="2026-01-01T00:00:00Z", pngs=pngs, panels=panel_lists,
+                 scenes=[epub.Scene("Scene", "An action.", ("Ada says: hello",))] * 24,
+                 words=words)
+out["epub_s"], out["epub_mb"] = time.perf_counter() - started, len(data) / 1e6
+started = time.perf_counter()
+infos = [info for _, info in reader.pictures(panels)]
+out["readers_s"] = time.perf_counter() - started
+out["reader_min_css_px"] = min(i["text_css_px"] for i in infos if i["text_css_px"])
+out["headroom_panels"] = sum(1 for i in infos if i["headroom"])
+print(json.dumps(out))
+"""
+
+
+def books():
+    """The CBZ and the EPUB of a 24-scene cartoon (time and size), and its reader pictures'
+    smallest lettering on a 390 CSS px phone."""
+    head = CHILD.split("mode = sys.argv[1]")[0]
+    answer = subprocess.run([sys.executable, "-c", BOOKS.replace("CHILD_HEAD", head)],
+                            cwd=ROOT, check=True, capture_output=True, text=True)
+    book = json.loads(answer.stdout.strip().splitlines()[-1])
+    print(f"24-scene cartoon, {book['pages']} pages: CBZ {book['cbz_s']:.2f} s, "
+          f"{book['cbz_mb']:.1f} MB; EPUB {book['epub_s']:.2f} s, {book['epub_mb']:.1f} MB")
+    print(f"  reader pictures: {book['readers_s']:.2f} s, smallest text "
+          f"{book['reader_min_css_px']:.1f} CSS px at 390 px, {book['headroom_panels']} with "
+          "paper added above the art")
+    return book
+
+
 def main():
     page = measure("page")
     print(f"8-panel page of 1024 px panels, 3 balloons each: {page['size'][0]}x"
@@ -138,6 +189,7 @@ def main():
         print(f"  book, {template} on {paper}: text {text_pt:.2f} pt, {ppi:.0f} ppi, "
               f"{count} pages, emptiest page {fill:.0%} full")
     print(f"smallest printed text over all layouts: {min(p[2] for p in plans):.2f} pt")
+    books()
     over = page["warm_s"] > BUDGET_SECONDS or page["peak_mb"] > BUDGET_MB
     if over:
         sys.exit("over budget")

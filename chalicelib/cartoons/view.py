@@ -113,8 +113,8 @@ def _takeaways(cartoon, slug, ready):
     composed and current; with where each scene sits on its page, its lettering's positions
     and text size, and its reader panel (the scene alone, lettered for a phone's width)."""
     if not ready or not cartoon.page_keys:
-        return {"pages": [], "pdf": None, "pdf_letter": None, "cbz": None, "panels": [],
-                **_print_editions(None, slug)}
+        return {"pages": [], "pdf": None, "pdf_letter": None, "cbz": None, "epub": None,
+                "panels": [], **_print_editions(None, slug)}
     geometry = cartoon.geometry or {}
     sizes = geometry.get("pages") or [{}] * len(cartoon.page_keys)
     pages = [{**_links(key, thumb, f"{slug}-page-{n}.png"), "number": n,
@@ -135,6 +135,9 @@ def _takeaways(cartoon, slug, ready):
             "pdf_letter": _pdf(cartoon.pdf_letter_key, f"{slug}-letter.pdf"),
             "cbz": {"download_url": storage.presign(cartoon.cbz_key,
                                                     download_name=f"{slug}.cbz")},
+            "epub": {"download_url": storage.presign(cartoon.epub_key,
+                                                     download_name=f"{slug}.epub")}
+            if cartoon.epub_key else None,  # a cartoon composed before e-books has none
             "panels": panels, **_print_editions(cartoon, slug)}
 
 
@@ -304,6 +307,7 @@ CARTOON = obj({
     "scenes": array(SCENE), "layout": TEXT, "strip": nullable(LINKS), "links_expire_in": COUNT,
     "share": nullable(SHARE), "pages": array(PAGE), "pdf": nullable(FILE),
     "pdf_letter": nullable(FILE), "cbz": nullable(obj({"download_url": URL})),
+    "epub": nullable(obj({"download_url": URL})),
     "panels": array(PANEL), "pdf_bleed": nullable(FILE), "pdf_letter_bleed": nullable(FILE),
     "webtoon": nullable(obj({"download_url": URL}))})
 # POST /api/cartoons/{id}/cast/approve: the scenes are drawn; the cartoon as it now stands.

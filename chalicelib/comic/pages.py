@@ -218,33 +218,5 @@ def compose(title, template, panels):
     return Composed(out, geometry)
 
 
-def reader_panels(template, panels, fraction=None):
-    """Each scene as its own lettered picture for a phone, which shows one panel at a time at
-    full width: yields `(Pillow image, {"width", "height", "text_px", "lettered"})` in order,
-    one at a time (encode each and let it go: 24 panels at once would hold 75 MB).
-
-    On a page, text is sized to the page's smallest panel, so a wide establishing panel shown
-    alone at a phone's width would letter below 14 CSS px. Here each panel is lettered relative
-    to its own width (one fraction for the whole cartoon, at least `lettering.MINIMUM`), so
-    its text is at least 3.6 % of the width it is shown at: 14 CSS px on a 390 px screen.
-    A panel whose texts do not fit that way (a short wide panel with much to say) falls back
-    to the page's lettering ("lettered": "page"), smaller but never cut."""
-    sizes = [_panel_pixels(p) for p in panels]
-    own = lettering.cartoon_fraction(
-        [(size, p.get("elements", []), p.get("staging"), size[0], _look(p))
-         for size, p in zip(sizes, panels, strict=True)])
-    page_fraction = fraction or cartoon_fraction(template, panels, sizes)
-    for panel, size, (_, page_unit) in zip(panels, sizes, _geometry(template, sizes),
-                                           strict=True):
-        image = _fitted(panel, size)
-        try:
-            drawn, how = _letter(image, panel, own, size[0]), "own"
-        except lettering.DoesNotFit:
-            drawn, how = _letter(image, panel, page_fraction, page_unit), "page"
-        yield image, {"width": size[0], "height": size[1],
-                      "text_px": drawn.size if drawn.placed else None, "lettered": how}
-        del image
-
-
 def to_png(image):
     return fastpng.encode(image)

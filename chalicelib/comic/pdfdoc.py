@@ -29,7 +29,7 @@ def text_string(value):
     return "<FEFF" + value.encode("utf-16-be").hex().upper() + ">"
 
 
-def _chunks(data):
+def png_chunks(data):
     position = len(PNG_SIGNATURE)
     while position < len(data):
         length, kind = struct.unpack(">I4s", data[position:position + 8])
@@ -41,10 +41,10 @@ def image_stream(png):
     """(width, height, Flate data, DecodeParms or None) of an RGB image. An 8-bit RGB PNG's
     own zlib stream is a valid Flate stream with the PNG predictors: embedded undecoded."""
     if png.startswith(PNG_SIGNATURE):
-        header = dict(_chunks(png[:33]))[b"IHDR"]
+        header = dict(png_chunks(png[:33]))[b"IHDR"]
         width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header)
         if depth == 8 and colour == 2 and interlace == 0:
-            data = b"".join(body for kind, body in _chunks(png) if kind == b"IDAT")
+            data = b"".join(body for kind, body in png_chunks(png) if kind == b"IDAT")
             parms = f"<< /Predictor 15 /Colors 3 /BitsPerComponent 8 /Columns {width} >>"
             return width, height, data, parms
     with Image.open(io.BytesIO(png)) as image:

@@ -345,7 +345,8 @@ class Cartoon(Model):
     pdf_letter_bleed_key = UnicodeAttribute(null=True)  # US Letter
     webtoon_key = UnicodeAttribute(null=True)
     author = UnicodeAttribute(null=True)  # the owner's chosen name for the title page, if any
-    # Each scene alone, lettered for a phone's full width (comic/pages.reader_panels), in order.
+    epub_key = UnicodeAttribute(null=True)  # the accessible e-book (comic/epub.py)
+    # Each scene alone, lettered for a phone's full width (comic/reader.py), in order.
     reader_keys = ListAttribute(of=UnicodeAttribute, null=True)
     # Where everything landed on the pages: each page's size, each scene's cell, text size and
     # lettering positions, and its reader panel's size and text size (pages.compose).

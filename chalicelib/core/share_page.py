@@ -26,8 +26,9 @@ KEYS = {"page": "cartoon.page_of", "transcript": "cartoon.transcript",
         "busy": "shared.busy"}
 
 
-def _words(lang):
-    """The templates of one language by their use here (`t["page"].format(...)`)."""
+def words_of(lang):
+    """The templates of one language by their use here (`t["page"].format(...)`); the EPUB
+    (worker/compose.py) words its panels with them too."""
     catalogue = words.catalogue(lang)
     return {use: catalogue[key] for use, key in KEYS.items()}
 
@@ -64,19 +65,19 @@ def _head(title, lang, extra=""):
             f"{extra}</head>\n")
 
 
-def _said(element, t):
+def said(element, t):
     """One caption or balloon in words; a balloon without a speaker reads as a caption."""
     kind = element["kind"] if element["speaker"] else "caption"
     return t.get(kind, t["caption"]).format(**element)
 
 
-def _panel_alt(line, t):
+def panel_alt(line, t):
     return " ".join([t["panel"].format(n=line["number"], action=line["action"]),
-                     *(_said(element, t) for element in line["said"])])
+                     *(said(element, t) for element in line["said"])])
 
 
 def _alt(lines, t, n, total):
-    panels = "; ".join(_panel_alt(line, t) for line in lines)
+    panels = "; ".join(panel_alt(line, t) for line in lines)
     return f"{t['page'].format(n=n, total=total)}. {panels}"
 
 
@@ -92,13 +93,13 @@ def _reader_figures(readers, lines, t):
             ("width", "width"), ("height", "height"), ("text_px", "data-text-px"))
             if reader.get(name))
         items.append(f'<li><img class="shared-panel" loading="lazy" src="{escape(reader["url"])}"'
-                     f'{size} alt="{escape(_panel_alt(line, t))}"></li>')
+                     f'{size} alt="{escape(panel_alt(line, t))}"></li>')
     return '<ol class="shared-readers">' + "".join(items) + "</ol>"
 
 
 def render(shared, lang="en"):
     """The page of a shared cartoon (what `sharing.public_view` returns), in `lang`."""
-    t = _words(lang)
+    t = words_of(lang)
     title = shared["title"]
     og = "".join(f'<meta property="{name}" content="{escape(value)}">\n' for name, value in (
         ("og:title", title), ("og:type", "article"), ("og:site_name", "Caaartoons"),
@@ -116,7 +117,7 @@ def render(shared, lang="en"):
         figures.append(_reader_figures(readers, lines, t))
     story = "".join(
         f"<li><p>{escape(line['action'])}</p>"
-        + "".join(f"<p>{escape(_said(element, t))}</p>" for element in line["said"]) + "</li>"
+        + "".join(f"<p>{escape(said(element, t))}</p>" for element in line["said"]) + "</li>"
         for line in lines)
     main = "shared-main with-readers" if readers else "shared-main"
     return (_head(title, lang, og + f"<style>{STYLE}</style>\n") + '<body class="shared">\n'
@@ -131,7 +132,7 @@ def render(shared, lang="en"):
 def render_error(error, lang="en"):
     """The page a person reads instead of the cartoon: the link is dead (NotFound), or this
     viewer asked too often (RateLimited)."""
-    t = _words(lang)
+    t = words_of(lang)
     why = t["busy"] if isinstance(error, RateLimited) else t["gone"]
     return (_head(t["gone_title"], lang) + '<body class="shared">\n<main class="shared-main">\n'
             f"<h1>{t['gone_title']}</h1>\n<p>{why}</p>\n"

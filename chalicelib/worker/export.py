@@ -10,7 +10,7 @@ The zip holds `account.json` (the account, its ledger, its purchases, every cart
 with their lettering, layout and the zip paths of their files, and the character library) and
 every panel (each kept version of it, with the action it was drawn for, the note its redraw
 was asked with and what the look step found in it: heads, mouths, empty regions), character
-reference, page, PDF, CBZ and saved character's picture as stored.
+reference, page, PDF, CBZ, EPUB and saved character's picture as stored.
 """
 
 import datetime
@@ -221,8 +221,8 @@ def cartoon_document(cartoon, scene_items, archive):
 
 
 def _composed(cartoon, folder, archive):
-    """The pages, PDFs (A4, Letter, and their print editions with bleed), CBZ, the webtoon
-    episode (webtoon layout), each scene's reader panel and where everything sits
+    """The pages, PDFs (A4, Letter, and their print editions with bleed), CBZ, EPUB, the
+    webtoon episode (webtoon layout), each scene's reader panel and where everything sits
     on the pages (cells, text sizes, balloon positions); an older cartoon has only its strip.
     Page 1 is the strip: it goes in once."""
     pages = [archive.image(key, f"{folder}/pages/page-{n}")
@@ -235,6 +235,7 @@ def _composed(cartoon, folder, archive):
             "pdf_letter_bleed": archive.image(cartoon.pdf_letter_bleed_key,
                                               f"{folder}/comic-letter-print"),
             "webtoon": archive.image(cartoon.webtoon_key, f"{folder}/webtoon"),
+            "epub": archive.image(cartoon.epub_key, f"{folder}/comic"),
             "reader_panels": [archive.image(key, f"{folder}/reader/scene-{n:02d}")
                               for n, key in enumerate(cartoon.reader_keys or [], start=1)],
             "geometry": cartoon.geometry}

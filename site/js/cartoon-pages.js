@@ -253,5 +253,9 @@ export function renderDownloads() {
     links.push(el("a", { class: "button small ghost", id: "download-cbz", "data-kind": "cbz",
                          href: cartoon.cbz.download_url }, I18n.t("cartoon.cbz")));
   }
+  if (cartoon.epub) {
+    links.push(el("a", { class: "button small ghost", id: "download-epub", "data-kind": "epub",
+                         href: cartoon.epub.download_url }, I18n.t("cartoon.epub")));
+  }
   $("#downloads").replaceChildren(...links);
 }

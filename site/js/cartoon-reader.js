@@ -43,11 +43,45 @@ function turn(by) {
   renderReader();
 }
 
+// Full screen: the Fullscreen API where the browser has it (not an iPhone's Safari), else the
+// reader as a fixed layer over the page. Either way the panel fills the width, the buttons stay
+// below it, and Escape (or the button) comes back.
+function fullScreen() {
+  return $("#reader").classList.contains("reader-full");
+}
+
+function showFullScreen(wanted) {
+  const reader = $("#reader");
+  reader.classList.toggle("reader-full", wanted);
+  document.documentElement.classList.toggle("reading", wanted);
+  const button = $("#reader-full");
+  button.setAttribute("aria-pressed", String(wanted));
+  button.textContent = I18n.t(wanted ? "cartoon.reader_close" : "cartoon.reader_fullscreen");
+  button.setAttribute("aria-label", I18n.t(wanted ? "cartoon.reader_close_label"
+                                                  : "cartoon.reader_fullscreen_label"));
+}
+
+async function toggleFullScreen() {
+  const reader = $("#reader");
+  const wanted = !fullScreen();
+  showFullScreen(wanted);
+  try {
+    if (wanted && reader.requestFullscreen) await reader.requestFullscreen({ navigationUI: "hide" });
+    else if (!wanted && document.fullscreenElement) await document.exitFullscreen();
+  } catch (error) { /* refused: the fixed layer stands in */ }
+  $("#reader-full").focus();
+}
+
 function readerVisible() {
   return !$("#reader").hidden && $("#reader").getClientRects().length > 0;
 }
 
 export function setUpReader() {
+  $("#reader-full").addEventListener("click", toggleFullScreen);
+  // Leaving the browser's full screen (its own gesture, or Escape) leaves the reading mode too.
+  document.addEventListener("fullscreenchange", () => {
+    if (!document.fullscreenElement && fullScreen()) showFullScreen(false);
+  });
   $("#reader-prev").addEventListener("click", () => turn(-1));
   $("#reader-next").addEventListener("click", () => turn(1));
   // The reader's link to the transcript opens it and takes the focus there.
@@ -62,6 +96,7 @@ export function setUpReader() {
     if (event.target.closest && event.target.closest("input, textarea, select, .handle")) return;
     if (event.key === "ArrowRight") { turn(1); event.preventDefault(); }
     if (event.key === "ArrowLeft") { turn(-1); event.preventDefault(); }
+    if (event.key === "Escape" && fullScreen() && !document.fullscreenElement) showFullScreen(false);
   });
   // A horizontal swipe turns; vertical scrolling and pinch zoom stay the browser's (touch-action).
   const frame = $("#reader-frame");

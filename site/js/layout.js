@@ -22,13 +22,34 @@ export function drawFrame({ account = true, footer = true } = {}) {
   I18n.apply();
   const header = el("header", { class: "site-header" },
     el("a", { class: "brand", href: "/", translate: "no" }, "Caaartoons"),
-    account ? el("div", { id: "account", class: "account" }) : null);
+    account ? el("div", { id: "account", class: "account" }) : null,
+    account ? menuButton() : null);
   main.before(header);
   header.before(skipLink(main));
   if (footer) {
     main.after(el("footer", { class: "site-footer" },
       el("a", { href: "/privacy.html" }, I18n.t("footer.privacy"))));
   }
+}
+
+// On a phone the header folds into one row (site.css): the brand, the balance and this button,
+// which opens the rest (the navigation, the address, the language, sign-out) below it.
+function menuButton() {
+  const button = el("button", { type: "button", class: "button small ghost menu-button",
+                                id: "menu-button", "aria-expanded": "false",
+                                "aria-controls": "account" }, I18n.t("nav.menu"));
+  const open = (wanted) => {
+    button.closest(".site-header").classList.toggle("menu-open", wanted);
+    button.setAttribute("aria-expanded", String(wanted));
+  };
+  button.addEventListener("click", () => open(button.getAttribute("aria-expanded") !== "true"));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+      open(false);
+      button.focus();
+    }
+  });
+  return button;
 }
 
 // A link to jump over the header, first in the tab order on every page.

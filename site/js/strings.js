@@ -598,6 +598,13 @@ export const STRINGS = {
     "failure.upload_unreadable": "Its picture could not be read (a PNG, JPEG or WebP within the size limits). Your credits were given back.",
     "failure.upload_flagged": "Our content check refused its picture, so nothing was drawn from it. Your credits were given back.",
     "failure.upload_unchecked": "We could not check its picture just now. Your credits were given back; please try again.",
+    // Issue 23: the accessible e-book, and the reader's full screen.
+    "cartoon.epub": "EPUB (accessible e-book)",
+    "cartoon.reader_fullscreen": "Full screen",
+    "cartoon.reader_fullscreen_label": "Read in full screen",
+    "cartoon.reader_close": "Close",
+    "cartoon.reader_close_label": "Leave full screen",
+    "nav.menu": "Menu",
   },
 
   fr: {
@@ -1196,5 +1203,12 @@ export const STRINGS = {
     "failure.upload_unreadable": "Son image n'a pas pu être lue (un PNG, JPEG ou WebP dans les limites de taille). Vos crédits ont été rendus.",
     "failure.upload_flagged": "Notre contrôle de contenu a refusé son image : rien n'a été dessiné d'après elle. Vos crédits ont été rendus.",
     "failure.upload_unchecked": "Nous n'avons pas pu vérifier son image pour l'instant. Vos crédits ont été rendus ; réessayez.",
+    // Issue 23 : le livre numérique accessible, et le plein écran de la liseuse.
+    "cartoon.epub": "EPUB (livre numérique accessible)",
+    "cartoon.reader_fullscreen": "Plein écran",
+    "cartoon.reader_fullscreen_label": "Lire en plein écran",
+    "cartoon.reader_close": "Fermer",
+    "cartoon.reader_close_label": "Quitter le plein écran",
+    "nav.menu": "Menu",
   },
 };

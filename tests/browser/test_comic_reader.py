@@ -5,6 +5,7 @@ a time at full width, legible, turned by swipe and arrow keys."""
 
 import io
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -222,6 +223,7 @@ def test_a_phone_reads_one_legible_panel_at_a_time(browser, stack, tmp_path):
     page = context.new_page()
     page.set_default_timeout(STEP_MS)
     cartoon_id = make_cartoon(page, stack, "phone@example.com")
+    header_folds_into_one_row(page)
     viewport = page.locator("meta[name=viewport]").get_attribute("content")
     assert "user-scalable" not in viewport and "maximum-scale" not in viewport  # pinch zoom
     expect(page.locator("#reader")).to_be_visible()
@@ -242,7 +244,7 @@ def test_a_phone_reads_one_legible_panel_at_a_time(browser, stack, tmp_path):
         reader = cartoon["panels"][number - 1]["reader"]
         assert shown["natural"] == reader["width"]
         text_css = reader["text_px"] * shown["width"] / shown["natural"]
-        assert text_css >= 13.5, (number, text_css)
+        assert text_css >= 14, (number, text_css)
         sizes.append(round(text_css, 1))
         if number == 1:
             shot(page, tmp_path, "phone-390.png")
@@ -266,7 +268,53 @@ def test_a_phone_reads_one_legible_panel_at_a_time(browser, stack, tmp_path):
     expect(page.locator("#reader-count")).to_have_text("4 / 7")
     page.click("#reader-next")
     expect(page.locator("#reader-count")).to_have_text("5 / 7")
+    reads_in_full_screen(page, session, tmp_path)
     context.close()
+
+
+def header_folds_into_one_row(page):
+    """On a phone the header is one row of 56 px at most: the brand, the balance, a menu
+    button that opens the rest below it."""
+    header = page.locator(".site-header")
+    assert header.bounding_box()["height"] <= 56
+    expect(page.locator("#who-balance")).to_be_visible()
+    expect(page.locator(".main-nav")).to_be_hidden()
+    menu = page.locator("#menu-button")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    menu.click()
+    expect(page.locator(".main-nav")).to_be_visible()
+    expect(page.locator("#sign-out")).to_be_visible()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    assert header.bounding_box()["height"] <= 56  # the menu opens over the page
+    page.keyboard.press("Escape")
+    expect(page.locator(".main-nav")).to_be_hidden()
+    expect(menu).to_be_focused()
+
+
+def reads_in_full_screen(page, session, tmp_path):
+    """The full-screen mode: the reader fills the screen; swipes and keys turn the panels and
+    the counter follows; the button (or Escape) comes back."""
+    reader, image = page.locator("#reader"), page.locator("#reader-image")
+    page.click("#reader-full")
+    expect(reader).to_have_class(re.compile(r"\breader-full\b"))
+    expect(page.locator("#reader-full")).to_have_text("Close")
+    assert reader.bounding_box() == {"x": 0, "y": 0, "width": 390, "height": 844}
+    page.wait_for_function(LOADED, arg=image.element_handle())
+    assert image.bounding_box()["width"] == 390  # still the full width: 14 CSS px or more
+    shot(page, tmp_path, "phone-390-full-screen.png")
+    box = image.bounding_box()
+    swipe(page, session, 330, 60, box["y"] + box["height"] / 2)
+    expect(page.locator("#reader-count")).to_have_text("6 / 7")
+    expect(image).to_have_attribute("data-scene", "6")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#reader-count")).to_have_text("7 / 7")
+    shot(page, tmp_path, "phone-390-full-screen-wide.png")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#reader-count")).to_have_text("6 / 7")
+    page.click("#reader-full")
+    expect(reader).not_to_have_class(re.compile(r"\breader-full\b"))
+    expect(page.locator("#reader-full")).to_have_text("Full screen")
+    assert page.evaluate("document.fullscreenElement") is None
 
 
 def test_the_desktop_shows_the_pages_and_every_download_works(page, stack, tmp_path):
@@ -282,7 +330,7 @@ def test_the_desktop_shows_the_pages_and_every_download_works(page, stack, tmp_p
     shot(page, tmp_path, "desktop-1280.png")
     cartoon = state(page, cartoon_id)
     links = page.locator("#downloads a")
-    expect(links).to_have_count(5)  # 2 pages, 2 PDFs, 1 CBZ
+    expect(links).to_have_count(6)  # 2 pages, 2 PDFs, 1 CBZ, 1 EPUB
     pngs = []
     for index in range(2):
         response = fetched(page, links.nth(index).get_attribute("href"))

@@ -124,34 +124,3 @@ def test_the_geometry_says_where_each_cell_and_balloon_landed():
     assert placed["at"] == [0.5, 0.6] and placed["tail"] == [0.3, 0.9]  # kept where it was put
 
 
-def test_a_wide_panel_is_lettered_for_a_phone_on_its_own():
-    """On the page a tiers cartoon's wide panel letters at the small panels' size: shown alone
-    at a 390 px phone's width, its text would be about 8 px. Its reader panel letters relative
-    to its own width: 14 CSS px or more on every panel."""
-    scenes = panels("tiers", 7)
-    geometry = pages.compose("Title", "tiers", scenes).geometry
-    on_page = [s["text_px"] * 390 / (s["box"][2] - s["box"][0]) for s in geometry["scenes"]]
-    assert min(on_page) < 13.5  # the problem: the wide panel cropped from the page
-    readers = list(pages.reader_panels("tiers", scenes, geometry["fraction"]))
-    for (image, info), size in zip(readers, layouts.drawing_sizes("tiers", 7), strict=True):
-        assert image.size == size == (info["width"], info["height"])
-        assert info["lettered"] == "own"
-        assert info["text_px"] * 390 / info["width"] >= 390 * lettering.MINIMUM - 0.5 >= 13.5
-    untouched = opened(scenes[0]["image"]).convert("RGB")
-    assert ImageChops.difference(readers[0][0], untouched).getbbox()  # it is lettered
-
-
-def test_a_reader_panel_too_full_for_its_own_size_keeps_the_pages_lettering():
-    talk = [{"kind": "speech", "speaker": "Ada", "text": "word " * 40},
-            {"kind": "speech", "speaker": "Bob", "text": "more " * 40},
-            {"kind": "caption", "text": "and still more " * 12}]
-    scenes = panels("tiers", 3, talk)
-    geometry = pages.compose("Title", "tiers", scenes).geometry
-    readers = list(pages.reader_panels("tiers", scenes, geometry["fraction"]))
-    wide, on_page = readers[0][1], geometry["scenes"][0]
-    assert wide["lettered"] == "page"
-    # The same lettering as the page's, relative to the panel: what a crop of the page shows.
-    page_width = on_page["box"][2] - on_page["box"][0]
-    assert abs(wide["text_px"] / wide["width"] - on_page["text_px"] / page_width) < 1.5 / wide[
-        "width"]
-    assert [info["lettered"] for _, info in readers[1:]] == ["own", "own"]

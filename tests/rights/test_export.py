@@ -177,11 +177,13 @@ def test_export_contents_match_what_was_stored(app, signed_in, aws):
                           (described["cbz"], cartoon.cbz_key),
                           (described["pdf_bleed"], cartoon.pdf_bleed_key),
                           (described["pdf_letter_bleed"], cartoon.pdf_letter_bleed_key),
+                          (described["epub"], cartoon.epub_key),
                           *zip(described["reader_panels"], cartoon.reader_keys, strict=True)]:
             assert path.startswith(f"cartoons/{cartoon.cartoon_id}/")
             assert archive.read(path) == storage.read(key)
             images += 1
         assert described["pdf"].endswith(".pdf") and described["cbz"].endswith(".cbz")
+        assert described["epub"] == f"cartoons/{cartoon.cartoon_id}/comic.epub"
         assert described["pdf_letter"].endswith("comic-letter.pdf")
         assert described["pdf_bleed"].endswith("comic-print.pdf")
         assert described["webtoon"] is None  # the webtoon layout's only

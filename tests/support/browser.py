@@ -30,7 +30,7 @@ def sign_in(page, stack, email):
     page.wait_for_selector("#check-email:not([hidden])")
     page.goto(stack.link_for(email))
     page.click("#confirm-button")
-    page.wait_for_selector("#who-email")
+    page.wait_for_selector("#who-email", state="attached")  # folded away on a phone
 
 
 def buy_pack(page, stack, pack="medium"):

@@ -5,6 +5,8 @@ are in devtools/cartoons.py (local/ and benchmarks/ use them too)."""
 import json
 from urllib.parse import urlsplit
 
+import boto3
+
 from chalicelib.core.settings import get_settings
 from chalicelib.money import credits
 from devtools.cartoons import ledger_sum, queue_arn, sqs
@@ -87,3 +89,10 @@ def key_of(url):
     bucket = get_settings().images_bucket
     path = parts.path.lstrip("/")
     return path if parts.hostname.startswith(f"{bucket}.") else path.split("/", 1)[1]
+
+
+def stored(key):
+    """(content type, bytes) of an object in the images bucket."""
+    answer = boto3.client("s3", region_name="eu-west-3").get_object(
+        Bucket=get_settings().images_bucket, Key=key)
+    return answer["ContentType"], answer["Body"].read()

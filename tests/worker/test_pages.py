@@ -16,13 +16,7 @@ from chalicelib.comic import layouts
 from chalicelib.core.models import Cartoon, Scene
 from chalicelib.core.settings import get_settings
 from devtools.cartoons import cartoon_body
-from tests.support.cartoons import R, drain, give, key_of
-
-
-def stored(key):
-    answer = boto3.client("s3", region_name="eu-west-3").get_object(
-        Bucket=get_settings().images_bucket, Key=key)
-    return answer["ContentType"], answer["Body"].read()
+from tests.support.cartoons import R, drain, give, key_of, stored
 
 
 def test_each_scene_is_drawn_at_its_cells_size_and_staged(signed_in, aws, monkeypatch):
@@ -176,7 +170,7 @@ def test_the_view_gives_each_panels_geometry_and_its_reader_picture(signed_in, a
         picture = Image.open(io.BytesIO(data))
         assert picture.size == (panel["reader"]["width"], panel["reader"]["height"])
         if scene["elements"]:  # legible at a 390 px phone's width
-            assert panel["reader"]["text_px"] * 390 / picture.width >= 13.5
+            assert panel["reader"]["text_px"] * 390 / picture.width >= 14
     # A balloon moved by its owner: the next composition says where it now is.
     before = {key_of(p["reader"]["url"]) for p in state["panels"]}
     elements = [{"kind": "speech", "speaker": "Ada", "text": "Over here!",
