@@ -40,6 +40,7 @@ from typing import NamedTuple
 from PIL import Image, ImageDraw
 
 from chalicelib.comic import fastpng, layouts, lettering, pdfdoc, typeset
+from chalicelib.comic.pages import letter_panel
 from chalicelib.comic.raster import INK, open_image
 
 MM = 72 / 25.4
@@ -352,8 +353,7 @@ def _lettered(panel, book):
     image = (image if isinstance(image, Image.Image) else open_image(image)).convert("RGB")
     drawn = None
     if panel.get("elements"):
-        drawn = lettering.letter(image, panel["elements"], panel.get("staging"), book.fraction,
-                                 book.basis)
+        drawn = letter_panel(image, panel, book.fraction, book.basis)
     return fastpng.encode(image), drawn
 
 

@@ -41,6 +41,20 @@ class Look:
     def figure(self, name):
         return next((f for f in self.figures if f.name == name), None)
 
+    def lowered(self, top):
+        """The same look on a picture with paper added above the art, `top` of its height: the
+        reader's headroom."""
+        def down(y):
+            return top + y * (1 - top)
+
+        def box(b):
+            return (b[0], down(b[1]), b[2], down(b[3]))
+
+        return Look(tuple(Figure(f.name, box(f.head), (f.mouth[0], down(f.mouth[1])))
+                          for f in self.figures),
+                    ((0.0, 0.0, 1.0, top),) * (top > 0) + tuple(box(b) for b in self.empty),
+                    self.source, self.notes)
+
     def to_json(self):
         return {"figures": [f.to_json() for f in self.figures],
                 "empty": [list(b) for b in self.empty], "source": self.source,

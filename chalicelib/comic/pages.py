@@ -60,17 +60,17 @@ def _title(canvas, draw, text, scale, band):
         y += typeset.line_height(size)
 
 
-def _look(panel):
+def look_of(panel):
     """The panel's look (what its drawing holds), or None: lettered against the staging."""
     return figures.stored(panel.get("look"))
 
 
-def _letter(image, panel, fraction, unit):
+def letter_panel(image, panel, fraction=lettering.PREFERRED, unit=None):
     """Letters the panel against what its drawing holds; where its texts cannot keep off the
     faces the look found (the submission was checked against the staging, not the picture),
     against the staging, so no word is ever lost to a look."""
     given = (image, panel.get("elements", []), panel.get("staging"), fraction, unit)
-    look = _look(panel)
+    look = look_of(panel)
     if look is not None:
         try:
             return lettering.letter(*given, look)
@@ -107,7 +107,7 @@ def compose_page(page, panels, *, title="", fraction=lettering.PREFERRED, basis=
     for cell, panel in zip(page.cells, panels, strict=True):
         left, top, right, bottom = _rect(cell, scale, band)
         image = _fitted(panel, (right - left, bottom - top))
-        drawn = _letter(image, panel, fraction, unit)
+        drawn = letter_panel(image, panel, fraction, unit)
         if record is not None:
             record.append(((left, top, right, bottom), drawn))
         canvas.paste(image, (left, top))
@@ -137,7 +137,7 @@ def cartoon_fraction(template, panels, sizes=None):
     """The text size (a fraction of the lettering's unit) that fits every panel."""
     sizes = sizes or [_panel_pixels(p) for p in panels]
     return lettering.cartoon_fraction(
-        [(panel_size, p.get("elements", []), p.get("staging"), unit, _look(p))
+        [(panel_size, p.get("elements", []), p.get("staging"), unit, look_of(p))
          for (panel_size, unit), p in zip(_geometry(template, sizes), panels, strict=True)])
 
 

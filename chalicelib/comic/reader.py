@@ -18,7 +18,7 @@ import math
 
 from PIL import Image
 
-from chalicelib.comic import lettering
+from chalicelib.comic import lettering, pages
 from chalicelib.comic.raster import PAPER, open_image
 
 PHONE_CSS_PX = 390  # the narrowest phone we letter for (an iPhone 12 to 15, portrait)
@@ -88,36 +88,34 @@ def _moved(elements, height, headroom):
     return out
 
 
-def _in_band(drawn):
-    """Whether the lettering kept to its band (rather than letting it down into the art)."""
-    limit = drawn.panel_size[1] * lettering.BAND + 1
-    return all(p.box[3] <= limit for p in drawn.placed if p.element.at is None)
-
-
-def layout(size, elements, staging=None, text_fraction=lettering.PREFERRED):
-    """(headroom px, lettering.Lettering on the picture of art `size` with that headroom) at
-    the reader's size. The least headroom where the lettering keeps to its band; else, the
-    least where it fits at all (let down into the art, as on a page); lettering.DoesNotFit
-    when even the tallest picture cannot hold it."""
-    near, far = headrooms(size)
-    fallback, problem = None, None
-    for headroom in near + far:
-        if fallback and headroom > near[-1]:
-            break
+def _laid(size, elements, staging, fraction, unit, look):
+    """Against what the drawing holds; where that leaves no room off its faces, against the
+    staging the texts were checked with (as pages.letter_panel does)."""
+    if look is not None:
         try:
-            drawn = lettering.layout((size[0], size[1] + headroom),
-                                     _moved(elements, size[1], headroom), staging,
-                                     text_fraction, basis(size[0]))
+            return lettering.layout(size, elements, staging, fraction, unit, look)
+        except lettering.DoesNotFit:
+            pass
+    return lettering.layout(size, elements, staging, fraction, unit)
+
+
+def layout(size, elements, staging=None, text_fraction=lettering.PREFERRED, look=None):
+    """(headroom px, lettering.Lettering on the picture of art `size` with that headroom) at
+    the reader's size: the least headroom where the texts fit off every face the look found
+    (or the staging places); lettering.DoesNotFit when even the tallest picture cannot hold
+    them."""
+    near, far = headrooms(size)
+    problem = None
+    for headroom in near + far:
+        try:
+            return headroom, _laid(
+                (size[0], size[1] + headroom), _moved(elements, size[1], headroom), staging,
+                text_fraction, basis(size[0]),
+                look and look.lowered(headroom / (size[1] + headroom)))
         except lettering.DoesNotFit as error:
             problem = error
             if any(p["code"] != "does_not_fit" for p in error.problems):
                 break  # not a matter of room
-            continue
-        if _in_band(drawn) or headroom > near[-1]:
-            return headroom, drawn
-        fallback = fallback or (headroom, drawn)
-    if fallback:
-        return fallback
     raise problem
 
 
@@ -131,7 +129,7 @@ def picture(panel, size, text_fraction):
     """(Pillow image, info) of one scene for the reader: the art, the headroom it needs above
     it, the lettering. info: `{"width", "height", "headroom", "text_px", "text_css_px"}`."""
     elements, staging = panel.get("elements", []), panel.get("staging")
-    headroom, drawn = layout(size, elements, staging, text_fraction)
+    headroom, drawn = layout(size, elements, staging, text_fraction, pages.look_of(panel))
     canvas = Image.new("RGB", (size[0], size[1] + headroom), PAPER)
     canvas.paste(_art(panel, size), (0, headroom))
     lettering.draw(canvas, drawn)

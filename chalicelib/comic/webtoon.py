@@ -22,7 +22,7 @@ import zipfile
 
 from PIL import Image, ImageDraw
 
-from chalicelib.comic import fastpng, lettering, typeset
+from chalicelib.comic import fastpng, lettering, pages, typeset
 from chalicelib.comic.raster import INK, open_image
 
 WIDTH = 800
@@ -37,12 +37,11 @@ WHITE = (255, 255, 255)
 def _lettered(panel, fraction):
     image = panel["image"]
     image = (image if isinstance(image, Image.Image) else open_image(image)).convert("RGB")
-    elements, staging = panel.get("elements", []), panel.get("staging")
-    if elements:
+    if panel.get("elements"):
         try:
-            lettering.letter(image, elements, staging, fraction, image.width)
+            pages.letter_panel(image, panel, fraction, image.width)
         except lettering.DoesNotFit:
-            lettering.letter(image, elements, staging)
+            pages.letter_panel(image, panel)
     height = round(image.height * WIDTH / image.width)
     return image.resize((WIDTH, height), Image.Resampling.LANCZOS)
 

@@ -6,6 +6,7 @@ order kept, no balloon over 40 % of its panel, every character drawn. The measur
 here, independently of the engine's own checks."""
 
 import contextlib
+import io
 import itertools
 import math
 import random
@@ -323,3 +324,29 @@ def test_a_look_that_leaves_no_room_letters_against_the_staging_and_loses_no_wor
                          "staging": {"Ada": "left"}, "look": crowd.to_json()}], record=record)
     (_, drawn), = record
     assert [p.element.text for p in drawn.placed] == [elements[0]["text"]]
+
+
+def test_every_medium_letters_around_the_look_its_panel_carries():
+    """The phone reader (its paper above the art included), the printed book and the webtoon
+    keep off the head the look found where the staging promised sky, as the page does."""
+    from chalicelib.comic import reader, webtoon
+
+    look = figures.Look((figures.Figure("Ada", (0.05, 0.02, 0.5, 0.3), (0.27, 0.25)),),
+                        ((0.5, 0.0, 1.0, 0.4),), "look")
+    panel = {"image": png((768, 768)), "staging": {"Ada": "left"}, "look": look.to_json(),
+             "elements": [{"kind": "speech", "speaker": "Ada", "text": "Up here, in the sky!"}]}
+    headroom, drawn = reader.layout((768, 768), panel["elements"], panel["staging"],
+                                    look=pages.look_of(panel))
+    top = headroom / (768 + headroom)
+    head = (0.05 * 768, (top + 0.02 * (1 - top)) * (768 + headroom), 0.5 * 768,
+            (top + 0.3 * (1 - top)) * (768 + headroom))
+    assert not _overlap(drawn.placed[0].box, head)
+    image = Image.open(io.BytesIO(panel["image"])).convert("RGB")
+    drawn = pages.letter_panel(image, panel)
+    assert not _overlap(drawn.placed[0].box, (0.05 * 768, 0.02 * 768, 0.5 * 768, 0.3 * 768))
+    episode = webtoon._lettered(panel, lettering.PREFERRED)
+    scale = episode.width / 768
+    face = episode.crop(tuple(round(v * scale) for v in (0.06 * 768, 0.03 * 768, 0.49 * 768,
+                                                          0.29 * 768)))
+    assert len(set(face.getdata())) == 1  # the plain picture there: no balloon, no tail
+    assert len(set(episode.getdata())) > 1  # and the balloon somewhere else
