@@ -293,7 +293,7 @@ PAGE = obj({"number": INTEGER, "width": nullable(INTEGER), "height": nullable(IN
             "url": URL, "thumbnail_url": URL, "download_url": URL})
 # Where a scene sits on its page and its lettering there (comic/pages.py's geometry).
 PANEL = obj({"number": INTEGER, "page": INTEGER, "box": array(NUMBER), "rect": array(NUMBER),
-             "text_px": NUMBER, "elements": array({"type": "object"}),
+             "text_px": nullable(NUMBER), "elements": array({"type": "object"}),
              "reader": nullable({"type": "object", "properties": {"url": URL}})})
 SHARE = obj({"url": URL, "created_at": INTEGER, "expires_at": nullable(INTEGER)})
 CARTOON = obj({

@@ -185,3 +185,16 @@ def test_the_view_gives_each_panels_geometry_and_its_reader_picture(signed_in, a
         Bucket=get_settings().images_bucket, Prefix=prefix)["Contents"]}
     assert not before & keys  # the old reader pictures went with the old pages
     assert {key_of(p["reader"]["url"]) for p in after["panels"]} <= keys
+
+
+def test_a_cartoon_whose_scene_has_no_text_is_composed_and_described(signed_in, aws):
+    """A panel with nothing to letter has no text size: the view says null, as declared (the
+    client checks every answer against the API document)."""
+    give(signed_in, 20 + R)
+    body = cartoon_body(1)
+    body["scenes"][0] = {"action": body["scenes"][0]["action"],
+                         "characters": body["scenes"][0]["characters"]}
+    cartoon_id = signed_in.post("/api/cartoons", body).json["cartoon_id"]
+    drain(aws["queue_url"])
+    state = signed_in.get(f"/api/cartoons/{cartoon_id}").json
+    assert state["status"] == "done" and state["panels"][0]["text_px"] is None
