@@ -20,7 +20,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from chalicelib.adapters.openai_client import openai_client
+from chalicelib.adapters.openai_client import Refusal, answer_text, openai_client, structured
 from chalicelib.core import logs
 from chalicelib.core.settings import get_settings
 
@@ -47,7 +47,7 @@ class DraftRefused(Exception):
 class DraftFailed(Exception):
     """Nothing usable came back: `code` says why (timeout, rate_limited, provider_error)."""
 
-    def __init__(self, code):
+    def __init__(self, code, detail=""):
         super().__init__(code)
         self.code = code
 
@@ -97,47 +97,22 @@ class OpenAIDrafter:
         self.client, self.model = client, model
 
     def draft(self, request):
-        import openai  # the API's cold start skips the SDK until a draft is asked for
-
         messages = [{"role": "user", "content": prompt(request)}]
         if request.problem:
             messages += [{"role": "assistant", "content": request.previous},
                          {"role": "user", "content": "That draft was refused: "
                           f"{request.problem} Send the whole draft again, corrected."}]
-        who = {"safety_identifier": request.user} if request.user else {}
         started = time.monotonic()
-        try:
-            response = self.client.responses.create(
-                model=self.model, instructions=INSTRUCTIONS, input=messages,
-                text={"format": {"type": "json_schema", "name": "cartoon_draft", "strict": True,
-                                 "schema": request.schema}},
-                reasoning={"effort": "low"}, max_output_tokens=MAX_OUTPUT_TOKENS, store=False,
-                timeout=request.timeout, **who)
-        except openai.APITimeoutError:
-            raise DraftFailed("timeout") from None
-        except openai.RateLimitError:
-            raise DraftFailed("rate_limited") from None
-        except openai.OpenAIError as error:
-            logs.event("draft_provider_error", error=type(error).__name__,
-                       status=getattr(error, "status_code", None))
-            raise DraftFailed("provider_error") from None
-        usage = {"input_tokens": getattr(response.usage, "input_tokens", 0) or 0,
-                 "output_tokens": getattr(response.usage, "output_tokens", 0) or 0}
+        response, usage = structured(
+            self.client, model=self.model, instructions=INSTRUCTIONS, messages=messages,
+            name="cartoon_draft", schema=request.schema, max_output_tokens=MAX_OUTPUT_TOKENS,
+            timeout=request.timeout, user=request.user, failed=DraftFailed, event="draft")
         logs.event("draft_call", model=response.model or self.model, status=response.status,
                    ms=int((time.monotonic() - started) * 1000), **usage)
-        details = response.incomplete_details
-        if details is not None and details.reason == "content_filter":
-            raise DraftRefused("content_filter")
-        texts = []
-        for item in response.output or []:
-            if item.type != "message":
-                continue
-            for part in item.content:
-                if part.type == "refusal":
-                    raise DraftRefused(part.refusal)
-                if part.type == "output_text":
-                    texts.append(part.text)
-        text = "".join(texts)
+        try:
+            text = answer_text(response)
+        except Refusal as refusal:
+            raise DraftRefused(str(refusal)) from None
         return DraftAnswer(_json(text), text, response.model or self.model, usage)
 
 

@@ -23,7 +23,7 @@ import json
 import time
 from dataclasses import dataclass, field
 
-from chalicelib.adapters.openai_client import openai_client
+from chalicelib.adapters.openai_client import Refusal, answer_text, openai_client, structured
 from chalicelib.comic import figures, offline_art
 from chalicelib.core import logs
 from chalicelib.core.settings import get_settings
@@ -121,34 +121,18 @@ class OpenAILooker:
         self.client, self.model, self.price, self.timeout = client, model, price, timeout
 
     def look(self, request, deadline):
-        import openai  # the API's cold start never comes here; the worker's pays once
-
         timeout = min(self.timeout, deadline - time.monotonic())
         if timeout < MIN_USEFUL_TIMEOUT_SECONDS:
             raise LookFailed("timeout", "no time left")
         image = "data:image/png;base64," + base64.b64encode(request.image).decode()
-        who = {"safety_identifier": request.user} if request.user else {}
         started = time.monotonic()
-        try:
-            response = self.client.responses.create(
-                model=self.model, instructions=INSTRUCTIONS,
-                input=[{"role": "user", "content": [
-                    {"type": "input_text", "text": prompt(request)},
-                    {"type": "input_image", "image_url": image, "detail": "high"}]}],
-                text={"format": {"type": "json_schema", "name": "panel_look", "strict": True,
-                                 "schema": schema(request.names)}},
-                reasoning={"effort": "low"}, max_output_tokens=MAX_OUTPUT_TOKENS, store=False,
-                timeout=timeout, **who)
-        except openai.APITimeoutError:
-            raise LookFailed("timeout") from None
-        except openai.RateLimitError:
-            raise LookFailed("rate_limited") from None
-        except openai.OpenAIError as error:
-            logs.event("look_provider_error", error=type(error).__name__,
-                       status=getattr(error, "status_code", None))
-            raise LookFailed("provider_error", getattr(error, "message", "")) from None
-        usage = {"input_tokens": getattr(response.usage, "input_tokens", 0) or 0,
-                 "output_tokens": getattr(response.usage, "output_tokens", 0) or 0}
+        response, usage = structured(
+            self.client, model=self.model, instructions=INSTRUCTIONS,
+            messages=[{"role": "user", "content": [
+                {"type": "input_text", "text": prompt(request)},
+                {"type": "input_image", "image_url": image, "detail": "high"}]}],
+            name="panel_look", schema=schema(request.names), max_output_tokens=MAX_OUTPUT_TOKENS,
+            timeout=timeout, user=request.user, failed=LookFailed, event="look")
         cost = round(usage["input_tokens"] * self.price[0]
                      + usage["output_tokens"] * self.price[1])
         logs.event("look_call", model=response.model or self.model, status=response.status,
@@ -163,20 +147,13 @@ class OpenAILooker:
 
 
 def _answer(response):
-    details = response.incomplete_details
-    if details is not None and details.reason == "content_filter":
-        raise LookFailed("refused", "content_filter")
-    texts = []
-    for item in response.output or []:
-        if item.type != "message":
-            continue
-        for part in item.content:
-            if part.type == "refusal":
-                raise LookFailed("refused", "the model declined")
-            if part.type == "output_text":
-                texts.append(part.text)
     try:
-        return json.loads("".join(texts))
+        text = answer_text(response)
+    except Refusal as refusal:
+        declined = "content_filter" if str(refusal) == "content_filter" else "the model declined"
+        raise LookFailed("refused", declined) from None
+    try:
+        return json.loads(text)
     except ValueError:
         raise LookFailed("bad_look", "the answer is not JSON") from None
 

@@ -29,7 +29,7 @@ MAX_UPSCALE = 1.5  # how much a page may be enlarged to match the others' width
 BORDER = 0.006  # a panel's frame, of the lettering's unit (the smallest panel's size)
 
 
-def _panel_pixels(panel):
+def panel_pixels(panel):
     image = panel["image"]
     if isinstance(image, Image.Image):
         return image.size
@@ -94,7 +94,7 @@ def compose_page(page, panels, *, title="", fraction=lettering.PREFERRED, basis=
     layouts.basis() of the cartoon (this page's smallest cell when None); `scale`, the page's
     width in px, is the one its panels need when None, and no less when given. When `record`
     is a list, each panel's `(cell rectangle in page px, Lettering drawn)` is appended to it."""
-    sizes = sizes or [_panel_pixels(p) for p in panels]
+    sizes = sizes or [panel_pixels(p) for p in panels]
     scale = max(scale or 0, _scale(page, sizes))
     unit = (basis or min(math.sqrt(c.w * c.h) for c in page.cells)) * scale
     height = round(page.height * scale)
@@ -135,7 +135,7 @@ def panel_geometry(template, count):
 
 def cartoon_fraction(template, panels, sizes=None):
     """The text size (a fraction of the lettering's unit) that fits every panel."""
-    sizes = sizes or [_panel_pixels(p) for p in panels]
+    sizes = sizes or [panel_pixels(p) for p in panels]
     return lettering.cartoon_fraction(
         [(panel_size, p.get("elements", []), p.get("staging"), unit, look_of(p))
          for (panel_size, unit), p in zip(_geometry(template, sizes), panels, strict=True)])
@@ -193,7 +193,7 @@ def compose(title, template, panels):
     """The cartoon's pages (PNG) and its geometry: `{"pages": [{"width", "height"}],
     "scenes": [_scene_geometry...], "fraction": the text size as a fraction of the lettering
     unit}`, what a reader needs to crop a panel or put a handle on a balloon."""
-    sizes = [_panel_pixels(p) for p in panels]
+    sizes = [panel_pixels(p) for p in panels]
     fraction = cartoon_fraction(template, panels, sizes)
     unit = layouts.basis(template, len(panels))
     book = layouts.pages(template, len(panels))

@@ -13,7 +13,6 @@ text size serves the whole cartoon where it fits, as on the pages.
 Plain data in (the panels' dicts of pages.py: image, elements, staging), Pillow images out.
 """
 
-import io
 import math
 
 from PIL import Image
@@ -47,17 +46,9 @@ def basis(width):
     return text_floor(width) / lettering.MINIMUM * (1 + 1e-9)
 
 
-def _size(panel):
-    image = panel["image"]
-    if isinstance(image, Image.Image):
-        return image.size
-    with Image.open(io.BytesIO(image)) as header:  # reads the header, decodes nothing
-        return header.size
-
-
 def fraction(panels, sizes=None):
     """The one text size (a fraction of `basis`) that fits every panel's own picture."""
-    sizes = sizes or [_size(p) for p in panels]
+    sizes = sizes or [pages.panel_pixels(p) for p in panels]
     return lettering.cartoon_fraction(
         [(size, p.get("elements", []), p.get("staging"), basis(size[0]))
          for size, p in zip(sizes, panels, strict=True)])
@@ -142,7 +133,7 @@ def picture(panel, size, text_fraction):
 def pictures(panels):
     """Each scene's reader picture, in order: yields `(Pillow image, info)` one at a time
     (encode each and let it go: 24 panels at once would hold 75 MB)."""
-    sizes = [_size(p) for p in panels]
+    sizes = [pages.panel_pixels(p) for p in panels]
     shared = fraction(panels, sizes)
     for panel, size in zip(panels, sizes, strict=True):
         yield picture(panel, size, shared)
