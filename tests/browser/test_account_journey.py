@@ -9,6 +9,7 @@ import zipfile
 from playwright.sync_api import expect
 
 from tests.support.browser import buy_pack, fill_cartoon, sign_in
+from tests.support.cartoons import references_cost
 
 
 def test_change_address_then_delete_the_account(page, stack):
@@ -73,7 +74,8 @@ def test_export_my_data_and_download_the_zip(page, stack):
     archive = zipfile.ZipFile(io.BytesIO(download.body()))
     document = json.loads(archive.read("account.json"))
     assert document["account"]["email"] == "exporter@example.com"
-    assert document["account"]["balance"] == 30 - 3 - 8  # scenes, and two references
+    # three Draft scenes, and two references at one Draft scene's price each
+    assert document["account"]["balance"] == 30 - 3 - references_cost(2, "low")
     assert [p["status"] for p in document["purchases"]] == ["paid"]
     (cartoon,) = document["cartoons"]
     assert (cartoon["cartoon_id"], cartoon["title"]) == (cartoon_id, "The attic machine")

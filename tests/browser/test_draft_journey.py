@@ -6,6 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.support.browser import buy_pack, sign_in
+from tests.support.cartoons import references_cost
 
 IDEA = "A lighthouse keeper befriends a lonely whale during a winter storm"
 SHOTS = "/tmp/h4-draft-shots"  # noqa: S108  (looked at by hand; not an artefact)
@@ -64,7 +65,8 @@ def test_draft_it_for_me_fills_the_form_for_free_and_the_draft_can_be_drawn(page
     page.check("#cast-choice input[value=at-once]")
     total = int(page.locator("#cost").get_attribute("data-total"))
     cast = page.locator(".character-name").count()
-    assert total == 5 + 4 * cast  # five scenes, and each character's reference picture
+    # five Draft scenes, and each character's reference picture at one scene's price
+    assert total == 5 + references_cost(cast, "low")
     page.click("#create-submit")
     page.wait_for_url(re.compile(r"/cartoon\.html\?id="))
     expect(page.locator("#who-balance")).to_have_text(f"{30 - total} credits")
