@@ -61,10 +61,14 @@ def code_only(source):
     return "".join(out)
 
 
+PERCENT = re.compile(r"\*\s*100\b(?!\.\d)")
+
+
 def literal_limits(source, values):
     """(line number, text) of every literal limit or price in a script."""
     found = []
     for number, line in enumerate(code_only(source).splitlines(), 1):
+        line = PERCENT.sub("", line)  # a share shown as a percentage is no limit
         hits = LIMIT_ATTRIBUTE.findall(line) + [n for _, n in LIMIT_CONSTANT.findall(line)]
         about = ABOUT_LIMITS.search(re.sub(r"Math\.(max|min)", "", line))
         hits += [n for n in NUMBER.findall(line) if about and float(n) in values
@@ -93,12 +97,13 @@ def test_the_check_sees_a_copied_limit():
     for copy in ('const NOTE_LIMIT = 300;', 'el("textarea", { maxlength: 300 })',
                  'if (scenes.length > 12) message(notice, "too many");',
                  'const PER_HOUR = 20;', 'const REFERENCE_CREDITS = 4;',
-                 'input.max = 24;'):
+                 'input.max = 24;', 'if (characters.length >= 100) full();'):
         assert literal_limits(copy, values), copy
     for fine in ('setTimeout(run, 300);', 'if (error.status === 400) return;',
                  'const short = (t) => t.slice(0, 24);', '// up to 300 characters',
                  'const pattern = /[.!?"\']$/; const n = 1000 * seconds;',
-                 'return /[.!?"\']$/.test(t); // maxlength: 300'):
+                 'return /[.!?"\']$/.test(t); // maxlength: 300',
+                 'const percent = Math.round(scene.fullness * 100);'):
         assert not literal_limits(fine, values), fine
 
 

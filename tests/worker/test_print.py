@@ -53,8 +53,8 @@ def test_the_webtoon_layout_gets_its_episode_and_print_editions(signed_in, aws):
         page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
         assert (float(page.trimbox.width), float(page.trimbox.height)) == pytest.approx(
             book.PAPERS[size], abs=0.01)
-    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(
-        stored(key_of(state["pdf"]["url"]))[1])).pages)
+    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(
+        stored(key_of(state["pdf"]["url"]))[1])).pages)  # a balloon's lines, as one text
     assert "The attic machine" in text and "What is this?" in text and "Caption 3" in text
 
 
