@@ -284,7 +284,8 @@ def test_the_cartoon_page_in_english_and_french(browser, stack):
         expect(page.locator("#transcript-list")).to_be_visible()
         assert_reads_as_submitted(page, lang)
         check_both_widths(page, lang, "transcript open")
-    expect(page.locator("#downloads a")).to_have_count(5)  # 1 page, 2 PDFs, 1 CBZ, 1 EPUB
+    # 1 page, 2 books and their 2 print editions, 1 CBZ, 1 EPUB
+    expect(page.locator("#downloads a")).to_have_count(7)
     expect(page.locator("#download-pdf")).to_have_text("PDF for A4 paper")
 
     # The phone reader: each panel's picture says what it shows; the transcript is a link away,
