@@ -211,8 +211,7 @@ def release(cartoon, waiting):
         for scene in ready:
             scenes.fail(scene, int(scene.attempt), code="not_started",
                         reason="We could not start drawing; your credits were given back.")
-        raise Unavailable("We could not start drawing the scenes just now; their credits "
-                          "were given back.") from None
+        raise Unavailable(key="scenes_not_started") from None
 
 
 def _find(account_id, cartoon_id):
@@ -254,12 +253,10 @@ def fail_stuck(account_id, cartoon_id, cutoff, reason):
 
 def _state_conflict(cartoon):
     if cartoon.cast_state == CAST_DRAWING:
-        return Conflict("A reference is still being drawn. Approve the cast when it is done.",
-                        code="cast_drawing")
+        return Conflict(key="cast_still_drawing", code="cast_drawing")
     if cartoon.cast_state in (APPROVED, RELEASED, AUTO):
-        return Conflict("The cast is already approved: the scenes are being drawn.",
-                        code="cast_approved")
-    return Conflict("This cartoon's cast cannot be approved or changed.", code="cast_closed")
+        return Conflict(key="cast_already_approved", code="cast_approved")
+    return Conflict(key="cast_shut", code="cast_closed")
 
 
 def approve(session, cartoon_id):
@@ -269,8 +266,7 @@ def approve(session, cartoon_id):
         raise _state_conflict(cartoon)
     missing = [c.name for c in cartoon.characters if c.state != DONE]
     if missing:
-        raise Conflict(f"{missing[0]}'s reference picture could not be drawn. Redraw it "
-                       "before approving the cast.", code="cast_incomplete",
+        raise Conflict(key="cast_missing_reference", name=missing[0], code="cast_incomplete",
                        details={"index": [c.name for c in cartoon.characters].index(
                            missing[0])})
     waiting = [s for s in scenes.for_cartoon(session.account_id, cartoon.cartoon_id)
@@ -290,8 +286,7 @@ def approve(session, cartoon_id):
     except TransactWriteError as error:
         if not lost_condition(error):
             raise
-        raise Conflict("The cast changed meanwhile. Reload the page.",
-                       code="cast_changed") from None
+        raise Conflict(key="cast_changed_meanwhile", code="cast_changed") from None
     logs.event("cast_approved", cartoon_id=cartoon.cartoon_id, scenes=len(waiting))
     forget_uploads(cartoon)
     try:
@@ -304,7 +299,7 @@ def approve(session, cartoon_id):
 def character_index(cartoon, index):
     if not (isinstance(index, str) and index.isdigit() and len(index) <= 2) or \
             int(index) >= len(cartoon.characters):
-        raise NotFound("No such character.")
+        raise NotFound(key="no_such_character")
     return int(index)
 
 
@@ -322,8 +317,7 @@ def redraw(session, cartoon_id, index, body):
     if cartoon.cast_state not in OPEN and not late:
         raise _state_conflict(cartoon)
     if current.state not in FINAL:
-        raise Conflict(f"{current.name}'s reference is still being drawn.",
-                       code="reference_in_progress")
+        raise Conflict(key="reference_drawing", name=current.name, code="reference_in_progress")
     if note:
         moderate([("note", note)])
     each = int(cartoon.credits_per_scene)  # a reference costs one scene of its cartoon
@@ -340,8 +334,7 @@ def redraw(session, cartoon_id, index, body):
     if not drawing.charge(_drawing(cartoon, i), attempt, each, actions=actions, now=now,
                           condition=condition & Cartoon.deleting_since.does_not_exist(),
                           note=f"redraw of {current.name}'s reference in {cartoon.cartoon_id}"):
-        raise Conflict("This character changed meanwhile. Reload the page.",
-                       code="reference_changed")
+        raise Conflict(key="character_changed", code="reference_changed")
     logs.event("reference_redraw", cartoon_id=cartoon.cartoon_id, index=i, attempt=attempt,
                cost=each, noted=bool(note))
     try:
@@ -351,8 +344,7 @@ def redraw(session, cartoon_id, index, body):
         fail(_find(session.account_id, cartoon.cartoon_id), i, attempt, code="not_started",
              reason="We could not start drawing; your credits were given back.")
         settle(session.account_id, cartoon.cartoon_id)
-        raise Unavailable("We could not start the redraw; your credits were given back. "
-                          "Please try again.") from None
+        raise Unavailable(key="redraw_not_started") from None
     gallery.refresh_summary(session.account_id, cartoon.cartoon_id)
     return {"cartoon_id": cartoon.cartoon_id, "index": i, "attempt": attempt, "cost": each,
             "balance": credits.balance(session.account_id)}
@@ -365,7 +357,7 @@ def cancel(cartoon):
     if cartoon.cast_state == WAITING:
         if not _update(cartoon, [Cartoon.cast_state.set(CANCELLED)],
                        Cartoon.cast_state == WAITING):
-            raise Conflict("The cast changed meanwhile. Reload the page.", code="cast_changed")
+            raise Conflict(key="cast_changed_meanwhile", code="cast_changed")
         cartoon.cast_state = CANCELLED
     if cartoon.cast_state != CANCELLED:
         return 0

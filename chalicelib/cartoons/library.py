@@ -53,7 +53,7 @@ def find(account_id, character_id):
 def get(account_id, character_id):
     found = find(account_id, character_id)
     if found is None:
-        raise NotFound("No such saved character.")
+        raise NotFound(key="no_such_saved_character")
     return found
 
 
@@ -76,8 +76,8 @@ def _already(account_id, character):
 
 def _check_room(account_id):
     if SavedCharacter.count(account_id) >= vocabulary.MAX_SAVED_CHARACTERS:
-        raise Conflict(f"Your library is full ({vocabulary.MAX_SAVED_CHARACTERS} characters). "
-                       "Delete one to make room.", code="library_full",
+        raise Conflict(key="library_no_room", most=vocabulary.MAX_SAVED_CHARACTERS,
+                       code="library_full",
                        details={"limit": vocabulary.MAX_SAVED_CHARACTERS})
 
 
@@ -87,10 +87,10 @@ def save(session, data):
     cartoon = get_cartoon(session.account_id, data["cartoon_id"])
     index = data["index"]
     if not 0 <= index < len(cartoon.characters):
-        raise NotFound("No such character.")
+        raise NotFound(key="no_such_character")
     character = cartoon.characters[index]
     if character.state != "done" or not character.image_key or not character.thumb_key:
-        raise Conflict(f"{character.name}'s reference picture is not drawn yet.",
+        raise Conflict(key="reference_undrawn", name=character.name,
                        code="reference_not_ready")
     already = _already(session.account_id, character)
     if already:
@@ -107,8 +107,7 @@ def save(session, data):
     if not (storage.copy(character.image_key, item.image_key)
             and storage.copy(character.thumb_key, item.thumb_key)):
         storage.delete(*copied)
-        raise Conflict("That reference picture changed meanwhile. Reload the page.",
-                       code="reference_changed")
+        raise Conflict(key="reference_changed_meanwhile", code="reference_changed")
     at = Cartoon.characters[index]
     # The cartoon's character names its entry, under the picture and the entry it was read
     # with: of two saves at once, one writes and the other answers the winner's entry.
@@ -135,13 +134,12 @@ def _lost_save(session, cartoon_id, index):
     """Why a save's transaction was cancelled: another save of the same reference won (its
     entry is the answer), the reference changed, or the account is being deleted."""
     if PendingErasure.count(session.account_id, consistent_read=True):
-        raise NotSignedIn("This account is being deleted.", code="account_deleted")
+        raise NotSignedIn(key="account_deleting", code="account_deleted")
     fresh = get_cartoon(session.account_id, cartoon_id).characters[index]
     already = _already(session.account_id, fresh)
     if already:
         return already
-    raise Conflict("That reference picture changed meanwhile. Reload the page.",
-                   code="reference_changed")
+    raise Conflict(key="reference_changed_meanwhile", code="reference_changed")
 
 
 def page(session, *, cursor=None, limit=None):

@@ -29,7 +29,7 @@ def edit(session, character_id, data):
     moderate(list(changes.items()))
     actions = [getattr(SavedCharacter, name).set(value) for name, value in changes.items()]
     if not update_if(item, actions, SavedCharacter.character_id.exists()):
-        raise NotFound("No such saved character.")
+        raise NotFound(key="no_such_saved_character")
     for name, value in changes.items():
         setattr(item, name, value)
     logs.event("character_edited", account_id=session.account_id, character_id=character_id,

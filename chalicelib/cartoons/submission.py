@@ -62,14 +62,12 @@ def moderate(fields):
     try:
         flagged = moderation.get_moderator().flagged([text for _, text in fields])
     except moderation.ModerationUnavailable:
-        raise Unavailable("We could not check the text just now, so nothing was "
-                          "charged. Please try again in a moment.") from None
+        raise Unavailable(key="check_unavailable") from None
     if flagged:
         field = fields[flagged[0]][0]
         logs.event("moderation_flagged", count=len(flagged))
-        raise Refused(
-            f"Our content check refused the text in {field}. Please rephrase it: nothing "
-            "was charged.", code="content_flagged", details={"field": field})
+        raise Refused(key="text_flagged", field=field, code="content_flagged",
+                      details={"field": field})
 
 
 # --- the quote and the options -------------------------------------------------------------
@@ -151,8 +149,7 @@ def _earlier_submission(account_id, key, request_hash):
     if found.expired(clock.now()):
         return None
     if found.request_hash != request_hash:
-        raise Conflict("This Idempotency-Key was already used for a different cartoon.",
-                       code="idempotency_key_reused")
+        raise Conflict(key="key_used_elsewhere", code="idempotency_key_reused")
     return found.cartoon_id
 
 
@@ -202,7 +199,7 @@ def submit(session, body, idempotency_key=None):
         if earlier:  # the same key won a race with this request
             return _accepted(account_id, earlier, repeated=True)
         if PendingErasure.count(account_id, consistent_read=True):
-            raise NotSignedIn("This account is being deleted.", code="account_deleted") from None
+            raise NotSignedIn(key="account_deleting", code="account_deleted") from None
         raise
     logs.event("cartoon_submitted", account_id=account_id, cartoon_id=item.cartoon_id,
                scenes=len(scene_items), cost=int(item.cost))
@@ -267,8 +264,7 @@ def _start(item, scene_items):
         for scene in scene_items:
             scenes.fail(scene, 0, code="not_started",
                         reason="We could not start drawing; your credits were given back.")
-        raise Unavailable("We could not start drawing just now; your credits were "
-                          "given back. Please try again.") from None
+        raise Unavailable(key="drawing_not_started") from None
 
 
 def _accepted(account_id, cartoon_id, repeated=False):

@@ -36,11 +36,11 @@ def start(session, body):
     """A slot for one picture: its id and the presigned POST that uploads it."""
     size, content_type = body["size"], body["content_type"]
     if content_type not in TYPES:
-        raise Invalid("A picture is a PNG, JPEG or WebP file.", code="upload_type",
+        raise Invalid(key="picture_types", code="upload_type",
                       details={"field": "content_type"})
     if not 0 < size <= MAX_BYTES:
-        raise Invalid(f"A picture is at most {MAX_BYTES // (1024 * 1024)} MB.",
-                      code="upload_too_large", details={"field": "size"})
+        raise Invalid(key="picture_size", mb=MAX_BYTES // (1024 * 1024), code="upload_too_large",
+                      details={"field": "size"})
     limits.hit("upload-account-hour", session.account_id)
     upload_id = ids.new_id()
     post = storage.presign_post(
@@ -67,8 +67,8 @@ def check_characters(account_id, characters):
     for index, character in enumerate(characters):
         upload_id = character.get("upload")
         if upload_id is not None and not received(account_id, upload_id):
-            raise Invalid(f"characters[{index}].upload is not a picture you uploaded in the "
-                          "last 24 hours. Upload it again.", code="unknown_upload",
+            raise Invalid(key="upload_unknown", field=f"characters[{index}].upload",
+                          code="unknown_upload",
                           details={"field": f"characters[{index}].upload"})
 
 

@@ -89,7 +89,7 @@ def start_checkout(signed_in, pack_id):
     account, settings = signed_in.account, get_settings()
     pack = settings.pack(pack_id)
     if pack is None:
-        raise Invalid("There is no such pack.", code="unknown_pack")
+        raise Invalid(key="no_such_pack", code="unknown_pack")
     limits.hit("checkout-account-hour", account.account_id,
                message="Too many checkouts started. Please wait a little.")
     purchase_id = ids.new_ledger_id()
@@ -222,15 +222,15 @@ def confirm_checkout(signed_in, session_id):
     account_id = signed_in.account_id
     limits.hit("confirm-account-hour", account_id)  # each confirm calls Stripe
     if not isinstance(session_id, str) or not SESSION_ID.fullmatch(session_id):
-        raise Invalid("That is not a checkout session id.", code="invalid_session_id")
+        raise Invalid(key="not_a_session_id", code="invalid_session_id")
     session = get_checkout().retrieve(session_id)
     if session is None or session.get("client_reference_id") != account_id:
-        raise NotFound("There is no such checkout.")
+        raise NotFound(key="no_such_checkout")
     if session.get("payment_status") == "paid":
         fulfil(session)
     purchase, _ = _purchase_for(session)
     if purchase is None:
-        raise NotFound("There is no such checkout.")
+        raise NotFound(key="no_such_checkout")
     return {"purchase": describe_purchase(purchase), "balance": credits.balance(account_id)}
 
 

@@ -26,8 +26,7 @@ def _purchase_by_payment(payment_intent, *, ours):
         for key in Purchase.by_payment.query(payment_intent, limit=1):
             return Purchase.get(key.account_id, key.purchase_id, consistent_read=True)
     if ours:
-        raise Conflict("This payment has no recorded purchase yet.",
-                       code="purchase_not_recorded")
+        raise Conflict(key="purchase_unrecorded", code="purchase_not_recorded")
     logs.event("payment_unmatched", level=logging.WARNING)
     return None
 
@@ -117,7 +116,7 @@ def record_dispute(dispute):
         return "ignored"
     status, amount = dispute.get("status"), dispute.get("amount")
     if not isinstance(status, str) or not isinstance(amount, int) or amount < 0:
-        raise Invalid("The dispute is malformed.", code="invalid_event")
+        raise Invalid(key="dispute_malformed", code="invalid_event")
     if str(dispute.get("currency") or "").lower() != purchase.currency:
         logs.event("dispute_rejected", level=logging.WARNING, purchase_id=purchase.purchase_id)
         return "rejected"
