@@ -40,10 +40,10 @@ RULES = {
 }
 
 
-TOO_MANY = "Too many requests. Please wait and try again."
+TOO_MANY = "too_many"  # the words a refusal says (error.too_many), unless a scope has its own
 
 
-def hit(scope, identifier, *, message=TOO_MANY):
+def hit(scope, identifier, *, refusal=TOO_MANY):
     """Count one request; raise RateLimited with the seconds left when over the limit.
     Returns the window's key, for `give_back` if the request is refused after all."""
     limit, window = RULES[scope]
@@ -61,7 +61,7 @@ def hit(scope, identifier, *, message=TOO_MANY):
         )
     except UpdateError as error:
         if lost_condition(error):
-            raise RateLimited(message, retry_after=ends - now) from None
+            raise RateLimited(key=refusal, retry_after=ends - now) from None
         raise
     return key
 
@@ -89,14 +89,14 @@ def forget(identifier, scopes, now=None):
 
 
 def hit_all(*hits):
-    """Count one request against several limits, each `(scope, identifier, message)`: all or
+    """Count one request against several limits, each `(scope, identifier, words key)`: all or
     none. When one refuses, the ones already counted are given back, so a refused request
     counts against nothing (a person behind a busy shared address keeps their own hour).
     Returns the windows' keys, for `give_back`."""
     keys = []
     try:
-        for scope, identifier, message in hits:
-            keys.append(hit(scope, identifier, message=message))
+        for scope, identifier, refusal in hits:
+            keys.append(hit(scope, identifier, refusal=refusal))
     except RateLimited:
         for key in keys:
             give_back(key)

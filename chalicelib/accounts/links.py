@@ -116,9 +116,8 @@ def request_link(raw_email, ip, *, purpose="signin", account_id=None, lang="en")
     address has an account."""
     email = normalise_email(raw_email)
     limits.hit("link-ip-hour", ip)
-    wait = words.text("error.link_just_sent")
     for scope in ADDRESS_SCOPES:
-        limits.hit(scope, canonical_email(email), message=wait)
+        limits.hit(scope, canonical_email(email), refusal="link_just_sent")
     token = new_token()
     link = SignInLink(keyed_hash("link", token), purpose=purpose, email=email,
                       email_key=email_key(email), account_id=account_id)

@@ -75,9 +75,7 @@ def draft(session, body, ip):
     """A checked draft for the signed-in account, or a 4xx/5xx saying why not."""
     wish = _parse_request(body)
     hits = limits.hit_all(
-        ("draft-account-hour", session.account_id,
-         "You have asked for many drafts this hour. Please wait a little or write the cartoon "
-         "yourself."),
+        ("draft-account-hour", session.account_id, "drafts_this_hour"),
         ("draft-ip-hour", ip, limits.TOO_MANY))
     try:
         moderate([(name, wish[name]) for name in ("idea", "style") if wish[name]])

@@ -74,8 +74,8 @@ class Refused(DomainError):
 class RateLimited(DomainError):
     """Too many of these for now; `retry_after` says when to try again, in seconds."""
 
-    def __init__(self, message, *, retry_after, code=None):
-        super().__init__(message, code=code)
+    def __init__(self, message=None, *, retry_after, code=None, key=None):
+        super().__init__(message, code=code, key=key)
         self.retry_after = max(1, int(retry_after))
 
 

@@ -91,7 +91,7 @@ def start_checkout(signed_in, pack_id):
     if pack is None:
         raise Invalid(key="no_such_pack", code="unknown_pack")
     limits.hit("checkout-account-hour", account.account_id,
-               message="Too many checkouts started. Please wait a little.")
+               refusal="checkouts_this_hour")
     purchase_id = ids.new_ledger_id()
     metadata = {"account_id": account.account_id, "purchase_id": purchase_id,
                 "pack": pack.pack_id, "credits": str(pack.credits)}

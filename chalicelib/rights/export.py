@@ -46,8 +46,7 @@ def request_export(session):
     in_flight = Conflict(key="export_busy", code="export_in_progress")
     if _busy(session.account, now):
         raise in_flight
-    counted = limits.hit("export-account-hour", account_id, message=(
-        "You asked for several exports this hour. Please wait and try again."))
+    counted = limits.hit("export-account-hour", account_id, refusal="exports_this_hour")
     item = Export(account_id, ids.new_id(), state=QUEUED, created_at=now)
     item.set_expiry(now + get_settings().export_retention_hours * 3600)
     try:

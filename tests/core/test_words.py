@@ -6,7 +6,7 @@ import ast
 import re
 from pathlib import Path
 
-from chalicelib.accounts import links
+from chalicelib.accounts import limits, links
 from chalicelib.core import errors, share_page, words
 from chalicelib.rights import privacy
 
@@ -38,15 +38,19 @@ KINDS = {name for name, kind in vars(errors).items()
 
 def error_keys(tree):
     """The `error.*` templates the domain errors raised in a module are worded from: those
-    built without a message, by their `key`, else their `code` (a kind's own code included)."""
+    built without a message, by their `key`, else their `code` (a kind's own code included),
+    and a rate limit's refusal, by the `refusal` its scope is hit with."""
     keys = set()
     for node in ast.walk(tree):
         kind = isinstance(node, ast.Call) and getattr(node.func, "id", getattr(
             node.func, "attr", None))
-        if kind not in KINDS | {"__init__"} or node.args:  # a kind may word its own message
-            continue
+        if kind == "hit_all":  # (scope, identifier, words key) a limit
+            keys |= {f"error.{t.elts[2].value}" for t in node.args
+                     if isinstance(t, ast.Tuple) and isinstance(t.elts[2], ast.Constant)}
+        if kind not in KINDS | {"__init__", "hit"} or (node.args and kind != "hit"):
+            continue  # (a kind may word its own message; a limit's refusal is worded by key)
         named = {k.arg: k.value for k in node.keywords}
-        source = named.get("key", named.get("code"))
+        source = named.get("refusal") if kind == "hit" else named.get("key", named.get("code"))
         keys |= {f"error.{c.value}" for c in ast.walk(source or ast.Pass())
                  if isinstance(c, ast.Constant) and isinstance(c.value, str)}
     return keys
@@ -59,6 +63,7 @@ def asked_for():
             for key in re.findall(r'words\.(?:text|count)\("([\w.]+)"', path.read_text())}
     keys |= {key for path in CHALICELIB.rglob("*.py")
              for key in error_keys(ast.parse(path.read_text()))}
+    keys |= {f"error.{limits.TOO_MANY}"}  # a rate limit's refusal, unless its scope words it
     keys |= {f"mail.{key}_{part}" for key in links.MAIL_KEYS.values()
              for part in ("subject", "action")}
     keys |= {f"error.link_{reason}" for reason in ("invalid", "used", "expired")}
