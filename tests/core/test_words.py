@@ -91,3 +91,23 @@ def test_a_template_is_filled_and_another_language_reads_english():
     assert words.text("cartoon.page_of", "fr", n=2, total=3) == "Planche 2 sur 3"
     assert words.text("cartoon.page_of", "de", n=2, total=3) == "Page 2 of 3"
     assert [words.count("privacy.days", n, "fr") for n in (1, 30)] == ["1 jour", "30 jours"]
+
+
+def test_every_raise_fills_its_templates_placeholders():
+    """A raise worded from the catalogue gives every value its template asks for (a missing one
+    would turn a 4xx into a 500)."""
+    english = words.catalogue("en")
+    checked = 0
+    for path in CHALICELIB.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            kind = isinstance(node, ast.Call) and getattr(node.func, "id", getattr(
+                node.func, "attr", None))
+            if kind not in KINDS | {"__init__"} or node.args:
+                continue
+            named = {k.arg: k.value for k in node.keywords}
+            given = set(named) - {"key", "code", "details", "retry_after"}
+            for c in ast.walk(named.get("key", named.get("code")) or ast.Pass()):
+                if isinstance(c, ast.Constant) and f"error.{c.value}" in english:
+                    assert placeholders(english[f"error.{c.value}"]) <= given, (path, c.value)
+                    checked += 1
+    assert checked > 60
