@@ -122,13 +122,12 @@ def _parse_request(body):
             "scenes": body.get("scenes"), "language": body.get("language") or "en",
             "layout": body.get("layout") or ""}
     if wish["scenes"] is not None and not 1 <= wish["scenes"] <= vocabulary.MAX_DRAFT_SCENES:
-        raise specs.bad("scenes", f"A draft has 1 to {vocabulary.MAX_DRAFT_SCENES} scenes.",
-                        code="wrong_count")
+        raise specs.bad("scenes", key="draft_scene_count", code="wrong_count",
+                        most=vocabulary.MAX_DRAFT_SCENES)
     if not LANGUAGE.match(wish["language"]):
-        raise specs.bad("language", "The field language must be a language tag such as en "
-                                    "or fr.")
+        raise specs.bad("language", key="language_tag")
     if wish["layout"] and wish["layout"] not in specs.LAYOUTS:
-        raise specs.bad("layout", f"The field layout must be one of: {', '.join(specs.LAYOUTS)}.")
+        raise specs.bad("layout", key="field_choice", choices=", ".join(specs.LAYOUTS))
     return wish
 
 
@@ -154,12 +153,12 @@ def checked(data, wish):
     if wish["layout"]:
         body["layout"] = wish["layout"]
     if "quality" in body:
-        raise specs.bad("quality", "A draft does not choose the quality.", "unknown_field")
+        raise specs.bad("quality", key="draft_no_quality", code="unknown_field")
     quality = next(iter(get_settings().quality_credits))  # any: the person picks it later
     cartoon = specs.parse_cartoon({**body, "quality": quality})
     if wish["scenes"] is not None and len(cartoon["scenes"]) != wish["scenes"]:
-        raise specs.bad("scenes", f"The draft must have exactly {wish['scenes']} scenes.",
-                        code="wrong_count")
+        raise specs.bad("scenes", key="draft_scenes_exact", code="wrong_count",
+                        count=wish["scenes"])
     return as_body(cartoon)
 
 

@@ -107,13 +107,13 @@ def options():
 def quote(session, data):
     each = specs.quality_credits(data["quality"])
     if not 1 <= data["scenes"] <= specs.MAX_SCENES:
-        raise specs.bad("scenes", f"A cartoon has 1 to {specs.MAX_SCENES} scenes.",
-                        code="wrong_count")
+        raise specs.bad("scenes", key="cartoon_scene_count", code="wrong_count",
+                        most=specs.MAX_SCENES)
     references = data.get("references")
     references = 0 if references is None else references
     if not 0 <= references <= specs.MAX_CHARACTERS:
-        raise specs.bad("references", f"A cartoon draws 0 to {specs.MAX_CHARACTERS} "
-                                      "references.", code="wrong_count")
+        raise specs.bad("references", key="references_count", code="wrong_count",
+                        most=specs.MAX_CHARACTERS)
     total = cost_of(data["quality"], data["scenes"], references)
     balance = int(session.account.balance or 0)
     return {"quality": data["quality"], "credits_per_scene": each, "scenes": data["scenes"],
@@ -134,8 +134,7 @@ def check_idempotency_key(value):
     if value is None:
         return None
     if not IDEMPOTENCY_KEY.match(value):
-        raise specs.bad("Idempotency-Key", "The Idempotency-Key header must be 8 to 128 letters, "
-                                      "digits or _.:- characters.")
+        raise specs.bad("Idempotency-Key", key="idempotency_key_form")
     return value
 
 
