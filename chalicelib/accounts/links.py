@@ -11,7 +11,6 @@ import uuid
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.accounts import limits, sessions
-from chalicelib.adapters import mail
 from chalicelib.core import clock, logs, words
 from chalicelib.core.answers import BODY_ERRORS, SENT, SIGNED_IN, STATUS, ok
 from chalicelib.core.conditions import lost_condition
@@ -124,6 +123,8 @@ def request_link(raw_email, ip, *, purpose="signin", account_id=None, lang="en")
     link.set_expiry(clock.now() + LINK_TTL)
     link.save(condition=SignInLink.token_hash.does_not_exist())
     url = f"{get_settings().site_url}{LINK_PAGES[purpose]}#token={token}"
+    from chalicelib.adapters import mail  # with the first mail, not the API's cold start
+
     mail.send(to=email, link=url, **_link_message(purpose, url, lang))
     logs.event("link_requested", purpose=purpose, email_key=email_key(email)[:16])
 

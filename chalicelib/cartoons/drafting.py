@@ -16,7 +16,6 @@ import re
 import time
 
 from chalicelib.accounts import limits
-from chalicelib.adapters import drafting
 from chalicelib.cartoons import specs
 from chalicelib.cartoons.submission import moderate
 from chalicelib.core import logs, vocabulary
@@ -26,7 +25,6 @@ from chalicelib.core.errors import Invalid, ProviderFailed, Refused, Unavailable
 from chalicelib.core.fields import Field
 from chalicelib.core.openapi import object_schema
 from chalicelib.core.settings import get_settings
-from chalicelib.core.structured import from_strict, strict_schema
 
 # The whole request must end before API Gateway gives up (~29 s): moderation, then at most two
 # calls to the model, a second one only if enough time is left for it to finish.
@@ -65,6 +63,8 @@ REQUIRE = ("layout", "scenes.characters", "scenes.elements", "scenes.staging")
 def draft_schema(scenes=None):
     """The strict JSON schema of a draft: the cartoon's spec less OMIT, with exactly `scenes`
     scenes when the person asked for a number."""
+    from chalicelib.core.structured import strict_schema  # only a draft needs it, not a cold start
+
     schema = strict_schema(specs.CARTOON_SPEC, omit=OMIT, require=REQUIRE)
     if scenes is not None:
         schema["properties"]["scenes"].update(minItems=scenes, maxItems=scenes)
@@ -82,6 +82,10 @@ def draft(session, body, ip):
     except Unavailable:
         _give_back(hits)
         raise
+    # the drafting model's adapter (and its OpenAI plumbing) loads on the first draft, not
+    # with the API: a cold start pays only for what its request uses (tests/test_cold_start.py)
+    from chalicelib.adapters import drafting
+
     started = time.monotonic()
     settings = get_settings()
     drafter = drafting.get_drafter()
@@ -132,6 +136,8 @@ def _parse_request(body):
 
 
 def _ask(drafter, request, hits):
+    from chalicelib.adapters import drafting  # loaded by `draft`, not by a cold start
+
     try:
         return drafter.draft(request)
     except drafting.DraftRefused:
@@ -147,6 +153,8 @@ def checked(data, wish):
     the field otherwise), with the person's own choices of style and layout kept."""
     if not isinstance(data, dict):
         raise Invalid(key="draft_not_schema", code="invalid_json")
+    from chalicelib.core.structured import from_strict  # a draft's, not a cold start's
+
     body = from_strict(data, specs.CARTOON_SPEC)
     if wish["style"]:
         body["style"] = wish["style"]

@@ -12,7 +12,7 @@ import re
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.accounts import limits
-from chalicelib.adapters import jobs, moderation, storage
+from chalicelib.adapters import jobs, storage
 from chalicelib.cartoons import library, scenes, specs, uploads
 from chalicelib.core import clock, ids, logs, vocabulary
 from chalicelib.core.answers import (
@@ -59,6 +59,10 @@ def moderate(fields):
     fields = list(fields)
     if not fields:
         return
+    # the moderation adapter (and its OpenAI plumbing) loads with the first text to check, not
+    # with the API (tests/test_cold_start.py)
+    from chalicelib.adapters import moderation
+
     try:
         flagged = moderation.get_moderator().flagged([text for _, text in fields])
     except moderation.ModerationUnavailable:

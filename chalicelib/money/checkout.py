@@ -20,7 +20,6 @@ import time
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.accounts import limits
-from chalicelib.adapters.stripe_checkout import StripeCheckout
 from chalicelib.core import clock, ids, logs, paging
 from chalicelib.core.answers import BODY_ERRORS, COUNT, SIGNED_IN, TEXT, URL, array, obj, ok
 from chalicelib.core.conditions import lost_condition
@@ -68,6 +67,8 @@ def install_stand_in(checkout):
 def build_checkout(settings):
     if settings.stripe_secret_key:
         import stripe  # only when selling: the SDK is heavy for a cold start
+
+        from chalicelib.adapters.stripe_checkout import StripeCheckout  # with the SDK, no sooner
 
         base = {"api": settings.stripe_api_base} if settings.stripe_api_base else None
         client = stripe.StripeClient(settings.stripe_secret_key, base_addresses=base,
