@@ -197,20 +197,28 @@ def _parse_characters(raw_characters):
     return characters
 
 
-def _parse_scene(raw, path, names):
-    item = check_object(raw, SCENE_SPEC, f"{path}.")
+def _scene_cast(item, path, names=None):
+    """The scene's characters, each named once: by their names in the cast (`names`, folded
+    case -> name), or as written where there is no cast to check against (a draft's check)."""
     cast = []
     for j, name in enumerate(item.get("characters") or []):
         field = f"{path}.characters[{j}]"
         if not isinstance(name, str):
             raise bad(field, key="field_name", code="wrong_type")
-        known = names.get(text(name, field).casefold())
+        written = text(name, field)
+        known = written if names is None else names.get(written.casefold())
         if known is None:
             raise bad(field, key="not_a_character", code="unknown_character",
                       name=repr(name.strip()))
-        if known in cast:
+        if known.casefold() in {c.casefold() for c in cast}:
             raise bad(field, key="listed_twice", code="duplicate_name", name=known)
         cast.append(known)
+    return cast
+
+
+def _parse_scene(raw, path, names):
+    item = check_object(raw, SCENE_SPEC, f"{path}.")
+    cast = _scene_cast(item, path, names)
     scene = {"action": text(item["action"], f"{path}.action"), "characters": cast}
     scene.update(parse_lettering(item, path, cast))
     scene["staging"] = _staging(item.get("staging"), f"{path}.staging", cast,
@@ -409,15 +417,7 @@ def check_draft_lettering(session, data):
 
 def _draft_scene(raw, path):
     item = check_object(raw, CHECK_SCENE_SPEC, f"{path}.")
-    cast = []
-    for j, name in enumerate(item.get("characters") or []):
-        field = f"{path}.characters[{j}]"
-        if not isinstance(name, str):
-            raise bad(field, key="field_name", code="wrong_type")
-        name = text(name, field)
-        if name.casefold() in {c.casefold() for c in cast}:
-            raise bad(field, key="listed_twice", code="duplicate_name", name=name)
-        cast.append(name)
+    cast = _scene_cast(item, path)
     staging = _staging(item.get("staging"), f"{path}.staging", cast)  # checked first
     if item.get("elements") is None:
         if any(item.get(name) is not None for name in SHORTHAND):
