@@ -38,7 +38,7 @@ DRAFT_REQUEST_SPEC = {
     "idea": Field(str, max_length=specs.LIMITS["idea"], doc="The idea, in a sentence or a few."),
     "style": Field(str, required=False, max_length=specs.LIMITS["style"],
                    doc="A style preset's key or your own words; the model chooses if absent."),
-    "scenes": Field(int, required=False,
+    "scenes": Field(int, required=False, minimum=1, maximum=vocabulary.MAX_DRAFT_SCENES,
                     doc=f"How many scenes, 1 to {vocabulary.MAX_DRAFT_SCENES}."),
     "language": Field(str, required=False, max_length=35, pattern=LANGUAGE_OR_NONE,
                       doc="The language of the texts, a BCP 47 tag (default en)."),

@@ -106,11 +106,12 @@ CARTOON_SPEC = {
                     doc="The name to print on the book's title page, if the owner wishes."),
 }
 TEXT_EDIT_SPEC = {name: SCENE_SPEC[name] for name in (*SHORTHAND, "elements")}
-QUOTE_SPEC = {"quality": Field(str, max_length=20, choices=qualities), "scenes": Field(int),
+QUOTE_SPEC = {"quality": Field(str, max_length=20, choices=qualities),
+              "scenes": Field(int, minimum=1, maximum=MAX_SCENES),
               # how many reference pictures are drawn (characters not from the library)
-              "references": Field(int, required=False)}
+              "references": Field(int, required=False, minimum=0, maximum=MAX_CHARACTERS)}
 REDRAW_REFERENCE_SPEC = {"note": Field(str, required=False, max_length=LIMITS["note"])}
-SAVE_CHARACTER_SPEC = {"cartoon_id": Field(str, max_length=40), "index": Field(int)}
+SAVE_CHARACTER_SPEC = {"cartoon_id": Field(str, max_length=40), "index": Field(int, minimum=0)}
 REFERENCE_SIZE = vocabulary.REFERENCE_SIZE
 
 

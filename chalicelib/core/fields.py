@@ -25,6 +25,9 @@ class Field:
     choices: tuple | None = None  # the values a text may take (its owner checks them)
     values: "Field | None" = None  # a dict's values, keyed by free text (its owner checks them)
     pattern: str | None = None  # the regex a text matches (its owner checks it)
+    # The range an integer takes, where it has one (its owner checks it, with its own words).
+    minimum: int | None = None
+    maximum: int | None = None
     # A list's items as the API document declares them, where its owner takes more than
     # `items` says (the lettering check skips an element whose text is blank).
     items_schema: dict | None = None
