@@ -31,7 +31,7 @@ from chalicelib.core.models import Account, Cartoon
 SHARE_ID = re.compile(r"[A-Za-z0-9_-]{22}")  # 16 random bytes, base64url without padding
 MAX_DAYS = 365
 DAY = 86400
-SHARE_SPEC = {"expires_in_days": Field(int, required=False)}
+SHARE_SPEC = {"expires_in_days": Field(int, required=False, minimum=1, maximum=MAX_DAYS)}
 
 
 def _days(body):

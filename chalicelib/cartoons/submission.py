@@ -12,7 +12,7 @@ import re
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.accounts import limits
-from chalicelib.adapters import jobs, moderation, storage
+from chalicelib.adapters import jobs, storage
 from chalicelib.cartoons import library, scenes, specs, uploads
 from chalicelib.core import clock, ids, logs, vocabulary
 from chalicelib.core.answers import (
@@ -59,6 +59,10 @@ def moderate(fields):
     fields = list(fields)
     if not fields:
         return
+    # the moderation adapter (and its OpenAI plumbing) loads with the first text to check, not
+    # with the API (tests/test_cold_start.py)
+    from chalicelib.adapters import moderation
+
     try:
         flagged = moderation.get_moderator().flagged([text for _, text in fields])
     except moderation.ModerationUnavailable:
@@ -109,13 +113,13 @@ def options():
 def quote(session, data):
     each = specs.quality_credits(data["quality"])
     if not 1 <= data["scenes"] <= specs.MAX_SCENES:
-        raise specs.bad("scenes", f"A cartoon has 1 to {specs.MAX_SCENES} scenes.",
-                        code="wrong_count")
+        raise specs.bad("scenes", key="cartoon_scene_count", code="wrong_count",
+                        most=specs.MAX_SCENES)
     references = data.get("references")
     references = 0 if references is None else references
     if not 0 <= references <= specs.MAX_CHARACTERS:
-        raise specs.bad("references", f"A cartoon draws 0 to {specs.MAX_CHARACTERS} "
-                                      "references.", code="wrong_count")
+        raise specs.bad("references", key="references_count", code="wrong_count",
+                        most=specs.MAX_CHARACTERS)
     total = cost_of(data["quality"], data["scenes"], references)
     balance = int(session.account.balance or 0)
     return {"quality": data["quality"], "credits_per_scene": each, "scenes": data["scenes"],
@@ -136,8 +140,7 @@ def check_idempotency_key(value):
     if value is None:
         return None
     if not IDEMPOTENCY_KEY.match(value):
-        raise specs.bad("Idempotency-Key", "The Idempotency-Key header must be 8 to 128 letters, "
-                                      "digits or _.:- characters.")
+        raise specs.bad("Idempotency-Key", key="idempotency_key_form")
     return value
 
 
