@@ -17,7 +17,8 @@ def drawn(text, size=40):
 
 
 def test_each_font_ships_with_its_licence():
-    for name, licence, words in [("ComicNeue-Bold.otf", "OFL-ComicNeue.txt", "Rozynski"),
+    for name, licence, words in [("ComicRelief-Regular.ttf", "OFL-ComicRelief.txt", "Comic Relief"),
+                                 ("ComicRelief-Bold.ttf", "OFL-ComicRelief.txt", "Comic Relief"),
                                  ("NotoColorEmoji.ttf", "OFL-NotoColorEmoji.txt", "Google"),
                                  ("DejaVuSans.ttf", "LICENSE", "Bitstream")]:
         assert (FONTS / name).stat().st_size > 20_000
@@ -28,8 +29,8 @@ def test_each_font_ships_with_its_licence():
 
 @pytest.mark.parametrize(("char", "font"), [
     ("a", typeset.LETTERING), ("é", typeset.LETTERING), ("ñ", typeset.LETTERING),
-    ("ł", typeset.LETTERING), ("ș", typeset.FALLBACK), ("Ω", typeset.FALLBACK),
-    ("Ж", typeset.FALLBACK),
+    ("ł", typeset.LETTERING), ("ș", typeset.LETTERING), ("Ω", typeset.LETTERING),
+    ("Ж", typeset.LETTERING), ("ẽ", typeset.FALLBACK), ("Ա", typeset.FALLBACK),
     ("😀", typeset.EMOJI), ("🥐", typeset.EMOJI), ("☕", typeset.EMOJI),
 ])
 def test_each_character_goes_to_the_first_font_that_has_it(char, font):
