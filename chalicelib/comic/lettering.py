@@ -556,3 +556,9 @@ def letter(image, elements, staging=None, fraction=PREFERRED, basis=None, look=N
     result = layout(image.size, elements, staging, fraction, basis, look)
     draw(image, result)
     return result
+
+
+def in_capitals(elements):
+    """`elements` (plain dicts) with their texts in capitals (`typeset.capitals`), for a cartoon
+    lettered as comics traditionally are; laid out, checked and drawn as any text is."""
+    return [{**data, "text": typeset.capitals(data["text"])} for data in elements]

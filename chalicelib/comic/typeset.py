@@ -31,6 +31,7 @@ faces have no kerning nor substitutions, so the browser measures what Pillow doe
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,6 +146,22 @@ def units(text):
             pieces = pieces[1:]
         out.extend([(piece, bold)] for piece in pieces)
     return [marked for marked in map(_marked, out) if marked]
+
+
+GREEK_ACCENTS = frozenset("\u0301\u0342")  # tonos, perispomeni: Greek capitals drop them
+
+
+def capitals(text):
+    """`text` in capitals, as comics are traditionally lettered: Greek without its accents, as
+    Greek is set in capitals; the markup is kept."""
+    out, greek = [], False
+    for char in unicodedata.normalize("NFD", text.upper()):
+        if not unicodedata.combining(char):
+            greek = "\u0370" <= char <= "\u03ff"
+        elif greek and char in GREEK_ACCENTS:
+            continue
+        out.append(char)
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 @functools.lru_cache(maxsize=64)

@@ -221,3 +221,15 @@ def test_any_lines_of_the_units_read_alone_as_they_read_in_the_text(text):
             assert letters(typeset.spans(" ".join(units[start:end]))) == expected
     whole = letters(typeset.spans(typeset.french(" ".join(text.split()))))
     assert letters(typeset.spans(" ".join(units))) == whole
+
+
+def test_a_cartoon_can_be_lettered_in_capitals_greek_without_its_accents():
+    elements = [{"kind": "speech", "speaker": "Ada", "text": "Καλημέρα! Ещё *déjà* vu, straße."}]
+    shouted = lettering.in_capitals(elements)
+    assert shouted[0]["text"] == "ΚΑΛΗΜΕΡΑ! ЕЩЁ *DÉJÀ* VU, STRASSE."
+    assert elements[0]["text"].startswith("Καλημέρα")  # the texts given are left as they were
+    result = lettering.layout((1024, 1024), shouted, {"Ada": "left"})
+    lines = result.placed[0].lines
+    assert typeset.plain(" ".join(lines)) == typeset.french(typeset.plain(shouted[0]["text"]))
+    assert {run.font for line in lines for run in typeset.runs(line)} == {
+        typeset.LETTERING, typeset.EMPHASIS_FACE}
