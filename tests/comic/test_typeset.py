@@ -1,12 +1,16 @@
 """The fonts: each bundled with its licence, and what people type drawn as glyphs (a colour
 emoji, Greek, Cyrillic, accents), never as the missing-glyph box."""
 
+from pathlib import Path
+
 import pytest
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops, ImageDraw
 
 from chalicelib.comic import typeset
 from chalicelib.comic.typeset import FONTS
 
+SITE_FONTS = Path(__file__).resolve().parents[2] / "site" / "fonts"
 NOT_IN_ANY_FONT = "\U0010fffd"  # a private-use character: every font draws its .notdef box
 
 
@@ -25,6 +29,18 @@ def test_each_font_ships_with_its_licence():
         text = (FONTS / licence).read_text()
         assert words in text
         assert "SIL OPEN FONT LICENSE" in text or "Permission is hereby granted" in text
+
+
+@pytest.mark.parametrize(("engine", "web"), [(typeset.LETTERING, "lettering.woff2"),
+                                             (typeset.EMPHASIS_FACE, "lettering-emphasis.woff2")])
+def test_the_site_serves_the_engines_faces_so_the_browser_measures_alike(engine, web):
+    served, used = TTFont(str(SITE_FONTS / web)), TTFont(str(FONTS / engine))
+    assert served.flavor == "woff2"
+    assert served.getBestCmap() == used.getBestCmap()
+    assert all(ord(c) in served.getBestCmap() for c in "éłΩλЖя\u00a0«»")
+    assert served["hmtx"].metrics == used["hmtx"].metrics
+    assert "GPOS" not in served and "GSUB" not in served  # Pillow applies neither
+    assert "SIL OPEN FONT LICENSE" in (SITE_FONTS / "OFL-ComicRelief.txt").read_text()
 
 
 @pytest.mark.parametrize(("char", "font"), [
