@@ -250,8 +250,8 @@ def _balanced(text, size, max_width, oval=False, skip=()):
                 low = middle
         lines = _breaks(widths, space, lambda _: high)
         lines = _lens(lines, widths, space) if oval else lines
-    # a line measures the sum of its words and spaces (+1 %: kerning across words)
-    widest = max(sum(widths[a:b]) + space * (b - a - 1) for a, b in lines) * 1.01 + 1
+    # a line measures the sum of its words and spaces, exactly (typeset: no kerning)
+    widest = max(sum(widths[a:b]) + space * (b - a - 1) for a, b in lines) + 1
     return [" ".join(units[a:b]) for a, b in lines], widest
 
 

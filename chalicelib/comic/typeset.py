@@ -25,8 +25,9 @@ or `»` nor ends with `«`.
 
 Zero-width characters (variation selectors, joiners) are kept in the text but draw nothing.
 `missing(text)` lists what no font of the chain can draw, so a caller can refuse it rather than
-draw boxes. Layout is Pillow's basic engine everywhere, so the worker and the tests agree; the
-faces have no kerning nor substitutions, so the browser measures what Pillow does.
+draw boxes. Widths are the faces' own advances (hmtx), unrounded; the faces have no kerning nor
+substitutions, so a browser with the site's woff2 measures the same widths. Drawing is
+Pillow's basic engine, word by word where those widths put each word.
 """
 
 import functools
