@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
 
-from chalicelib.comic import lettering, typeset
+from chalicelib.comic import lettering, reader, typeset
 from chalicelib.comic.typeset import FONTS
 
 OPENERS = tuple(":;!?»")
@@ -236,3 +236,12 @@ def test_a_cartoon_can_be_lettered_in_capitals_greek_without_its_accents():
     assert typeset.plain(" ".join(lines)) == typeset.french(typeset.plain(shouted[0]["text"]))
     assert {run.font for line in lines for run in typeset.runs(line)} == {
         typeset.LETTERING, typeset.EMPHASIS_FACE}
+
+
+def test_the_phone_reader_letters_french_by_the_same_rules():
+    rng = random.Random(7)
+    elements = [{"kind": "speech", "speaker": "Ada", "text": french_text(rng, 14)},
+                {"kind": "speech", "speaker": "Bob", "text": french_text(rng, 10)}]
+    _, drawn = reader.layout((1024, 768), elements, {"Ada": "left", "Bob": "right"})
+    for placed, source in zip(drawn.placed, elements, strict=True):
+        check_french_lines(placed.lines, source["text"])
