@@ -97,7 +97,7 @@ def test_balloons_follow_reading_order_first_speaker_higher_and_left():
 
 
 def test_long_text_shrinks_then_is_refused_naming_the_element():
-    story = " ".join(["word"] * 45)
+    story = " ".join(["word"] * 55)  # more than fits at the preferred size (a measurement)
     shrunk = lettering.layout((1024, 1024), [{"kind": "speech", "speaker": "Ada",
                                               "text": story}], STAGING)
     assert lettering.text_size((1024, 1024), lettering.MINIMUM) <= shrunk.size
