@@ -71,6 +71,10 @@ ELEMENT_SPEC = {
                          "caption."),
     "at": Field(list, required=False),  # [x, y], 0..1: where the owner put the balloon
     "tail": Field(list, required=False),  # [x, y], 0..1: its tail's tip
+    "angle": Field(int, required=False,
+                   doc=f"A sound effect's turn, in degrees (-{vocabulary.MAX_ANGLE} to "
+                       f"{vocabulary.MAX_ANGLE}, counter-clockwise), or null for a slight "
+                       "tilt; only for a sound effect."),
 }
 SHORTHAND = ("caption", "dialogue", "speaker")
 SCENE_SPEC = {
@@ -281,7 +285,19 @@ def _parse_element(raw, path, cast):
     for name in ("at", "tail"):
         if item.get(name) is not None:
             element[name] = _point(item[name], f"{path}.{name}")
+    if item.get("angle") is not None:
+        element["angle"] = _angle(item["angle"], item["kind"], f"{path}.angle")
     return element
+
+
+def _angle(value, kind, field):
+    """A sound effect's turn, within the registry's range; no other kind turns."""
+    if kind != "sound":
+        raise bad(field, f"Only a sound effect turns: {field} is for kind sound.")
+    if abs(value) > vocabulary.MAX_ANGLE:
+        raise bad(field, f"The field {field} must be between -{vocabulary.MAX_ANGLE} and "
+                         f"{vocabulary.MAX_ANGLE} degrees.")
+    return value
 
 
 def _point(value, field):

@@ -21,10 +21,12 @@ from chalicelib.core.answers import (
     COUNT,
     NUMBER,
     SIGNED_IN,
+    STRING,
     TEXT,
     URL,
     array,
     mapping,
+    nullable,
     obj,
     ok,
 )
@@ -72,6 +74,9 @@ def moderate(fields):
 
 # --- the quote and the options -------------------------------------------------------------
 
+KIND_FIELDS = ("speaker", "outline", "tail", "budget", "doc")  # what the options say of a kind
+
+
 def options():
     """The vocabulary (core/vocabulary.py) and the prices, as the site reads them: the site
     copies none of these numbers (tests/site/test_vocabulary.py)."""
@@ -91,8 +96,9 @@ def options():
         "layouts": list(specs.LAYOUTS),
         # each layout's pictogram on the create page
         "layout_cells": vocabulary.LAYOUTS,
-        # balloon kinds, and whether each has a speaker (a caption has none)
-        "kinds": [{"key": key, "speaker": kind["speaker"]}
+        # balloon kinds (the registry): whether each has a speaker, its outline and tail as
+        # drawn, whether the text budget counts it, and what it is
+        "kinds": [{"key": key, **{name: kind[name] for name in KIND_FIELDS}}
                   for key, kind in vocabulary.KINDS.items()],
         "sides": list(specs.SIDES),
         # Each character's reference picture, drawn before the scenes, at no less than the
@@ -279,7 +285,9 @@ OPTIONS = ok(obj({
                             "reference_credits": COUNT, "reference_quality": TEXT})),
     "limits": mapping(COUNT), "layouts": array(TEXT),
     "layout_cells": mapping(array(array(NUMBER, minItems=4, maxItems=4))),
-    "kinds": array(obj({"key": TEXT, "speaker": BOOLEAN})), "sides": array(TEXT),
+    "kinds": array(obj({"key": TEXT, "speaker": BOOLEAN, "outline": TEXT,
+                        "tail": nullable(TEXT), "budget": BOOLEAN, "doc": STRING})),
+    "sides": array(TEXT),
     "reference": obj({"quality": TEXT, "label": TEXT, "size": TEXT}),
     "upload_types": array(TEXT)}))
 QUOTED = ok(obj({name: COUNT for name in (
