@@ -634,8 +634,10 @@ def _draw_part(canvas, part, width):
         canvas.polygon(part.points, fill=fill, outline=ink, width=width)
     if part.dashed:
         size = width * 14
-        points = (balloons.rounded_points(part.box, size) if part.tag == "rect"
-                  else part.points)
+        # on the middle of the band a solid outline would fill (Pillow draws it inside)
+        inner = tuple(v + d * width / 2 for v, d in zip(part.box or (), (1, 1, -1, -1),
+                                                          strict=False))
+        points = balloons.rounded_points(inner, size) if part.tag == "rect" else part.points
         for dash in balloons.dashes(points, size, closed=True):
             canvas.line(dash, fill=INK, width=width, joint="curve")
 
@@ -650,7 +652,7 @@ def _draw_sound(image, placed):
     """A sound effect: its letters filled and inked around, turned by its angle, centred on
     its box, straight on the picture."""
     display = balloons.sound_size(placed.size)
-    stroke = max(2, round(display * 0.09))
+    stroke = max(2, round(display * 0.07))
     line_height = typeset.line_height(display)
     widths = [typeset.width(line, display) for line in placed.lines]
     margin = 2 * stroke

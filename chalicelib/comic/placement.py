@@ -415,7 +415,7 @@ def candidates(shape, scene, size, placed_boxes, speaker, inset=None, joined=Non
         xs_snug += [box[2] + gap, box[0] - gap - w]
         ys_snug += [box[3] + gap, box[1]]
     if joined is not None:
-        apart = NECK_GAPS[0] * size
+        apart = NECK_GAPS[0] * size + 1  # just past the shortest neck
         xs_snug += [joined[0], joined[2] - w, (joined[0] + joined[2] - w) / 2,
                     joined[2] + apart]
         ys_snug += [(joined[1] + joined[3] - h) / 2, joined[3] + apart]
