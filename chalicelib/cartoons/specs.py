@@ -67,8 +67,9 @@ ELEMENT_SPEC = {
                                 for key, kind in vocabulary.KINDS.items()) + "."),
     "text": Field(str, max_length=LIMITS["text"], doc="The words, short enough for a panel."),
     "speaker": Field(str, required=False, max_length=LIMITS["name"],
-                     doc="Who speaks or thinks: one of the scene's characters; none for a "
-                         "caption."),
+                     doc="Who speaks, thinks, whispers or shouts: one of the scene's "
+                         "characters (anyone for a voice from off panel); none for a caption "
+                         "or a sound effect."),
     "at": Field(list, required=False),  # [x, y], 0..1: where the owner put the balloon
     "tail": Field(list, required=False),  # [x, y], 0..1: its tail's tip
     "angle": Field(int, required=False,
@@ -274,12 +275,13 @@ def _parse_element(raw, path, cast):
         raise bad(f"{path}.kind", f"The field {path}.kind must be one of: {', '.join(KINDS)}.")
     element = {"kind": item["kind"], "text": text(item["text"], f"{path}.text"), "speaker": ""}
     speaker = text(item.get("speaker"), f"{path}.speaker", required=False)
-    if vocabulary.KINDS[item["kind"]]["speaker"]:  # a balloon: said or thought by someone
+    kind = vocabulary.KINDS[item["kind"]]
+    if kind["speaker"]:  # a balloon: said or thought by someone
         match = [name for name in cast if name.casefold() == speaker.casefold()]
-        if not match:
+        if not match and (kind["in_scene"] or not speaker):
             raise bad(f"{path}.speaker", f"The speaker of {path} must be one of the characters "
                                          "in that scene.", "unknown_character")
-        element["speaker"] = match[0]
+        element["speaker"] = match[0] if match else speaker  # a voice off panel: anyone
     elif speaker:
         raise bad(f"{path}.speaker", f"{path} is a {item['kind']}: it has no speaker.")
     for name in ("at", "tail"):

@@ -74,7 +74,8 @@ def moderate(fields):
 
 # --- the quote and the options -------------------------------------------------------------
 
-KIND_FIELDS = ("speaker", "outline", "tail", "budget", "doc")  # what the options say of a kind
+# what the options say of a kind (core/vocabulary.py KINDS)
+KIND_FIELDS = ("speaker", "in_scene", "outline", "tail", "budget", "doc")
 
 
 def options():
@@ -96,8 +97,8 @@ def options():
         "layouts": list(specs.LAYOUTS),
         # each layout's pictogram on the create page
         "layout_cells": vocabulary.LAYOUTS,
-        # balloon kinds (the registry): whether each has a speaker, its outline and tail as
-        # drawn, whether the text budget counts it, and what it is
+        # balloon kinds (the registry): whether each has a speaker (one of the scene's or
+        # anyone), its outline and tail as drawn, whether the text budget counts it, what it is
         "kinds": [{"key": key, **{name: kind[name] for name in KIND_FIELDS}}
                   for key, kind in vocabulary.KINDS.items()],
         "sides": list(specs.SIDES),
@@ -285,7 +286,7 @@ OPTIONS = ok(obj({
                             "reference_credits": COUNT, "reference_quality": TEXT})),
     "limits": mapping(COUNT), "layouts": array(TEXT),
     "layout_cells": mapping(array(array(NUMBER, minItems=4, maxItems=4))),
-    "kinds": array(obj({"key": TEXT, "speaker": BOOLEAN, "outline": TEXT,
+    "kinds": array(obj({"key": TEXT, "speaker": BOOLEAN, "in_scene": BOOLEAN, "outline": TEXT,
                         "tail": nullable(TEXT), "budget": BOOLEAN, "doc": STRING})),
     "sides": array(TEXT),
     "reference": obj({"quality": TEXT, "label": TEXT, "size": TEXT}),

@@ -27,31 +27,34 @@ LAYOUTS = {
 LAYOUT_KEYS = tuple(LAYOUTS)
 
 # Balloon kinds, the one registry of them: key -> whether someone says it (`speaker`; a
-# caption and a sound effect have none), its outline and its tail as the engine draws them
-# (comic/balloons.py's STYLES, and site/js/balloon-shapes.js, draw these; tests hold the three
-# equal), whether the text budget counts it (`budget`: a sound effect is drawn on the picture,
-# not in the room kept for texts), and what it is (`doc`: the API's documentation, and what
-# the drafting model is told, so it says when the kind fits).
+# caption and a sound effect have none) and whether that someone must be one of the scene's
+# characters (`in_scene`: a voice from off panel may be anyone, "Mum", "the radio"); its
+# outline and its tail as the engine draws them (comic/balloons.py's STYLES and
+# site/js/balloon-shapes.js draw these; tests hold the three equal); whether the text budget
+# counts it (`budget`: a sound effect is drawn on the picture, not in the room kept for texts);
+# and what it is (`doc`: the API's documentation, and what the drafting model is told, so it
+# knows when the kind fits).
 # Adding a kind touches this registry, its drawing (comic/balloons.py, balloon-shapes.js) and
 # its words (site/js/strings.js, core/words/*.json), nothing else: the specs, drafting, the
-# options, the create page, the scene editor, the reader and the share page read it here.
+# options, the create page, the scene editor, the transcript and the share page read it here.
+_SAID = {"speaker": True, "in_scene": True, "budget": True}  # a balloon someone in the picture says
 KINDS = {
-    "caption": {"speaker": False, "outline": "box", "tail": None, "budget": True,
-                "doc": "narration in a box: time, place, what a narrator says"},
-    "speech": {"speaker": True, "outline": "rounded", "tail": "wedge", "budget": True,
+    "caption": {"speaker": False, "in_scene": False, "outline": "box", "tail": None,
+                "budget": True, "doc": "narration in a box: time, place, what a narrator says"},
+    "speech": {**_SAID, "outline": "rounded", "tail": "wedge",
                "doc": "a balloon: what a character says aloud"},
-    "thought": {"speaker": True, "outline": "cloud", "tail": "bubbles", "budget": True,
+    "thought": {**_SAID, "outline": "cloud", "tail": "bubbles",
                 "doc": "a cloud with bubbles for a tail: what a character thinks, unheard"},
-    "whisper": {"speaker": True, "outline": "dashed", "tail": "wedge", "budget": True,
+    "whisper": {**_SAID, "outline": "dashed", "tail": "wedge",
                 "doc": "a dashed balloon: what a character whispers or says under their breath"},
-    "shout": {"speaker": True, "outline": "burst", "tail": "wedge", "budget": True,
+    "shout": {**_SAID, "outline": "burst", "tail": "wedge",
               "doc": "a jagged burst: what a character shouts or screams"},
-    "offpanel": {"speaker": True, "outline": "rounded", "tail": "edge", "budget": True,
-                 "doc": "a voice from off panel: its tail points to the panel's edge, for a "
-                        "speaker who is not in the picture"},
-    "sound": {"speaker": False, "outline": "none", "tail": None, "budget": False,
-              "doc": "a sound effect (BANG, CREAK, ding): large outlined letters on the "
-                     "picture, no box; a few letters; `angle` turns it (degrees)"},
+    "offpanel": {**_SAID, "in_scene": False, "outline": "rounded", "tail": "edge",
+                 "doc": "a voice from off panel: its tail points to the panel's edge; its "
+                        "speaker need not be in the picture (any name: Mum, the radio)"},
+    "sound": {"speaker": False, "in_scene": False, "outline": "none", "tail": None,
+              "budget": False, "doc": "a sound effect (BANG, CREAK, ding): large outlined "
+                                      "letters on the picture, no box; a word or two"},
 }
 KIND_KEYS = tuple(KINDS)
 MAX_ANGLE = 20  # a sound effect turns at most this many degrees either way

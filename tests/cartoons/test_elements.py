@@ -131,7 +131,7 @@ def test_every_kind_is_taken_and_stored_with_a_sound_effects_angle(signed_in):
     body["scenes"][2].pop("caption")
     sent = [{"kind": "whisper", "text": "Psst.", "speaker": "Bram"},
             {"kind": "shout", "text": "WHAT?", "speaker": "Bram"},
-            {"kind": "offpanel", "text": "Dinner!", "speaker": "Ada"},
+            {"kind": "offpanel", "text": "Dinner!", "speaker": "Mum"},  # anyone: off panel
             {"kind": "sound", "text": "BANG", "angle": -12}]
     body["scenes"][1]["elements"] = sent[:2]
     body["scenes"][2]["elements"] = sent[2:]
