@@ -322,7 +322,9 @@ def _staging(given, field, cast, elements=()):
                       code="unknown_character")
         if side not in SIDES:
             raise bad(f"{field}.{name}", f"{field}.{name} must be one of: {', '.join(SIDES)}.")
-    speakers = [e.get("speaker") for e in elements if e.get("kind") != "caption"]
+    # those a tail points at, in the picture (not a voice from off panel)
+    speakers = [e.get("speaker") for e in elements
+                if vocabulary.KINDS.get(e.get("kind"), {}).get("in_scene")]
     return {**default_staging(cast, speakers), **given}
 
 

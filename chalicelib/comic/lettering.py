@@ -2,10 +2,19 @@
 
 Plain data in (what the API and the worker store, JSON-friendly):
 
-- an element is a dict `{"kind": "caption"|"speech"|"thought", "text": str, "speaker": str,
-  "at": [x, y], "tail": [x, y]}`; `speaker` is for balloons; `at` (the balloon's centre) and
-  `tail` (its tail's tip) are optional, relative to the panel (0..1 across and down) and set
-  when the owner moved them. A panel holds at most `MAX_ELEMENTS`, in reading order.
+- an element is a dict `{"kind", "text": str, "speaker": str, "at": [x, y], "tail": [x, y],
+  "angle": degrees}`, of a kind `balloons.STYLES` draws (caption, speech, thought, whisper,
+  shout, offpanel, sound); `speaker` is for balloons; `at` (the balloon's centre) and `tail`
+  (its tail's tip) are optional, relative to the panel (0..1 across and down) and set when the
+  owner moved them; `angle` turns a sound effect. A panel holds at most `MAX_ELEMENTS`, in
+  reading order.
+
+Kinds (balloons.py): a balloon's tail points at its speaker's mouth; a voice from off panel's
+goes straight to the panel's nearest edge, and it is placed off the edges to leave it room; a
+sound effect is lettered `balloons.SOUND_SCALE` times larger, outlined, turned, anywhere on the
+picture off the faces, outside the reading order. One speaker's second balloon in a row (kinds
+that join) is placed near the first, under it or to its right, and joined to it by a neck
+(`placement.neck`) instead of a tail, when there is room for that.
 - a look (`figures.Look`, optional) says where the drawn picture put each figure's head and
   mouth, and what it left empty (the look step, or the offline renderer's exact geometry).
 - a staging is a dict `{character name: "left"|"centre"|"right"}`: where the scene prompt
