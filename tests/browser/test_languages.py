@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from chalicelib.core import vocabulary
 from tests.support.browser import STEP_MS, buy_pack, sign_in, wait_for_api
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -260,6 +261,10 @@ def test_the_cartoon_page_in_english_and_french(browser, stack):
     expect(page.locator("#cast [data-approve]")).to_be_enabled(timeout=60000)
     expect(page.locator("#progress-text")).to_contain_text("approve the cast")
     check_both_widths(page, "en", "cast waiting")
+    # the scenes' text editors offer every kind of the registry, worded
+    kinds = page.locator(".edit-kind").first.evaluate(
+        "s => [...s.options].map(o => [o.value, o.textContent])")
+    assert [k for k, _ in kinds] == list(vocabulary.KINDS) and all(label for _, label in kinds)
     use_language(page, "fr")
     approve = page.locator("#cast [data-approve]")
     expect(approve).to_have_text("Valider les personnages")
