@@ -66,6 +66,7 @@ class Part:
     dashed: bool = False
 
     def bounds(self):
+        """(left, top, right, bottom) px: what the overlay's twin is compared by."""
         if self.tag == "rect":
             return self.box
         if self.tag == "circle":
@@ -73,10 +74,6 @@ class Part:
             return (x - r, y - r, x + r, y + r)
         xs, ys = [p[0] for p in self.points], [p[1] for p in self.points]
         return (min(xs), min(ys), max(xs), max(ys))
-
-
-def style(kind):
-    return STYLES[kind]
 
 
 def paddings(kind, size):
@@ -209,10 +206,11 @@ def dashes(points, size, closed=False):
     return [*out, current] if current else out
 
 
-def rounded_points(box, size, step=None):
-    """A balloon's rounded box as a closed polyline (for its dashes)."""
+def rounded_points(box, size):
+    """A balloon's rounded box as a closed polyline (for its dashes), a point every quarter
+    text size."""
     length, at = perimeter(box, placement.radius(box, size))
-    count = max(16, round(length / (step or 0.25 * size)))
+    count = max(16, round(length / (0.25 * size)))
     return [at(k * length / count)[0] for k in range(count)]
 
 

@@ -623,9 +623,11 @@ def layout(panel_size, elements, staging=None, fraction=PREFERRED, basis=None, l
 FILLS = {"balloon": BALLOON_FILL, "caption": CAPTION_FILL, "join": BALLOON_FILL}
 
 
-def _draw_part(canvas, part, width):
-    """One of `balloons.parts` drawn with Pillow: filled, its outline inked (in dashes when
-    dashed; none for a patch, which paints over outlines where a tail or neck joins)."""
+def _draw_part(canvas, part, size):
+    """One of `balloons.parts` of a balloon lettered at `size` drawn with Pillow: filled, its
+    outline inked (in dashes when dashed; none for a patch, which paints over outlines where a
+    tail or neck joins)."""
+    width = balloons.outline_width(size)
     fill = FILLS.get(part.role)
     if fill is None:  # a sound effect: no box
         return
@@ -642,7 +644,6 @@ def _draw_part(canvas, part, width):
     else:
         canvas.polygon(part.points, fill=fill, outline=ink, width=width)
     if part.dashed:
-        size = width * 14
         # on the middle of the band a solid outline would fill (Pillow draws it inside)
         inner = tuple(v + d * width / 2 for v, d in zip(part.box or (), (1, 1, -1, -1),
                                                           strict=False))
@@ -703,9 +704,8 @@ def draw(image, lettering):
     outline first (a neck joins two), then the texts over them."""
     canvas = ImageDraw.Draw(image)
     for placed in lettering.placed:
-        width = balloons.outline_width(placed.size)
         for part in _parts(lettering, placed):
-            _draw_part(canvas, part, width)
+            _draw_part(canvas, part, placed.size)
     for placed in lettering.placed:
         if placed.element.kind == "sound":
             _draw_sound(image, placed)
