@@ -1,7 +1,11 @@
-// A balloon's outline, as the server draws it (comic/lettering.py's drawing, comic/placement.py's
-// tails), for the cartoon page's overlay to draw the same shape in SVG as the owner edits.
+// A balloon's outline, as the server draws it (comic/balloons.py's parts, comic/placement.py's
+// tails and necks), for the cartoon page's overlay to draw the same shape in SVG as the owner
+// edits: every kind of the registry (core/vocabulary.py KINDS), by the same formulas.
 // Pure functions of px geometry: a box [left, top, right, bottom], the text size, a tail's tip.
-// Each kind answers a list of SVG parts ({tag, attrs}) drawn in order; `role` says which fill.
+// Each kind answers a list of SVG parts ({tag, role, attrs}) drawn in order; `role` says which
+// fill: "balloon" (white, inked), "caption" (yellow, inked), "join" (white, no stroke: it opens
+// the outline where a tail or a neck meets it), "sound" (nothing: a sound effect's box).
+// tests/site/test_balloon_shapes.py runs this in node against the server's parts.
 
 const BEND = 0.12; // placement.BEND: a tail's curve, of its length
 
