@@ -294,7 +294,7 @@ def _parse_element(raw, path, cast):
 
 def _angle(value, kind, field):
     """A sound effect's turn, within the registry's range; no other kind turns."""
-    if kind != "sound":
+    if vocabulary.KINDS[kind]["outline"] != "none":  # no outline: a sound effect
         raise bad(field, f"Only a sound effect turns: {field} is for kind sound.")
     if abs(value) > vocabulary.MAX_ANGLE:
         raise bad(field, f"The field {field} must be between -{vocabulary.MAX_ANGLE} and "

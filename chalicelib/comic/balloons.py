@@ -42,6 +42,12 @@ class Style:
     budget: bool = True  # counted in the text budget (budget.py)
     joins: bool = False  # one speaker's two in a row are joined by a neck
 
+    @property
+    def sound(self):
+        """A sound effect: no outline, its letters large, outlined and turned on the picture,
+        outside the reading order."""
+        return self.outline == "none"
+
 
 STYLES = {
     "caption": Style("box", None, (0.45, 0.45)),

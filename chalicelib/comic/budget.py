@@ -56,7 +56,8 @@ def _box(element, panel_size, size):
     """(width, height) px of one text's box at `size`, margin included; None when a word is
     wider than any balloon."""
     width = panel_size[0]
-    share = lettering.CAPTION_WIDTH if element.kind == "caption" else lettering.BALLOON_WIDTH
+    caption = element.style.outline == "box"
+    share = lettering.CAPTION_WIDTH if caption else lettering.BALLOON_WIDTH
     pad = MARGIN * size
     for fraction in (share, lettering.WIDEST):
         lines = typeset.wrap(element.text, size, width * fraction - pad)

@@ -192,8 +192,7 @@ class Placed:
     @property
     def angle(self):
         """A sound effect's turn, degrees; None for every other kind."""
-        return balloons.sound_angle(self.element.angle) if self.element.kind == "sound" \
-            else None
+        return balloons.sound_angle(self.element.angle) if self.element.style.sound else None
 
 
 @dataclass(frozen=True)
@@ -314,18 +313,18 @@ def _lens(lines, widths, space):
 
 
 def _shapes(item, panel_size, size):
-    if item.kind == "sound":
-        return _sound_shapes(item.text, tuple(panel_size), size, item.angle)
+    if item.style.sound:
+        return _sound_shapes(item.kind, item.text, tuple(panel_size), size, item.angle)
     return _shapes_of(item.kind, item.text, tuple(panel_size), size)
 
 
 @functools.lru_cache(maxsize=256)
-def _sound_shapes(text, panel_size, size, angle):
+def _sound_shapes(kind, text, panel_size, size, angle):
     """A sound effect's shapes: its letters `balloons.sound_size`, on as few lines as fit,
     the box holding them turned by its angle."""
     width, height = panel_size
     display = balloons.sound_size(size)
-    pad_x, pad_y = _paddings("sound", size)
+    pad_x, pad_y = _paddings(kind, size)
     turn = balloons.sound_angle(angle)
     found = {}
     for ems in BALLOON_EMS[:8]:
@@ -350,7 +349,7 @@ def _shapes_of(kind, text, panel_size, size):
     A balloon likes to be about twice as wide as tall, a caption a wide strip."""
     width, height = panel_size
     pad_x, pad_y = _paddings(kind, size)
-    caption = kind == "caption"
+    caption = balloons.STYLES[kind].outline == "box"  # a caption's strip
     ideal = 5.0 if caption else 2.0
     found = {}
     for ems in (BALLOON_EMS[1:] if caption else BALLOON_EMS):
@@ -477,7 +476,7 @@ def _place(items, scene, size, shapes, given, high):
             tail = _edge_tail(spot.box, scene, size)
         placed.append(Placed(i, item, spot.box, lines, size, *tail, joined=joined is not None))
         spots.append(placement.Spot(spot.box, *tail))
-        if item.kind != "sound":  # a sound effect is not read in order: it is on the picture
+        if not item.style.sound:  # a sound effect is not read in order: it is on the picture
             order.append(spot.box)
     return Lettering(tuple(scene.size), size, tuple(sorted(placed, key=lambda p: p.index)),
                      scene)
@@ -486,7 +485,7 @@ def _place(items, scene, size, shapes, given, high):
 def _search(item, shaped, scene, size, spots, order, where, later, high):
     """The best spot for `item`: a balloon near its speaker; a sound effect anywhere off the
     faces, not in reading order; a voice from off panel off the edges, for its tail."""
-    if item.kind == "sound":
+    if item.style.sound:
         return placement.search(shaped, scene, size, None, spots, [], "free", later, high,
                                 inset=round(0.6 * size))
     if item.style.tail == "edge":
@@ -691,7 +690,7 @@ def _draw_text(canvas, image, placed):
     line_height = typeset.line_height(size)
     y = (top + bottom) / 2 - len(placed.lines) * line_height / 2 + size * 0.04
     for line in placed.lines:
-        if placed.element.kind == "caption":
+        if placed.element.style.outline == "box":  # a caption reads from the left
             x = left + pad_x
         else:
             x = (left + right) / 2 - typeset.width(line, size) / 2
@@ -707,7 +706,7 @@ def draw(image, lettering):
         for part in _parts(lettering, placed):
             _draw_part(canvas, part, placed.size)
     for placed in lettering.placed:
-        if placed.element.kind == "sound":
+        if placed.element.style.sound:
             _draw_sound(image, placed)
         else:
             _draw_text(canvas, image, placed)
