@@ -67,9 +67,12 @@ def test_every_kind_is_lettered_whole_inside_the_panel_and_drawn(kind):
     assert len(inside.getcolors(1 << 16)) > 2, "something is drawn in its box"
 
 
-@pytest.mark.parametrize("kind", ["thought", "shout"])
-def test_the_text_stays_inside_a_cloud_and_a_burst(kind):
-    _, result = lettered([element(kind)])
+@pytest.mark.parametrize(("kind", "text", "size"), itertools.product(
+    ["thought", "shout"], ["No.", SAID["thought"], "A much longer line of text that takes "
+                           "three or four lines in its balloon, to see the corners hold."],
+    [PANEL, (512, 512)]))
+def test_the_text_stays_inside_a_cloud_and_a_burst(kind, text, size):
+    _, result = lettered([{"kind": kind, "text": text, "speaker": "Bob"}], size)
     (placed,) = result.placed
     outline = balloons.outline_part(kind, placed.box, placed.size).points
     left, top, right, bottom = _text_block(placed)
