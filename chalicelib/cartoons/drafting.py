@@ -52,6 +52,8 @@ OMIT = (
     "scenes.caption", "scenes.dialogue", "scenes.speaker",
     # where a balloon sits: the lettering engine places it; the person may move it later
     "scenes.elements.at", "scenes.elements.tail", "scenes.elements.width",
+    # a sound effect's turn: the engine's slight tilt unless the person turns it
+    "scenes.elements.angle",
     # the person's own choices: a saved character, an uploaded picture, stopping for the cast,
     # the name they sign
     "characters.saved_id", "characters.upload", "approve_cast", "author",

@@ -68,14 +68,20 @@ ELEMENT_SPEC = {
                                 for key, kind in vocabulary.KINDS.items()) + "."),
     "text": Field(str, max_length=LIMITS["text"], doc="The words, short enough for a panel."),
     "speaker": Field(str, required=False, max_length=LIMITS["name"],
-                     doc="Who speaks or thinks: one of the scene's characters; none for a "
-                         "caption."),
+                     doc="Who speaks, thinks, whispers or shouts: one of the scene's "
+                         "characters (anyone for a voice from off panel); none for a caption "
+                         "or a sound effect."),
     "at": Field(list, required=False),  # [x, y], 0..1: where the owner put the balloon
     "tail": Field(list, required=False),  # [x, y], 0..1: its tail's tip
     "width": Field(float, required=False, minimum=vocabulary.BOX_WIDTH[0],
                    maximum=vocabulary.BOX_WIDTH[1],
                    doc="The box's width the owner set, of the panel's: the text is wrapped to "
                        "it."),
+    "angle": Field(int, required=False, minimum=-vocabulary.MAX_ANGLE,
+                   maximum=vocabulary.MAX_ANGLE,
+                   doc=f"A sound effect's turn, in degrees (-{vocabulary.MAX_ANGLE} to "
+                       f"{vocabulary.MAX_ANGLE}, counter-clockwise), or null for a slight "
+                       "tilt; only for a sound effect."),
 }
 SHORTHAND = ("caption", "dialogue", "speaker")
 SCENE_SPEC = {
@@ -282,12 +288,13 @@ def _parse_element(raw, path, cast):
         raise bad(f"{path}.kind", key="field_choice", choices=", ".join(KINDS))
     element = {"kind": item["kind"], "text": text(item["text"], f"{path}.text"), "speaker": ""}
     speaker = text(item.get("speaker"), f"{path}.speaker", required=False)
-    if vocabulary.KINDS[item["kind"]]["speaker"]:  # a balloon: said or thought by someone
+    kind = vocabulary.KINDS[item["kind"]]
+    if kind["speaker"]:  # a balloon: said or thought by someone
         match = [name for name in cast if name.casefold() == speaker.casefold()]
-        if not match:
+        if not match and (kind["in_scene"] or not speaker):
             raise bad(f"{path}.speaker", key="speaker_not_in_scene", code="unknown_character",
                       path=path)
-        element["speaker"] = match[0]
+        element["speaker"] = match[0] if match else speaker  # a voice off panel: anyone
     elif speaker:
         raise bad(f"{path}.speaker", key="no_speaker", path=path, kind=item["kind"])
     for name in ("at", "tail"):
@@ -295,6 +302,8 @@ def _parse_element(raw, path, cast):
             element[name] = _point(item[name], f"{path}.{name}")
     if item.get("width") is not None:
         element["width"] = _box_width(item["width"], f"{path}.width")
+    if item.get("angle") is not None:
+        element["angle"] = _angle(item["angle"], item["kind"], f"{path}.angle")
     return element
 
 
@@ -303,6 +312,16 @@ def _box_width(value, field):
     if not (math.isfinite(value) and least <= value <= most):
         raise bad(field, key="field_range", code="out_of_range", least=least, most=most)
     return round(value, 4)
+
+
+def _angle(value, kind, field):
+    """A sound effect's turn, within the registry's range; no other kind turns."""
+    if vocabulary.KINDS[kind]["outline"] != "none":  # no outline: a sound effect
+        raise bad(field, key="angle_not_sound")
+    if abs(value) > vocabulary.MAX_ANGLE:
+        raise bad(field, key="field_range", least=-vocabulary.MAX_ANGLE,
+                  most=vocabulary.MAX_ANGLE)
+    return value
 
 
 def _point(value, field):
@@ -325,7 +344,9 @@ def _staging(given, field, cast, elements=()):
                       staging=field, name=repr(name))
         if side not in SIDES:
             raise bad(f"{field}.{name}", key="field_choice", choices=", ".join(SIDES))
-    speakers = [e.get("speaker") for e in elements if e.get("kind") != "caption"]
+    # those a tail points at, in the picture (not a voice from off panel)
+    speakers = [e.get("speaker") for e in elements
+                if vocabulary.KINDS.get(e.get("kind"), {}).get("in_scene")]
     return {**default_staging(cast, speakers), **given}
 
 

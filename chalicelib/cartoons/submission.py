@@ -21,10 +21,12 @@ from chalicelib.core.answers import (
     COUNT,
     NUMBER,
     SIGNED_IN,
+    STRING,
     TEXT,
     URL,
     array,
     mapping,
+    nullable,
     obj,
     ok,
 )
@@ -76,6 +78,10 @@ def moderate(fields):
 
 # --- the quote and the options -------------------------------------------------------------
 
+# what the options say of a kind (core/vocabulary.py KINDS)
+KIND_FIELDS = ("speaker", "in_scene", "outline", "tail", "budget", "doc")
+
+
 def options():
     """The vocabulary (core/vocabulary.py) and the prices, as the site reads them: the site
     copies none of these numbers (tests/site/test_vocabulary.py)."""
@@ -95,8 +101,9 @@ def options():
         "layouts": list(specs.LAYOUTS),
         # each layout's pictogram on the create page
         "layout_cells": vocabulary.LAYOUTS,
-        # balloon kinds, and whether each has a speaker (a caption has none)
-        "kinds": [{"key": key, "speaker": kind["speaker"]}
+        # balloon kinds (the registry): whether each has a speaker (one of the scene's or
+        # anyone), its outline and tail as drawn, whether the text budget counts it, what it is
+        "kinds": [{"key": key, **{name: kind[name] for name in KIND_FIELDS}}
                   for key, kind in vocabulary.KINDS.items()],
         "sides": list(specs.SIDES),
         # the narrowest and widest an owner may make a text's box, of its panel's width
@@ -284,8 +291,9 @@ OPTIONS = ok(obj({
                             "reference_credits": COUNT, "reference_quality": TEXT})),
     "limits": mapping(COUNT), "layouts": array(TEXT),
     "layout_cells": mapping(array(array(NUMBER, minItems=4, maxItems=4))),
-    "kinds": array(obj({"key": TEXT, "speaker": BOOLEAN})), "sides": array(TEXT),
-    "box_width": obj({"min": NUMBER, "max": NUMBER}),
+    "kinds": array(obj({"key": TEXT, "speaker": BOOLEAN, "in_scene": BOOLEAN, "outline": TEXT,
+                        "tail": nullable(TEXT), "budget": BOOLEAN, "doc": STRING})),
+    "sides": array(TEXT), "box_width": obj({"min": NUMBER, "max": NUMBER}),
     "reference": obj({"quality": TEXT, "label": TEXT, "size": TEXT}),
     "upload_types": array(TEXT)}))
 QUOTED = ok(obj({name: COUNT for name in (

@@ -3,14 +3,19 @@ import { $, el, show, typed } from "./dom.js";
 import { I18n } from "./i18n.js";
 import { cartoonPage, kindHasSpeaker } from "./cartoon-state.js";
 
-// A scene's texts in reading order, each "Ana says: “…”" (or a caption's words).
+// A scene's texts in reading order, each worded by its kind ("Ana whispers: “…”", "Sound
+// effect: “…”", `cartoon.said_<kind>`, one for every kind the API serves); a balloon without a
+// speaker, or of a kind the page does not know, reads as a caption.
 function saidLines(scene) {
   return (scene.elements || []).map((element) => {
-    if (!kindHasSpeaker(element.kind) || !element.speaker) {
-      return { key: "cartoon.caption_says", vars: { text: element.text } };
+    const known = cartoonPage.options.kinds.some((k) => k.key === element.kind);
+    const kind = known ? element.kind : "caption";
+    if (kindHasSpeaker(kind) && !element.speaker) {
+      return { key: "cartoon.said_caption", vars: { text: element.text } };
     }
-    return { key: element.kind === "thought" ? "cartoon.thinks" : "cartoon.says",
-             vars: { speaker: element.speaker, text: element.text } };
+    const vars = kindHasSpeaker(kind) ? { speaker: element.speaker, text: element.text }
+      : { text: element.text };
+    return { key: `cartoon.said_${kind}`, vars };
   });
 }
 
