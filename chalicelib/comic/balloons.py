@@ -54,7 +54,7 @@ STYLES = {
     "speech": Style("rounded", "wedge", joins=True),
     "thought": Style("cloud", "bubbles", (0.8 + 0.6 * BUMP, 0.4 + 0.6 * BUMP)),
     "whisper": Style("dashed", "wedge", joins=True),
-    "shout": Style("burst", "wedge", (0.8 + 0.6 * SPIKE, 0.4 + 0.6 * SPIKE), joins=True),
+    "shout": Style("burst", "wedge", (1.0 + 0.6 * SPIKE, 0.4 + 0.6 * SPIKE), joins=True),
     "offpanel": Style("rounded", "edge"),
     "sound": Style("none", None, (0.15, 0.1), budget=False),
 }
