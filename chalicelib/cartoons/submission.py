@@ -106,6 +106,8 @@ def options():
         "kinds": [{"key": key, **{name: kind[name] for name in KIND_FIELDS}}
                   for key, kind in vocabulary.KINDS.items()],
         "sides": list(specs.SIDES),
+        # the markup that stresses words in a text (lettered bold), as a regular expression
+        "emphasis": vocabulary.EMPHASIS,
         # the narrowest and widest an owner may make a text's box, of its panel's width
         "box_width": {"min": vocabulary.BOX_WIDTH[0], "max": vocabulary.BOX_WIDTH[1]},
         # Each character's reference picture, drawn before the scenes, at no less than the
@@ -293,7 +295,7 @@ OPTIONS = ok(obj({
     "layout_cells": mapping(array(array(NUMBER, minItems=4, maxItems=4))),
     "kinds": array(obj({"key": TEXT, "speaker": BOOLEAN, "in_scene": BOOLEAN, "outline": TEXT,
                         "tail": nullable(TEXT), "budget": BOOLEAN, "doc": STRING})),
-    "sides": array(TEXT), "box_width": obj({"min": NUMBER, "max": NUMBER}),
+    "sides": array(TEXT), "box_width": obj({"min": NUMBER, "max": NUMBER}), "emphasis": TEXT,
     "reference": obj({"quality": TEXT, "label": TEXT, "size": TEXT}),
     "upload_types": array(TEXT)}))
 QUOTED = ok(obj({name: COUNT for name in (

@@ -14,6 +14,8 @@ KINDS here, its drawing in comic/balloons.py and site/js/balloon-shapes.js, and 
 strings.js and core/words/*.json (tests/site/test_vocabulary.py fails on a kind without them).
 """
 
+import re
+
 # Layouts, in the order the create page offers them: key -> its pictogram on the create page,
 # cells as [x, y, w, h] on a 40 x 48 page.
 LAYOUTS = {
@@ -25,6 +27,16 @@ LAYOUTS = {
     "webtoon": [[10, 2, 20, 10], [10, 14, 20, 10], [10, 26, 20, 10], [10, 38, 20, 8]],
 }
 LAYOUT_KEYS = tuple(LAYOUTS)
+
+# Emphasis in a text: a word or words between asterisks ("*never*") are lettered in bold, the
+# asterisks not drawn (comic/typeset.py letters it; the site reads the pattern from the options).
+EMPHASIS = r"\*([^*\s](?:[^*]*[^*\s])?)\*"
+
+
+def plain(text):
+    """What a text reads as, its emphasis markup dropped (a transcript, alt text)."""
+    return re.sub(EMPHASIS, r"\1", text)
+
 
 # Balloon kinds, the one registry of them: key -> whether someone says it (`speaker`; a
 # caption and a sound effect have none) and whether that someone must be one of the scene's

@@ -19,6 +19,24 @@ function saidLines(scene) {
   });
 }
 
+// A text's emphasis markup (`*word*`: the pattern GET /api/cartoons/options serves).
+const emphasis = () => new RegExp(cartoonPage.options.emphasis, "g");
+
+// What a text reads as, aloud: its words without the markup.
+const plain = (text) => text.replace(emphasis(), "$1");
+
+// A text as the transcript shows it: its stressed words in bold, as they are lettered.
+function stressed(text) {
+  const shown = typed("");
+  let from = 0;
+  for (const found of text.matchAll(emphasis())) {
+    shown.append(text.slice(from, found.index), el("strong", {}, found[1]));
+    from = found.index + found[0].length;
+  }
+  shown.append(text.slice(from));
+  return shown;
+}
+
 function sentence(text) {
   const trimmed = (text || "").trim();
   return /[.!?…»”"']$/.test(trimmed) ? trimmed : `${trimmed}.`;
@@ -27,7 +45,9 @@ function sentence(text) {
 // "Scene 2: Bram presses the button. Bram says: “Oops!”", in the page's language.
 export function sceneAlt(scene) {
   return [I18n.t("cartoon.scene_alt", { n: scene.number, action: sentence(scene.action) }),
-          ...saidLines(scene).map((line) => I18n.t(line.key, line.vars))].join(" ");
+          ...saidLines(scene).map((line) => I18n.t(line.key, { ...line.vars,
+                                                            text: plain(line.vars.text) }))
+         ].join(" ");
 }
 
 // A page names the scenes it holds; their words are in the transcript.
@@ -56,7 +76,9 @@ export function renderTranscript() {
 function transcriptItem(scene) {
   const lines = saidLines(scene).map((line) => {
     const vars = {};
-    for (const [name, value] of Object.entries(line.vars)) vars[name] = typed(value);
+    for (const [name, value] of Object.entries(line.vars)) {
+      vars[name] = name === "text" ? stressed(value) : typed(value);
+    }
     return el("p", { class: "transcript-line" }, I18n.parts(line.key, vars));
   });
   return el("li", { class: "transcript-scene", "data-scene": scene.number },

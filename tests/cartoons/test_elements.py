@@ -3,7 +3,7 @@ shorthand, staged, laid out, and refused with a 400 naming the element when they
 lettered legibly; older scenes (no elements stored) read as their shorthand."""
 
 from chalicelib.cartoons import specs
-from chalicelib.comic import balloons, layouts, lettering
+from chalicelib.comic import balloons, layouts, lettering, typeset
 from chalicelib.core import vocabulary
 from chalicelib.core.models import Scene
 from devtools.cartoons import cartoon_body
@@ -28,6 +28,8 @@ def test_the_engine_draws_exactly_the_vocabulary():
     assert specs.MAX_ELEMENTS == lettering.MAX_ELEMENTS
     assert specs.LIMITS["text"] == lettering.MAX_TEXT
     assert vocabulary.BOX_WIDTH == (lettering.MIN_WIDTH, lettering.WIDEST)
+    assert typeset.EMPHASIS.pattern == vocabulary.EMPHASIS
+    assert vocabulary.plain("Not *again*, *not* now * ok") == "Not again, not now * ok"
 
 
 def test_elements_and_the_shorthand_are_both_stored_as_elements(signed_in):

@@ -8,11 +8,13 @@ import re
 import threading
 import urllib.parse
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
 from freezegun import freeze_time
 
 from chalicelib.accounts import limits
+from chalicelib.cartoons import sharing
 from chalicelib.core import share_page, vocabulary
 from chalicelib.core.models import Cartoon
 from devtools.cartoons import cartoon_body
@@ -312,3 +314,13 @@ def test_the_page_words_each_kind_of_text_in_both_languages(lang):
     assert {kind: said[kind] for kind in expected} == expected
     assert len(set(said.values())) == len(said)
     assert share_page.said({"kind": "shout", "text": "Hop", "speaker": ""}, t) == said["caption"]
+
+
+def test_the_transcript_says_the_words_without_their_emphasis_markup():
+    """`*word*` is lettered bold; read aloud (the share page, the e-book, alt text) it is the
+    word alone, and an asterisk that stresses nothing stays."""
+    scene = SimpleNamespace(number=3, action="Ana sees it.", elements=[
+        {"kind": "speech", "speaker": "Ana", "text": "*Never* again, *not* here. 5 * 3"}])
+    line = sharing.transcript_line(scene)
+    assert line["said"] == [{"kind": "speech", "speaker": "Ana",
+                             "text": "Never again, not here. 5 * 3"}]
