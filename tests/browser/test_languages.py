@@ -160,7 +160,8 @@ CARTOON_BODY = {
                       # Bruno is not in this scene: a voice from off panel may be anyone
                       {"kind": "offpanel", "speaker": "Bruno", "text": "Lunch!"}]},
         {"action": "Bruno presses the big red button.", "characters": ["Bruno"],
-         "elements": [{"kind": "thought", "speaker": "Bruno", "text": "Shiny…"},
+         # *stars* stress a word: lettered and shown bold, read without them
+         "elements": [{"kind": "thought", "speaker": "Bruno", "text": "*So* shiny…"},
                       {"kind": "whisper", "speaker": "Bruno", "text": "Just once."},
                       {"kind": "shout", "speaker": "Bruno", "text": "Oops!"},
                       {"kind": "sound", "text": "BZZT"}]},
@@ -189,7 +190,8 @@ CARTOON_WORDS = {
 
 
 def said(lang, element):
-    return CARTOON_WORDS[lang][element["kind"]].format(**element)
+    return CARTOON_WORDS[lang][element["kind"]].format(
+        **{**element, "text": element["text"].replace("*", "")})
 
 
 def scene_alt(lang, number):
@@ -235,6 +237,8 @@ def assert_reads_as_submitted(page, lang):
         # each caption and balloon in reading order, with who says or thinks it
         assert texts_of(item.locator(".transcript-line")) == [
             said(lang, e) for e in scene["elements"]]
+        assert texts_of(item.locator(".transcript-line strong")) == (["So"] if number == 2
+                                                                     else [])
         assert page.locator(f"#scene-{number} .panel-image").get_attribute("alt") == scene_alt(
             lang, number)
     assert page.locator(".page-image").count() == 1
