@@ -79,7 +79,7 @@ def moderate(fields):
 # --- the quote and the options -------------------------------------------------------------
 
 # what the options say of a kind (core/vocabulary.py KINDS)
-KIND_FIELDS = ("speaker", "in_scene", "outline", "tail", "budget", "doc")
+KIND_FIELDS = ("speaker", "in_scene", "outline", "tail", "budget", "pad", "doc")
 
 
 def options():
@@ -294,7 +294,8 @@ OPTIONS = ok(obj({
     "limits": mapping(COUNT), "layouts": array(TEXT),
     "layout_cells": mapping(array(array(NUMBER, minItems=4, maxItems=4))),
     "kinds": array(obj({"key": TEXT, "speaker": BOOLEAN, "in_scene": BOOLEAN, "outline": TEXT,
-                        "tail": nullable(TEXT), "budget": BOOLEAN, "doc": STRING})),
+                        "tail": nullable(TEXT), "budget": BOOLEAN,
+                        "pad": array(NUMBER, minItems=2, maxItems=2), "doc": STRING})),
     "sides": array(TEXT), "box_width": obj({"min": NUMBER, "max": NUMBER}), "emphasis": TEXT,
     "reference": obj({"quality": TEXT, "label": TEXT, "size": TEXT}),
     "upload_types": array(TEXT)}))

@@ -44,29 +44,33 @@ def plain(text):
 # outline and its tail as the engine draws them (comic/balloons.py's STYLES and
 # site/js/balloon-shapes.js draw these; tests hold the three equal); whether the text budget
 # counts it (`budget`: a sound effect is drawn on the picture, not in the room kept for texts);
-# and what it is (`doc`: the API's documentation, and what the drafting model is told, so it
-# knows when the kind fits).
+# the room between its outline's box and its text (`pad`, across and down, in text sizes: the
+# cartoon page's overlay wraps a resized text with it); and what it is (`doc`: the API's
+# documentation, and what the drafting model is told, so it knows when the kind fits).
 # Adding a kind touches this registry, its drawing (comic/balloons.py, balloon-shapes.js) and
 # its words (site/js/strings.js, core/words/*.json), nothing else: the specs, drafting, the
 # options, the create page, the scene editor, the transcript and the share page read it here.
-_SAID = {"speaker": True, "in_scene": True, "budget": True}  # a balloon someone in the picture says
+# a balloon someone in the picture says
+_SAID = {"speaker": True, "in_scene": True, "budget": True, "pad": [0.8, 0.4]}
 KINDS = {
     "caption": {"speaker": False, "in_scene": False, "outline": "box", "tail": None,
-                "budget": True, "doc": "narration in a box: time, place, what a narrator says"},
+                "budget": True, "pad": [0.45, 0.45],
+                "doc": "narration in a box: time, place, what a narrator says"},
     "speech": {**_SAID, "outline": "rounded", "tail": "wedge",
                "doc": "a balloon: what a character says aloud"},
-    "thought": {**_SAID, "outline": "cloud", "tail": "bubbles",
+    "thought": {**_SAID, "outline": "cloud", "tail": "bubbles", "pad": [1.1, 0.7],
                 "doc": "a cloud with bubbles for a tail: what a character thinks, unheard"},
     "whisper": {**_SAID, "outline": "dashed", "tail": "wedge",
                 "doc": "a dashed balloon: what a character whispers or says under their breath"},
-    "shout": {**_SAID, "outline": "burst", "tail": "wedge",
+    "shout": {**_SAID, "outline": "burst", "tail": "wedge", "pad": [1.42, 0.82],
               "doc": "a jagged burst: what a character shouts or screams"},
     "offpanel": {**_SAID, "in_scene": False, "outline": "rounded", "tail": "edge",
                  "doc": "a voice from off panel: its tail points to the panel's edge; its "
                         "speaker need not be in the picture (any name: Mum, the radio)"},
     "sound": {"speaker": False, "in_scene": False, "outline": "none", "tail": None,
-              "budget": False, "doc": "a sound effect (BANG, CREAK, ding): large outlined "
-                                      "letters on the picture, no box; a word or two"},
+              "budget": False, "pad": [0.15, 0.1],
+              "doc": "a sound effect (BANG, CREAK, ding): large outlined letters on the "
+                     "picture, no box; a word or two"},
 }
 KIND_KEYS = tuple(KINDS)
 MAX_ANGLE = 20  # a sound effect turns at most this many degrees either way

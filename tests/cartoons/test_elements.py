@@ -21,9 +21,10 @@ def test_the_engine_draws_exactly_the_vocabulary():
     assert specs.LAYOUTS == tuple(vocabulary.LAYOUTS) == layouts.TEMPLATES
     assert (specs.KINDS, specs.SIDES) == (lettering.KINDS, lettering.SIDES)
     assert tuple(vocabulary.KINDS) == specs.KINDS
-    drawn = {key: {"outline": style.outline, "tail": style.tail, "budget": style.budget}
+    drawn = {key: {"outline": style.outline, "tail": style.tail, "budget": style.budget,
+                   "pad": [round(v, 4) for v in style.pad]}
              for key, style in balloons.STYLES.items()}
-    assert drawn == {key: {name: kind[name] for name in ("outline", "tail", "budget")}
+    assert drawn == {key: {name: kind[name] for name in ("outline", "tail", "budget", "pad")}
                      for key, kind in vocabulary.KINDS.items()}
     assert specs.MAX_ELEMENTS == lettering.MAX_ELEMENTS
     assert specs.LIMITS["text"] == lettering.MAX_TEXT
