@@ -1,0 +1,106 @@
+// The lettering drawn in SVG over a page's art, in page px (the SVG's viewBox is the page): each
+// balloon's outline from balloon-shapes.js (the server's drawing, twinned), its lines as real
+// <text> in reading order, in the lettering face, where comic/lettering.py `draw` puts them.
+import { balloonParts, outlineWidth, tailRoot } from "./balloon-shapes.js";
+import { ascent, lineHeight, paddings, runsOf } from "./cartoon-overlay-text.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const INK = "#1d1b26"; // lettering.INK
+const FILLS = Object.freeze({ caption: "#ffecaa", balloon: "#ffffff" }); // CAPTION_FILL, BALLOON_FILL
+
+export function svgNode(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value !== null && value !== undefined) node.setAttribute(key, value);
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+// A panel's cell in page px, and its size.
+export function cellOf(panel) {
+  const [left, top, right, bottom] = panel.box;
+  return { left, top, w: right - left, h: bottom - top };
+}
+
+// A draft's box in page px: [left, top, right, bottom].
+export function boxPx(panel, box) {
+  const c = cellOf(panel);
+  return [c.left + box[0] * c.w, c.top + box[1] * c.h, c.left + box[2] * c.w, c.top + box[3] * c.h];
+}
+
+export function tipPx(panel, tail) {
+  const c = cellOf(panel);
+  return [c.left + tail[0] * c.w, c.top + tail[1] * c.h];
+}
+
+// The outline is drawn inside the box, as Pillow draws it: the path runs half a stroke in.
+const inset = (box, by) => [box[0] + by, box[1] + by, box[2] - by, box[3] - by];
+
+function parts(draft, box, size, tip, stroke) {
+  const drawn = balloonParts(draft.kind, inset(box, stroke / 2), size, tip, draft);
+  const nodes = drawn.map((part) => svgNode(part.tag, {
+    ...part.attrs, fill: part.attrs.fill || FILLS[part.role] || FILLS.balloon,
+    stroke: part.attrs.stroke || INK, "stroke-width": part.attrs["stroke-width"] || stroke }));
+  // A wedge tail joins its balloon: the outline is painted over at its root (lettering.draw).
+  const wedge = tip && drawn.length > 1 && drawn[0].tag === "polygon";
+  if (wedge) {
+    const [[x1], [x2]] = tailRoot(box, tip, size);
+    const edge = tip[1] >= (box[1] + box[3]) / 2 ? box[3] - stroke / 2 : box[1] + stroke / 2;
+    nodes.push(svgNode("line", { x1: x1 + stroke, x2: x2 - stroke, y1: edge, y2: edge,
+                             stroke: FILLS.balloon, "stroke-width": stroke + 2 }));
+  }
+  return nodes;
+}
+
+// The lines, where lettering.draw sets them: centred (a caption's from its left padding), the
+// first line's top at the middle less half the lines, plus 4 % of the size; Pillow anchors
+// the line's top-left at its ascender, SVG at its baseline.
+function text(draft, box, size) {
+  const lh = lineHeight(size);
+  const caption = draft.kind === "caption";
+  const x = caption ? box[0] + paddings(draft.kind, size)[0] : (box[0] + box[2]) / 2;
+  let top = (box[1] + box[3]) / 2 - (draft.lines.length * lh) / 2 + size * 0.04;
+  const node = svgNode("text", { class: "lettering-text", "font-size": size, fill: INK,
+                             "text-anchor": caption ? "start" : "middle" });
+  for (const line of draft.lines) {
+    const row = svgNode("tspan", { x: x.toFixed(1), y: (top + ascent(size)).toFixed(1) });
+    for (const run of runsOf(line)) {
+      row.append(run.strong ? svgNode("tspan", { "font-weight": 700 }, run.text) : run.text);
+    }
+    node.append(row);
+    top += lh;
+  }
+  return node;
+}
+
+// One balloon's group: its outline, then its text.
+export function drawBalloon(group, panel, draft) {
+  const size = panel.text_px;
+  const box = boxPx(panel, draft.box);
+  const tip = draft.tail && draft.kind !== "caption" ? tipPx(panel, draft.tail) : null;
+  group.setAttribute("class", `balloon kind-${draft.kind}`);
+  group.replaceChildren(...parts(draft, box, size, tip, outlineWidth(size)), text(draft, box, size));
+}
+
+// A page's overlay: per panel, its balloons clipped to its cell, in reading order.
+export function pageOverlay(page, panels, draftsOf) {
+  const root = svgNode("svg", { class: "lettering", viewBox: `0 0 ${page.width} ${page.height}`,
+                            width: page.width, height: page.height, "aria-hidden": null });
+  const defs = svgNode("defs");
+  root.append(defs);
+  for (const panel of panels) {
+    const c = cellOf(panel);
+    defs.append(svgNode("clipPath", { id: `cell-${panel.number}` },
+                    svgNode("rect", { x: c.left, y: c.top, width: c.w, height: c.h })));
+    const cell = svgNode("g", { class: "panel-lettering", "data-scene": panel.number,
+                            "clip-path": `url(#cell-${panel.number})` });
+    (draftsOf(panel.number) || []).forEach((draft, index) => {
+      const group = svgNode("g", { id: `balloon-${panel.number}-${index}` });
+      drawBalloon(group, panel, draft);
+      cell.append(group);
+    });
+    root.append(cell);
+  }
+  return root;
+}
