@@ -19,7 +19,7 @@ const STEP = 0.01; // a keyboard move, as a fraction of the panel
 const BIG_STEP = 0.05; // with Shift
 const WIDTH_STEP = 0.02; // a keyboard resize, as a fraction of the panel's width
 const BIG_WIDTH_STEP = 0.1;
-const TIMINGS_HELD = 2000; // the last drag steps timed
+const HELD_STEPS = 2000; // the last drag steps timed
 
 // ---- the gestures ----
 
@@ -70,7 +70,7 @@ function dragStep(event) {
   const handled = performance.now() - started;
   requestAnimationFrame(() => {
     overlay.timings.push({ handled, drawn: performance.now() - started });
-    if (overlay.timings.length > TIMINGS_HELD) overlay.timings.shift();
+    if (overlay.timings.length > HELD_STEPS) overlay.timings.shift();
   });
 }
 
