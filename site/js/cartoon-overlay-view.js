@@ -59,7 +59,7 @@ function placeHandles(stage, number) {
   }
   drafts.forEach((draft, index) => {
     for (const part of ["at", "width", "tail"]) {
-      const node = document.getElementById(`handle-${number}-${index}-${part}`);
+      const node = $(`#handle-${number}-${index}-${part}`, holder); // maybe not in the page yet
       if (node) position(stage, node, number, draft, index, part);
     }
   });
