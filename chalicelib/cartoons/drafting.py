@@ -53,7 +53,7 @@ OMIT = (
     # the shorthand texts: a draft writes elements, the one form that says everything
     "scenes.caption", "scenes.dialogue", "scenes.speaker",
     # where a balloon sits: the lettering engine places it; the person may move it later
-    "scenes.elements.at", "scenes.elements.tail",
+    "scenes.elements.at", "scenes.elements.tail", "scenes.elements.width",
     # the person's own choices: a saved character, an uploaded picture, stopping for the cast,
     # the name they sign
     "characters.saved_id", "characters.upload", "approve_cast", "author",

@@ -71,6 +71,9 @@ ELEMENT_SPEC = {
                          "caption."),
     "at": Field(list, required=False),  # [x, y], 0..1: where the owner put the balloon
     "tail": Field(list, required=False),  # [x, y], 0..1: its tail's tip
+    "width": Field(float, required=False, bounds=vocabulary.BOX_WIDTH,
+                   doc="The box's width the owner set, of the panel's: the text is wrapped to "
+                       "it."),
 }
 SHORTHAND = ("caption", "dialogue", "speaker")
 SCENE_SPEC = {
@@ -281,6 +284,8 @@ def _parse_element(raw, path, cast):
     for name in ("at", "tail"):
         if item.get(name) is not None:
             element[name] = _point(item[name], f"{path}.{name}")
+    if item.get("width") is not None:
+        element["width"] = round(item["width"], 4)
     return element
 
 

@@ -95,6 +95,8 @@ def options():
         "kinds": [{"key": key, "speaker": kind["speaker"]}
                   for key, kind in vocabulary.KINDS.items()],
         "sides": list(specs.SIDES),
+        # the narrowest and widest an owner may make a text's box, of its panel's width
+        "box_width": {"min": vocabulary.BOX_WIDTH[0], "max": vocabulary.BOX_WIDTH[1]},
         # Each character's reference picture, drawn before the scenes, at no less than the
         # floor's quality (a character from the library is reused for nothing).
         "reference": {"quality": floor, "label": vocabulary.quality_label(floor),
@@ -280,6 +282,7 @@ OPTIONS = ok(obj({
     "limits": mapping(COUNT), "layouts": array(TEXT),
     "layout_cells": mapping(array(array(NUMBER, minItems=4, maxItems=4))),
     "kinds": array(obj({"key": TEXT, "speaker": BOOLEAN})), "sides": array(TEXT),
+    "box_width": obj({"min": NUMBER, "max": NUMBER}),
     "reference": obj({"quality": TEXT, "label": TEXT, "size": TEXT}),
     "upload_types": array(TEXT)}))
 QUOTED = ok(obj({name: COUNT for name in (

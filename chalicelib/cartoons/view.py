@@ -117,10 +117,12 @@ def _takeaways(cartoon, slug, ready):
                 "panels": [], **_print_editions(None, slug)}
     geometry = cartoon.geometry or {}
     sizes = geometry.get("pages") or [{}] * len(cartoon.page_keys)
+    arts = cartoon.page_art_keys or [""] * len(cartoon.page_keys)  # none before the overlay
     pages = [{**_links(key, thumb, f"{slug}-page-{n}.png"), "number": n,
-              "width": size.get("width"), "height": size.get("height")}
-             for n, (key, thumb, size) in enumerate(
-                 zip(cartoon.page_keys, cartoon.page_thumb_keys or [], sizes, strict=True),
+              "width": size.get("width"), "height": size.get("height"),
+              "art_url": storage.presign(art) if art else None}
+             for n, (key, thumb, size, art) in enumerate(
+                 zip(cartoon.page_keys, cartoon.page_thumb_keys or [], sizes, arts, strict=True),
                  start=1)]
     readers = cartoon.reader_keys or []
     panels = []
@@ -269,7 +271,8 @@ def describe_share(cartoon, now=None):
 LINKS = obj({"url": URL, "thumbnail_url": URL, "download_url": URL})
 FILE = obj({"url": URL, "download_url": URL})
 POINT = array(NUMBER, minItems=2, maxItems=2)
-ELEMENT = obj({"kind": TEXT, "text": STRING, "speaker": STRING}, {"at": POINT, "tail": POINT})
+ELEMENT = obj({"kind": TEXT, "text": STRING, "speaker": STRING},
+              {"at": POINT, "tail": POINT, "width": NUMBER})
 FAILURE = {"failure": nullable(STRING), "reason": nullable(STRING), "refunded": COUNT}
 REFERENCE = obj({"index": COUNT, "name": STRING, "description": STRING, "state": TEXT,
                  "attempt": COUNT, "credits": COUNT, "note": STRING,
@@ -290,10 +293,18 @@ SCENE = obj({"number": INTEGER, "action": STRING, "characters": array(STRING),
              "look": {"anyOf": [LOOK, {"type": "null"}]}},
             {**FAILURE, "redraw_failed": BOOLEAN, "note": STRING})
 PAGE = obj({"number": INTEGER, "width": nullable(INTEGER), "height": nullable(INTEGER),
-            "url": URL, "thumbnail_url": URL, "download_url": URL})
+            "url": URL, "thumbnail_url": URL, "download_url": URL,
+            "art_url": nullable(URL)})  # the page before lettering, for the overlay
+# A text as lettered on its panel: its kind, box and tail's tip (fractions of the panel), its
+# lines as drawn and the width its owner gave it (pages composed before the overlay have
+# neither).
+PLACED = obj({"kind": TEXT, "at": array(NUMBER, minItems=2, maxItems=2),
+              "box": array(NUMBER, minItems=4, maxItems=4)},
+             {"tail": array(NUMBER, minItems=2, maxItems=2), "lines": array(STRING),
+              "width": nullable(NUMBER), "angle": NUMBER, "joined": BOOLEAN})
 # Where a scene sits on its page and its lettering there (comic/pages.py's geometry).
 PANEL = obj({"number": INTEGER, "page": INTEGER, "box": array(NUMBER), "rect": array(NUMBER),
-             "text_px": nullable(NUMBER), "elements": array({"type": "object"}),
+             "text_px": nullable(NUMBER), "elements": array(PLACED),
              "reader": nullable({"type": "object", "properties": {"url": URL}})})
 SHARE = obj({"url": URL, "created_at": INTEGER, "expires_at": nullable(INTEGER)})
 CARTOON = obj({

@@ -3,9 +3,11 @@
 Plain data in (what the API and the worker store, JSON-friendly):
 
 - an element is a dict `{"kind": "caption"|"speech"|"thought", "text": str, "speaker": str,
-  "at": [x, y], "tail": [x, y]}`; `speaker` is for balloons; `at` (the balloon's centre) and
-  `tail` (its tail's tip) are optional, relative to the panel (0..1 across and down) and set
-  when the owner moved them. A panel holds at most `MAX_ELEMENTS`, in reading order.
+  "at": [x, y], "tail": [x, y], "width": w}`; `speaker` is for balloons; `at` (the balloon's
+  centre) and `tail` (its tail's tip) are optional, relative to the panel (0..1 across and
+  down) and set when the owner moved them; `width` (optional, of the panel's width) is the
+  box's width when the owner set it: the text is wrapped to it, and fits or does not. A panel
+  holds at most `MAX_ELEMENTS`, in reading order.
 - a look (`figures.Look`, optional) says where the drawn picture put each figure's head and
   mouth, and what it left empty (the look step, or the offline renderer's exact geometry).
 - a staging is a dict `{character name: "left"|"centre"|"right"}`: where the scene prompt
@@ -66,6 +68,7 @@ SIZE_STEPS = 6
 BALLOON_EMS = (7, 8.5, 10, 11.5, 13, 15, 17, 19.5, 22, 25, 28, 34, 40)
 SHAPES = 5  # the best-shaped of them tried in every spot
 WIDEST = 0.94  # a box's widest, of the panel's width
+MIN_WIDTH = 0.08  # the narrowest an owner may make a box, of the panel's width
 # A box's usual width, of the panel's, where the text budget (budget.py) measures the room a
 # text needs; the placement itself tries every width of BALLOON_EMS up to WIDEST.
 BALLOON_WIDTH = 0.44
@@ -88,6 +91,16 @@ class Element:
     speaker: str = ""
     at: tuple = None  # (x, y) relative centre of the box, when the owner placed it
     tail: tuple = None  # (x, y) relative tip of the tail
+    width: float = None  # the box's width, of the panel's, when the owner set it
+
+
+def _width(value):
+    if value is None:
+        return None
+    if (not isinstance(value, (int, float)) or isinstance(value, bool)
+            or not math.isfinite(value) or not MIN_WIDTH <= value <= WIDEST):
+        raise ValueError(f"width must be between {MIN_WIDTH} and {WIDEST} of the panel")
+    return float(value)
 
 
 def _point(value, name):
@@ -112,7 +125,7 @@ def element(data):
     if not isinstance(speaker, str):
         raise ValueError("speaker must be a string")
     return Element(kind, " ".join(text.split()), speaker.strip(), _point(data.get("at"), "at"),
-                   _point(data.get("tail"), "tail"))
+                   _point(data.get("tail"), "tail"), _width(data.get("width")))
 
 
 def default_staging(names, speakers=()):
@@ -283,7 +296,32 @@ def _lens(lines, widths, space):
 
 
 def _shapes(item, panel_size, size):
+    if item.width is not None:
+        return _shape_at(item.kind, item.text, tuple(panel_size), size, item.width)
     return _shapes_of(item.kind, item.text, tuple(panel_size), size)
+
+
+def _box_of(kind, wrapped, size):
+    """A wrapped text's box (width, height) px with its kind's paddings."""
+    pad_x, pad_y = _paddings(kind, size)
+    lines, text_width = wrapped
+    return (math.ceil(text_width + 2 * pad_x),
+            math.ceil(len(lines) * typeset.line_height(size) + 2 * pad_y))
+
+
+@functools.lru_cache(maxsize=512)
+def _shape_at(kind, text, panel_size, size, width):
+    """The one shape of a box the owner made `width` (of the panel's) wide: its text wrapped
+    balanced inside it, the box that wide; () when a word does not fit or the box would be
+    too tall for the panel or over MAX_AREA of it."""
+    box_w = math.ceil(width * panel_size[0])
+    wrapped = _balanced(text, size, box_w - 2 * _paddings(kind, size)[0], oval=kind != "caption")
+    if wrapped is None:
+        return ()
+    box_h = _box_of(kind, wrapped, size)[1]
+    if box_w * box_h > placement.MAX_AREA * panel_size[0] * panel_size[1] or box_h > panel_size[1]:
+        return ()
+    return ((box_w, box_h, tuple(wrapped[0]), 0.0),)
 
 
 @functools.lru_cache(maxsize=512)
@@ -292,7 +330,7 @@ def _shapes_of(kind, text, panel_size, size):
     balanced, none over MAX_AREA of the panel; [] when a word is too long even at the widest.
     A balloon likes to be about twice as wide as tall, a caption a wide strip."""
     width, height = panel_size
-    pad_x, pad_y = _paddings(kind, size)
+    pad_x = _paddings(kind, size)[0]
     caption = kind == "caption"
     ideal = 5.0 if caption else 2.0
     found = {}
@@ -301,9 +339,8 @@ def _shapes_of(kind, text, panel_size, size):
                             oval=not caption, skip=found)
         if wrapped is None:
             continue
-        lines, text_width = wrapped
-        box_w = math.ceil(text_width + 2 * pad_x)
-        box_h = math.ceil(len(lines) * typeset.line_height(size) + 2 * pad_y)
+        lines = wrapped[0]
+        box_w, box_h = _box_of(kind, wrapped, size)
         if box_w * box_h > placement.MAX_AREA * width * height or box_h > height:
             continue
         aspect = box_w / box_h

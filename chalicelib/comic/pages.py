@@ -21,12 +21,13 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageOps
 
-from chalicelib.comic import fastpng, figures, layouts, lettering, typeset
+from chalicelib.comic import fastpng, figures, layouts, lettering, raster, typeset
 from chalicelib.comic.raster import INK, PAPER, open_image
 
 TITLE_BAND = 0.08  # of the page's shorter side, above the first page's panels
 MAX_UPSCALE = 1.5  # how much a page may be enlarged to match the others' width
 BORDER = 0.006  # a panel's frame, of the lettering's unit (the smallest panel's size)
+WEBP_SIDE = 16383  # the longest side a WebP image may have
 
 
 def panel_pixels(panel):
@@ -89,11 +90,13 @@ def _fitted(panel, size):
 
 
 def compose_page(page, panels, *, title="", fraction=lettering.PREFERRED, basis=None,
-                 sizes=None, scale=None, record=None):
+                 sizes=None, scale=None, record=None, art=None):
     """One page (a layouts.Page) with its panels, as a Pillow image. `basis` is
     layouts.basis() of the cartoon (this page's smallest cell when None); `scale`, the page's
     width in px, is the one its panels need when None, and no less when given. When `record`
-    is a list, each panel's `(cell rectangle in page px, Lettering drawn)` is appended to it."""
+    is a list, each panel's `(cell rectangle in page px, Lettering drawn)` is appended to it.
+    When `art` is a list, the page before it is lettered (WebP) is appended to it: what the
+    cartoon page's overlay draws its own lettering over."""
     sizes = sizes or [panel_pixels(p) for p in panels]
     scale = max(scale or 0, _scale(page, sizes))
     unit = (basis or min(math.sqrt(c.w * c.h) for c in page.cells)) * scale
@@ -104,16 +107,22 @@ def compose_page(page, panels, *, title="", fraction=lettering.PREFERRED, basis=
     if title:
         _title(canvas, draw, title, scale, band)
     border = max(2, round(unit * BORDER))
-    for cell, panel in zip(page.cells, panels, strict=True):
-        left, top, right, bottom = _rect(cell, scale, band)
+    cells = [_rect(cell, scale, band) for cell in page.cells]
+    for (left, top, right, bottom), panel in zip(cells, panels, strict=True):
         image = _fitted(panel, (right - left, bottom - top))
-        drawn = letter_panel(image, panel, fraction, unit)
-        if record is not None:
-            record.append(((left, top, right, bottom), drawn))
         canvas.paste(image, (left, top))
         del image
         draw.rectangle((left - border, top - border, right + border - 1, bottom + border - 1),
                        outline=INK, width=border)
+    if art is not None:  # WebP holds at most 16383 px a side
+        art.append(raster.to_webp(canvas) if max(canvas.size) <= WEBP_SIDE else None)
+    # Lettered in place: a frame is drawn outside its cell, so a cell holds only its picture.
+    for rect, panel in zip(cells, panels, strict=True):
+        image = canvas.crop(rect)
+        drawn = letter_panel(image, panel, fraction, unit)
+        canvas.paste(image, rect[:2])
+        if record is not None:
+            record.append((rect, drawn))
     return canvas
 
 
@@ -164,9 +173,11 @@ def compose_cartoon(title, template, panels):
 @dataclass(frozen=True)
 class Composed:
     """A composed cartoon: the pages' PNGs, and where everything landed (`geometry`, plain
-    JSON-friendly data, see `_geometry_of`)."""
+    JSON-friendly data, see `_geometry_of`), and each page's picture before it was lettered
+    (WebP, or None for a page too tall for WebP)."""
     pngs: list
     geometry: dict
+    arts: list
 
 
 def _box(box, size):
@@ -178,12 +189,14 @@ def _box(box, size):
 def _scene_geometry(number, page_number, rect, page_size, drawn):
     """One scene on its page: its cell in page px and as fractions of the page, its text size
     in page px (None without texts), and each element's resolved `at`, `tail` and box
-    (fractions of the panel)."""
+    (fractions of the panel), its lines as drawn and the width its owner gave it (or None):
+    what the cartoon page's overlay draws the lettering from."""
     panel_size = (rect[2] - rect[0], rect[3] - rect[1])
     elements = []
     for placed, position in zip(drawn.placed, drawn.positions(), strict=True):
         elements.append({**position, "kind": placed.element.kind,
-                         "box": _box(placed.box, panel_size)})
+                         "box": _box(placed.box, panel_size), "lines": list(placed.lines),
+                         "width": placed.element.width})
     return {"number": number, "page": page_number, "box": list(rect),
             "rect": _box(rect, page_size), "text_px": drawn.size if drawn.placed else None,
             "elements": elements}
@@ -201,7 +214,7 @@ def compose(title, template, panels):
     own = [_scale(page, sizes[start:end])
            for page, start, end in zip(book, bounds, bounds[1:], strict=False)]
     widest = max(own)
-    out, geometry = [], {"pages": [], "scenes": [], "fraction": round(fraction, 5)}
+    out, arts, geometry = [], [], {"pages": [], "scenes": [], "fraction": round(fraction, 5)}
     for number, (page, start, end) in enumerate(zip(book, bounds, bounds[1:], strict=False)):
         # One width for all pages, so they print alike; but a short page of big cells (a
         # strip's last panel alone) is not blown up past MAX_UPSCALE for it.
@@ -209,13 +222,13 @@ def compose(title, template, panels):
         record = []
         image = compose_page(page, panels[start:end], title=title if number == 0 else "",
                              fraction=fraction, basis=unit, sizes=sizes[start:end],
-                             scale=scale, record=record)
+                             scale=scale, record=record, art=arts)
         geometry["pages"].append({"width": image.width, "height": image.height})
         geometry["scenes"] += [_scene_geometry(start + k + 1, number + 1, rect, image.size, drawn)
                                for k, (rect, drawn) in enumerate(record)]
         out.append(to_png(image))
         del image
-    return Composed(out, geometry)
+    return Composed(out, geometry, arts)
 
 
 def to_png(image):

@@ -8,6 +8,7 @@ Text is normalised to NFC before its length is checked, so a limit applies to wh
 The same specs describe the API (core/openapi.py) and the drafts a model writes
 (core/structured.py), so a limit changed here changes all three."""
 
+import math
 import unicodedata
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ class Field:
     # `items` says (the lettering check skips an element whose text is blank).
     items_schema: dict | None = None
     doc: str = ""  # what the field holds, in a sentence (for the API document and the model)
+    bounds: tuple | None = None  # a number's (least, most), both allowed
 
 
 def check_object(data, spec, path=""):
@@ -54,6 +56,8 @@ def _check_field(name, field, data, path=""):
     value = data[name]
     name = f"{path}{name}"
     where = {"field": name}
+    if field.kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)  # JSON has one kind of number: 1 is as good as 1.0
     if not isinstance(value, field.kind) or (field.kind is int and isinstance(value, bool)):
         raise Invalid(key="field_type", field=name, kind=field.kind.__name__, code="wrong_type",
                       details=where)
@@ -69,4 +73,7 @@ def _check_field(name, field, data, path=""):
                       code="too_long", details=where)
     if isinstance(value, str) and len(value) < field.min_length:
         raise Invalid(key="field_too_short", field=name, code="too_short", details=where)
+    if field.bounds and not (math.isfinite(value) and field.bounds[0] <= value <= field.bounds[1]):
+        raise Invalid(key="field_range", field=name, least=field.bounds[0],
+                      most=field.bounds[1], code="out_of_range", details=where)
     return value

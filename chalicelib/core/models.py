@@ -336,6 +336,8 @@ class Cartoon(Model):
     # The composed pages (strip_key and strip_thumb_key are page 1's), the PDF and the CBZ.
     page_keys = ListAttribute(of=UnicodeAttribute, null=True)
     page_thumb_keys = ListAttribute(of=UnicodeAttribute, null=True)
+    # each page before it is lettered (WebP; "" for a page that has none): the overlay's ground
+    page_art_keys = ListAttribute(of=UnicodeAttribute, null=True)
     pdf_key = UnicodeAttribute(null=True)  # A4
     pdf_letter_key = UnicodeAttribute(null=True)  # US Letter
     cbz_key = UnicodeAttribute(null=True)

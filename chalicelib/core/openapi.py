@@ -10,7 +10,8 @@ from chalicelib.core.answers import Answer
 from chalicelib.core.fields import Field
 
 OPENAPI_VERSION = "3.1.0"
-_KINDS = {str: "string", int: "integer", bool: "boolean", list: "array", dict: "object"}
+_KINDS = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array",
+          dict: "object"}
 _PARAMETER = re.compile(r"{([^}]+)}")
 ERROR_SCHEMA = {
     "type": "object", "required": ["error"],
@@ -128,6 +129,8 @@ def _field_schema(field: Field):
         schema["enum"] = list(field.choices() if callable(field.choices) else field.choices)
     if field.pattern is not None:
         schema["pattern"] = field.pattern
+    if field.bounds is not None:
+        schema["minimum"], schema["maximum"] = field.bounds
     if field.items_schema is not None:
         schema["items"] = field.items_schema
     elif isinstance(field.items, Field):

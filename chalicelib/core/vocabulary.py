@@ -63,6 +63,8 @@ TEXT_LIMITS = {"title": 120, "context": 1000, "style": 300, "name": 60, "descrip
 MAX_CHARACTERS = 6
 MAX_SCENES = 24
 MAX_ELEMENTS = 4  # texts in one panel
+# The narrowest and the widest an owner may make a text's box, of its panel's width.
+BOX_WIDTH = (0.08, 0.94)
 MAX_DRAFT_SCENES = 12  # more would not be written within API Gateway's 29 s
 
 # A character may start from a picture its owner uploads (a drawing or a photo): these types,

@@ -4,7 +4,8 @@ text edit queues. Each page is composed at the panels' full resolution with thei
 paper and for US Letter, each also in its print-shop edition with bleed, a CBZ of all the
 pages, an accessible EPUB (comic/epub.py: each panel's alt text and a transcript, worded in the
 cartoon's language), and for the webtoon layout its episode images (comic/webtoon.py); page 1
-is also the cartoon's `strip` (what older clients show) and its gallery cover. Each scene is
+is also the cartoon's `strip` (what older clients show) and its gallery cover, and each page is
+also kept before it is lettered, for the cartoon page's overlay to letter. Each scene is
 also stored alone, lettered again for a phone's full width (comic/reader.py: the reader's
 pictures), and the pages' geometry (cells, text sizes, balloon positions) is kept on the
 cartoon for the site. The stored pages are current when their fingerprint (cartoons/strips.py)
@@ -131,6 +132,13 @@ def _files(cartoon, inputs, pngs, readers, books, extra=(), cartoon_language="en
 PRINT_EXTRAS = ("pdf_bleed_key", "pdf_letter_bleed_key", "webtoon_key")
 
 
+def _art_files(cartoon, inputs, arts):
+    """(key, bytes, type) of each page's picture before lettering (the cartoon page's overlay
+    letters it in the browser), or None for a page that has none."""
+    return [(_key(cartoon, inputs, f"page-{number}-art.webp"), art, "image/webp") if art
+            else None for number, art in enumerate(arts, start=1)]
+
+
 def _set_or_remove(values):
     """Update actions for {attribute name: value}: a None removes the attribute."""
     return [getattr(Cartoon, name).set(value) if value else getattr(Cartoon, name).remove()
@@ -158,8 +166,10 @@ def _compose(cartoon, scene_items, inputs):
     ebook_file = ("cartoon.epub", ebook(cartoon, scene_items, pngs, geometry, lang),
                   epub.MEDIA_TYPE)
     files = _files(cartoon, inputs, pngs, readers, books, [ebook_file], lang)
-    guard.put_all(alive, files)
+    art_files = _art_files(cartoon, inputs, composed.arts)
+    guard.put_all(alive, [*files, *(f for f in art_files if f)])
     keys = [key for key, _, _ in files]
+    art_keys = [f[0] if f else "" for f in art_files]
     count = len(pngs)
     page_keys, thumb_keys = keys[0:2 * count:2], keys[1:2 * count:2]
     pdf_key, letter_key, cbz_key = keys[2 * count:2 * count + 3]
@@ -169,21 +179,22 @@ def _compose(cartoon, scene_items, inputs):
     previous = [cartoon.strip_key, cartoon.strip_thumb_key, cartoon.pdf_key,
                 cartoon.pdf_letter_key, cartoon.cbz_key, cartoon.epub_key,
                 *(cartoon.page_keys or []), *(cartoon.page_thumb_keys or []),
-                *(cartoon.reader_keys or []), *(getattr(cartoon, name) for name in PRINT_EXTRAS)]
+                *(cartoon.reader_keys or []), *(cartoon.page_art_keys or []),
+                *(getattr(cartoon, name) for name in PRINT_EXTRAS)]
     try:
         cartoon.update(actions=[
             Cartoon.strip_key.set(page_keys[0]), Cartoon.strip_thumb_key.set(thumb_keys[0]),
             Cartoon.page_keys.set(page_keys), Cartoon.page_thumb_keys.set(thumb_keys),
             Cartoon.pdf_key.set(pdf_key), Cartoon.pdf_letter_key.set(letter_key),
             Cartoon.cbz_key.set(cbz_key), Cartoon.reader_keys.set(reader_keys),
-            Cartoon.epub_key.set(epub_key),
+            Cartoon.epub_key.set(epub_key), Cartoon.page_art_keys.set(art_keys),
             Cartoon.geometry.set(geometry), Cartoon.strip_inputs.set(inputs),
             *_set_or_remove(extras)],
             condition=Cartoon.cartoon_id.exists() & Cartoon.deleting_since.does_not_exist())
     except UpdateError as error:
         if not lost_condition(error):
             raise
-        guard.withdraw(*keys)  # deleted between the re-check and this write
-    storage.delete(*[k for k in previous if k and k not in keys])
+        guard.withdraw(*keys, *filter(None, art_keys))  # deleted between the re-check and this
+    storage.delete(*[k for k in previous if k and k not in keys and k not in art_keys])
     logs.event("pages_composed", cartoon_id=cartoon.cartoon_id, panels=len(scene_items),
                pages=len(pngs))

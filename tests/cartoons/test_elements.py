@@ -23,6 +23,7 @@ def test_the_engine_draws_exactly_the_vocabulary():
     assert tuple(vocabulary.KINDS) == specs.KINDS
     assert specs.MAX_ELEMENTS == lettering.MAX_ELEMENTS
     assert specs.LIMITS["text"] == lettering.MAX_TEXT
+    assert vocabulary.BOX_WIDTH == (lettering.MIN_WIDTH, lettering.WIDEST)
 
 
 def test_elements_and_the_shorthand_are_both_stored_as_elements(signed_in):
@@ -85,6 +86,10 @@ def test_wrong_elements_are_refused_naming_the_field(signed_in):
          "scenes[2].elements[0].text", "missing_field"),
         (lambda s: s.update(elements=[{"kind": "caption", "text": "Hi", "at": [0.5, 2]}]),
          "scenes[2].elements[0].at", "invalid_field"),
+        (lambda s: s.update(elements=[{"kind": "caption", "text": "Hi", "width": 0.01}]),
+         "scenes[2].elements[0].width", "out_of_range"),
+        (lambda s: s.update(elements=[{"kind": "caption", "text": "Hi", "width": "wide"}]),
+         "scenes[2].elements[0].width", "wrong_type"),
         (lambda s: s.update(elements=[ELEMENTS[0]] * 5), "scenes[2].elements", "wrong_count"),
         (lambda s: s.update(elements=[ELEMENTS[0]], caption="Both"), "scenes[2].caption",
          "invalid_field"),

@@ -188,3 +188,18 @@ def test_texts_the_owner_placed_on_top_of_one_another_are_named():
         (1, "overlaps")]
     apart = [stacked[0], {**stacked[1], "at": [0.8, 0.2]}]
     assert lettering.check_fit((1024, 1024), apart) == []
+
+
+def test_a_width_the_owner_gives_wraps_the_text_to_it_or_is_refused():
+    size = (1024, 1024)
+    text = {"kind": "speech", "speaker": "Ada", "text": "A long line that wraps in a narrow box"}
+    narrow = lettering.layout(size, [{**text, "width": 0.25}], {"Ada": "left"}).placed[0]
+    wide = lettering.layout(size, [{**text, "width": 0.8}], {"Ada": "left"}).placed[0]
+    assert narrow.box[2] - narrow.box[0] == pytest.approx(0.25 * 1024, abs=1)
+    assert wide.box[2] - wide.box[0] == pytest.approx(0.8 * 1024, abs=1)
+    assert len(narrow.lines) > len(wide.lines) >= 1
+    assert " ".join(narrow.lines) == " ".join(wide.lines) == text["text"]
+    word = {"kind": "caption", "text": "Supercalifragilisticexpialidocious", "width": 0.08}
+    assert lettering.check_fit(size, [word])[0]["code"] == "does_not_fit"
+    with pytest.raises(ValueError, match="width"):
+        lettering.element({**text, "width": 0.99})

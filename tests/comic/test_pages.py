@@ -124,3 +124,37 @@ def test_the_geometry_says_where_each_cell_and_balloon_landed():
     assert placed["at"] == [0.5, 0.6] and placed["tail"] == [0.3, 0.9]  # kept where it was put
 
 
+
+
+def test_the_geometry_holds_each_texts_lines_and_the_width_its_owner_gave():
+    scenes = panels("grid", 2)
+    scenes[1] = {**scenes[1], "elements": [{**TALK[0], "width": 0.3}, TALK[1]]}
+    geometry = pages.compose("", "grid", scenes).geometry
+    first, second = geometry["scenes"]
+    assert [e["width"] for e in first["elements"]] == [None, None, None]
+    owned = second["elements"][0]
+    assert owned["width"] == 0.3 and abs(owned["box"][2] - owned["box"][0] - 0.3) < 0.002
+    assert " ".join(owned["lines"]) == TALK[0]["text"] and len(owned["lines"]) >= 2
+    assert [" ".join(e["lines"]) for e in first["elements"]] == [e["text"] for e in TALK]
+
+
+def test_each_page_is_also_kept_before_its_lettering():
+    scenes = [{**panel, "image": png(layouts.drawing_sizes("grid", 4)[0])}  # flat: no WebP noise
+              for panel in panels("grid", 4)]
+    composed = pages.compose("A title", "grid", scenes)
+    (art,), (page,) = composed.arts, composed.pngs
+    art, page = opened(art).convert("RGB"), opened(page)
+    assert art.size == page.size
+    differs = ImageChops.difference(art, page).convert("L").point(lambda v: 255 * (v > 40))
+    for scene in composed.geometry["scenes"]:  # the lettering is what differs, nothing else
+        left, top, right, bottom = scene["box"]
+        for element in scene["elements"]:
+            x1, y1, x2, y2 = element["box"]
+            w, h = right - left, bottom - top
+            box = (round(left + x1 * w), round(top + y1 * h), round(left + x2 * w),
+                   round(top + y2 * h))
+            assert differs.crop(box).getbbox() is not None  # a balloon, on the page only
+            differs.paste(0, box)
+    tails = sum(1 for s in composed.geometry["scenes"] for e in s["elements"] if e.get("tail"))
+    # what is left: the tails (thin wedges)
+    assert tails and differs.histogram()[255] < 0.005 * page.width * page.height

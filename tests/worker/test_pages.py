@@ -198,3 +198,30 @@ def test_a_cartoon_whose_scene_has_no_text_is_composed_and_described(signed_in, 
     drain(aws["queue_url"])
     state = signed_in.get(f"/api/cartoons/{cartoon_id}").json
     assert state["status"] == "done" and state["panels"][0]["text_px"] is None
+
+
+def test_each_page_is_kept_unlettered_for_the_overlay_and_a_width_edit_reaches_it(signed_in,
+                                                                                    aws):
+    account_id = give(signed_in, 10 + R)
+    cartoon_id = signed_in.post("/api/cartoons", cartoon_body(2)).json["cartoon_id"]
+    drain(aws["queue_url"])
+    state = signed_in.get(f"/api/cartoons/{cartoon_id}").json
+    (page,) = state["pages"]
+    kind, art = stored(key_of(page["art_url"]))
+    assert kind == "image/webp" and Image.open(io.BytesIO(art)).size == (page["width"],
+                                                                         page["height"])
+    placed = state["panels"][1]["elements"]
+    assert [" ".join(e["lines"]) for e in placed] == [e["text"]
+                                                      for e in state["scenes"][1]["elements"]]
+    elements = [{**e, "width": 0.5} if n == 0 else e
+                for n, e in enumerate(state["scenes"][1]["elements"])]
+    answer = signed_in.patch(f"/api/cartoons/{cartoon_id}/scenes/2", {"elements": elements})
+    assert answer.status == 200 and answer.json["scenes"][1]["elements"][0]["width"] == 0.5
+    drain(aws["queue_url"])
+    after = signed_in.get(f"/api/cartoons/{cartoon_id}").json
+    edited = after["panels"][1]["elements"][0]
+    assert edited["width"] == 0.5 and abs(edited["box"][2] - edited["box"][0] - 0.5) < 0.003
+    old_art, new_art = key_of(page["art_url"]), key_of(after["pages"][0]["art_url"])
+    keys = boto3.client("s3", region_name="eu-west-3").list_objects_v2(
+        Bucket=get_settings().images_bucket, Prefix=f"users/{account_id}/")["Contents"]
+    assert new_art in {k["Key"] for k in keys} and old_art not in {k["Key"] for k in keys}
