@@ -80,6 +80,7 @@ export function drawBalloon(group, panel, draft) {
   const box = boxPx(panel, draft.box);
   const tip = draft.tail && draft.kind !== "caption" ? tipPx(panel, draft.tail) : null;
   group.setAttribute("class", `balloon kind-${draft.kind}`);
+  group.dataset.box = box.map((v) => v.toFixed(1)).join(" "); // page px: what the tests read
   group.replaceChildren(...parts(draft, box, size, tip, outlineWidth(size)), text(draft, box, size));
 }
 

@@ -5,14 +5,16 @@
 import { Api } from "./api.js";
 import { cartoonPage, clamp, kindHasSpeaker } from "./cartoon-state.js";
 import { cellOf } from "./cartoon-overlay-draw.js";
-import { idealShape, shapeFor } from "./cartoon-overlay-text.js";
+import { idealShape, shapeAt, shapeFor } from "./cartoon-overlay-text.js";
 
 const overlay = cartoonPage.overlay; // the overlay's part of the page's state
 
 const round4 = (value) => Math.round(value * 10000) / 10000;
 const copy = (value) => JSON.parse(JSON.stringify(value));
 
-export const panelOf = (number) => cartoonPage.cartoon.panels.find((p) => p.number === number);
+// The panels as the drafts were made from them (while the pages are recomposed, the cartoon
+// has none).
+export const panelOf = (number) => overlay.panels.find((p) => p.number === number);
 export const sceneOf = (number) => cartoonPage.cartoon.scenes.find((s) => s.number === number);
 export const draftOf = (number, index) => (overlay.drafts[number] || [])[index];
 
@@ -54,7 +56,7 @@ function linesFor(panel, draft, widthPx) {
 function reshape(panel, draft) {
   const c = cellOf(panel);
   const size = panel.text_px;
-  const shape = draft.width ? shapeFor(draft.kind, draft.text, size, draft.width * c.w)
+  const shape = draft.width ? shapeAt(draft.kind, draft.text, size, draft.width, c.w)
     : idealShape(draft.kind, draft.text, size, c.w, c.h);
   if (!shape) return false;
   draft.lines = shape.lines;
@@ -116,8 +118,9 @@ export const snapshot = (number) => ({ drafts: copy(overlay.drafts[number]),
 export function syncDrafts() {
   const { cartoon } = cartoonPage;
   const geometry = JSON.stringify(cartoon.panels);
-  if (geometry !== overlay.geometry) {
+  if (geometry !== overlay.geometry && cartoon.panels.length) {
     overlay.geometry = geometry;
+    overlay.panels = cartoon.panels;
     overlay.drafts = {};
     for (const panel of cartoon.panels) {
       const scene = sceneOf(panel.number);
@@ -186,13 +189,14 @@ export function widthTo(number, index, width, centred = false) {
   const draft = draftOf(number, index);
   const panel = panelOf(number);
   const c = cellOf(panel);
-  const wanted = clamp(width, 0.05, 1);
-  const shape = shapeFor(draft.kind, draft.text, panel.text_px, wanted * c.w);
+  const { min, max } = cartoonPage.options.box_width;
+  const wanted = round4(clamp(width, min, max));
+  const shape = shapeAt(draft.kind, draft.text, panel.text_px, wanted, c.w);
   if (!shape || shape.h > c.h) return false;
   const left = draft.box[0] * c.w;
   const centre = centred ? draft.at[0] : (left + shape.w / 2) / c.w;
   draft.lines = shape.lines;
-  draft.width = round4(wanted);
+  draft.width = wanted;
   const tail = draft.tail;
   placeBox(panel, draft, [centre, draft.at[1]], shape.w, shape.h);
   draft.tail = tail;
@@ -209,8 +213,8 @@ export function kindTo(number, index, kind) {
   draft.kind = kind;
   draft.atSet = true;
   const c = cellOf(panel);
-  const shape = shapeFor(kind, draft.text, panel.text_px,
-                         draft.width ? draft.width * c.w : sizeOf(panel, draft)[0]) ||
+  const shape = (draft.width ? shapeAt(kind, draft.text, panel.text_px, draft.width, c.w)
+    : shapeFor(kind, draft.text, panel.text_px, sizeOf(panel, draft)[0] + 1)) ||
     idealShape(kind, draft.text, panel.text_px, c.w, c.h);
   if (shape) {
     draft.lines = shape.lines;
@@ -267,8 +271,10 @@ export function undoStep(back, hooks) {
   if (!entry) return null;
   const state = back ? entry.before : entry.after;
   restore(entry.scene, state);
-  patchScene(entry.scene, state, () => to.push(entry), () => {
+  to.push(entry); // at once: the next undo or redo goes on from here
+  patchScene(entry.scene, state, () => {}, () => {
     restore(entry.scene, back ? entry.after : entry.before);
+    to.splice(to.indexOf(entry), 1);
     from.push(entry);
   }, hooks);
   return entry.scene;

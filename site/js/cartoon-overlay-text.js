@@ -141,8 +141,8 @@ export function balanced(text, size, maxWidth, oval = false) {
   return { lines: lines.map(([a, b]) => words.slice(a, b).join(" ")), width: widest };
 }
 
-// A box for `text` wrapped to `boxWidth` px (the owner's width): {w, h, lines}, px; null when a
-// word does not fit in it.
+// A box for `text` wrapped to fit `boxWidth` px: {w, h, lines}, px, as narrow as the wrapping
+// allows; null when a word does not fit in it.
 export function shapeFor(kind, text, size, boxWidth) {
   const [padX, padY] = paddings(kind, size);
   const wrapped = balanced(text, size, boxWidth - 2 * padX, kind !== "caption");
@@ -150,6 +150,14 @@ export function shapeFor(kind, text, size, boxWidth) {
   return { w: Math.ceil(wrapped.width + 2 * padX),
            h: Math.ceil(wrapped.lines.length * lineHeight(size) + 2 * padY),
            lines: wrapped.lines };
+}
+
+// The box an owner made `width` of the panel's `panelW` px wide (lettering._shape_at): that
+// wide, its text wrapped balanced inside; null when a word does not fit.
+export function shapeAt(kind, text, size, width, panelW) {
+  const w = Math.ceil(width * panelW);
+  const shape = shapeFor(kind, text, size, w);
+  return shape && { ...shape, w };
 }
 
 // The shape lettering._shapes_of likes best for `text` in a panel `panelW` x `panelH` px (a

@@ -29,7 +29,7 @@ export const loaded = loadFaces();
 // ---- building a page ----
 
 export function buildOverlayPage(page, i, total, alt) {
-  const panels = cartoonPage.cartoon.panels.filter((p) => p.page === i + 1);
+  const panels = overlay.panels.filter((p) => p.page === i + 1);
   const stage = el("div", { class: "page-stage lettered", "data-page": i + 1 },
     el("img", { class: "page-image", src: page.art_url, width: page.width, height: page.height,
                 alt }),
@@ -54,7 +54,9 @@ function placeHandles(stage, number) {
   const drafts = overlay.drafts[number] || [];
   const wanted = drafts.flatMap((draft, index) => ["at", "width", ...(draft.tail ? ["tail"] : [])]
     .map((part) => `handle-${number}-${index}-${part}`));
-  if ([...holder.children].map((n) => n.id).join() !== wanted.join()) {
+  if ([...holder.querySelectorAll(".handle")].map((n) => n.id).join() !== wanted.join()) {
+    const bar = $(".lettering-toolbar", holder);
+    if (bar) stage.append(bar); // it stays the page's
     holder.replaceChildren(...wanted.map((id) => handle(id)));
   }
   drafts.forEach((draft, index) => {
@@ -211,6 +213,9 @@ function placeToolbar(stage, number, index) {
   if (!stage) return;
   const bar = $(".lettering-toolbar", stage);
   const draft = draftOf(number, index);
+  // Next after the balloon's handles, for Tab to reach it from them.
+  const last = $(`#handle-${number}-${index}-${draft.tail ? "tail" : "width"}`, stage);
+  if (last && last.nextElementSibling !== bar && !bar.contains(document.activeElement)) last.after(bar);
   const scene = cartoonPage.cartoon.scenes.find((s) => s.number === number);
   bar.setAttribute("aria-label", I18n.t("overlay.toolbar", { element: describeElement(draft, index, number) }));
   bar.dataset.scene = number;
@@ -223,7 +228,9 @@ function placeToolbar(stage, number, index) {
   const box = boxPx(panelOf(number), draft.box);
   const [pw, ph] = stage.pageSize;
   bar.hidden = false;
-  bar.style.left = percent(clamp(box[0], 0, pw), pw);
+  const rightSide = box[0] > pw / 2; // anchored on the side it has room on
+  bar.style.left = rightSide ? "" : percent(clamp(box[0], 0, pw), pw);
+  bar.style.right = rightSide ? percent(clamp(pw - box[2], 0, pw), pw) : "";
   const below = box[1] < 0.12 * ph; // no room above: under the balloon
   bar.style.top = below ? percent(box[3], ph) : "";
   bar.style.bottom = below ? "" : percent(ph - box[1], ph);

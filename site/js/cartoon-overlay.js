@@ -10,7 +10,7 @@ import { cartoonPage } from "./cartoon-state.js";
 import { cellOf } from "./cartoon-overlay-draw.js";
 import { commit, draftOf, moveTo, panelOf, previewTexts, restore, snapshot, tipTo, undoStep,
          widthTo } from "./cartoon-overlay-edit.js";
-import { hideToolbar, overlaid, showRefusal, redraw, redrawScene, updateUndo } from "./cartoon-overlay-view.js";
+import { hideToolbar, showRefusal, redraw, redrawScene, updateUndo } from "./cartoon-overlay-view.js";
 import { formElements } from "./cartoon-lettering.js";
 
 const overlay = cartoonPage.overlay; // the overlay's part of the page's state
@@ -174,7 +174,7 @@ export function setUpOverlay() {
   document.addEventListener("keydown", (event) => {
     if (!(event.ctrlKey || event.metaKey) || event.key.toLowerCase() !== "z") return;
     if (event.target.closest("input, textarea, select, [contenteditable]")) return; // theirs
-    if (!overlaid(cartoonPage.cartoon ? cartoonPage.cartoon.pages : [])) return;
+    if (!overlay.active) return;
     event.preventDefault();
     undoRedo(!event.shiftKey);
   });
@@ -197,7 +197,7 @@ export function setUpOverlay() {
 function previewForm(event) {
   const form = event.target.closest(".texts-form");
   const card = form && form.closest(".panel");
-  if (!card || !cartoonPage.cartoon || !overlaid(cartoonPage.cartoon.pages)) return;
+  if (!card || !overlay.active) return;
   const number = Number(card.id.replace("scene-", ""));
   const rows = [...form.querySelectorAll(".element-row")];
   if (previewTexts(number, formElements(rows).filter((e) => e.text))) redrawScene(number);

@@ -36,7 +36,9 @@ export function renderPages() {
   }
   const recomposing = cartoon.status === "composing" && cartoonPage.pagesShown !== "";
   const list = composedPages();
-  const lettered = overlaid(list);
+  // while the pages are recomposed, the lettered ones shown stay (and stay editable)
+  const lettered = list.length ? overlaid(list) : overlay.active;
+  overlay.active = lettered;
   // With the overlay the edit shows at once: only the downloads wait for the recomposition.
   show($("#recomposing"), recomposing);
   $("#pages").classList.toggle("recomposing", recomposing && !lettered);

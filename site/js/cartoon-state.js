@@ -17,6 +17,8 @@ export const cartoonPage = {
   // edits it, what was last saved, the edits that can be undone, the gesture under way.
   overlay: {
     geometry: "", // the server's geometry the drafts were made from (cartoon.panels, as JSON)
+    panels: [], // and those panels
+    active: false, // whether the page view shows the pages lettered by the overlay
     drafts: {}, // scene number -> its elements as drawn now: [{kind, text, speaker, at, tail,
     //            width, box, lines, tailSet}], box in fractions of the panel
     saved: {}, // scene number -> {elements (as the API has them, JSON), drafts}: the last saved
