@@ -186,8 +186,8 @@ export function setUpOverlay() {
     if (event.target.closest(".handle, .lettering-toolbar")) hideToolbar();
   });
   $("#lettering-toggle").addEventListener("click", () => {
-    const on = !document.documentElement.classList.contains("lettering");
-    document.documentElement.classList.toggle("lettering", on);
+    const on = !document.documentElement.classList.contains("editing-lettering");
+    document.documentElement.classList.toggle("editing-lettering", on);
     $("#lettering-toggle").setAttribute("aria-pressed", String(on));
     if (on) $("#pages-card").scrollIntoView({ block: "start" });
   });

@@ -346,8 +346,8 @@ def test_a_phone_edits_the_lettering_by_touch(browser, stack):
         session = context.new_cdp_session(page)
         start = before["panels"][1]["elements"][0]  # Bram's balloon, scene 2
         pw, ph = css_per_panel(page, before, 2)
+        shoot(page, "overlay-phone-before.png")  # (a full-page shot scrolls: before aiming)
         x, y = handle_centre(page, "#handle-2-0-at")
-        shoot(page, "overlay-phone-before.png")
         touch_drag(session, x, y, 0.15 * pw, 0.25 * ph)
         moved = as_fractions(before["panels"][1], drawn(page, 2, 0)["box"])
         assert (moved[1] + moved[3]) / 2 == pytest.approx(start["at"][1] + 0.25, abs=0.02)
