@@ -120,7 +120,8 @@ export function redraw(number, index) {
   if (!group || !stage) return redrawScene(number);
   drawBalloon(group, panelOf(number), draftOf(number, index));
   placeHandles(stage, number);
-  if (overlay.selected === `${number}-${index}`) placeToolbar(stage, number, index);
+  // the toolbar waits for the gesture's end (placing it costs a layout each step)
+  if (overlay.selected === `${number}-${index}` && !overlay.gesture) placeToolbar(stage, number, index);
 }
 
 // A scene's balloons drawn again (undo, a refusal, the texts form).
@@ -198,7 +199,7 @@ function toolbar() {
   return bar;
 }
 
-function select(number, index) {
+export function select(number, index) {
   overlay.selected = `${number}-${index}`;
   document.querySelectorAll(".lettering-toolbar").forEach((bar) => { bar.hidden = true; });
   placeToolbar(stageOf(number), number, index);
@@ -228,9 +229,9 @@ function placeToolbar(stage, number, index) {
   const box = boxPx(panelOf(number), draft.box);
   const [pw, ph] = stage.pageSize;
   bar.hidden = false;
-  const rightSide = box[0] > pw / 2; // anchored on the side it has room on
-  bar.style.left = rightSide ? "" : percent(clamp(box[0], 0, pw), pw);
-  bar.style.right = rightSide ? percent(clamp(pw - box[2], 0, pw), pw) : "";
+  // over the balloon's left edge, or as far left as keeps it inside the page
+  const room = stage.clientWidth - bar.offsetWidth;
+  bar.style.left = `${Math.max(0, Math.min(room, (box[0] / pw) * stage.clientWidth))}px`;
   const below = box[1] < 0.12 * ph; // no room above: under the balloon
   bar.style.top = below ? percent(box[3], ph) : "";
   bar.style.bottom = below ? "" : percent(ph - box[1], ph);

@@ -31,7 +31,6 @@ export const cartoonPage = {
     inflight: 0, // saves on their way (a poll's answer meanwhile may already hold one)
     setUp: false, // its page-wide listeners added
     measure: { ready: false, context: null, widths: new Map(), ascent: new Map() }, // canvas
-    timings: [], // drag step -> overlay drawn, ms (the benchmark reads them)
   },
 };
 
