@@ -50,7 +50,7 @@ def open_cartoon(page, url):
     page.goto(f"{url}/cartoon.html?id={answer['cartoon_id']}")
     page.wait_for_function("() => document.querySelector('#progress-text').textContent"
                            ".startsWith('Finished')", timeout=120_000)
-    page.wait_for_selector("#handle-1-1-at")
+    page.wait_for_selector("#handle-1-1-at", state="attached")
 
 
 def centre(page, selector):
