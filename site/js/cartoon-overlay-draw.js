@@ -86,8 +86,9 @@ export function drawBalloon(group, panel, draft) {
 
 // A page's overlay: per panel, its balloons clipped to its cell, in reading order.
 export function pageOverlay(page, panels, draftsOf) {
+  // the owner's words: a browser's translator leaves them as typed
   const root = svgNode("svg", { class: "lettering", viewBox: `0 0 ${page.width} ${page.height}`,
-                            width: page.width, height: page.height, "aria-hidden": null });
+                                width: page.width, height: page.height, translate: "no" });
   const defs = svgNode("defs");
   root.append(defs);
   for (const panel of panels) {

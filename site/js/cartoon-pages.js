@@ -47,6 +47,7 @@ export function renderPages() {
   show($("#lettering-hint"), lettered);
   showUndo(lettered);
   if (!list.length) {
+    if (lettered) refreshOverlay(); // a text saved meanwhile is drawn, and can be undone
     if (!recomposing) show($("#pages-card"), false); // while recomposing, the old pages stay
     return;
   }

@@ -287,6 +287,22 @@ def test_the_keyboard_moves_resizes_and_undoes(page, stack):
     page.reload()
     expect(page.locator("#balloon-2-0")).to_be_attached()
     assert_matches_server(page, after)
+    # Words typed in a scene's texts are lettered at once; saved, the edit can be undone too.
+    caption = page.locator("#scene-5 .edit-text").first
+    words = "They landed softly among the sunflowers, and then it rained for a whole week."
+    caption.fill(words)
+    page.wait_for_function("t => [...document.querySelectorAll('#balloon-5-0 text > tspan')]"
+                           ".map(s => s.textContent).join(' ') === t", arg=words)
+    assert sent == [f for f in sent if "/scenes/2" in f]  # typing sends nothing
+    assert len(drawn(page, 5, 0)["lines"]) > 2
+    shoot(page.locator("#page-1 .page-stage"), "overlay-desktop-typed.png")
+    page.locator("#scene-5 .texts-form button[type=submit]").click()
+    wait_for_api(page, "async ([id, t]) => (await Api.get(`/api/cartoons/${id}`)).scenes[4]"
+                 ".elements[0].text === t", [cartoon_id, words])
+    page.click("#lettering-undo")
+    wait_for_api(page, "async id => (await Api.get(`/api/cartoons/${id}`)).scenes[4]"
+                 ".elements[0].text.endsWith('sunflowers.')", cartoon_id)
+    assert " ".join(drawn(page, 5, 0)["lines"]) == "They landed softly among the sunflowers."
 
 
 def test_a_refused_edit_comes_back_and_says_why(page, stack):
