@@ -5,7 +5,7 @@
 import { $, el, message, show } from "./dom.js";
 import { I18n } from "./i18n.js";
 import { cartoonPage, clamp, kindHasSpeaker } from "./cartoon-state.js";
-import { boxPx, cellOf, drawBalloon, pageOverlay, tipPx } from "./cartoon-overlay-draw.js";
+import { boxPx, drawBalloon, pageOverlay, tipPx } from "./cartoon-overlay-draw.js";
 import { draftOf, kindTo, panelOf, snapshot, syncDrafts } from "./cartoon-overlay-edit.js";
 import { loadFaces } from "./cartoon-overlay-text.js";
 import { finishPending, onKey, saveEdit, startGesture } from "./cartoon-overlay.js";
@@ -76,7 +76,7 @@ function handle(id) {
   node.addEventListener("blur", () => {
     if (overlay.pending && overlay.pending.handle === node) finishPending(true);
   });
-  node.addEventListener("focus", () => select(Number(scene), Number(index)));
+  node.addEventListener("focus", () => selectBalloon(Number(scene), Number(index)));
   node.addEventListener("click", (event) => event.preventDefault());
   return node;
 }
@@ -199,7 +199,7 @@ function toolbar() {
   return bar;
 }
 
-export function select(number, index) {
+export function selectBalloon(number, index) {
   overlay.selected = `${number}-${index}`;
   document.querySelectorAll(".lettering-toolbar").forEach((bar) => { bar.hidden = true; });
   placeToolbar(stageOf(number), number, index);

@@ -10,7 +10,7 @@ import { cartoonPage } from "./cartoon-state.js";
 import { cellOf } from "./cartoon-overlay-draw.js";
 import { commit, draftOf, moveTo, panelOf, previewTexts, restore, snapshot, tipTo, undoStep,
          widthTo } from "./cartoon-overlay-edit.js";
-import { hideToolbar, redraw, redrawScene, select, showRefusal,
+import { hideToolbar, redraw, redrawScene, selectBalloon, showRefusal,
          updateUndo } from "./cartoon-overlay-view.js";
 import { formElements } from "./cartoon-lettering.js";
 
@@ -83,7 +83,7 @@ function endDrag(keep) {
   const g = overlay.gesture;
   overlay.gesture = null;
   if (!g) return;
-  select(g.number, g.index);
+  selectBalloon(g.number, g.index);
   if (!g.moved) return;
   if (!keep) {
     restore(g.number, g.before);
