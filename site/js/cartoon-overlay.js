@@ -40,7 +40,7 @@ export function startGesture(event) {
   overlay.gesture = { number, index, part, x: event.clientX, y: event.clientY,
                       fx: perCss / c.w, fy: perCss / c.h, at: [...draft.at],
                       tail: draft.tail && [...draft.tail], width: draft.box[2] - draft.box[0],
-                      before: snapshot(number), moved: false };
+                      before: snapshot(number), moved: false, pointer: event.pointerId };
   node.setPointerCapture(event.pointerId);
   document.querySelectorAll(".lettering-toolbar").forEach((bar) => { bar.hidden = true; });
   const onMove = (e) => dragStep(e);
@@ -118,6 +118,10 @@ export function onKey(event) {
   } else if (event.key === "Enter" || event.key === " ") {
     event.preventDefault();
     if (overlay.pending && overlay.pending.handle === node) finishPending(true);
+  } else if (event.key === "Escape" && overlay.gesture) { // a drag let go of: back it goes
+    event.preventDefault();
+    node.releasePointerCapture(overlay.gesture.pointer);
+    node.dispatchEvent(new PointerEvent("pointercancel", { pointerId: overlay.gesture.pointer }));
   } else if (event.key === "Escape" && overlay.pending && overlay.pending.handle === node) {
     event.preventDefault();
     finishPending(false);

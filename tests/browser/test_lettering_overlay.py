@@ -264,10 +264,11 @@ def test_the_keyboard_moves_resizes_and_undoes(page, stack):
     page.keyboard.press("Escape")
     assert as_fractions(before["panels"][1], drawn(page, 2, 0)["box"]) == pytest.approx(
         start["box"], abs=0.002)
-    # Shift+arrows move by 5 % of the panel, arrows by 1 %, + widens; Enter saves.
-    for key in ["Shift+ArrowDown"] * 4 + ["ArrowRight"] * 3 + ["+"] * 5:
+    # Shift+arrows move by 5 % of the panel, arrows by 1 %, + widens, - narrows; Enter saves.
+    for key in ["Shift+ArrowDown"] * 4 + ["ArrowRight"] * 3 + ["+"] * 6 + ["-"]:
         page.keyboard.press(key)
-    moved = as_fractions(before["panels"][1], drawn(page, 2, 0)["box"])
+    predicted = drawn(page, 2, 0)  # the browser's own wrapping, before the server sees it
+    moved = as_fractions(before["panels"][1], predicted["box"])
     assert (moved[1] + moved[3]) / 2 == pytest.approx(start["at"][1] + 0.2, abs=0.01)
     assert moved[2] - moved[0] > start["box"][2] - start["box"][0] + 0.05
     shoot(page.locator("#page-1 .page-stage"), "overlay-desktop-keyboard.png")
@@ -284,9 +285,24 @@ def test_the_keyboard_moves_resizes_and_undoes(page, stack):
         moved, abs=0.005)
     after = wait_settled(page, cartoon_id, lambda c: c["scenes"][1]["elements"][0].get("width")
                          and c["panels"][1]["elements"][0].get("width"))
+    # The engine, given the width, wrapped and placed the text as the browser had predicted.
+    server = after["panels"][1]["elements"][0]
+    assert server["lines"] == predicted["lines"]
+    assert server["box"] == pytest.approx(moved, abs=TOLERANCE)
     page.reload()
     expect(page.locator("#balloon-2-0")).to_be_attached()
     assert_matches_server(page, after)
+    # The kind, from the keyboard: Tab from the balloon's handles to its toolbar, Enter.
+    page.locator("#handle-2-0-tail").focus()
+    page.keyboard.press("Tab")
+    for _ in range(3):
+        if page.evaluate("() => document.activeElement.dataset.kind") == "thought":
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#balloon-2-0")).to_have_class("balloon kind-thought")
+    wait_for_api(page, "async id => (await Api.get(`/api/cartoons/${id}`)).scenes[1].elements[0]"
+                 ".kind === 'thought'", cartoon_id)
     # Words typed in a scene's texts are lettered at once; saved, the edit can be undone too.
     caption = page.locator("#scene-5 .edit-text").first
     words = "They landed softly among the sunflowers, and then it rained for a whole week."
