@@ -111,12 +111,38 @@ export function elementsFor(number) {
 export const snapshot = (number) => ({ drafts: copy(overlay.drafts[number]),
                                        elements: elementsFor(number) });
 
+// What a scene's texts say, as the server keeps them (spaces folded), to know a save's answer.
+const wordsOf = (elements) => JSON.stringify(elements.map((e) => [e.kind, (e.text || "")
+  .split(/\s+/).filter(Boolean).join(" ")]));
+
+// The texts form of scene `number` is saving `elements`: once the cartoon shows them, that
+// save can be undone (an answer of a request sent before it, still without them, is no edit).
+export function expectSave(number, elements) {
+  const saved = overlay.saved[number];
+  if (!saved) return;
+  overlay.expecting[number] = { words: wordsOf(elements),
+                                before: { drafts: saved.drafts, elements: JSON.parse(saved.elements) } };
+}
+
+// The scenes whose awaited texts the cartoon now shows: [[scene, before]].
+function arrived(cartoon) {
+  return cartoon.scenes.filter((scene) => {
+    const waiting = overlay.expecting[scene.number];
+    return waiting && waiting.words === wordsOf(scene.elements);
+  }).map((scene) => {
+    const { before } = overlay.expecting[scene.number];
+    delete overlay.expecting[scene.number];
+    return [scene, before];
+  });
+}
+
 // Brings the drafts in line with the cartoon as loaded: all of them from the server's geometry
-// when it changed (a recomposition came back); a scene whose elements changed otherwise (the
-// texts form saved) is drawn again from its drafts, and that save can be undone. Returns the
-// scenes whose drafts changed, or "all".
+// when it changed (a recomposition came back); a scene whose texts form's save came back is
+// drawn again from its drafts; either way that save can be undone. Returns the scenes whose
+// drafts changed, or "all".
 export function syncDrafts() {
   const { cartoon } = cartoonPage;
+  const saves = arrived(cartoon);
   const geometry = JSON.stringify(cartoon.panels);
   if (geometry !== overlay.geometry && cartoon.panels.length) {
     overlay.geometry = geometry;
@@ -130,20 +156,14 @@ export function syncDrafts() {
       overlay.saved[panel.number] = { drafts: copy(overlay.drafts[panel.number]),
                                       elements: JSON.stringify(scene.elements) };
     }
+    saves.forEach(([scene, before]) => remember(scene.number, before, scene.elements));
     return "all";
   }
-  const changed = [];
-  if (overlay.inflight) return changed; // the save's own answer says what the scene is
-  for (const scene of cartoon.scenes) {
-    const saved = overlay.saved[scene.number];
-    const panel = panelOf(scene.number);
-    if (!saved || !panel || saved.elements === JSON.stringify(scene.elements)) continue;
-    const before = { drafts: saved.drafts, elements: JSON.parse(saved.elements) };
-    overlay.drafts[scene.number] = redrafted(panel, scene.elements, saved.drafts);
+  return saves.filter(([scene]) => panelOf(scene.number)).map(([scene, before]) => {
+    overlay.drafts[scene.number] = redrafted(panelOf(scene.number), scene.elements, before.drafts);
     remember(scene.number, before, scene.elements);
-    changed.push(scene.number);
-  }
-  return changed;
+    return scene.number;
+  });
 }
 
 // The texts as the owner types them in the scene's form: drawn at once, saved with the form.
@@ -242,7 +262,6 @@ export function commit(number, before, { refused, done }) {
 }
 
 function patchScene(number, state, onSaved, onRefused, { refused, done }) {
-  overlay.inflight += 1;
   overlay.saving = overlay.saving.then(async () => {
     try {
       const cartoon = await Api.patch(
@@ -256,8 +275,6 @@ function patchScene(number, state, onSaved, onRefused, { refused, done }) {
     } catch (error) {
       onRefused();
       if (refused) refused(error);
-    } finally {
-      overlay.inflight -= 1;
     }
   });
   return overlay.saving;

@@ -8,8 +8,8 @@
 import { $ } from "./dom.js";
 import { cartoonPage } from "./cartoon-state.js";
 import { cellOf } from "./cartoon-overlay-draw.js";
-import { commit, draftOf, moveTo, panelOf, previewTexts, restore, snapshot, tipTo, undoStep,
-         widthTo } from "./cartoon-overlay-edit.js";
+import { commit, draftOf, expectSave, moveTo, panelOf, previewTexts, restore, snapshot, tipTo,
+         undoStep, widthTo } from "./cartoon-overlay-edit.js";
 import { hideToolbar, redraw, redrawScene, selectBalloon, showRefusal,
          updateUndo } from "./cartoon-overlay-view.js";
 import { formElements } from "./cartoon-lettering.js";
@@ -189,6 +189,7 @@ export function setUpOverlay() {
     event.preventDefault();
     undoRedo(!event.shiftKey);
   });
+  $("#panels").addEventListener("submit", expectForm, true); // before the form's own
   $("#panels").addEventListener("input", previewForm);
   $("#panels").addEventListener("change", previewForm);
   document.addEventListener("focusout", (event) => {
@@ -202,6 +203,14 @@ export function setUpOverlay() {
     $("#lettering-toggle").setAttribute("aria-pressed", String(on));
     if (on) $("#pages-card").scrollIntoView({ block: "start" });
   });
+}
+
+// A scene's texts form is saving: its answer will be an edit to undo.
+function expectForm(event) {
+  const card = event.target.closest(".panel");
+  if (!card || !overlay.active) return;
+  expectSave(Number(card.id.replace("scene-", "")),
+             formElements([...event.target.querySelectorAll(".element-row")]));
 }
 
 // The texts as typed in a scene's form, drawn on the page at once.

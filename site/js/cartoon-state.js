@@ -28,7 +28,7 @@ export const cartoonPage = {
     gesture: null, // the drag under way: {scene, index, part, ...}
     selected: null, // "n-k": the balloon whose toolbar shows
     saving: Promise.resolve(), // saves go one after the other
-    inflight: 0, // saves on their way (a poll's answer meanwhile may already hold one)
+    expecting: {}, // scene number -> a texts form's save awaited: {words, before}
     setUp: false, // its page-wide listeners added
     measure: { ready: false, context: null, widths: new Map(), ascent: new Map() }, // canvas
   },
