@@ -243,6 +243,8 @@ export function updateUndo() {
   if (!undo) return;
   undo.disabled = !overlay.undo.length;
   redo.disabled = !overlay.redo.length;
+  undo.dataset.steps = overlay.undo.length; // how many (the browser tests wait on them)
+  redo.dataset.steps = overlay.redo.length;
 }
 
 export function showUndo(visible) {

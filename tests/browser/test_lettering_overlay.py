@@ -186,7 +186,8 @@ def test_mouse_drag_resize_kind_undo_redo_then_the_download_shows_it(page, stack
     assert moving[1] == pytest.approx(start["box"][1] + 0.3, abs=0.01)
     assert sent == []
     page.mouse.up()
-    expect(page.locator("#lettering-undo")).to_be_enabled()
+    undo, redo = page.locator("#lettering-undo"), page.locator("#lettering-redo")
+    expect(undo).to_have_attribute("data-steps", "1")  # saved: it can be undone
     assert len(sent) == 1
     # Resize: its right edge dragged in; the text rewraps to more lines at once.
     lines_before = drawn(page, 1, 1)["lines"]
@@ -194,6 +195,7 @@ def test_mouse_drag_resize_kind_undo_redo_then_the_download_shows_it(page, stack
     mouse_drag(page, x, y, -0.06 * pw, 0)
     narrower = drawn(page, 1, 1)
     assert len(narrower["lines"]) > len(lines_before), narrower
+    expect(undo).to_have_attribute("data-steps", "2")
     # Kind: the toolbar on the selected balloon.
     page.locator("#handle-1-1-at").focus()
     toolbar = page.locator("#page-1 .lettering-toolbar")
@@ -203,18 +205,18 @@ def test_mouse_drag_resize_kind_undo_redo_then_the_download_shows_it(page, stack
     expect(page.locator("#balloon-1-1")).to_have_class("balloon kind-thought")
     expect(toolbar.locator(".kind-choice[data-kind=thought]")).to_have_attribute(
         "aria-pressed", "true")
-    wait_for_api(page, "async id => (await Api.get(`/api/cartoons/${id}`)).scenes[0].elements[1]"
-                 ".kind === 'thought'", cartoon_id)
+    expect(undo).to_have_attribute("data-steps", "3")
     saved = state(page, cartoon_id)["scenes"][0]["elements"][1]
+    assert saved["kind"] == "thought"
     assert saved["width"] == pytest.approx(narrower_width(before, narrower), abs=0.01)
     # Undo three times: the kind, the width, the place; redo once: the place again.
     for _ in range(3):
-        page.click("#lettering-undo")
-    expect(page.locator("#lettering-undo")).to_be_disabled()
+        undo.click()
+    expect(undo).to_be_disabled()
     back = as_fractions(before["panels"][0], drawn(page, 1, 1)["box"])
     assert back == pytest.approx(start["box"], abs=0.005)
     assert drawn(page, 1, 1)["kind"] == "speech"
-    page.click("#lettering-redo")
+    redo.click()
     redone = as_fractions(before["panels"][0], drawn(page, 1, 1)["box"])
     assert redone == pytest.approx(moving, abs=0.005)
     wait_for_api(page, "async ([id, x]) => {"
@@ -274,10 +276,11 @@ def test_the_keyboard_moves_resizes_and_undoes(page, stack):
     shoot(page.locator("#page-1 .page-stage"), "overlay-desktop-keyboard.png")
     assert sent == []
     page.keyboard.press("Enter")
-    wait_for_api(page, "async id => Boolean((await Api.get(`/api/cartoons/${id}`))"
-                 ".scenes[1].elements[0].width)", cartoon_id)
+    undo = page.locator("#lettering-undo")
+    expect(undo).to_have_attribute("data-steps", "1")
     # Ctrl+Z undoes it, Shift+Ctrl+Z redoes it.
     page.keyboard.press("Control+z")
+    expect(undo).to_have_attribute("data-steps", "0")
     assert as_fractions(before["panels"][1], drawn(page, 2, 0)["box"]) == pytest.approx(
         start["box"], abs=0.005)
     page.keyboard.press("Control+Shift+z")
@@ -301,8 +304,7 @@ def test_the_keyboard_moves_resizes_and_undoes(page, stack):
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page.locator("#balloon-2-0")).to_have_class("balloon kind-thought")
-    wait_for_api(page, "async id => (await Api.get(`/api/cartoons/${id}`)).scenes[1].elements[0]"
-                 ".kind === 'thought'", cartoon_id)
+    expect(undo).to_have_attribute("data-steps", "1")  # the page was opened again: one edit
     # Words typed in a scene's texts are lettered at once; saved, the edit can be undone too.
     caption = page.locator("#scene-5 .edit-text").first
     words = "They landed softly among the sunflowers, and then it rained for a whole week."
@@ -313,9 +315,10 @@ def test_the_keyboard_moves_resizes_and_undoes(page, stack):
     assert len(drawn(page, 5, 0)["lines"]) >= 2  # wrapped, as the engine wraps it
     shoot(page.locator("#page-1 .page-stage"), "overlay-desktop-typed.png")
     page.locator("#scene-5 .texts-form button[type=submit]").click()
-    wait_for_api(page, "async ([id, t]) => (await Api.get(`/api/cartoons/${id}`)).scenes[4]"
-                 ".elements[0].text === t", [cartoon_id, words])
-    page.click("#lettering-undo")
+    expect(page.locator("#scene-5 [data-notice]")).to_contain_text("Saved")  # as the owner sees
+    expect(undo).to_have_attribute("data-steps", "2")
+    assert state(page, cartoon_id)["scenes"][4]["elements"][0]["text"] == words
+    undo.click()
     wait_for_api(page, "async id => (await Api.get(`/api/cartoons/${id}`)).scenes[4]"
                  ".elements[0].text.endsWith('sunflowers.')", cartoon_id)
     assert " ".join(drawn(page, 5, 0)["lines"]) == "They landed softly among the sunflowers."
