@@ -247,11 +247,11 @@ def edit_scene(cartoon_id, number):
 
 
 @app.route("/api/cartoons/{cartoon_id}/scenes/{number}/redraw", methods=["POST"],
-           body=changes.REDRAW_SPEC,
+           body=changes.REDRAW_SPEC, body_required=False,
            answer=changes.REDRAWING)
 def redraw_scene(cartoon_id, number):
     session = signed_in()
-    body = app.read_body() if app.current_request.raw_body else {}  # a body is optional
+    body = app.read_body()
     return json_response(changes.redraw(session, cartoon_id, number, body), status=202)
 
 
@@ -271,10 +271,10 @@ def delete_cartoon(cartoon_id):
 
 
 @app.route("/api/cartoons/{cartoon_id}/share", methods=["POST"], body=sharing.SHARE_SPEC,
-           answer=sharing.SHARED)
+           body_required=False, answer=sharing.SHARED)
 def share_cartoon(cartoon_id):
     session = signed_in()
-    body = app.read_body() if app.current_request.raw_body else {}  # a body is optional
+    body = app.read_body()
     return json_response({"share": sharing.create(session, cartoon_id, body)}, status=201)
 
 
@@ -309,11 +309,11 @@ def approve_cast(cartoon_id):
 
 
 @app.route("/api/cartoons/{cartoon_id}/cast/{index}/redraw", methods=["POST"],
-           body=specs.REDRAW_REFERENCE_SPEC,
+           body=specs.REDRAW_REFERENCE_SPEC, body_required=False,
            answer=specs.REFERENCE_REDRAWING)
 def redraw_reference(cartoon_id, index):
     session = signed_in()
-    body = app.read_body() if app.current_request.raw_body else {}  # a body is optional
+    body = app.read_body()
     return json_response(cast.redraw(session, cartoon_id, index, body), status=202)
 
 

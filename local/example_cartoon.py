@@ -25,7 +25,7 @@ SCENES = [
                 "Chaque soir, Lou monte en haut du phare."),
                ("speech", "Lou", "Time to light the lamp!", "C'est l'heure d'allumer !")]},
     {"staging": {"Mia": "left", "Lou": "right"}, "sea": "fog",
-     "texts": [("speech", "Mia", "Lou! A boat is lost in the fog!",
+     "texts": [("shout", "Mia", "Lou! A boat is lost in the fog!",
                 "Lou ! Un bateau est perdu dans la brume !"),
                ("speech", "Lou", "Then we shine brighter.", "Alors on brille plus fort.")]},
     {"staging": {}, "sea": "beam",

@@ -21,3 +21,18 @@ def test_importing_app_loads_no_provider_sdk():
         assert f" {heavy}" not in out.stderr  # -X importtime lists every import
     ours = [m for m in modules if m.startswith(("chalicelib.worker", "chalicelib.comic."))]
     assert ours == []
+
+
+def test_importing_app_loads_no_adapter_that_only_one_route_calls():
+    """Drafting, moderation, mail and Stripe's checkout load with the first request that uses
+    them (each imports the OpenAI plumbing or a provider's terms): a cold start answering
+    anything else does not pay for them."""
+    code = "import json, sys, app; print(json.dumps(sorted(sys.modules)))"
+    modules = set(json.loads(subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
+                                            capture_output=True, text=True).stdout))
+    assert {"chalicelib.cartoons.drafting", "chalicelib.cartoons.submission",
+            "chalicelib.accounts.links", "chalicelib.money.checkout"} <= modules
+    lazy = {f"chalicelib.{name}" for name in (
+        "adapters.drafting", "adapters.moderation", "adapters.openai_client", "adapters.mail",
+        "adapters.stripe_checkout", "core.structured")}
+    assert sorted(lazy & modules) == []

@@ -11,7 +11,6 @@ import uuid
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.accounts import limits, sessions
-from chalicelib.adapters import mail
 from chalicelib.core import clock, logs, words
 from chalicelib.core.answers import BODY_ERRORS, SENT, SIGNED_IN, STATUS, ok
 from chalicelib.core.conditions import lost_condition
@@ -39,7 +38,7 @@ TOKEN_SPEC = {"token": Field(str, max_length=128, pattern=TOKEN_PATTERN.pattern)
 def normalise_email(raw):
     """Strict: one @, no quotes, commas or spaces; the domain case-folded. Else 400. The
     local part keeps the case it was typed in: that is the form shown and mailed to."""
-    problem = Invalid(words.text("error.invalid_email"), code="invalid_email")
+    problem = Invalid(code="invalid_email")
     if not isinstance(raw, str) or len(raw) > 254 or raw.count("@") != 1:
         raise problem
     local, domain = raw.strip().split("@")
@@ -124,6 +123,8 @@ def request_link(raw_email, ip, *, purpose="signin", account_id=None, lang="en")
     link.set_expiry(clock.now() + LINK_TTL)
     link.save(condition=SignInLink.token_hash.does_not_exist())
     url = f"{get_settings().site_url}{LINK_PAGES[purpose]}#token={token}"
+    from chalicelib.adapters import mail  # with the first mail, not the API's cold start
+
     mail.send(to=email, link=url, **_link_message(purpose, url, lang))
     logs.event("link_requested", purpose=purpose, email_key=email_key(email)[:16])
 
@@ -170,7 +171,7 @@ def _why_refused(token_hash, now):
 
 def _link_error(reason):
     code = f"link_{reason}"
-    return Invalid(words.text(f"error.{code}"), code=code)
+    return Invalid(code=code)
 
 
 def verify_link(token, ip):
@@ -209,7 +210,7 @@ def request_email_change(session, raw_email, ip, lang="en"):
     """Mail a confirmation link to the new address; nothing changes until it is opened."""
     email = normalise_email(raw_email)
     if canonical_email(email) == canonical_email(session.account.email):
-        raise Invalid(words.text("error.same_email"), code="same_email")
+        raise Invalid(code="same_email")
     request_link(email, ip, purpose="email-change", account_id=session.account_id, lang=lang)
 
 
@@ -235,7 +236,7 @@ def confirm_email_change(token, ip, *, confirming=None):
                          condition=Account.account_id.exists()
                          & Account.deleting_since.does_not_exist())
     except TransactWriteError:
-        raise Conflict(words.text("error.email_taken"), code="email_taken") from None
+        raise Conflict(code="email_taken") from None
     logs.event("email_changed", account_id=account.account_id, other_sessions_ended=True)
     return account.account_id
 

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 
 from chalicelib.adapters.openai_client import Refusal, answer_text, openai_client, structured
-from chalicelib.core import logs
+from chalicelib.core import logs, vocabulary
 from chalicelib.core.settings import get_settings
 
 MAX_OUTPUT_TOKENS = 6000  # a 12-scene script and the model's reasoning fit in it
@@ -32,12 +32,17 @@ per scene. Fill every field of the JSON schema.
 face, hair, clothes, colours) so the artist draws the same person in every panel.
 - Scenes: each action says what the panel shows (who does what, where, the framing) in one or two \
 sentences. List the characters seen in it, and stage each of them: left, centre or right.
-- Texts: 1 to 3 per panel, in reading order: a caption (narration, no speaker) or a speech or \
-thought balloon whose speaker is one of that panel's characters. Keep each under 90 characters: \
-they must fit in a balloon.
+- Texts: 1 to 3 per panel, in reading order, each of one kind:
+{kinds}
+  A text of a kind with a speaker names one of that panel's characters (a voice from off panel \
+may name anyone, in the picture or not); a caption or a sound effect has none. Speech is the usual \
+kind: use a thought, a whisper, a shout or a voice from off panel where the story calls for it, \
+and a sound effect for a noise worth drawing (a word or two, in capitals). Keep each text under \
+90 characters: they must fit in a balloon.
 - Tell the idea as a small story with a beginning, a turn and a punchline. Keep it suitable for \
 all ages.
-- Write the title, the context and every text in the language asked for."""
+- Write the title, the context and every text in the language asked for.""".format(
+    kinds="\n".join(f"  - {key}: {kind['doc']}" for key, kind in vocabulary.KINDS.items()))
 
 
 class DraftRefused(Exception):

@@ -27,8 +27,7 @@ class StripeCheckout:
         except self.stripe.StripeError as error:
             logs.event("stripe_error", level=logging.ERROR, call="create_session",
                        kind=type(error).__name__, http_status=error.http_status)
-            raise PaymentProviderError("Payments are unavailable right now. Please try again "
-                                       "in a moment.") from None
+            raise PaymentProviderError(key="payments_down") from None
         return session.to_dict()
 
     def _get(self, service, object_id):
@@ -38,9 +37,9 @@ class StripeCheckout:
         except self.stripe.InvalidRequestError as error:
             if error.http_status == 404:
                 return None
-            raise PaymentProviderError("Payments are unavailable right now.") from None
+            raise PaymentProviderError(key="payments_down") from None
         except self.stripe.StripeError:
-            raise PaymentProviderError("Payments are unavailable right now.") from None
+            raise PaymentProviderError(key="payments_down") from None
 
     def retrieve(self, session_id):
         return self._get(self.client.v1.checkout.sessions, session_id)

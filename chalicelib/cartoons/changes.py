@@ -37,8 +37,7 @@ def edit_scene_text(session, cartoon_id, number, data):
     scene = get_scene(session.account_id, cartoon, number)
     path = f"scenes[{int(number) - 1}]"
     if not data:
-        raise specs.bad("caption", "Send elements, or a caption, a dialogue or a speaker to "
-                                   "change.")
+        raise specs.bad("caption", key="nothing_to_change")
     if data.get("elements") is None:
         merged = {name: getattr(scene, name) for name in specs.SHORTHAND}
         merged.update({name: value for name, value in data.items() if value is not None})

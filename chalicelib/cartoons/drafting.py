@@ -16,7 +16,6 @@ import re
 import time
 
 from chalicelib.accounts import limits
-from chalicelib.adapters import drafting
 from chalicelib.cartoons import specs
 from chalicelib.cartoons.submission import moderate
 from chalicelib.core import logs, vocabulary
@@ -26,7 +25,6 @@ from chalicelib.core.errors import Invalid, ProviderFailed, Refused, Unavailable
 from chalicelib.core.fields import Field
 from chalicelib.core.openapi import object_schema
 from chalicelib.core.settings import get_settings
-from chalicelib.core.structured import from_strict, strict_schema
 
 # The whole request must end before API Gateway gives up (~29 s): moderation, then at most two
 # calls to the model, a second one only if enough time is left for it to finish.
@@ -40,7 +38,7 @@ DRAFT_REQUEST_SPEC = {
     "idea": Field(str, max_length=specs.LIMITS["idea"], doc="The idea, in a sentence or a few."),
     "style": Field(str, required=False, max_length=specs.LIMITS["style"],
                    doc="A style preset's key or your own words; the model chooses if absent."),
-    "scenes": Field(int, required=False,
+    "scenes": Field(int, required=False, minimum=1, maximum=vocabulary.MAX_DRAFT_SCENES,
                     doc=f"How many scenes, 1 to {vocabulary.MAX_DRAFT_SCENES}."),
     "language": Field(str, required=False, max_length=35, pattern=LANGUAGE_OR_NONE,
                       doc="The language of the texts, a BCP 47 tag (default en)."),
@@ -54,6 +52,8 @@ OMIT = (
     "scenes.caption", "scenes.dialogue", "scenes.speaker",
     # where a balloon sits: the lettering engine places it; the person may move it later
     "scenes.elements.at", "scenes.elements.tail", "scenes.elements.width",
+    # a sound effect's turn: the engine's slight tilt unless the person turns it
+    "scenes.elements.angle",
     # the person's own choices: a saved character, an uploaded picture, stopping for the cast,
     # the name they sign
     "characters.saved_id", "characters.upload", "approve_cast", "author",
@@ -65,6 +65,8 @@ REQUIRE = ("layout", "scenes.characters", "scenes.elements", "scenes.staging")
 def draft_schema(scenes=None):
     """The strict JSON schema of a draft: the cartoon's spec less OMIT, with exactly `scenes`
     scenes when the person asked for a number."""
+    from chalicelib.core.structured import strict_schema  # only a draft needs it, not a cold start
+
     schema = strict_schema(specs.CARTOON_SPEC, omit=OMIT, require=REQUIRE)
     if scenes is not None:
         schema["properties"]["scenes"].update(minItems=scenes, maxItems=scenes)
@@ -82,6 +84,10 @@ def draft(session, body, ip):
     except Unavailable:
         _give_back(hits)
         raise
+    # the drafting model's adapter (and its OpenAI plumbing) loads on the first draft, not
+    # with the API: a cold start pays only for what its request uses (tests/test_cold_start.py)
+    from chalicelib.adapters import drafting
+
     started = time.monotonic()
     settings = get_settings()
     drafter = drafting.get_drafter()
@@ -122,17 +128,18 @@ def _parse_request(body):
             "scenes": body.get("scenes"), "language": body.get("language") or "en",
             "layout": body.get("layout") or ""}
     if wish["scenes"] is not None and not 1 <= wish["scenes"] <= vocabulary.MAX_DRAFT_SCENES:
-        raise specs.bad("scenes", f"A draft has 1 to {vocabulary.MAX_DRAFT_SCENES} scenes.",
-                        code="wrong_count")
+        raise specs.bad("scenes", key="draft_scene_count", code="wrong_count",
+                        most=vocabulary.MAX_DRAFT_SCENES)
     if not LANGUAGE.match(wish["language"]):
-        raise specs.bad("language", "The field language must be a language tag such as en "
-                                    "or fr.")
+        raise specs.bad("language", key="language_tag")
     if wish["layout"] and wish["layout"] not in specs.LAYOUTS:
-        raise specs.bad("layout", f"The field layout must be one of: {', '.join(specs.LAYOUTS)}.")
+        raise specs.bad("layout", key="field_choice", choices=", ".join(specs.LAYOUTS))
     return wish
 
 
 def _ask(drafter, request, hits):
+    from chalicelib.adapters import drafting  # loaded by `draft`, not by a cold start
+
     try:
         return drafter.draft(request)
     except drafting.DraftRefused:
@@ -148,18 +155,20 @@ def checked(data, wish):
     the field otherwise), with the person's own choices of style and layout kept."""
     if not isinstance(data, dict):
         raise Invalid(key="draft_not_schema", code="invalid_json")
+    from chalicelib.core.structured import from_strict  # a draft's, not a cold start's
+
     body = from_strict(data, specs.CARTOON_SPEC)
     if wish["style"]:
         body["style"] = wish["style"]
     if wish["layout"]:
         body["layout"] = wish["layout"]
     if "quality" in body:
-        raise specs.bad("quality", "A draft does not choose the quality.", "unknown_field")
+        raise specs.bad("quality", key="draft_no_quality", code="unknown_field")
     quality = next(iter(get_settings().quality_credits))  # any: the person picks it later
     cartoon = specs.parse_cartoon({**body, "quality": quality})
     if wish["scenes"] is not None and len(cartoon["scenes"]) != wish["scenes"]:
-        raise specs.bad("scenes", f"The draft must have exactly {wish['scenes']} scenes.",
-                        code="wrong_count")
+        raise specs.bad("scenes", key="draft_scenes_exact", code="wrong_count",
+                        count=wish["scenes"])
     return as_body(cartoon)
 
 

@@ -180,16 +180,14 @@ def copy_into(account_id, cartoon_id, characters):
             item = find(account_id, saved_id)
             field = f"characters[{index}].saved_id"
             if item is None:
-                raise specs.bad(field, f"{field} is not one of your saved characters.",
-                                code="unknown_saved_character")
+                raise specs.bad(field, key="saved_not_yours", code="unknown_saved_character")
             keys = tuple(storage.cartoon_key(account_id, cartoon_id,
                                              f"characters/{index + 1}-0.{ext}")
                          for ext in ("png", "webp"))
             for source, destination in zip((item.image_key, item.thumb_key), keys,
                                             strict=True):
                 if not storage.copy(source, destination):
-                    raise specs.bad(field, f"{field} was deleted meanwhile.",
-                                    code="unknown_saved_character")
+                    raise specs.bad(field, key="saved_deleted", code="unknown_saved_character")
                 written.append(destination)
             copied[index] = keys
     except BaseException:

@@ -25,7 +25,7 @@ def edit(session, character_id, data):
     changes = {name: specs.text(data[name], name) for name in ("name", "description")
                if data.get(name) is not None}
     if not changes:
-        raise specs.bad("name", "Send a new name or description.", code="missing_field")
+        raise specs.bad("name", key="nothing_to_edit", code="missing_field")
     moderate(list(changes.items()))
     actions = [getattr(SavedCharacter, name).set(value) for name, value in changes.items()]
     if not update_if(item, actions, SavedCharacter.character_id.exists()):

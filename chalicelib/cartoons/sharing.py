@@ -21,7 +21,7 @@ from chalicelib.accounts import limits
 from chalicelib.adapters import storage
 from chalicelib.cartoons import scenes, view
 from chalicelib.cartoons.view import SHARE, describe_share, expired_share, share_url
-from chalicelib.core import clock, logs
+from chalicelib.core import clock, logs, vocabulary
 from chalicelib.core.answers import BODY_ERRORS, SIGNED_IN, obj, ok
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Conflict, Invalid, NotFound
@@ -31,7 +31,7 @@ from chalicelib.core.models import Account, Cartoon
 SHARE_ID = re.compile(r"[A-Za-z0-9_-]{22}")  # 16 random bytes, base64url without padding
 MAX_DAYS = 365
 DAY = 86400
-SHARE_SPEC = {"expires_in_days": Field(int, required=False)}
+SHARE_SPEC = {"expires_in_days": Field(int, required=False, minimum=1, maximum=MAX_DAYS)}
 
 
 def _days(body):
@@ -148,7 +148,8 @@ def transcript_line(scene):
     """A panel as words: what happens, then each text in reading order with its kind and who
     says or thinks it (the page words them in the reader's language)."""
     said = [{"kind": element.get("kind", "caption"), "speaker": element.get("speaker") or "",
-             "text": element.get("text", "")} for element in scenes.elements_of(scene)]
+             "text": vocabulary.plain(element.get("text", ""))}  # its words, not the markup
+            for element in scenes.elements_of(scene)]
     return {"number": int(scene.number), "action": scene.action, "said": said}
 
 

@@ -7,6 +7,7 @@ shorthand `caption`, `dialogue`, `speaker`, read as one caption and one speech e
 they fit their panel at a legible size is checked here too (`check_lettering`)."""
 
 import dataclasses
+import math
 import unicodedata
 
 from chalicelib.accounts import limits
@@ -67,13 +68,20 @@ ELEMENT_SPEC = {
                                 for key, kind in vocabulary.KINDS.items()) + "."),
     "text": Field(str, max_length=LIMITS["text"], doc="The words, short enough for a panel."),
     "speaker": Field(str, required=False, max_length=LIMITS["name"],
-                     doc="Who speaks or thinks: one of the scene's characters; none for a "
-                         "caption."),
+                     doc="Who speaks, thinks, whispers or shouts: one of the scene's "
+                         "characters (anyone for a voice from off panel); none for a caption "
+                         "or a sound effect."),
     "at": Field(list, required=False),  # [x, y], 0..1: where the owner put the balloon
     "tail": Field(list, required=False),  # [x, y], 0..1: its tail's tip
-    "width": Field(float, required=False, bounds=vocabulary.BOX_WIDTH,
+    "width": Field(float, required=False, minimum=vocabulary.BOX_WIDTH[0],
+                   maximum=vocabulary.BOX_WIDTH[1],
                    doc="The box's width the owner set, of the panel's: the text is wrapped to "
                        "it."),
+    "angle": Field(int, required=False, minimum=-vocabulary.MAX_ANGLE,
+                   maximum=vocabulary.MAX_ANGLE,
+                   doc=f"A sound effect's turn, in degrees (-{vocabulary.MAX_ANGLE} to "
+                       f"{vocabulary.MAX_ANGLE}, counter-clockwise), or null for a slight "
+                       "tilt; only for a sound effect."),
 }
 SHORTHAND = ("caption", "dialogue", "speaker")
 SCENE_SPEC = {
@@ -109,32 +117,35 @@ CARTOON_SPEC = {
                     doc="The name to print on the book's title page, if the owner wishes."),
 }
 TEXT_EDIT_SPEC = {name: SCENE_SPEC[name] for name in (*SHORTHAND, "elements")}
-QUOTE_SPEC = {"quality": Field(str, max_length=20, choices=qualities), "scenes": Field(int),
+QUOTE_SPEC = {"quality": Field(str, max_length=20, choices=qualities),
+              "scenes": Field(int, minimum=1, maximum=MAX_SCENES),
               # how many reference pictures are drawn (characters not from the library)
-              "references": Field(int, required=False)}
+              "references": Field(int, required=False, minimum=0, maximum=MAX_CHARACTERS)}
 REDRAW_REFERENCE_SPEC = {"note": Field(str, required=False, max_length=LIMITS["note"])}
-SAVE_CHARACTER_SPEC = {"cartoon_id": Field(str, max_length=40), "index": Field(int)}
+SAVE_CHARACTER_SPEC = {"cartoon_id": Field(str, max_length=40), "index": Field(int, minimum=0)}
 REFERENCE_SIZE = vocabulary.REFERENCE_SIZE
 
 
-def bad(field, message, code="invalid_field"):
-    return Invalid(message, code=code, details={"field": field})
+def bad(field, *, key, code="invalid_field", **values):
+    """A 400 naming `field`, worded from the template `error.<key>` (core/words) filled with the
+    field and `values`."""
+    return Invalid(code=code, key=key, details={"field": field}, field=field, **values)
 
 
 def text(value, field, *, required=True):
     """Trimmed text without control characters; a required text must not be blank."""
     value = unicodedata.normalize("NFC", (value or "").strip())
     if any(unicodedata.category(ch) == "Cc" and ch not in ALLOWED_CONTROLS for ch in value):
-        raise bad(field, f"The field {field} contains control characters.")
+        raise bad(field, key="field_control")
     if required and not value:
-        raise bad(field, f"The field {field} is empty.", code="missing_field")
+        raise bad(field, key="field_empty", code="missing_field")
     return value
 
 
 def quality_credits(quality, field="quality"):
     levels = get_settings().quality_credits
     if quality not in levels:
-        raise bad(field, f"The field {field} must be one of: {', '.join(levels)}.")
+        raise bad(field, key="field_choice", choices=", ".join(levels))
     return levels[quality]
 
 
@@ -179,8 +190,7 @@ def _parse_characters(raw_characters):
         item = check_object(raw, CHARACTER_SPEC, f"{path}.")
         name = text(item["name"], f"{path}.name")
         if name.casefold() in seen:
-            raise bad(f"{path}.name", f"Two characters are called {name}: names must differ.",
-                       code="duplicate_name")
+            raise bad(f"{path}.name", key="names_differ", code="duplicate_name", name=name)
         seen.add(name.casefold())
         upload = item.get("upload")
         character = {"name": name,
@@ -188,33 +198,39 @@ def _parse_characters(raw_characters):
                                          required=upload is None)}
         if upload is not None:
             if not SAVED_ID.fullmatch(upload) or item.get("saved_id") is not None:
-                raise bad(f"{path}.upload", f"{path}.upload is not one of your uploads, or the "
-                                            "character also comes from the library.",
-                          code="unknown_upload")
+                raise bad(f"{path}.upload", key="upload_not_yours", code="unknown_upload")
             character["upload"] = upload
         if item.get("saved_id") is not None:
             if not SAVED_ID.fullmatch(item["saved_id"]):
-                raise bad(f"{path}.saved_id", f"{path}.saved_id is not one of your saved "
-                                              "characters.", code="unknown_saved_character")
+                raise bad(f"{path}.saved_id", key="saved_not_yours",
+                          code="unknown_saved_character")
             character["saved_id"] = item["saved_id"]
         characters.append(character)
     return characters
 
 
-def _parse_scene(raw, path, names):
-    item = check_object(raw, SCENE_SPEC, f"{path}.")
+def _scene_cast(item, path, names=None):
+    """The scene's characters, each named once: by their names in the cast (`names`, folded
+    case -> name), or as written where there is no cast to check against (a draft's check)."""
     cast = []
     for j, name in enumerate(item.get("characters") or []):
         field = f"{path}.characters[{j}]"
         if not isinstance(name, str):
-            raise bad(field, f"The field {field} must be a character's name.", "wrong_type")
-        known = names.get(text(name, field).casefold())
+            raise bad(field, key="field_name", code="wrong_type")
+        written = text(name, field)
+        known = written if names is None else names.get(written.casefold())
         if known is None:
-            raise bad(field, f"{field} names {name.strip()!r}, who is not one of the "
-                              "characters.", code="unknown_character")
-        if known in cast:
-            raise bad(field, f"{field} lists {known} twice.", code="duplicate_name")
+            raise bad(field, key="not_a_character", code="unknown_character",
+                      name=repr(name.strip()))
+        if known.casefold() in {c.casefold() for c in cast}:
+            raise bad(field, key="listed_twice", code="duplicate_name", name=known)
         cast.append(known)
+    return cast
+
+
+def _parse_scene(raw, path, names):
+    item = check_object(raw, SCENE_SPEC, f"{path}.")
+    cast = _scene_cast(item, path, names)
     scene = {"action": text(item["action"], f"{path}.action"), "characters": cast}
     scene.update(parse_lettering(item, path, cast))
     scene["staging"] = _staging(item.get("staging"), f"{path}.staging", cast,
@@ -230,8 +246,8 @@ def parse_lettering(item, path, cast):
         return {**texts, "elements": shorthand_elements(**texts), "shorthand": True}
     given = [name for name in SHORTHAND if item.get(name) is not None]
     if given:
-        raise bad(f"{path}.{given[0]}", f"Send either elements or {', '.join(SHORTHAND)} "
-                                        f"for {path}, not both.")
+        raise bad(f"{path}.{given[0]}", key="elements_or_shorthand", path=path,
+                  shorthand=", ".join(SHORTHAND))
     elements = parse_elements(item["elements"], f"{path}.elements", cast)
     return {**mirror(elements), "elements": elements, "shorthand": False}
 
@@ -262,37 +278,56 @@ def mirror(elements):
 
 def parse_elements(raw, path, cast):
     if len(raw) > MAX_ELEMENTS:
-        raise bad(path, f"A panel holds at most {MAX_ELEMENTS} texts ({path} has {len(raw)}).",
-                  code="wrong_count")
+        raise bad(path, key="panel_texts", code="wrong_count", most=MAX_ELEMENTS, count=len(raw))
     return [_parse_element(item, f"{path}[{j}]", cast) for j, item in enumerate(raw)]
 
 
 def _parse_element(raw, path, cast):
     item = check_object(raw, ELEMENT_SPEC, f"{path}.")
     if item["kind"] not in KINDS:
-        raise bad(f"{path}.kind", f"The field {path}.kind must be one of: {', '.join(KINDS)}.")
+        raise bad(f"{path}.kind", key="field_choice", choices=", ".join(KINDS))
     element = {"kind": item["kind"], "text": text(item["text"], f"{path}.text"), "speaker": ""}
     speaker = text(item.get("speaker"), f"{path}.speaker", required=False)
-    if vocabulary.KINDS[item["kind"]]["speaker"]:  # a balloon: said or thought by someone
+    kind = vocabulary.KINDS[item["kind"]]
+    if kind["speaker"]:  # a balloon: said or thought by someone
         match = [name for name in cast if name.casefold() == speaker.casefold()]
-        if not match:
-            raise bad(f"{path}.speaker", f"The speaker of {path} must be one of the characters "
-                                         "in that scene.", "unknown_character")
-        element["speaker"] = match[0]
+        if not match and (kind["in_scene"] or not speaker):
+            raise bad(f"{path}.speaker", key="speaker_not_in_scene", code="unknown_character",
+                      path=path)
+        element["speaker"] = match[0] if match else speaker  # a voice off panel: anyone
     elif speaker:
-        raise bad(f"{path}.speaker", f"{path} is a {item['kind']}: it has no speaker.")
+        raise bad(f"{path}.speaker", key="no_speaker", path=path, kind=item["kind"])
     for name in ("at", "tail"):
         if item.get(name) is not None:
             element[name] = _point(item[name], f"{path}.{name}")
     if item.get("width") is not None:
-        element["width"] = round(item["width"], 4)
+        element["width"] = _box_width(item["width"], f"{path}.width")
+    if item.get("angle") is not None:
+        element["angle"] = _angle(item["angle"], item["kind"], f"{path}.angle")
     return element
+
+
+def _box_width(value, field):
+    least, most = vocabulary.BOX_WIDTH
+    if not (math.isfinite(value) and least <= value <= most):
+        raise bad(field, key="field_range", code="out_of_range", least=least, most=most)
+    return round(value, 4)
+
+
+def _angle(value, kind, field):
+    """A sound effect's turn, within the registry's range; no other kind turns."""
+    if vocabulary.KINDS[kind]["outline"] != "none":  # no outline: a sound effect
+        raise bad(field, key="angle_not_sound")
+    if abs(value) > vocabulary.MAX_ANGLE:
+        raise bad(field, key="field_range", least=-vocabulary.MAX_ANGLE,
+                  most=vocabulary.MAX_ANGLE)
+    return value
 
 
 def _point(value, field):
     if (len(value) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
                                    and 0 <= v <= 1 for v in value)):
-        raise bad(field, f"The field {field} must be [x, y], each between 0 and 1.")
+        raise bad(field, key="field_point")
     return [float(v) for v in value]
 
 
@@ -305,11 +340,13 @@ def _staging(given, field, cast, elements=()):
     given = given or {}
     for name, side in given.items():
         if name not in cast:
-            raise bad(f"{field}.{name}", f"{field} places {name!r}, who is not in the scene.",
-                      code="unknown_character")
+            raise bad(f"{field}.{name}", key="not_in_scene", code="unknown_character",
+                      staging=field, name=repr(name))
         if side not in SIDES:
-            raise bad(f"{field}.{name}", f"{field}.{name} must be one of: {', '.join(SIDES)}.")
-    speakers = [e.get("speaker") for e in elements if e.get("kind") != "caption"]
+            raise bad(f"{field}.{name}", key="field_choice", choices=", ".join(SIDES))
+    # those a tail points at, in the picture (not a voice from off panel)
+    speakers = [e.get("speaker") for e in elements
+                if vocabulary.KINDS.get(e.get("kind"), {}).get("in_scene")]
     return {**default_staging(cast, speakers), **given}
 
 
@@ -327,10 +364,11 @@ PLAIN_PROBLEMS = {
 
 def lettering_problems(layout, scenes):
     """Every element whose text cannot be lettered legibly in its panel, as
-    `{"field", "code", "message", "plain"}`, in reading order; [] when all fit. `scenes` holds
-    every scene's {"elements", "staging"}, in order (a panel's size depends on the layout and
-    the count); one left without elements is not checked. A scene's optional `positions` maps
-    its elements back to the indices they were sent at (the check skips blank ones)."""
+    `{"field", "code", "message", "plain"}` (the engine's words, and the person's), in reading
+    order; [] when all fit. `scenes` holds every scene's {"elements", "staging"}, in order (a
+    panel's size depends on the layout and the count); one left without elements is not
+    checked. A scene's optional `positions` maps its elements back to the indices they were
+    sent at (the check skips blank ones)."""
     return lettering_report(layout, scenes)[0]
 
 
@@ -353,7 +391,7 @@ def lettering_report(layout, scenes):
             continue  # the engine's own words come first: the budget's add nothing
         named.add(field)
         out.append({"field": field, "code": problem["code"],
-                    "message": f"{field}: {problem['message']}.",
+                    "message": problem["message"],
                     "plain": PLAIN_PROBLEMS.get(problem["code"], PLAIN_PROBLEMS["invalid"])})
     return out, budgets
 
@@ -375,7 +413,9 @@ def check_lettering(layout, scenes):
     `lettering_problems`, the one definition the submission, the edits and the check share)."""
     problems = lettering_problems(layout, scenes)
     if problems:
-        raise bad(problems[0]["field"], problems[0]["message"], code="text_does_not_fit")
+        first = problems[0]
+        raise bad(first["field"], key="lettering_problem", code="text_does_not_fit",
+                  problem=first["message"])
 
 
 # The check the create page runs as the person types: the scenes as they stand, where an action
@@ -413,15 +453,7 @@ def check_draft_lettering(session, data):
 
 def _draft_scene(raw, path):
     item = check_object(raw, CHECK_SCENE_SPEC, f"{path}.")
-    cast = []
-    for j, name in enumerate(item.get("characters") or []):
-        field = f"{path}.characters[{j}]"
-        if not isinstance(name, str):
-            raise bad(field, f"The field {field} must be a character's name.", "wrong_type")
-        name = text(name, field)
-        if name.casefold() in {c.casefold() for c in cast}:
-            raise bad(field, f"{field} lists {name} twice.", code="duplicate_name")
-        cast.append(name)
+    cast = _scene_cast(item, path)
     staging = _staging(item.get("staging"), f"{path}.staging", cast)  # checked first
     if item.get("elements") is None:
         if any(item.get(name) is not None for name in SHORTHAND):
@@ -447,7 +479,7 @@ def _draft_scene(raw, path):
 def _layout(value):
     layout = value or "auto"
     if layout not in LAYOUTS:
-        raise bad("layout", f"The field layout must be one of: {', '.join(LAYOUTS)}.")
+        raise bad("layout", key="field_choice", choices=", ".join(LAYOUTS))
     return layout
 
 
@@ -457,10 +489,10 @@ def parse_texts(item, path, cast):
     if texts["speaker"]:
         match = [name for name in cast if name.casefold() == texts["speaker"].casefold()]
         if not match:
-            raise bad(f"{path}.speaker", f"The speaker of {path} must be one of the "
-                                          "characters in that scene.", "unknown_character")
+            raise bad(f"{path}.speaker", key="speaker_not_in_scene", code="unknown_character",
+                      path=path)
         if not texts["dialogue"]:
-            raise bad(f"{path}.speaker", f"{path} has a speaker but no dialogue.")
+            raise bad(f"{path}.speaker", key="speaker_without_dialogue", path=path)
         texts["speaker"] = match[0]
     return texts
 

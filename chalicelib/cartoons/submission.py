@@ -12,7 +12,7 @@ import re
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.accounts import limits
-from chalicelib.adapters import jobs, moderation, storage
+from chalicelib.adapters import jobs, storage
 from chalicelib.cartoons import library, scenes, specs, uploads
 from chalicelib.core import clock, ids, logs, vocabulary
 from chalicelib.core.answers import (
@@ -21,10 +21,12 @@ from chalicelib.core.answers import (
     COUNT,
     NUMBER,
     SIGNED_IN,
+    STRING,
     TEXT,
     URL,
     array,
     mapping,
+    nullable,
     obj,
     ok,
 )
@@ -59,6 +61,10 @@ def moderate(fields):
     fields = list(fields)
     if not fields:
         return
+    # the moderation adapter (and its OpenAI plumbing) loads with the first text to check, not
+    # with the API (tests/test_cold_start.py)
+    from chalicelib.adapters import moderation
+
     try:
         flagged = moderation.get_moderator().flagged([text for _, text in fields])
     except moderation.ModerationUnavailable:
@@ -71,6 +77,10 @@ def moderate(fields):
 
 
 # --- the quote and the options -------------------------------------------------------------
+
+# what the options say of a kind (core/vocabulary.py KINDS)
+KIND_FIELDS = ("speaker", "in_scene", "outline", "tail", "budget", "doc")
+
 
 def options():
     """The vocabulary (core/vocabulary.py) and the prices, as the site reads them: the site
@@ -91,10 +101,13 @@ def options():
         "layouts": list(specs.LAYOUTS),
         # each layout's pictogram on the create page
         "layout_cells": vocabulary.LAYOUTS,
-        # balloon kinds, and whether each has a speaker (a caption has none)
-        "kinds": [{"key": key, "speaker": kind["speaker"]}
+        # balloon kinds (the registry): whether each has a speaker (one of the scene's or
+        # anyone), its outline and tail as drawn, whether the text budget counts it, what it is
+        "kinds": [{"key": key, **{name: kind[name] for name in KIND_FIELDS}}
                   for key, kind in vocabulary.KINDS.items()],
         "sides": list(specs.SIDES),
+        # the markup that stresses words in a text (lettered bold), as a regular expression
+        "emphasis": vocabulary.EMPHASIS,
         # the narrowest and widest an owner may make a text's box, of its panel's width
         "box_width": {"min": vocabulary.BOX_WIDTH[0], "max": vocabulary.BOX_WIDTH[1]},
         # Each character's reference picture, drawn before the scenes, at no less than the
@@ -109,13 +122,13 @@ def options():
 def quote(session, data):
     each = specs.quality_credits(data["quality"])
     if not 1 <= data["scenes"] <= specs.MAX_SCENES:
-        raise specs.bad("scenes", f"A cartoon has 1 to {specs.MAX_SCENES} scenes.",
-                        code="wrong_count")
+        raise specs.bad("scenes", key="cartoon_scene_count", code="wrong_count",
+                        most=specs.MAX_SCENES)
     references = data.get("references")
     references = 0 if references is None else references
     if not 0 <= references <= specs.MAX_CHARACTERS:
-        raise specs.bad("references", f"A cartoon draws 0 to {specs.MAX_CHARACTERS} "
-                                      "references.", code="wrong_count")
+        raise specs.bad("references", key="references_count", code="wrong_count",
+                        most=specs.MAX_CHARACTERS)
     total = cost_of(data["quality"], data["scenes"], references)
     balance = int(session.account.balance or 0)
     return {"quality": data["quality"], "credits_per_scene": each, "scenes": data["scenes"],
@@ -136,8 +149,7 @@ def check_idempotency_key(value):
     if value is None:
         return None
     if not IDEMPOTENCY_KEY.match(value):
-        raise specs.bad("Idempotency-Key", "The Idempotency-Key header must be 8 to 128 letters, "
-                                      "digits or _.:- characters.")
+        raise specs.bad("Idempotency-Key", key="idempotency_key_form")
     return value
 
 
@@ -281,8 +293,9 @@ OPTIONS = ok(obj({
                             "reference_credits": COUNT, "reference_quality": TEXT})),
     "limits": mapping(COUNT), "layouts": array(TEXT),
     "layout_cells": mapping(array(array(NUMBER, minItems=4, maxItems=4))),
-    "kinds": array(obj({"key": TEXT, "speaker": BOOLEAN})), "sides": array(TEXT),
-    "box_width": obj({"min": NUMBER, "max": NUMBER}),
+    "kinds": array(obj({"key": TEXT, "speaker": BOOLEAN, "in_scene": BOOLEAN, "outline": TEXT,
+                        "tail": nullable(TEXT), "budget": BOOLEAN, "doc": STRING})),
+    "sides": array(TEXT), "box_width": obj({"min": NUMBER, "max": NUMBER}), "emphasis": TEXT,
     "reference": obj({"quality": TEXT, "label": TEXT, "size": TEXT}),
     "upload_types": array(TEXT)}))
 QUOTED = ok(obj({name: COUNT for name in (

@@ -272,7 +272,7 @@ LINKS = obj({"url": URL, "thumbnail_url": URL, "download_url": URL})
 FILE = obj({"url": URL, "download_url": URL})
 POINT = array(NUMBER, minItems=2, maxItems=2)
 ELEMENT = obj({"kind": TEXT, "text": STRING, "speaker": STRING},
-              {"at": POINT, "tail": POINT, "width": NUMBER})
+              {"at": POINT, "tail": POINT, "width": NUMBER, "angle": INTEGER})
 FAILURE = {"failure": nullable(STRING), "reason": nullable(STRING), "refunded": COUNT}
 REFERENCE = obj({"index": COUNT, "name": STRING, "description": STRING, "state": TEXT,
                  "attempt": COUNT, "credits": COUNT, "note": STRING,

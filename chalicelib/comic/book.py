@@ -322,9 +322,11 @@ class _Sheet:
 
 
 def _spaced(line, number, lines):
-    """A line as set in the text layer: with the space its line break stands for, so that
-    read as one paragraph its last word does not run into the next line's first."""
-    return line + " " if number < len(lines) - 1 else line
+    """A line as set in the text layer: as it reads (its *emphasis* markup dropped), with the
+    space its line break stands for, so that read as one paragraph its last word does not run
+    into the next line's first."""
+    shown = typeset.plain(line)
+    return shown + " " if number < len(lines) - 1 else shown
 
 
 def _text_layer(doc, drawn, left, top, scale):

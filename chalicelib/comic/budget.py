@@ -19,8 +19,10 @@ the room is the shelves' height, a tail's `TAIL` below them, as a fraction of th
   be lettered above the heads, and `over` names the first text (in reading order) whose box
   takes the shelves past the cap: the one to move to another scene.
 
-A word wider than any balloon is not the budget's to judge (`lettering.check_fit` names it): its
-text counts as filling the cap. Pure arithmetic over `typeset`'s measurements; no drawing.
+A sound effect (a kind the registry does not count: `balloons.Style.budget`) is drawn on the
+picture and takes none of that room. A word wider than any balloon is not the budget's to
+judge (`lettering.check_fit` names it): its text counts as filling the cap. Pure arithmetic
+over `typeset`'s measurements; no drawing.
 """
 
 import math
@@ -54,7 +56,8 @@ def _box(element, panel_size, size):
     """(width, height) px of one text's box at `size`, margin included; None when a word is
     wider than any balloon."""
     width = panel_size[0]
-    share = lettering.CAPTION_WIDTH if element.kind == "caption" else lettering.BALLOON_WIDTH
+    caption = element.style.outline == "box"
+    share = lettering.CAPTION_WIDTH if caption else lettering.BALLOON_WIDTH
     pad = MARGIN * size
     for fraction in (share, lettering.WIDEST):
         lines = typeset.wrap(element.text, size, width * fraction - pad)
@@ -96,12 +99,15 @@ def panel_budget(panel_size, elements, basis=None):
         items = [lettering.element(e) for e in elements]
     except ValueError:  # not a text to letter: `lettering.check_fit` names it
         items = []
+    # a sound effect is drawn on the picture, not in the room kept for texts
+    counted = [i for i, item in enumerate(items) if item.style.budget]
+    items = [items[i] for i in counted]
     if not items:
         return Budget(FLOOR, 0.0)
     smallest = lettering.text_size(panel_size, lettering.MINIMUM, basis)
     least = _heights(items, panel_size, smallest)
     need = min(_fraction(least, panel_size), 2 * CAP)  # past the cap, "twice too much" says all
-    over = next((i for i, h in enumerate(least) if h / panel_size[1] > CAP), None)
+    over = next((counted[i] for i, h in enumerate(least) if h / panel_size[1] > CAP), None)
     preferred = _fraction(_heights(items, panel_size, lettering.text_size(
         panel_size, lettering.PREFERRED, basis)), panel_size)
     return Budget(min(CAP, max(FLOOR, preferred)), need, over)

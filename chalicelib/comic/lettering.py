@@ -2,12 +2,20 @@
 
 Plain data in (what the API and the worker store, JSON-friendly):
 
-- an element is a dict `{"kind": "caption"|"speech"|"thought", "text": str, "speaker": str,
-  "at": [x, y], "tail": [x, y], "width": w}`; `speaker` is for balloons; `at` (the balloon's
-  centre) and `tail` (its tail's tip) are optional, relative to the panel (0..1 across and
-  down) and set when the owner moved them; `width` (optional, of the panel's width) is the
-  box's width when the owner set it: the text is wrapped to it, and fits or does not. A panel
-  holds at most `MAX_ELEMENTS`, in reading order.
+- an element is a dict `{"kind", "text": str, "speaker": str, "at": [x, y], "tail": [x, y],
+  "width": w, "angle": degrees}`, of a kind `balloons.STYLES` draws (caption, speech, thought,
+  whisper, shout, offpanel, sound); `speaker` is for balloons; `at` (the balloon's centre) and
+  `tail` (its tail's tip) are optional, relative to the panel (0..1 across and down) and set
+  when the owner moved them; `width` (optional, of the panel's width) is the box's width when
+  the owner set it: the text is wrapped to it, and fits or does not; `angle` turns a sound
+  effect. A panel holds at most `MAX_ELEMENTS`, in reading order.
+
+Kinds (balloons.py): a balloon's tail points at its speaker's mouth; a voice from off panel's
+goes straight to the panel's nearest edge, and it is placed off the edges to leave it room; a
+sound effect is lettered `balloons.SOUND_SCALE` times larger, outlined, turned, anywhere on the
+picture off the faces, outside the reading order. One speaker's second balloon in a row (kinds
+that join) is placed near the first, under it or to its right, and joined to it by a neck
+(`placement.neck`) instead of a tail, when there is room for that.
 - a look (`figures.Look`, optional) says where the drawn picture put each figure's head and
   mouth, and what it left empty (the look step, or the offline renderer's exact geometry).
 - a staging is a dict `{character name: "left"|"centre"|"right"}`: where the scene prompt
@@ -52,16 +60,18 @@ import itertools
 import math
 from dataclasses import dataclass
 
-from PIL import ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
-from chalicelib.comic import placement, typeset
+from chalicelib.comic import balloons, placement, typeset
 
-KINDS = ("caption", "speech", "thought")
+KINDS = balloons.KINDS
 SIDES = ("left", "centre", "right")
 MAX_ELEMENTS = 4
 MAX_TEXT = 400  # characters in one element
 BAND = placement.BAND  # top of the panel the prompt keeps free, as a fraction of its height
-PREFERRED = 0.046  # text size, as a fraction of sqrt(width * height)
+# text size, as a fraction of sqrt(width * height): 0.046 in Comic Neue, times its x-height
+# over Comic Relief's (0.50 / 0.53 em: 0.0434), so the lettering reads as large as it did
+PREFERRED = 0.043
 MINIMUM = 0.036
 SIZE_STEPS = 6
 # widths tried for a text's box, in text sizes
@@ -76,6 +86,7 @@ CAPTION_WIDTH = 0.7
 INK = (29, 27, 38)
 CAPTION_FILL = (255, 236, 170)
 BALLOON_FILL = (255, 255, 255)
+SOUND_FILL = (255, 206, 46)  # a sound effect's letters, inked around
 
 
 class DoesNotFit(ValueError):
@@ -92,6 +103,11 @@ class Element:
     at: tuple = None  # (x, y) relative centre of the box, when the owner placed it
     tail: tuple = None  # (x, y) relative tip of the tail
     width: float = None  # the box's width, of the panel's, when the owner set it
+    angle: float = None  # a sound effect's turn, degrees (balloons.sound_angle)
+
+    @property
+    def style(self):
+        return balloons.STYLES[self.kind]
 
 
 def _width(value):
@@ -101,6 +117,15 @@ def _width(value):
             or not math.isfinite(value) or not MIN_WIDTH <= value <= WIDEST):
         raise ValueError(f"width must be between {MIN_WIDTH} and {WIDEST} of the panel")
     return float(value)
+
+
+def _angle(value):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(
+            value):
+        raise ValueError("angle must be a number of degrees")
+    return balloons.sound_angle(value)
 
 
 def _point(value, name):
@@ -125,7 +150,8 @@ def element(data):
     if not isinstance(speaker, str):
         raise ValueError("speaker must be a string")
     return Element(kind, " ".join(text.split()), speaker.strip(), _point(data.get("at"), "at"),
-                   _point(data.get("tail"), "tail"), _width(data.get("width")))
+                   _point(data.get("tail"), "tail"), _width(data.get("width")),
+                   _angle(data.get("angle")))
 
 
 def default_staging(names, speakers=()):
@@ -167,6 +193,7 @@ class Placed:
     tip: tuple = None  # the tail's tip, px; None for a caption
     base: tuple = None  # the tail's two points on the balloon's edge
     bend: float = 0.0  # the tail's curve, px off the straight line (placement.outline)
+    joined: bool = False  # continues the balloon before it (one speaker's), by a neck
 
     @property
     def words(self):
@@ -176,6 +203,11 @@ class Placed:
     def tail(self):
         """The tail's polygon, px (placement.outline); None for a caption."""
         return placement.outline(self.tip, self.base, self.bend) if self.tip else None
+
+    @property
+    def angle(self):
+        """A sound effect's turn, degrees; None for every other kind."""
+        return balloons.sound_angle(self.element.angle) if self.element.style.sound else None
 
 
 @dataclass(frozen=True)
@@ -210,29 +242,16 @@ def text_size(panel_size, fraction, basis=None):
 
 
 def _paddings(kind, size):
-    return (0.45 * size, 0.45 * size) if kind == "caption" else (0.8 * size, 0.4 * size)
-
-
-GLUED = frozenset("!?:;»%")  # a word made of these stays on its word's line ("Quoi ?")
-
-
-def _units(text):
-    """The words of `text` as they may be broken: French spaced punctuation kept with its
-    word, an opening « with the next."""
-    units = []
-    for word in text.split():
-        if units and (set(word) <= GLUED or units[-1] == "«"):
-            units[-1] = f"{units[-1]} {word}"
-        else:
-            units.append(word)
-    return units
+    return balloons.paddings(kind, size)
 
 
 @functools.lru_cache(maxsize=1024)
 def _measured(text, size):
     """(units, their widths, a space's width) at `size`: a line's width is their sum, so
-    wrapping is arithmetic (each line is measured again once set, for its box)."""
-    units = tuple(_units(text))
+    wrapping is arithmetic (each line is measured again once set, for its box). The units are
+    the words as they may be broken (typeset.units: French punctuation kept with its word,
+    emphasis marked in each); the faces have no kerning, so the sum is the line's width."""
+    units = tuple(typeset.units(text))
     return units, tuple(typeset.width(u, size) for u in units), typeset.width(" ", size)
 
 
@@ -274,8 +293,8 @@ def _balanced(text, size, max_width, oval=False, skip=()):
                 low = middle
         lines = _breaks(widths, space, lambda _: high)
         lines = _lens(lines, widths, space) if oval else lines
-    # a line measures the sum of its words and spaces (+1 %: kerning across words)
-    widest = max(sum(widths[a:b]) + space * (b - a - 1) for a, b in lines) * 1.01 + 1
+    # a line measures the sum of its words and spaces, exactly (typeset: no kerning)
+    widest = max(sum(widths[a:b]) + space * (b - a - 1) for a, b in lines) + 1
     return [" ".join(units[a:b]) for a, b in lines], widest
 
 
@@ -296,6 +315,8 @@ def _lens(lines, widths, space):
 
 
 def _shapes(item, panel_size, size):
+    if item.style.sound:
+        return _sound_shapes(item.kind, item.text, tuple(panel_size), size, item.angle)
     if item.width is not None:
         return _shape_at(item.kind, item.text, tuple(panel_size), size, item.width)
     return _shapes_of(item.kind, item.text, tuple(panel_size), size)
@@ -315,13 +336,38 @@ def _shape_at(kind, text, panel_size, size, width):
     balanced inside it, the box that wide; () when a word does not fit or the box would be
     too tall for the panel or over MAX_AREA of it."""
     box_w = math.ceil(width * panel_size[0])
-    wrapped = _balanced(text, size, box_w - 2 * _paddings(kind, size)[0], oval=kind != "caption")
+    wrapped = _balanced(text, size, box_w - 2 * _paddings(kind, size)[0],
+                        oval=balloons.STYLES[kind].outline != "box")
     if wrapped is None:
         return ()
     box_h = _box_of(kind, wrapped, size)[1]
     if box_w * box_h > placement.MAX_AREA * panel_size[0] * panel_size[1] or box_h > panel_size[1]:
         return ()
     return ((box_w, box_h, tuple(wrapped[0]), 0.0),)
+
+
+@functools.lru_cache(maxsize=256)
+def _sound_shapes(kind, text, panel_size, size, angle):
+    """A sound effect's shapes: its letters `balloons.sound_size`, on as few lines as fit,
+    the box holding them turned by its angle."""
+    width, height = panel_size
+    display = balloons.sound_size(size)
+    pad_x, pad_y = _paddings(kind, size)
+    turn = balloons.sound_angle(angle)
+    found = {}
+    for ems in BALLOON_EMS[:8]:
+        wrapped = _balanced(text, display, min(ems * display, width * WIDEST) - 2 * pad_x,
+                            skip=found)
+        if wrapped is None:
+            continue
+        lines, text_width = wrapped
+        block = balloons.turned(text_width, len(lines) * typeset.line_height(display), turn)
+        box_w, box_h = math.ceil(block[0] + 2 * pad_x), math.ceil(block[1] + 2 * pad_y)
+        if box_w * box_h > placement.MAX_AREA * width * height or box_h > height \
+                or box_w > width:
+            continue
+        found[len(lines)] = (box_w, box_h, tuple(lines), len(lines) - 1.0)
+    return tuple(sorted(found.values(), key=lambda s: s[3])[:SHAPES])
 
 
 @functools.lru_cache(maxsize=512)
@@ -331,7 +377,7 @@ def _shapes_of(kind, text, panel_size, size):
     A balloon likes to be about twice as wide as tall, a caption a wide strip."""
     width, height = panel_size
     pad_x = _paddings(kind, size)[0]
-    caption = kind == "caption"
+    caption = balloons.STYLES[kind].outline == "box"  # a caption's strip
     ideal = 5.0 if caption else 2.0
     found = {}
     for ems in (BALLOON_EMS[1:] if caption else BALLOON_EMS):
@@ -354,10 +400,29 @@ def _shapes_of(kind, text, panel_size, size):
 
 
 def _body(scene, item):
-    return None if item.kind == "caption" else scene.body(item.speaker)
+    """The figure whose mouth a text's tail points at: None for a text without one (a caption,
+    a sound effect, a voice from off panel, whose tail goes to the panel's edge)."""
+    return scene.body(item.speaker) if item.style.tail in ("wedge", "bubbles") else None
 
 
-def _given(index, item, panel_size, size, scene, shapes, placed, where):
+def _joins(items, index):
+    """Whether element `index` continues the one before it: one speaker's, both of kinds that
+    join (a neck, no tail of its own)."""
+    if index == 0:
+        return False
+    item, before = items[index], items[index - 1]
+    return (item.style.joins and before.style.joins and bool(item.speaker)
+            and item.speaker.casefold() == before.speaker.casefold() and item.tail is None)
+
+
+def _edge_tail(box, scene, size):
+    """(tip, base, bend) of a voice from off panel: straight to the panel's nearest edge."""
+    tip = placement.edge_tip(box, scene.size, scene.heads)
+    return tip, placement.edge_root(box, tip, size), 0.0
+
+
+def _given(items, index, panel_size, size, scene, shapes, placed, where):
+    item = items[index]
     width, height = panel_size
     body = _body(scene, item)
     centre = (item.at[0] * width, item.at[1] * height)
@@ -366,8 +431,16 @@ def _given(index, item, panel_size, size, scene, shapes, placed, where):
     left = min(max(item.at[0] * width - box_w / 2, 0), width - box_w)
     top = min(max(item.at[1] * height - box_h / 2, 0), height - box_h)
     box = (left, top, left + box_w, top + box_h)
-    if item.kind == "caption":
+    before = next((p for p in placed if p.index == index - 1), None)
+    if item.style.tail is None:
         return Placed(index, item, box, lines, size)
+    if before is not None and _joins(items, index) and placement.neck(before.box, box, size):
+        return Placed(index, item, box, lines, size, joined=True)
+    if item.tail and item.style.tail == "edge":
+        tip = (item.tail[0] * width, item.tail[1] * height)
+        return Placed(index, item, box, lines, size, tip, placement.edge_root(box, tip, size))
+    if item.style.tail == "edge":
+        return Placed(index, item, box, lines, size, *_edge_tail(box, scene, size))
     if item.tail:
         tip = (item.tail[0] * width, item.tail[1] * height)
         base = placement.root(box, tip, size)
@@ -395,7 +468,7 @@ def _attempt(items, scene, size):
     given = []
     for i, item in enumerate(items):
         if item.at is not None:
-            given.append(_given(i, item, panel_size, size, scene, shapes[i], given,
+            given.append(_given(items, i, panel_size, size, scene, shapes[i], given,
                                 _where(i, items)))
     result = _place(items, scene, size, shapes, given, placement.W_HIGH)
     if isinstance(result, int):
@@ -411,22 +484,46 @@ def _place(items, scene, size, shapes, given, high):
     for i, item in enumerate(items):
         if item.at is not None:
             continue
-        later = [x.speaker for x in items[i + 1:] if x.kind != "caption" and x.at is None]
-        spot = placement.search([s[:2] + s[3:] for s in shapes[i]], scene, size,
-                                _body(scene, item), spots, order, _where(i, items), later,
-                                high)
+        later = [x.speaker for x in items[i + 1:] if _body(scene, x) and x.at is None]
+        shaped = [s[:2] + s[3:] for s in shapes[i]]
+        before = next((p for p in placed if p.index == i - 1), None)
+        spot = joined = None
+        if before is not None and _joins(items, i):
+            spot = placement.search(shaped, scene, size, None, spots, order, "free", later,
+                                    high, joined=before.box)
+            joined = spot
+        if spot is None:
+            spot = _search(item, shaped, scene, size, spots, order, _where(i, items), later,
+                           high)
         if spot is None:
             return i
         lines = shapes[i][spot.shape][2]
-        placed.append(Placed(i, item, spot.box, lines, size, spot.tip, spot.base, spot.bend))
-        spots.append(spot)
-        order.append(spot.box)
+        tail = (spot.tip, spot.base, spot.bend)
+        if item.style.tail == "edge":
+            tail = _edge_tail(spot.box, scene, size)
+        placed.append(Placed(i, item, spot.box, lines, size, *tail, joined=joined is not None))
+        spots.append(placement.Spot(spot.box, *tail))
+        if not item.style.sound:  # a sound effect is not read in order: it is on the picture
+            order.append(spot.box)
     return Lettering(tuple(scene.size), size, tuple(sorted(placed, key=lambda p: p.index)),
                      scene)
 
 
+def _search(item, shaped, scene, size, spots, order, where, later, high):
+    """The best spot for `item`: a balloon near its speaker; a sound effect anywhere off the
+    faces, not in reading order; a voice from off panel off the edges, for its tail."""
+    if item.style.sound:
+        return placement.search(shaped, scene, size, None, spots, [], "free", later, high,
+                                inset=round(0.6 * size))
+    if item.style.tail == "edge":
+        return placement.search(shaped, scene, size, None, spots, order, "free", later, high,
+                                inset=round(placement.EDGE_INSET * size))
+    return placement.search(shaped, scene, size, _body(scene, item), spots, order, where,
+                            later, high)
+
+
 def _scene(items, panel_size, staging, look):
-    speakers = [item.speaker for item in items if item.kind != "caption"]
+    speakers = [item.speaker for item in items if item.style.tail in ("wedge", "bubbles")]
     return placement.scene_of(tuple(panel_size), look, staging, speakers)
 
 
@@ -549,53 +646,97 @@ def layout(panel_size, elements, staging=None, fraction=PREFERRED, basis=None, l
     return lettering
 
 
-def _draw_balloon(draw, placed, outline):
-    box, size = placed.box, placed.size
-    radius = _radius(box, size)
-    thought = placed.element.kind == "thought"
-    if thought:
-        tip, base = placed.tip, placed.base
-        start = ((base[0][0] + base[1][0]) / 2, base[0][1])
-        for k, scale in ((0.35, 0.45), (0.65, 0.32), (0.9, 0.2)):
-            x = start[0] + (tip[0] - start[0]) * k
-            y = start[1] + (tip[1] - start[1]) * k
-            r = size * scale
-            draw.ellipse((x - r, y - r, x + r, y + r), fill=BALLOON_FILL, outline=INK,
-                         width=outline)
+FILLS = {"balloon": BALLOON_FILL, "caption": CAPTION_FILL, "join": BALLOON_FILL}
+
+
+def _draw_part(canvas, part, size):
+    """One of `balloons.parts` of a balloon lettered at `size` drawn with Pillow: filled, its
+    outline inked (in dashes when dashed; none for a patch, which paints over outlines where a
+    tail or neck joins)."""
+    width = balloons.outline_width(size)
+    fill = FILLS.get(part.role)
+    if fill is None:  # a sound effect: no box
+        return
+    ink = None if part.role == "join" or part.dashed else INK
+    if part.tag == "rect":
+        if part.radius:
+            canvas.rounded_rectangle(part.box, radius=part.radius, fill=fill, outline=ink,
+                                     width=width)
+        else:
+            canvas.rectangle(part.box, fill=fill, outline=ink, width=width)
+    elif part.tag == "circle":
+        (x, y), r = part.centre, part.radius
+        canvas.ellipse((x - r, y - r, x + r, y + r), fill=fill, outline=ink, width=width)
     else:
-        draw.polygon(placed.tail, fill=BALLOON_FILL, outline=INK, width=outline)
-    draw.rounded_rectangle(box, radius=radius, fill=BALLOON_FILL, outline=INK, width=outline)
-    if not thought:  # the tail's root, painted over the outline so it joins the balloon
-        (x1, _), (x2, _) = placed.base
-        edge = box[3] if placed.tip[1] >= (box[1] + box[3]) / 2 else box[1]
-        inward = -outline if edge == box[3] else outline
-        draw.polygon([(x1 + outline, edge + inward), (x2 - outline, edge + inward),
-                      ((x1 + x2) / 2, edge + inward * 3)], fill=BALLOON_FILL)
-        draw.line([(x1 + outline, edge), (x2 - outline, edge)], fill=BALLOON_FILL,
-                  width=outline + 2)
+        canvas.polygon(part.points, fill=fill, outline=ink, width=width)
+    if part.dashed:
+        # on the middle of the band a solid outline would fill (Pillow draws it inside)
+        inner = tuple(v + d * width / 2 for v, d in zip(part.box or (), (1, 1, -1, -1),
+                                                          strict=False))
+        points = balloons.rounded_points(inner, size) if part.tag == "rect" else part.points
+        for dash in balloons.dashes(points, size, closed=True):
+            canvas.line(dash, fill=INK, width=width, joint="curve")
+
+
+def _parts(lettering, placed):
+    joined = lettering.placed[placed.index - 1].box if placed.joined else None
+    return balloons.parts(placed.element.kind, placed.box, placed.size, placed.tip,
+                          placed.base, placed.bend, joined)
+
+
+def _draw_sound(image, placed):
+    """A sound effect: its letters filled and inked around, turned by its angle, centred on
+    its box, straight on the picture."""
+    display = balloons.sound_size(placed.size)
+    stroke = max(2, round(display * 0.07))
+    line_height = typeset.line_height(display)
+    widths = [typeset.width(line, display) for line in placed.lines]
+    margin = 2 * stroke
+    layer = Image.new("RGBA", (math.ceil(max(widths)) + 2 * margin,
+                               math.ceil(len(widths) * line_height) + 2 * margin), (0, 0, 0, 0))
+    canvas = ImageDraw.Draw(layer)
+    for k, (line, width) in enumerate(zip(placed.lines, widths, strict=True)):
+        x = (layer.width - width) / 2
+        typeset.draw_line(canvas, layer, (x, margin + k * line_height), line, display,
+                          (255, 255, 255, 255))
+    letters = layer.getchannel("A")
+    around = letters.filter(ImageFilter.MaxFilter(2 * stroke + 1))
+    out = Image.new("RGBA", layer.size, (*INK, 0))
+    out.putalpha(around)
+    out.paste(Image.new("RGBA", layer.size, (*SOUND_FILL, 255)), (0, 0), letters)
+    out = out.rotate(placed.angle, resample=Image.Resampling.BICUBIC, expand=True)
+    left, top, right, bottom = placed.box
+    image.paste(out, (round((left + right - out.width) / 2), round((top + bottom - out.height)
+                                                                   / 2)), out)
+
+
+def _draw_text(canvas, image, placed):
+    size = placed.size
+    pad_x, _ = _paddings(placed.element.kind, size)
+    left, top, right, bottom = placed.box
+    line_height = typeset.line_height(size)
+    y = (top + bottom) / 2 - len(placed.lines) * line_height / 2 + size * 0.04
+    for line in placed.lines:
+        if placed.element.style.outline == "box":  # a caption reads from the left
+            x = left + pad_x
+        else:
+            x = (left + right) / 2 - typeset.width(line, size) / 2
+        typeset.draw_line(canvas, image, (x, y), line, size, INK)
+        y += line_height
 
 
 def draw(image, lettering):
-    """Draw `lettering` on `image` (an RGB Pillow image of the lettering's panel size)."""
+    """Draw `lettering` on `image` (an RGB Pillow image of the lettering's panel size): every
+    outline first (a neck joins two), then the texts over them."""
     canvas = ImageDraw.Draw(image)
     for placed in lettering.placed:
-        size = placed.size
-        outline = max(2, round(size / 14))
-        if placed.element.kind == "caption":
-            canvas.rectangle(placed.box, fill=CAPTION_FILL, outline=INK, width=outline)
+        for part in _parts(lettering, placed):
+            _draw_part(canvas, part, placed.size)
+    for placed in lettering.placed:
+        if placed.element.style.sound:
+            _draw_sound(image, placed)
         else:
-            _draw_balloon(canvas, placed, outline)
-        pad_x, _ = _paddings(placed.element.kind, size)
-        left, top, right, bottom = placed.box
-        line_height = typeset.line_height(size)
-        y = (top + bottom) / 2 - len(placed.lines) * line_height / 2 + size * 0.04
-        for line in placed.lines:
-            if placed.element.kind == "caption":
-                x = left + pad_x
-            else:
-                x = (left + right) / 2 - typeset.width(line, size) / 2
-            typeset.draw_line(canvas, image, (x, y), line, size, INK)
-            y += line_height
+            _draw_text(canvas, image, placed)
     return image
 
 
@@ -604,3 +745,9 @@ def letter(image, elements, staging=None, fraction=PREFERRED, basis=None, look=N
     result = layout(image.size, elements, staging, fraction, basis, look)
     draw(image, result)
     return result
+
+
+def in_capitals(elements):
+    """`elements` (plain dicts) with their texts in capitals (`typeset.capitals`), for a cartoon
+    lettered as comics traditionally are; laid out, checked and drawn as any text is."""
+    return [{**data, "text": typeset.capitals(data["text"])} for data in elements]

@@ -194,9 +194,13 @@ def _scene_geometry(number, page_number, rect, page_size, drawn):
     panel_size = (rect[2] - rect[0], rect[3] - rect[1])
     elements = []
     for placed, position in zip(drawn.placed, drawn.positions(), strict=True):
-        elements.append({**position, "kind": placed.element.kind,
-                         "box": _box(placed.box, panel_size), "lines": list(placed.lines),
-                         "width": placed.element.width})
+        element = {**position, "kind": placed.element.kind, "box": _box(placed.box, panel_size),
+                   "lines": list(placed.lines), "width": placed.element.width}
+        if placed.angle is not None:  # a sound effect's turn, degrees
+            element["angle"] = placed.angle
+        if placed.joined:  # a neck to the balloon before it, no tail of its own
+            element["joined"] = True
+        elements.append(element)
     return {"number": number, "page": page_number, "box": list(rect),
             "rect": _box(rect, page_size), "text_px": drawn.size if drawn.placed else None,
             "elements": elements}

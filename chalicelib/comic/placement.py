@@ -44,6 +44,10 @@ W_AIR = 3.0  # text sizes, for a box wholly above a later speaker's head
 W_HIGH = 0.08  # per px down the panel
 W_PACKED = 3.0  # the same, when texts must be packed up to leave room for later ones
 W_ANCHOR = 1.0  # per px a caption is from its corner
+W_NEAR = 1.0  # per px between a joined balloon and the one it continues
+NECK = 0.6  # a neck joining one speaker's two balloons: its width, in text sizes
+NECK_GAPS = (0.8, 2.5)  # the shortest and longest gap a neck spans, in text sizes
+EDGE_INSET = 1.5  # a voice from off panel keeps this far (text sizes) from the panel's edges
 
 # Where the offline renderer (offline_art) draws a figure of a panel `height` px high: its
 # reference figure (490 px tall, drawn at a scale of min(0.75, 1.9 / max(count, 3)) of
@@ -227,6 +231,58 @@ def root(box, tip, size):
     return ((x - half, edge + inward), (x + half, edge + inward))
 
 
+def edge_tip(box, panel_size, heads=()):
+    """Where a voice from off panel points: the panel's edge nearest its balloon, level with
+    the balloon's centre, the nearest whose straight tail crosses no head."""
+    width, height = panel_size
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    edges = sorted([(box[0], (0.0, cy)), (width - box[2], (float(width), cy)),
+                    (box[1], (cx, 0.0)), (height - box[3], (cx, float(height)))],
+                   key=lambda e: e[0])
+    for _, tip in edges:
+        if not any(segment_hits((cx, cy), tip, head) for head in heads):
+            return tip
+    return edges[0][1]
+
+
+def edge_root(box, tip, size):
+    """A tail's base for a tip beside the box (left or right, level with it): on that side,
+    kept off the corners; `root` for a tip above or below."""
+    left, top, right, bottom = box
+    if top <= tip[1] <= bottom and (tip[0] <= left or tip[0] >= right):
+        edge = left if tip[0] <= left else right
+        half = 0.35 * size
+        low, high = top + radius(box, size) + half, bottom - radius(box, size) - half
+        y = (top + bottom) / 2 if low > high else min(max(tip[1], low), high)
+        inward = 1 if edge == left else -1
+        return ((edge + inward, y - half), (edge + inward, y + half))
+    return root(box, tip, size)
+
+
+def neck(first, second, size):
+    """The ends of a neck joining the balloon on box `first` to the next on `second` (one
+    speaker's two in a row): across the middle of their facing straight edges, the second
+    below the first or to its right; None when they face each other over too short a length
+    or stand nearer or further apart than NECK_GAPS says."""
+    half = NECK * size / 2
+    shortest, longest = NECK_GAPS[0] * size, NECK_GAPS[1] * size
+    # the ends may reach half into a rounded corner: the neck runs on under the outline
+    r1, r2 = radius(first, size) / 2, radius(second, size) / 2
+    if shortest <= second[1] - first[3] <= longest:
+        low = max(first[0] + r1, second[0] + r2) + half
+        high = min(first[2] - r1, second[2] - r2) - half
+        if low <= high:
+            x = (low + high) / 2
+            return (x, first[3]), (x, second[1])
+    if shortest <= second[0] - first[2] <= longest:
+        low = max(first[1] + r1, second[1] + r2) + half
+        high = min(first[3] - r1, second[3] - r2) - half
+        if low <= high:
+            y = (low + high) / 2
+            return (first[2], y), (second[0], y)
+    return None
+
+
 def bend_of(base, tip):
     """A slight curve, bowed upwards (away from the picture below)."""
     middle = ((base[0][0] + base[1][0]) / 2, base[0][1])
@@ -337,13 +393,15 @@ def _axis(low, high, step, snug):
     return sorted(values)
 
 
-def candidates(shape, scene, size, placed_boxes, speaker):
+def candidates(shape, scene, size, placed_boxes, speaker, inset=None, joined=None):
     """Boxes of `shape` (w, h) to try: a grid, and spots snug against heads, edges, texts and
-    the speaker (None for a caption)."""
+    the speaker (None for a caption), or under and beside the balloon it is `joined` to.
+    `inset`: px kept from the panel's edges (a balloon's 0.3 text sizes, a caption's none)."""
     caption = speaker is None
     width, height = scene.size
     w, h = shape
-    inset = 0 if caption else round(0.3 * size)
+    if inset is None:
+        inset = 0 if caption else round(0.3 * size)
     gap = BOX_GAP * size
     step = max(size / 2, max(width, height) / GRID)
     xs_snug, ys_snug = [], []
@@ -356,6 +414,11 @@ def candidates(shape, scene, size, placed_boxes, speaker):
     for box in placed_boxes:
         xs_snug += [box[2] + gap, box[0] - gap - w]
         ys_snug += [box[3] + gap, box[1]]
+    if joined is not None:
+        apart = NECK_GAPS[0] * size + 1  # just past the shortest neck
+        xs_snug += [joined[0], joined[2] - w, (joined[0] + joined[2] - w) / 2,
+                    joined[2] + apart]
+        ys_snug += [(joined[1] + joined[3] - h) / 2, joined[3] + apart]
     xs = _axis(inset, width - inset - w, step, xs_snug)
     ys = _axis(inset, height - inset - h, step, ys_snug)
     return [(x, y, x + w, y + h) for y in ys for x in xs]
@@ -379,12 +442,16 @@ def awkward(box, scene):
     return _fraction_over(box, _bodies(scene)) > 0.05
 
 
-def search(shapes, scene, size, body, placed, order, where, later=(), high=W_HIGH):
+def search(shapes, scene, size, body, placed, order, where, later=(), high=W_HIGH,
+           inset=None, joined=None):
     """The best `Spot` for a text, or None. `shapes`: (w, h, cost) to try; `body`: the
-    speaker's (None for a caption); `placed`: Spots already on the panel; `order`: boxes of
-    the texts read before this one (it must read after them); `where`: "first", "last" or
-    "middle", its place in the reading order (a caption's corner); `later`: the names of
-    those who speak after it; `high`: the cost of a px down the panel."""
+    speaker's (None for a caption and every text without a tail to a figure); `placed`:
+    Spots already on the panel; `order`: boxes of the texts read before this one (it must
+    read after them); `where`: "first", "last" or "middle", its place in the reading order (a
+    caption's corner), or "free" (no corner); `later`: the names of those who speak after
+    it; `high`: the cost of a px down the panel; `inset`: px kept from the panel's edges
+    (`candidates`); `joined`: the box of the balloon this one continues, which it must be
+    near enough to join by a neck."""
     gap = BOX_GAP * size
     heads = scene.heads
     zones = _bodies(scene)
@@ -397,13 +464,17 @@ def search(shapes, scene, size, body, placed, order, where, later=(), high=W_HIG
         return None
     ranked = []
     for shape, dimensions in enumerate(shapes):
-        for box in candidates(dimensions[:2], scene, size, boxes, body):
-            if (any(overlap(box, head, gap) for head in heads)
+        for box in candidates(dimensions[:2], scene, size, boxes, body, inset, joined):
+            if (joined is not None and neck(joined, box, size) is None) or (
+                    any(overlap(box, head, gap) for head in heads)
                     or any(overlap(box, other, gap) for other in boxes)
                     or not all(reads_after(box, before, gap) for before in order)
                     or any(outline_hits(t, box, -1, bounds) for t, bounds in tails)):
                 continue
             bound, cost = _cost(box, dimensions, scene, size, body, where, zones, spots, high)
+            if joined is not None:
+                near = W_NEAR * max(box[1] - joined[3], box[0] - joined[2], 0.0)
+                bound, cost = bound + near, cost + near
             crowding = W_AIR * size * _fraction_over(box, air) if air else 0.0
             ranked.append((bound + crowding, cost + crowding, box, shape))
     ranked.sort(key=lambda item: item[:2])
@@ -443,9 +514,10 @@ def _cost(box, dimensions, scene, size, body, where, zones, spots, high=W_HIGH):
     cost = dimensions[2] * size + high * (box[1] + box[0] * (high > W_HIGH))
     cost += W_FULL * size * _fraction_outside(box, scene.empty)
     if body is None:  # a caption: along the top or bottom edge, over whatever is there
-        corner = (0, scene.size[1]) if where == "last" else (0, 0)
-        y = box[3] if where == "last" else box[1]
-        cost += W_ANCHOR * math.dist((box[0], y), corner)
+        if where != "free":
+            corner = (0, scene.size[1]) if where == "last" else (0, 0)
+            y = box[3] if where == "last" else box[1]
+            cost += W_ANCHOR * math.dist((box[0], y), corner)
         return cost, cost
     cost += W_BODY * size * _fraction_over(box, zones)
     cost += W_LOW * max(0.0, box[3] - body.head[1])

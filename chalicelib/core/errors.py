@@ -40,7 +40,7 @@ class InsufficientCredits(DomainError):
     """The balance does not cover the cost."""
 
     def __init__(self, shortfall):
-        super().__init__(f"You need {shortfall} more credit{'s' if shortfall != 1 else ''}.",
+        super().__init__(words.count("error.credits_short", shortfall),
                          details={"shortfall": shortfall})
         self.shortfall = shortfall
 

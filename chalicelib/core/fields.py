@@ -8,7 +8,6 @@ Text is normalised to NFC before its length is checked, so a limit applies to wh
 The same specs describe the API (core/openapi.py) and the drafts a model writes
 (core/structured.py), so a limit changed here changes all three."""
 
-import math
 import unicodedata
 from dataclasses import dataclass
 
@@ -26,11 +25,13 @@ class Field:
     choices: tuple | None = None  # the values a text may take (its owner checks them)
     values: "Field | None" = None  # a dict's values, keyed by free text (its owner checks them)
     pattern: str | None = None  # the regex a text matches (its owner checks it)
+    # The range a number takes, where it has one (its owner checks it, with its own words).
+    minimum: float | None = None
+    maximum: float | None = None
     # A list's items as the API document declares them, where its owner takes more than
     # `items` says (the lettering check skips an element whose text is blank).
     items_schema: dict | None = None
     doc: str = ""  # what the field holds, in a sentence (for the API document and the model)
-    bounds: tuple | None = None  # a number's (least, most), both allowed
 
 
 def check_object(data, spec, path=""):
@@ -73,7 +74,4 @@ def _check_field(name, field, data, path=""):
                       code="too_long", details=where)
     if isinstance(value, str) and len(value) < field.min_length:
         raise Invalid(key="field_too_short", field=name, code="too_short", details=where)
-    if field.bounds and not (math.isfinite(value) and field.bounds[0] <= value <= field.bounds[1]):
-        raise Invalid(key="field_range", field=name, least=field.bounds[0],
-                      most=field.bounds[1], code="out_of_range", details=where)
     return value

@@ -64,8 +64,9 @@ def _operation(path, method, entry, spec):
                  "summary": summary.splitlines()[0], "parameters": parameters,
                  "responses": _responses(spec.answer if spec else None)}
     if spec and spec.body is not None:
-        operation["requestBody"] = {"required": bool(spec.body), "content": {
-            "application/json": {"schema": object_schema(spec.body)}}}
+        content = {"application/json": {"schema": object_schema(spec.body)}}
+        operation["requestBody"] = {"required": bool(spec.body) and spec.body_required,
+                                    "content": content}
     return operation
 
 
@@ -129,8 +130,10 @@ def _field_schema(field: Field):
         schema["enum"] = list(field.choices() if callable(field.choices) else field.choices)
     if field.pattern is not None:
         schema["pattern"] = field.pattern
-    if field.bounds is not None:
-        schema["minimum"], schema["maximum"] = field.bounds
+    if field.minimum is not None:
+        schema["minimum"] = field.minimum
+    if field.maximum is not None:
+        schema["maximum"] = field.maximum
     if field.items_schema is not None:
         schema["items"] = field.items_schema
     elif isinstance(field.items, Field):

@@ -15,15 +15,15 @@ import base64
 import hashlib
 from html import escape
 
-from chalicelib.core import web, words
+from chalicelib.core import vocabulary, web, words
 from chalicelib.core.errors import RateLimited
 
 # The page's words by their use here: the keys the owner's cartoon page words them by.
+# Each balloon kind of the registry is worded by `cartoon.said_<kind>` ("Ana whispers: …").
 KEYS = {"page": "cartoon.page_of", "transcript": "cartoon.transcript",
-        "panel": "cartoon.scene_alt", "caption": "cartoon.caption_says",
-        "speech": "cartoon.says", "thought": "cartoon.thinks", "made": "shared.made",
+        "panel": "cartoon.scene_alt", "made": "shared.made",
         "own": "shared.own", "gone_title": "shared.gone_title", "gone": "shared.gone",
-        "busy": "shared.busy"}
+        "busy": "shared.busy", **{kind: f"cartoon.said_{kind}" for kind in vocabulary.KINDS}}
 
 
 def words_of(lang):
@@ -66,9 +66,12 @@ def _head(title, lang, extra=""):
 
 
 def said(element, t):
-    """One caption or balloon in words; a balloon without a speaker reads as a caption."""
-    kind = element["kind"] if element["speaker"] else "caption"
-    return t.get(kind, t["caption"]).format(**element)
+    """One text in words, by its kind ("Ana shouts: …", "Sound effect: …"); a balloon without
+    a speaker, or of a kind no longer known, reads as a caption."""
+    kind = element["kind"] if element["kind"] in vocabulary.KINDS else "caption"
+    if vocabulary.KINDS[kind]["speaker"] and not element.get("speaker"):
+        kind = "caption"
+    return t[kind].format(**element)
 
 
 def panel_alt(line, t):

@@ -10,8 +10,11 @@ to exactly these.
 
 Adding a layout: an entry in LAYOUTS here (its pictogram included), its geometry in
 comic/layouts.py, and its words in site/js/strings.js. Adding a balloon kind: an entry in
-KINDS here, its drawing in comic/lettering.py, and its words in strings.js.
+KINDS here, its drawing in comic/balloons.py and site/js/balloon-shapes.js, and its words in
+strings.js and core/words/*.json (tests/site/test_vocabulary.py fails on a kind without them).
 """
+
+import re
 
 # Layouts, in the order the create page offers them: key -> its pictogram on the create page,
 # cells as [x, y, w, h] on a 40 x 48 page.
@@ -25,12 +28,48 @@ LAYOUTS = {
 }
 LAYOUT_KEYS = tuple(LAYOUTS)
 
-# Balloon kinds: key -> whether someone says it (a caption has no speaker), and what it is (the
-# API's documentation, and what the drafting model is told).
-KINDS = {"caption": {"speaker": False, "doc": "narration in a box"},
-         "speech": {"speaker": True, "doc": "a balloon"},
-         "thought": {"speaker": True, "doc": "a cloud"}}
+# Emphasis in a text: a word or words between asterisks ("*never*") are lettered in bold, the
+# asterisks not drawn (comic/typeset.py letters it; the site reads the pattern from the options).
+EMPHASIS = r"\*([^*\s](?:[^*]*[^*\s])?)\*"
+
+
+def plain(text):
+    """What a text reads as, its emphasis markup dropped (a transcript, alt text)."""
+    return re.sub(EMPHASIS, r"\1", text)
+
+
+# Balloon kinds, the one registry of them: key -> whether someone says it (`speaker`; a
+# caption and a sound effect have none) and whether that someone must be one of the scene's
+# characters (`in_scene`: a voice from off panel may be anyone, "Mum", "the radio"); its
+# outline and its tail as the engine draws them (comic/balloons.py's STYLES and
+# site/js/balloon-shapes.js draw these; tests hold the three equal); whether the text budget
+# counts it (`budget`: a sound effect is drawn on the picture, not in the room kept for texts);
+# and what it is (`doc`: the API's documentation, and what the drafting model is told, so it
+# knows when the kind fits).
+# Adding a kind touches this registry, its drawing (comic/balloons.py, balloon-shapes.js) and
+# its words (site/js/strings.js, core/words/*.json), nothing else: the specs, drafting, the
+# options, the create page, the scene editor, the transcript and the share page read it here.
+_SAID = {"speaker": True, "in_scene": True, "budget": True}  # a balloon someone in the picture says
+KINDS = {
+    "caption": {"speaker": False, "in_scene": False, "outline": "box", "tail": None,
+                "budget": True, "doc": "narration in a box: time, place, what a narrator says"},
+    "speech": {**_SAID, "outline": "rounded", "tail": "wedge",
+               "doc": "a balloon: what a character says aloud"},
+    "thought": {**_SAID, "outline": "cloud", "tail": "bubbles",
+                "doc": "a cloud with bubbles for a tail: what a character thinks, unheard"},
+    "whisper": {**_SAID, "outline": "dashed", "tail": "wedge",
+                "doc": "a dashed balloon: what a character whispers or says under their breath"},
+    "shout": {**_SAID, "outline": "burst", "tail": "wedge",
+              "doc": "a jagged burst: what a character shouts or screams"},
+    "offpanel": {**_SAID, "in_scene": False, "outline": "rounded", "tail": "edge",
+                 "doc": "a voice from off panel: its tail points to the panel's edge; its "
+                        "speaker need not be in the picture (any name: Mum, the radio)"},
+    "sound": {"speaker": False, "in_scene": False, "outline": "none", "tail": None,
+              "budget": False, "doc": "a sound effect (BANG, CREAK, ding): large outlined "
+                                      "letters on the picture, no box; a word or two"},
+}
 KIND_KEYS = tuple(KINDS)
+MAX_ANGLE = 20  # a sound effect turns at most this many degrees either way
 SIDES = ("left", "centre", "right")
 
 # Quality levels: their names as people read them. Their prices are a setting
@@ -81,7 +120,7 @@ REFERENCE_SIZE = (1024, 1536)
 def limits():
     """Every limit by name, as `GET /api/cartoons/options` serves them."""
     return {**TEXT_LIMITS, "characters": MAX_CHARACTERS, "scenes": MAX_SCENES,
-            "elements": MAX_ELEMENTS, "draft_scenes": MAX_DRAFT_SCENES,
+            "elements": MAX_ELEMENTS, "draft_scenes": MAX_DRAFT_SCENES, "angle": MAX_ANGLE,
             "saved_characters": MAX_SAVED_CHARACTERS,
             "upload_bytes": MAX_UPLOAD_BYTES, "upload_pixels": MAX_UPLOAD_PIXELS}
 

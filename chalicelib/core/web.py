@@ -80,6 +80,7 @@ class RouteSpec:
     query: tuple = ()  # ((name, schema), ...)
     answer: Answer | None = None
     headers: tuple = ()
+    body_required: bool = True  # False: a request without a body is read as {}
 
 
 class ThreadSafeChalice(Chalice):
@@ -93,12 +94,14 @@ class ThreadSafeChalice(Chalice):
         super().__init__(*args, **kwargs)
         self.route_specs = {}  # (method, path) -> RouteSpec
 
-    def route(self, path, *, body=None, query=(), answer=None, headers=(), **kwargs):
-        """`query`: names, or name -> JSON Schema; `answer`: what the route answers."""
+    def route(self, path, *, body=None, query=(), answer=None, headers=(), body_required=True,
+              **kwargs):
+        """`query`: names, or name -> JSON Schema; `answer`: what the route answers;
+        `body_required=False`: the body may be left out (read as {})."""
         query = query if isinstance(query, dict) else {name: {"type": "string"} for name in query}
         for method in kwargs.get("methods", ["GET"]):
             self.route_specs[(method, path)] = RouteSpec(body, tuple(query.items()), answer,
-                                                         tuple(headers))
+                                                         tuple(headers), body_required)
         register = super().route(path, **kwargs)
         return lambda view: register(domain_errors(view))
 
@@ -113,8 +116,10 @@ class ThreadSafeChalice(Chalice):
     def read_body(self):
         """The current request's JSON body, checked against its route's declared spec."""
         request = self.current_request
-        spec = self.route_specs[(request.method, request.context["resourcePath"])].body
-        return read_json(request, spec)
+        spec = self.route_specs[(request.method, request.context["resourcePath"])]
+        if not request.raw_body and not spec.body_required:
+            return {}
+        return read_json(request, spec.body)
 
     @property
     def current_request(self):

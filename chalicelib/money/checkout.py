@@ -20,7 +20,6 @@ import time
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.accounts import limits
-from chalicelib.adapters.stripe_checkout import StripeCheckout
 from chalicelib.core import clock, ids, logs, paging
 from chalicelib.core.answers import BODY_ERRORS, COUNT, SIGNED_IN, TEXT, URL, array, obj, ok
 from chalicelib.core.conditions import lost_condition
@@ -37,7 +36,12 @@ SESSION_ID_MAX = 66
 SESSION_ID = re.compile(rf"^cs_[A-Za-z0-9_]{{1,{SESSION_ID_MAX - 3}}}$")
 ACCOUNT_ID = re.compile(r"^[0-9a-f]{32}$")
 GRANT_ATTEMPTS = 3
-CHECKOUT_SPEC = {"pack": Field(str, max_length=40)}
+def pack_ids():
+    """The packs on sale (the settings' CREDIT_PACKS): the API document's values for a pack."""
+    return tuple(pack.pack_id for pack in get_settings().credit_packs)
+
+
+CHECKOUT_SPEC = {"pack": Field(str, max_length=40, choices=pack_ids)}
 CONFIRM_SPEC = {"session_id": Field(str, max_length=SESSION_ID_MAX, pattern=SESSION_ID.pattern)}
 _STAND_IN = {}  # the local stack's checkout, when it installed one
 
@@ -68,6 +72,8 @@ def install_stand_in(checkout):
 def build_checkout(settings):
     if settings.stripe_secret_key:
         import stripe  # only when selling: the SDK is heavy for a cold start
+
+        from chalicelib.adapters.stripe_checkout import StripeCheckout  # with the SDK, no sooner
 
         base = {"api": settings.stripe_api_base} if settings.stripe_api_base else None
         client = stripe.StripeClient(settings.stripe_secret_key, base_addresses=base,

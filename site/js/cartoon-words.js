@@ -3,15 +3,38 @@ import { $, el, show, typed } from "./dom.js";
 import { I18n } from "./i18n.js";
 import { cartoonPage, kindHasSpeaker } from "./cartoon-state.js";
 
-// A scene's texts in reading order, each "Ana says: “…”" (or a caption's words).
+// A scene's texts in reading order, each worded by its kind ("Ana whispers: “…”", "Sound
+// effect: “…”", `cartoon.said_<kind>`, one for every kind the API serves); a balloon without a
+// speaker, or of a kind the page does not know, reads as a caption.
 function saidLines(scene) {
   return (scene.elements || []).map((element) => {
-    if (!kindHasSpeaker(element.kind) || !element.speaker) {
-      return { key: "cartoon.caption_says", vars: { text: element.text } };
+    const known = cartoonPage.options.kinds.some((k) => k.key === element.kind);
+    const kind = known ? element.kind : "caption";
+    if (kindHasSpeaker(kind) && !element.speaker) {
+      return { key: "cartoon.said_caption", vars: { text: element.text } };
     }
-    return { key: element.kind === "thought" ? "cartoon.thinks" : "cartoon.says",
-             vars: { speaker: element.speaker, text: element.text } };
+    const vars = kindHasSpeaker(kind) ? { speaker: element.speaker, text: element.text }
+      : { text: element.text };
+    return { key: `cartoon.said_${kind}`, vars };
   });
+}
+
+// A text's emphasis markup (`*word*`: the pattern GET /api/cartoons/options serves).
+const emphasis = () => new RegExp(cartoonPage.options.emphasis, "g");
+
+// What a text reads as, aloud: its words without the markup.
+const plain = (text) => text.replace(emphasis(), "$1");
+
+// A text as the transcript shows it: its stressed words in bold, as they are lettered.
+function stressed(text) {
+  const shown = typed("");
+  let from = 0;
+  for (const found of text.matchAll(emphasis())) {
+    shown.append(text.slice(from, found.index), el("strong", {}, found[1]));
+    from = found.index + found[0].length;
+  }
+  shown.append(text.slice(from));
+  return shown;
 }
 
 function sentence(text) {
@@ -22,7 +45,9 @@ function sentence(text) {
 // "Scene 2: Bram presses the button. Bram says: “Oops!”", in the page's language.
 export function sceneAlt(scene) {
   return [I18n.t("cartoon.scene_alt", { n: scene.number, action: sentence(scene.action) }),
-          ...saidLines(scene).map((line) => I18n.t(line.key, line.vars))].join(" ");
+          ...saidLines(scene).map((line) => I18n.t(line.key, { ...line.vars,
+                                                            text: plain(line.vars.text) }))
+         ].join(" ");
 }
 
 // A page names the scenes it holds; their words are in the transcript.
@@ -51,7 +76,9 @@ export function renderTranscript() {
 function transcriptItem(scene) {
   const lines = saidLines(scene).map((line) => {
     const vars = {};
-    for (const [name, value] of Object.entries(line.vars)) vars[name] = typed(value);
+    for (const [name, value] of Object.entries(line.vars)) {
+      vars[name] = name === "text" ? stressed(value) : typed(value);
+    }
     return el("p", { class: "transcript-line" }, I18n.parts(line.key, vars));
   });
   return el("li", { class: "transcript-scene", "data-scene": scene.number },

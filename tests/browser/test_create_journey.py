@@ -9,6 +9,7 @@ import re
 
 from playwright.sync_api import expect
 
+from chalicelib.core import vocabulary
 from tests.support.browser import add_text, buy_pack, fill_cast, sign_in, wait_for_api
 
 TOO_LONG = "x" * 300  # one word: no panel can wrap it
@@ -51,6 +52,9 @@ def test_a_scene_staged_and_lettered_is_created_as_shown(page, stack, tmp_path):
     ada_side.select_option("right")
     expect(bram_side).to_have_value("left")  # never two on one side while a side is free
 
+    # every kind of the registry is offered, in its order, from the options
+    assert scene.locator(".element-add button").evaluate_all(
+        "buttons => buttons.map(b => b.dataset.kind)") == list(vocabulary.KINDS)
     add_text(scene, "caption", "Meanwhile, in the attic…")
     add_text(scene, "speech", "What is this?", speaker="Ada")
     add_text(scene, "thought", "Not the red button again.", speaker="Bram")

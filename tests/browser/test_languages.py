@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from chalicelib.core import vocabulary
 from tests.support.browser import STEP_MS, buy_pack, sign_in, wait_for_api
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -155,10 +156,15 @@ CARTOON_BODY = {
     "scenes": [
         {"action": "Ana finds a strange machine in the attic.", "characters": ["Ana"],
          "elements": [{"kind": "caption", "text": "Summer, 1956."},
-                      {"kind": "speech", "speaker": "Ana", "text": "What is this?"}]},
+                      {"kind": "speech", "speaker": "Ana", "text": "What is this?"},
+                      # Bruno is not in this scene: a voice from off panel may be anyone
+                      {"kind": "offpanel", "speaker": "Bruno", "text": "Lunch!"}]},
         {"action": "Bruno presses the big red button.", "characters": ["Bruno"],
-         "elements": [{"kind": "thought", "speaker": "Bruno", "text": "Shiny…"},
-                      {"kind": "speech", "speaker": "Bruno", "text": "Oops!"}]},
+         # *stars* stress a word: lettered and shown bold, read without them
+         "elements": [{"kind": "thought", "speaker": "Bruno", "text": "*So* shiny…"},
+                      {"kind": "whisper", "speaker": "Bruno", "text": "Just once."},
+                      {"kind": "shout", "speaker": "Bruno", "text": "Oops!"},
+                      {"kind": "sound", "text": "BZZT"}]},
         {"action": "Ana and Bruno float over the town.", "characters": ["Ana", "Bruno"],
          "elements": []},
     ],
@@ -167,18 +173,25 @@ CARTOON_BODY = {
 CARTOON_WORDS = {
     "en": {"scene": "Scene {n}", "alt": "Scene {n}: {action}", "caption": "Caption: “{text}”",
            "speech": "{speaker} says: “{text}”", "thought": "{speaker} thinks: “{text}”",
+           "whisper": "{speaker} whispers: “{text}”", "shout": "{speaker} shouts: “{text}”",
+           "offpanel": "{speaker}, off panel: “{text}”", "sound": "Sound effect: “{text}”",
            "page": "Page {n} of {total}. {scenes} Their words are in “Read it as text”, below."},
     "fr": {"scene": "Scène {n}", "alt": f"Scène {{n}}{NBSP}: {{action}}",
            "caption": f"Récitatif{NBSP}: «{NBSP}{{text}}{NBSP}»",
            "speech": f"{{speaker}} dit{NBSP}: «{NBSP}{{text}}{NBSP}»",
            "thought": f"{{speaker}} pense{NBSP}: «{NBSP}{{text}}{NBSP}»",
+           "whisper": f"{{speaker}} chuchote{NBSP}: «{NBSP}{{text}}{NBSP}»",
+           "shout": f"{{speaker}} crie{NBSP}: «{NBSP}{{text}}{NBSP}»",
+           "offpanel": f"{{speaker}}, hors champ{NBSP}: «{NBSP}{{text}}{NBSP}»",
+           "sound": f"Onomatopée{NBSP}: «{NBSP}{{text}}{NBSP}»",
            "page": f"Planche {{n}} sur {{total}}. {{scenes}} Leurs textes sont dans «{NBSP}La lire "
                    f"en texte{NBSP}», plus bas."},
 }
 
 
 def said(lang, element):
-    return CARTOON_WORDS[lang][element["kind"]].format(**element)
+    return CARTOON_WORDS[lang][element["kind"]].format(
+        **{**element, "text": element["text"].replace("*", "")})
 
 
 def scene_alt(lang, number):
@@ -224,6 +237,8 @@ def assert_reads_as_submitted(page, lang):
         # each caption and balloon in reading order, with who says or thinks it
         assert texts_of(item.locator(".transcript-line")) == [
             said(lang, e) for e in scene["elements"]]
+        assert texts_of(item.locator(".transcript-line strong")) == (["So"] if number == 2
+                                                                     else [])
         assert page.locator(f"#scene-{number} .panel-image").get_attribute("alt") == scene_alt(
             lang, number)
     assert page.locator(".page-image").count() == 1
@@ -250,6 +265,10 @@ def test_the_cartoon_page_in_english_and_french(browser, stack):
     expect(page.locator("#cast [data-approve]")).to_be_enabled(timeout=60000)
     expect(page.locator("#progress-text")).to_contain_text("approve the cast")
     check_both_widths(page, "en", "cast waiting")
+    # the scenes' text editors offer every kind of the registry, worded
+    kinds = page.locator(".edit-kind").first.evaluate(
+        "s => [...s.options].map(o => [o.value, o.textContent])")
+    assert [k for k, _ in kinds] == list(vocabulary.KINDS) and all(label for _, label in kinds)
     use_language(page, "fr")
     approve = page.locator("#cast [data-approve]")
     expect(approve).to_have_text("Valider les personnages")

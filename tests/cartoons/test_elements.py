@@ -3,7 +3,7 @@ shorthand, staged, laid out, and refused with a 400 naming the element when they
 lettered legibly; older scenes (no elements stored) read as their shorthand."""
 
 from chalicelib.cartoons import specs
-from chalicelib.comic import layouts, lettering
+from chalicelib.comic import balloons, layouts, lettering, typeset
 from chalicelib.core import vocabulary
 from chalicelib.core.models import Scene
 from devtools.cartoons import cartoon_body
@@ -21,9 +21,15 @@ def test_the_engine_draws_exactly_the_vocabulary():
     assert specs.LAYOUTS == tuple(vocabulary.LAYOUTS) == layouts.TEMPLATES
     assert (specs.KINDS, specs.SIDES) == (lettering.KINDS, lettering.SIDES)
     assert tuple(vocabulary.KINDS) == specs.KINDS
+    drawn = {key: {"outline": style.outline, "tail": style.tail, "budget": style.budget}
+             for key, style in balloons.STYLES.items()}
+    assert drawn == {key: {name: kind[name] for name in ("outline", "tail", "budget")}
+                     for key, kind in vocabulary.KINDS.items()}
     assert specs.MAX_ELEMENTS == lettering.MAX_ELEMENTS
     assert specs.LIMITS["text"] == lettering.MAX_TEXT
     assert vocabulary.BOX_WIDTH == (lettering.MIN_WIDTH, lettering.WIDEST)
+    assert typeset.EMPHASIS.pattern == vocabulary.EMPHASIS
+    assert vocabulary.plain("Not *again*, *not* now * ok") == "Not again, not now * ok"
 
 
 def test_elements_and_the_shorthand_are_both_stored_as_elements(signed_in):
@@ -76,8 +82,15 @@ def test_shorthand_that_cannot_be_lettered_is_refused_naming_its_field(signed_in
 def test_wrong_elements_are_refused_naming_the_field(signed_in):
     give(signed_in, 5 + R)
     cases = [
-        (lambda s: s.update(elements=[{"kind": "shout", "text": "Hey"}]),
+        (lambda s: s.update(elements=[{"kind": "scream", "text": "Hey"}]),
          "scenes[2].elements[0].kind", "invalid_field"),
+        (lambda s: s.update(elements=[{"kind": "sound", "text": "BANG", "angle": 45}]),
+         "scenes[2].elements[0].angle", "invalid_field"),
+        (lambda s: s.update(elements=[{"kind": "speech", "text": "Hey", "speaker": "Ada",
+                                       "angle": 5}]),
+         "scenes[2].elements[0].angle", "invalid_field"),
+        (lambda s: s.update(elements=[{"kind": "sound", "text": "BANG", "speaker": "Ada"}]),
+         "scenes[2].elements[0].speaker", "invalid_field"),
         (lambda s: s.update(elements=[{"kind": "speech", "text": "Hey", "speaker": "Cleo"}]),
          "scenes[2].elements[0].speaker", "unknown_character"),
         (lambda s: s.update(elements=[{"kind": "speech", "text": "Hey"}]),
@@ -114,3 +127,26 @@ def test_an_older_scene_without_elements_reads_as_its_shorthand(signed_in):
     assert shown["scenes"][0]["elements"] == [
         {"kind": "caption", "text": "Caption 1", "speaker": ""},
         {"kind": "speech", "text": "What is this?", "speaker": "Ada"}]
+
+
+def test_every_kind_is_taken_and_stored_with_a_sound_effects_angle(signed_in):
+    """Each kind of the registry goes through the API as it was sent: whisper, shout, a voice
+    from off panel, and a sound effect turned by its angle."""
+    give(signed_in, 5 + R)
+    body = cartoon_body(3, layout="grid")
+    body["scenes"][1].pop("caption")
+    body["scenes"][2].pop("caption")
+    sent = [{"kind": "whisper", "text": "Psst.", "speaker": "Bram"},
+            {"kind": "shout", "text": "WHAT?", "speaker": "Bram"},
+            {"kind": "offpanel", "text": "Dinner!", "speaker": "Mum"},  # anyone: off panel
+            {"kind": "sound", "text": "BANG", "angle": -12}]
+    body["scenes"][1]["elements"] = sent[:2]
+    body["scenes"][2]["elements"] = sent[2:]
+    created = signed_in.post("/api/cartoons", body)
+    assert created.status == 202, created.json
+    cartoon_id = created.json["cartoon_id"]
+    scenes = signed_in.get(f"/api/cartoons/{cartoon_id}").json["scenes"]
+    stored = scenes[1]["elements"] + scenes[2]["elements"]
+    assert stored == [{**e, "speaker": e.get("speaker", "")} for e in sent]
+    assert {e["kind"] for e in stored} | {"caption", "speech", "thought"} == set(
+        vocabulary.KINDS)

@@ -96,7 +96,7 @@ def test_bad_input_is_a_400_naming_the_field(signed_in):
         ({"layout": "manga", "scenes": [_scene([])]}, "layout", "invalid_field"),
         ({"scenes": []}, "scenes", "wrong_count"),
         ({"scenes": [_scene([])] * 25}, "scenes", "wrong_count"),
-        ({"scenes": [_scene([{"kind": "shout", "text": "Hey"}])]},
+        ({"scenes": [_scene([{"kind": "scream", "text": "Hey"}])]},
          "scenes[0].elements[0].kind", "invalid_field"),
         ({"scenes": [_scene([{"kind": "speech", "text": "Hey", "speaker": "Cleo"}])]},
          "scenes[0].elements[0].speaker", "unknown_character"),

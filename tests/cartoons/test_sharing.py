@@ -8,11 +8,14 @@ import re
 import threading
 import urllib.parse
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
 from freezegun import freeze_time
 
 from chalicelib.accounts import limits
+from chalicelib.cartoons import sharing
+from chalicelib.core import share_page, vocabulary
 from chalicelib.core.models import Cartoon
 from devtools.cartoons import cartoon_body
 from devtools.client import ApiClient
@@ -288,3 +291,36 @@ def test_an_older_cartoon_without_reader_pictures_shows_its_pages(signed_in, cli
     page = Page(html)
     assert [img["class"] for img in page.images] == ["shared-page"] * len(cartoon["pages"])
     assert '<main class="shared-main">' in html  # so no media query hides the pages
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_page_words_each_kind_of_text_in_both_languages(lang):
+    """The share page (and the e-book) say each kind of the registry its own way: who
+    whispers, shouts, thinks, speaks off panel, and a sound effect; a balloon without a
+    speaker reads as a caption."""
+    t = share_page.words_of(lang)
+    said = {kind: share_page.said({"kind": kind, "text": "Hop", "speaker": "Ana" if spec[
+        "speaker"] else ""}, t) for kind, spec in vocabulary.KINDS.items()}
+    nbsp = "\u00a0"
+    expected = {
+        "en": {"whisper": "Ana whispers: “Hop”", "shout": "Ana shouts: “Hop”",
+               "thought": "Ana thinks: “Hop”", "offpanel": "Ana, off panel: “Hop”",
+               "sound": "Sound effect: “Hop”"},
+        "fr": {"whisper": f"Ana chuchote{nbsp}: «{nbsp}Hop{nbsp}»",
+               "shout": f"Ana crie{nbsp}: «{nbsp}Hop{nbsp}»",
+               "thought": f"Ana pense{nbsp}: «{nbsp}Hop{nbsp}»",
+               "offpanel": f"Ana, hors champ{nbsp}: «{nbsp}Hop{nbsp}»",
+               "sound": f"Onomatopée{nbsp}: «{nbsp}Hop{nbsp}»"}}[lang]
+    assert {kind: said[kind] for kind in expected} == expected
+    assert len(set(said.values())) == len(said)
+    assert share_page.said({"kind": "shout", "text": "Hop", "speaker": ""}, t) == said["caption"]
+
+
+def test_the_transcript_says_the_words_without_their_emphasis_markup():
+    """`*word*` is lettered bold; read aloud (the share page, the e-book, alt text) it is the
+    word alone, and an asterisk that stresses nothing stays."""
+    scene = SimpleNamespace(number=3, action="Ana sees it.", elements=[
+        {"kind": "speech", "speaker": "Ana", "text": "*Never* again, *not* here. 5 * 3"}])
+    line = sharing.transcript_line(scene)
+    assert line["said"] == [{"kind": "speech", "speaker": "Ana",
+                             "text": "Never again, not here. 5 * 3"}]

@@ -224,3 +224,11 @@ def test_panels_drawn_too_small_for_7_pt_still_make_a_book_that_says_so():
     assert made.plan.text_pt < book.MIN_PT and made.plan.ppi >= 300 - 1e-6
     text = " ".join(page.extract_text() for page in read(made.plain).pages)
     assert "Caption 1" in " ".join(text.split())
+
+
+def test_the_text_layer_reads_emphasis_without_its_asterisks():
+    scene = [{"image": Image.new("RGB", (512, 512), "white"), "staging": {},
+              "elements": [{"kind": "caption", "text": "It was *very* quiet : *too quiet* !"}]}]
+    text = " ".join(page.extract_text() for page in read(book.pdf("*Hush*", "strip", scene)).pages)
+    assert "It was very quiet : too quiet !" in " ".join(text.split())
+    assert "Hush" in text and "*" not in text

@@ -88,5 +88,16 @@ def test_heads_go_just_below_the_room():
 
 
 def test_an_element_that_is_no_text_is_left_to_the_engine_to_name():
-    assert budget.panel_budget(SQUARE, [{"kind": "shout", "text": "Hey"}]) == budget.Budget(
+    assert budget.panel_budget(SQUARE, [{"kind": "scream", "text": "Hey"}]) == budget.Budget(
         budget.FLOOR, 0.0)
+
+
+def test_a_sound_effect_takes_none_of_the_room_kept_for_texts():
+    """A sound effect is drawn on the picture: the budget does not count it, and a text past
+    the cap after one is still named by its own index."""
+    sound = {"kind": "sound", "text": "KABOOM " * 20}
+    assert budget.panel_budget(SQUARE, [sound]) == budget.Budget(budget.FLOOR, 0.0)
+    alone = budget.panel_budget(SQUARE, [speech(120)])
+    assert budget.panel_budget(SQUARE, [sound, speech(120)]) == alone
+    over = budget.panel_budget(SQUARE, [sound, {"kind": "caption", "text": "x" * 300}])
+    assert over.over == 1 and over.fullness > 1

@@ -136,9 +136,10 @@ def _enters(a, b, box, steps=40):
 
 
 def test_most_generated_panels_are_lettered(lettered):
-    """The properties below are not vacuous: most panels of the corpus letter."""
+    """The properties below are not vacuous: most panels of the corpus letter (measured: 100
+    panels, 196 texts in Comic Relief; 109 and 218 in the narrower Comic Neue before it)."""
     assert len(lettered) >= 0.6 * len(CORPUS)
-    assert sum(len(result.placed) for *_, result in lettered) >= 200
+    assert sum(len(result.placed) for *_, result in lettered) >= 180
 
 
 def test_no_text_box_covers_a_head(lettered):
@@ -153,7 +154,7 @@ def test_every_tail_ends_beside_its_speakers_mouth_and_crosses_nothing(lettered)
     for size, _, look, result in lettered:
         heads = [_px(f, size)[0] for f in look.figures]
         for placed in result.placed:
-            if placed.element.kind == "caption":
+            if placed.element.kind == "caption" or placed.joined:  # no tail, or a neck
                 assert placed.tip is None
                 continue
             tails += 1

@@ -1,12 +1,16 @@
 """The fonts: each bundled with its licence, and what people type drawn as glyphs (a colour
 emoji, Greek, Cyrillic, accents), never as the missing-glyph box."""
 
+from pathlib import Path
+
 import pytest
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops, ImageDraw
 
 from chalicelib.comic import typeset
 from chalicelib.comic.typeset import FONTS
 
+SITE_FONTS = Path(__file__).resolve().parents[2] / "site" / "fonts"
 NOT_IN_ANY_FONT = "\U0010fffd"  # a private-use character: every font draws its .notdef box
 
 
@@ -17,7 +21,8 @@ def drawn(text, size=40):
 
 
 def test_each_font_ships_with_its_licence():
-    for name, licence, words in [("ComicNeue-Bold.otf", "OFL-ComicNeue.txt", "Rozynski"),
+    for name, licence, words in [("ComicRelief-Regular.ttf", "OFL-ComicRelief.txt", "Comic Relief"),
+                                 ("ComicRelief-Bold.ttf", "OFL-ComicRelief.txt", "Comic Relief"),
                                  ("NotoColorEmoji.ttf", "OFL-NotoColorEmoji.txt", "Google"),
                                  ("DejaVuSans.ttf", "LICENSE", "Bitstream")]:
         assert (FONTS / name).stat().st_size > 20_000
@@ -26,10 +31,22 @@ def test_each_font_ships_with_its_licence():
         assert "SIL OPEN FONT LICENSE" in text or "Permission is hereby granted" in text
 
 
+@pytest.mark.parametrize(("engine", "web"), [(typeset.LETTERING, "lettering.woff2"),
+                                             (typeset.EMPHASIS_FACE, "lettering-emphasis.woff2")])
+def test_the_site_serves_the_engines_faces_so_the_browser_measures_alike(engine, web):
+    served, used = TTFont(str(SITE_FONTS / web)), TTFont(str(FONTS / engine))
+    assert served.flavor == "woff2"
+    assert served.getBestCmap() == used.getBestCmap()
+    assert all(ord(c) in served.getBestCmap() for c in "éłΩλЖя\u00a0«»")
+    assert served["hmtx"].metrics == used["hmtx"].metrics
+    assert "GPOS" not in served and "GSUB" not in served  # Pillow applies neither
+    assert "SIL OPEN FONT LICENSE" in (SITE_FONTS / "OFL-ComicRelief.txt").read_text()
+
+
 @pytest.mark.parametrize(("char", "font"), [
     ("a", typeset.LETTERING), ("é", typeset.LETTERING), ("ñ", typeset.LETTERING),
-    ("ł", typeset.LETTERING), ("ș", typeset.FALLBACK), ("Ω", typeset.FALLBACK),
-    ("Ж", typeset.FALLBACK),
+    ("ł", typeset.LETTERING), ("ș", typeset.LETTERING), ("Ω", typeset.LETTERING),
+    ("Ж", typeset.LETTERING), ("ẽ", typeset.FALLBACK), ("Ա", typeset.FALLBACK),
     ("😀", typeset.EMOJI), ("🥐", typeset.EMOJI), ("☕", typeset.EMOJI),
 ])
 def test_each_character_goes_to_the_first_font_that_has_it(char, font):

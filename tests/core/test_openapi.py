@@ -48,6 +48,47 @@ def test_each_route_reads_its_body_with_the_spec_it_declares(app, client):
     assert response.status == 400 and response.error_code == "unknown_field"
 
 
+def test_a_body_that_may_be_left_out_is_declared_so(app, client):
+    """A redraw (its note) and a share (its lifetime) may come without a body, read as {}
+    (tests/cartoons/test_sharing.py shares without one): the document says the body is not
+    required there, and is everywhere else a route declares one."""
+    doc = client.get("/api/openapi.json").json
+    optional = {(method, path) for (method, path), spec in app.route_specs.items()
+                if spec.body and not spec.body_required}
+    assert optional == {("POST", "/api/cartoons/{cartoon_id}/scenes/{number}/redraw"),
+                        ("POST", "/api/cartoons/{cartoon_id}/cast/{index}/redraw"),
+                        ("POST", "/api/cartoons/{cartoon_id}/share")}
+    for (method, path), spec in app.route_specs.items():
+        if spec.body:
+            body = doc["paths"][path][method.lower()]["requestBody"]
+            assert body["required"] is ((method, path) not in optional), (method, path)
+
+
+def test_the_ranges_and_choices_the_services_enforce_are_declared(client):
+    """What a service refuses with its own words is in the document too, so a client (and
+    Schemathesis) can send what is accepted: a quote's counts, a draft's scenes, a share's
+    lifetime, a pack on sale."""
+    from chalicelib.cartoons import sharing
+    from chalicelib.core import vocabulary
+    from chalicelib.core.settings import get_settings
+
+    doc = client.get("/api/openapi.json").json
+
+    def body(path):
+        return doc["paths"][path]["post"]["requestBody"]["content"]["application/json"][
+            "schema"]["properties"]
+
+    quote = body("/api/cartoons/quote")
+    assert (quote["scenes"]["minimum"], quote["scenes"]["maximum"]) == (1, specs.MAX_SCENES)
+    assert (quote["references"]["minimum"], quote["references"]["maximum"]) == (
+        0, specs.MAX_CHARACTERS)
+    assert body("/api/cartoons/draft")["scenes"]["maximum"] == vocabulary.MAX_DRAFT_SCENES
+    days = body("/api/cartoons/{cartoon_id}/share")["expires_in_days"]
+    assert (days["minimum"], days["maximum"]) == (1, sharing.MAX_DAYS)
+    assert body("/api/checkout")["pack"]["enum"] == [
+        pack.pack_id for pack in get_settings().credit_packs]
+
+
 def test_every_answer_is_declared_exactly(app, client):
     """No bare {"type": "object"}: each route of app.py declares its success status and body,
     its errors ({"error": {"code", "message"}}) and what it needs (the session, the CSRF

@@ -51,7 +51,7 @@ def test_the_draft_schema_is_the_cartoon_spec_less_what_the_model_does_not_choos
     scene = top["scenes"]["items"]["properties"]
     assert set(scene) == {"action", "characters", "elements", "staging"}
     element = scene["elements"]["items"]["properties"]
-    assert set(element) == {"kind", "text", "speaker"}
+    assert set(element) == {"kind", "text", "speaker"}  # no position, no sound effect's turn
     assert element["kind"]["enum"] == list(specs.KINDS)
     assert element["speaker"]["type"] == ["string", "null"]  # a caption has none
     assert top["layout"]["enum"] == list(specs.LAYOUTS)  # required in a draft: not nullable

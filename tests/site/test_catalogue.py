@@ -76,7 +76,7 @@ def test_the_create_page_names_every_style_quality_layout_and_problem_the_api_ha
     wanted |= {f"create.layout_{key}" for key in specs.LAYOUTS}
     wanted |= {f"create.layout_{key}_hint" for key in specs.LAYOUTS}
     wanted |= {f"{prefix}{key}" for key in specs.KINDS for prefix in (
-        "create.kind_", "create.add_", "create.placeholder_", "cartoon.kind_")}
+        "create.kind_", "create.add_", "create.placeholder_", "cartoon.kind_", "cartoon.said_")}
     wanted |= {f"create.side_{side}" for side in specs.SIDES}
     create_js = "\n".join(path.read_text() for path in sorted((SITE / "js").glob("create*.js")))
     for code in specs.PLAIN_PROBLEMS:  # the lettering check's codes, worded by the page
@@ -133,7 +133,7 @@ def test_the_server_and_the_site_word_alike_what_both_show():
     """The server's catalogue (core/words) holds the mails, the share page, the privacy policy
     and error messages; a key it shares with strings.js has the same words there, so the share
     page says what the owner's cartoon page says, and an error has one wording."""
-    from chalicelib.core import share_page, words
+    from chalicelib.core import share_page, vocabulary, words
 
     strings = catalogue()
     for lang in words.LANGUAGES:
@@ -141,7 +141,27 @@ def test_the_server_and_the_site_word_alike_what_both_show():
         both = set(server) & set(strings[lang])
         assert sorted(key for key in both if server[key] != strings[lang][key]) == [], lang
         page_keys = {key for key in share_page.KEYS.values() if key.startswith("cartoon.")}
-        assert len(page_keys) == 6 and page_keys <= both, lang
+        # the page's number, the transcript, a scene, and each kind said (one per kind)
+        assert len(page_keys) == 3 + len(vocabulary.KINDS) and page_keys <= both, lang
     english = words.catalogue("en")
     assert {f"error.{code}" for code in SERVER_CODES} <= set(english) & set(strings["en"])
     assert english["error.email_taken"] == strings["en"]["error.email_taken"]
+
+
+def test_every_kind_of_the_registry_is_worded_in_both_languages_on_the_site_and_server():
+    """The kinds come from the registry: a kind added without its words fails here. The site
+    names, offers and says each one (strings.js); the share page and the e-book say each one
+    (core/words), and differently from every other kind."""
+    from chalicelib.core import vocabulary, words
+
+    site = catalogue()
+    assert len(vocabulary.KINDS) >= 7
+    for lang in ("en", "fr"):
+        server = words.catalogue(lang)
+        for kind in vocabulary.KINDS:
+            for key in (f"cartoon.said_{kind}", f"cartoon.kind_{kind}", f"create.kind_{kind}",
+                        f"create.add_{kind}", f"create.placeholder_{kind}"):
+                assert site[lang].get(key), (lang, key)
+            assert site[lang][f"cartoon.said_{kind}"] == server[f"cartoon.said_{kind}"]
+        said = [server[f"cartoon.said_{kind}"] for kind in vocabulary.KINDS]
+        assert len(set(said)) == len(said), lang

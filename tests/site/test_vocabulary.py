@@ -111,7 +111,7 @@ def test_the_options_serve_every_limit_the_site_reads(client):
     options = client.get("/api/cartoons/options").json
     assert options["limits"] == {**vocabulary.limits(), "drafts_per_hour": 20}
     assert set(options["limits"]) >= {"note", "idea", "draft_scenes", "text", "elements"}
-    assert [k["key"] for k in options["kinds"]] == list(vocabulary.KINDS)
+    assert options["kinds"] == [{"key": key, **kind} for key, kind in vocabulary.KINDS.items()]
     assert options["layouts"] == list(options["layout_cells"]) == list(vocabulary.LAYOUTS)
     assert options["sides"] == list(vocabulary.SIDES)
     assert options["reference"]["quality"] == vocabulary.REFERENCE_FLOOR
@@ -137,3 +137,4 @@ def test_the_site_costs_a_cartoon_as_the_quote_does():
     ran = subprocess.run(["node", "--input-type=module"], input=script, capture_output=True,
                          text=True, check=True)
     assert json.loads(ran.stdout) == [submission.cost_of(q, s, r) for q, s, r in cases]
+
