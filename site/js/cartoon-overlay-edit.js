@@ -39,7 +39,7 @@ function fromServer(panel, scene) {
     const element = scene.elements[index] || {};
     const draft = { ...element, kind: placed.kind || element.kind, at: placed.at,
                     tail: placed.tail || null, box: placed.box,
-                    width: placed.width ?? element.width ?? null,
+                    width: placed.width ?? element.width ?? null, joined: Boolean(placed.joined),
                     atSet: Boolean(element.at), tailSet: Boolean(element.tail) };
     draft.lines = placed.lines || linesFor(panel, draft, sizeOf(panel, draft)[0]);
     return draft;
@@ -98,7 +98,9 @@ export function elementsFor(number) {
     const item = { kind: draft.kind, text: draft.text };
     for (const [key, value] of Object.entries(draft)) {
       if (!["at", "tail", "box", "lines", "atSet", "tailSet", "width", "speaker", "kind",
-            "text"].includes(key) && value !== undefined) item[key] = value;
+            "text", "joined"].includes(key) && value !== undefined && value !== null) {
+        item[key] = value; // what the form keeps too (a sound's angle)
+      }
     }
     if (kindHasSpeaker(draft.kind) && draft.speaker) item.speaker = draft.speaker;
     if (draft.atSet) item.at = draft.at;

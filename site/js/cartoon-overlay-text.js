@@ -14,9 +14,14 @@ const WIDEST = 0.94; // lettering.WIDEST: a box's widest, of the panel's width
 
 export const lineHeight = (size) => Math.round(size * LINE_SPACING);
 
+// balloons.STYLES' paddings: between a kind's box and its text, in text sizes (x, y).
+const PADS = Object.freeze({ caption: [0.45, 0.45], thought: [0.8 + 0.6 * 0.5, 0.4 + 0.6 * 0.5],
+                             shout: [1.0 + 0.6 * 0.7, 0.4 + 0.6 * 0.7], sound: [0.15, 0.1] });
+export const SOUND_SCALE = 1.8; // balloons.SOUND_SCALE: a sound effect's letters, of the size
+export const SOUND_ANGLE = -6; // balloons.SOUND_ANGLE: its tilt when none is given
+
 // lettering._paddings: [x, y] around the text, px.
-export const paddings = (kind, size) =>
-  (kind === "caption" ? [0.45 * size, 0.45 * size] : [0.8 * size, 0.4 * size]);
+export const paddings = (kind, size) => (PADS[kind] || [0.8, 0.4]).map((k) => k * size);
 
 // The faces loaded before anything is measured (a fallback face would measure otherwise).
 export function loadFaces() {

@@ -118,7 +118,11 @@ export function redraw(number, index) {
   const group = document.getElementById(`balloon-${number}-${index}`);
   const stage = stageOf(number);
   if (!group || !stage) return redrawScene(number);
-  drawBalloon(group, panelOf(number), draftOf(number, index));
+  drawBalloon(group, panelOf(number), draftOf(number, index), draftOf(number, index - 1));
+  const next = document.getElementById(`balloon-${number}-${index + 1}`);
+  if (next && draftOf(number, index + 1).joined) { // its neck follows this one
+    drawBalloon(next, panelOf(number), draftOf(number, index + 1), draftOf(number, index));
+  }
   placeHandles(stage, number);
   // the toolbar waits for the gesture's end (placing it costs a layout each step)
   if (overlay.selected === `${number}-${index}` && !overlay.gesture) placeToolbar(stage, number, index);
@@ -130,10 +134,10 @@ export function redrawScene(number) {
   if (!stage) return;
   const panel = panelOf(number);
   const cell = $(`.panel-lettering[data-scene="${number}"]`, stage);
-  cell.replaceChildren(...(overlay.drafts[number] || []).map((draft, index) => {
+  cell.replaceChildren(...(overlay.drafts[number] || []).map((draft, index, all) => {
     const group = document.createElementNS("http://www.w3.org/2000/svg", "g");
     group.id = `balloon-${number}-${index}`;
-    drawBalloon(group, panel, draft);
+    drawBalloon(group, panel, draft, all[index - 1]);
     return group;
   }));
   placeHandles(stage, number);
