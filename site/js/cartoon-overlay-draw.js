@@ -2,13 +2,14 @@
 // balloon's outline from balloon-shapes.js (the server's drawing, twinned), its lines as real
 // <text> in reading order, in the lettering face, where comic/lettering.py `draw` puts them.
 import { STYLES, balloonParts, outlineWidth } from "./balloon-shapes.js";
-import { SOUND_ANGLE, SOUND_SCALE, ascent, lineHeight, paddings, runsOf } from "./cartoon-overlay-text.js";
+import { SOUND_ANGLE, SOUND_SCALE, ascent, lineHeight, paddings, runsOf,
+         widthOf } from "./cartoon-overlay-text.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const INK = "#1d1b26"; // lettering.INK
 const FILLS = Object.freeze({ caption: "#ffecaa", balloon: "#ffffff", join: "#ffffff",
                              sound: "none" });
-const SOUND_FILL = "#ffce2e"; // lettering.SOUND_FILL: a sound effect's letters, inked around // CAPTION_FILL, BALLOON_FILL
+const SOUND_FILL = "#ffce2e"; // lettering.SOUND_FILL: a sound effect's letters, inked around
 
 export function svgNode(tag, attrs = {}, ...children) {
   const node = document.createElementNS(SVG, tag);
@@ -79,14 +80,20 @@ function text(draft, box, size) {
   let top = (box[1] + box[3]) / 2 - (draft.lines.length * lh) / 2 + size * 0.04;
   const node = svgNode("text", { class: "lettering-text", "font-size": size, fill: INK,
                              "text-anchor": caption ? "start" : "middle" });
-  for (const line of draft.lines) {
-    const row = svgNode("tspan", { x: x.toFixed(1), y: (top + ascent(size)).toFixed(1) });
+  // A line but the last ends with a space, so that the text reads aloud as typed ("on earth",
+  // not "onearth"); a centred line moves half a space right to stay where Pillow puts it.
+  const half = caption ? 0 : widthOf(" ", size) / 2;
+  draft.lines.forEach((line, k) => {
+    const last = k === draft.lines.length - 1;
+    const row = svgNode("tspan", { x: (x + (last ? 0 : half)).toFixed(1),
+                                   y: (top + ascent(size)).toFixed(1) });
     for (const run of runsOf(line)) {
       row.append(run.strong ? svgNode("tspan", { "font-weight": 700 }, run.text) : run.text);
     }
+    if (!last) row.append(" ");
     node.append(row);
     top += lh;
-  }
+  });
   return node;
 }
 

@@ -59,16 +59,9 @@ function advance(text, size, strong) {
 export const widthOf = (text, size) =>
   runsOf(text).reduce((sum, run) => sum + advance(run.text, size, run.strong), 0);
 
-// The face's ascent at `size`: where Pillow's top-left anchor puts the baseline below the top.
-export function ascent(size) {
-  const cache = overlay.measure.ascent;
-  if (!cache.has(size)) {
-    const ctx = context();
-    ctx.font = `400 ${size}px ${FACE}`;
-    cache.set(size, Math.round(ctx.measureText("Hg").fontBoundingBoxAscent || 0.9 * size));
-  }
-  return cache.get(size);
-}
+// typeset.BASELINE: a line's baseline below its top, of the size (where Pillow draws it).
+const BASELINE = 0.9;
+export const ascent = (size) => BASELINE * size;
 
 // lettering._units: French spaced punctuation kept with its word, an opening « with the next.
 function units(text) {

@@ -30,7 +30,7 @@ export const cartoonPage = {
     saving: Promise.resolve(), // saves go one after the other
     expecting: {}, // scene number -> a texts form's save awaited: {words, before}
     setUp: false, // its page-wide listeners added
-    measure: { ready: false, context: null, widths: new Map(), ascent: new Map() }, // canvas
+    measure: { ready: false, context: null, widths: new Map() }, // canvas
   },
 };
 

@@ -26,7 +26,7 @@ DRAWN = """() => [...document.querySelectorAll('svg.lettering g.balloon')].map(g
   const [, scene, index] = g.id.split('-').map(Number);
   return { scene, index, kind: [...g.classList].find(c => c.startsWith('kind-')).slice(5),
            box: g.dataset.box.split(' ').map(Number),
-           lines: [...g.querySelectorAll('text > tspan')].map(t => t.textContent) };
+           lines: [...g.querySelectorAll('text > tspan')].map(t => t.textContent.trimEnd()) };
 })"""
 
 
@@ -131,7 +131,8 @@ def test_the_overlay_letters_the_pages_as_the_server_does(page, stack):
     assert_matches_server(page, cartoon)
     # Read in order: scene by scene, each balloon's text as typed.
     text = page.locator("#page-1 svg.lettering").text_content()
-    assert text.index("Summer, 1956.") < text.index("What on earth") < text.index("Mrrp?")
+    assert text.index("Summer, 1956. The attic at Ada's.") < text.index(
+        "What on earth is this machine?") < text.index("Mrrp? A big red button!")
     expect(page.locator("#lettering-hint")).to_be_visible()
     # Next to the server's own lettered page, each balloon looks the same (same place, lines,
     # face): the overlay's pixels in a balloon's box differ little from the page PNG's.
@@ -309,8 +310,7 @@ def test_the_keyboard_moves_resizes_and_undoes(page, stack):
     caption = page.locator("#scene-5 .edit-text").first
     words = "They landed softly among the sunflowers, and then it rained for a whole week."
     caption.fill(words)
-    page.wait_for_function("t => [...document.querySelectorAll('#balloon-5-0 text > tspan')]"
-                           ".map(s => s.textContent).join(' ') === t", arg=words)
+    expect(page.locator("#balloon-5-0 text")).to_have_text(words)  # read as typed
     assert sent == [f for f in sent if "/scenes/2" in f]  # typing sends nothing
     assert len(drawn(page, 5, 0)["lines"]) >= 2  # wrapped, as the engine wraps it
     shoot(page.locator("#page-1 .page-stage"), "overlay-desktop-typed.png")
