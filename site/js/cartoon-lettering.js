@@ -17,6 +17,7 @@ export function formElements(rows) {
     // A text that keeps its kind keeps the place its owner gave it.
     if (before.kind === kind && before.at) item.at = before.at;
     if (before.kind === kind && kindHasSpeaker(kind) && before.tail) item.tail = before.tail;
+    if (before.kind === kind && before.width) item.width = before.width; // the owner's box width
     if (before.kind === kind && before.angle != null) item.angle = before.angle; // a sound's turn
     return item;
   });

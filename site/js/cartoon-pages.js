@@ -1,11 +1,18 @@
-// The cartoon page's page view (desktop): the composed pages, large, one under another, where
-// the owner moves a balloon or its tail's tip by dragging it or with the keyboard (free; the
-// worker composes the page again), and the downloads.
+// The cartoon page's page view (desktop, and a phone that asks for it): the composed pages,
+// large, one under another, and the downloads. A page with its art apart (`art_url`) has its
+// lettering drawn over it and edited at drag speed (cartoon-overlay.js); one composed before
+// shows its picture, where the owner moves a balloon or its tail's tip by dragging it or with
+// the keyboard (free; the worker composes the page again).
 import { Api } from "./api.js";
 import { $, el, message, show, withoutQuery } from "./dom.js";
 import { I18n } from "./i18n.js";
-import { cartoonPage, clamp, kindHasSpeaker } from "./cartoon-state.js";
+import { cartoonPage, clamp } from "./cartoon-state.js";
 import { pageAlt } from "./cartoon-words.js";
+import { buildOverlayPage, describeElement, loaded, overlaid, refreshOverlay, showUndo,
+         updateUndo } from "./cartoon-overlay-view.js";
+import { setUpOverlay } from "./cartoon-overlay.js";
+
+const overlay = cartoonPage.overlay; // the overlay's part of the page's state
 
 const STEP = 0.01; // a keyboard move, as a fraction of the panel
 
@@ -23,16 +30,32 @@ function composedPages() {
 
 export function renderPages() {
   const { cartoon } = cartoonPage;
+  if (!overlay.setUp) {
+    overlay.setUp = true;
+    setUpOverlay();
+  }
   const recomposing = cartoon.status === "composing" && cartoonPage.pagesShown !== "";
-  show($("#recomposing"), recomposing);
-  $("#pages").classList.toggle("recomposing", recomposing);
-  $("#pages").setAttribute("aria-busy", String(recomposing));
   const list = composedPages();
+  // while the pages are recomposed, the lettered ones shown stay (and stay editable)
+  const lettered = list.length ? overlaid(list) : overlay.active;
+  overlay.active = lettered;
+  // With the overlay the edit shows at once: only the downloads wait for the recomposition.
+  show($("#recomposing"), recomposing);
+  $("#pages").classList.toggle("recomposing", recomposing && !lettered);
+  $("#pages").setAttribute("aria-busy", String(recomposing && !lettered));
+  show($("#move-hint"), !lettered);
+  show($("#lettering-hint"), lettered);
+  showUndo(lettered);
   if (!list.length) {
+    if (lettered) refreshOverlay(); // a text saved meanwhile is drawn, and can be undone
     if (!recomposing) show($("#pages-card"), false); // while recomposing, the old pages stay
     return;
   }
   show($("#pages-card"), true);
+  if (lettered) {
+    renderLettered(list);
+    return;
+  }
   const shown = JSON.stringify([list.map((page) => withoutQuery(page.url)), cartoon.panels,
                                 cartoon.scenes.map((s) => [s.action, s.elements])]);
   if (cartoonPage.moving || shown === cartoonPage.pagesShown) {
@@ -47,6 +70,32 @@ export function renderPages() {
   cartoonPage.pagesShown = shown;
   $("#pages").replaceChildren(...list.map(buildPage));
   show($("#move-hint"), cartoon.panels.some((panel) => panel.elements.length));
+  if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+}
+
+// The pages with their lettering drawn over their art: built again when the art or the
+// server's geometry changes (not in the middle of a gesture); otherwise only the scenes whose
+// texts changed are drawn again.
+function renderLettered(list) {
+  const { cartoon } = cartoonPage;
+  if (!overlay.measure.ready) { // measured in the lettering face, or not at all
+    loaded.then(() => {
+      overlay.measure.ready = true;
+      renderPages();
+    });
+    return;
+  }
+  const shown = JSON.stringify([list.map((page) => withoutQuery(page.art_url)), cartoon.panels]);
+  if (shown === cartoonPage.pagesShown || overlay.gesture || overlay.pending) {
+    refreshOverlay();
+    return;
+  }
+  const focused = document.activeElement && document.activeElement.id;
+  refreshOverlay();
+  cartoonPage.pagesShown = shown;
+  $("#pages").replaceChildren(...list.map((page, i) =>
+    buildOverlayPage(page, i, list.length, pageAlt(i + 1, list.length))));
+  updateUndo();
   if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
 }
 
@@ -69,11 +118,6 @@ function buildPage(page, i) {
   }
   return el("figure", { class: "comic-page", id: `page-${i + 1}`, "data-page": i + 1 }, stage,
     el("figcaption", { class: "hint" }, I18n.t("cartoon.page_of", { n: i + 1, total })));
-}
-
-function describeElement(element, index, number) {
-  return I18n.t(kindHasSpeaker(element.kind) ? "cartoon.element_balloon" : "cartoon.element_caption",
-                { i: index + 1, n: number, text: short(element.text) });
 }
 
 function handle(panel, scene, element, placed, index, part) {

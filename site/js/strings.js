@@ -626,6 +626,13 @@ export const STRINGS = {
     "cartoon.reader_close": "Close",
     "cartoon.reader_close_label": "Leave full screen",
     "nav.menu": "Menu",
+    // Issue 20: the lettering drawn over the pages and edited at drag speed.
+    "overlay.hint": "Drag a balloon to move it, the dot at its tail's tip to aim it, the bar on its right edge to make it narrower or wider; choose its kind above it, and edit its words in the scene's texts below. From the keyboard: Tab to a balloon, arrow keys move it (Shift for bigger steps), - and + make it narrower and wider, Enter saves, Escape cancels. Ctrl+Z undoes, Shift+Ctrl+Z redoes. Editing is free.",
+    "overlay.handle_width": "{element}: its width — left and right arrow keys make it narrower or wider",
+    "overlay.toolbar": "{element}: its kind",
+    "overlay.undo": "Undo",
+    "overlay.redo": "Redo",
+    "overlay.edit_lettering": "Edit the lettering",
   },
 
   fr: {
@@ -1252,5 +1259,12 @@ export const STRINGS = {
     "cartoon.reader_close": "Fermer",
     "cartoon.reader_close_label": "Quitter le plein écran",
     "nav.menu": "Menu",
+    // Issue 20 : le lettrage dessiné sur les pages et modifié à la vitesse du geste.
+    "overlay.hint": "Faites glisser une bulle pour la déplacer, le point au bout de sa queue pour la pointer, la barre de son bord droit pour l’élargir ou la rétrécir\u00a0; choisissez son type au-dessus d’elle, et modifiez ses mots dans les textes de la scène, plus bas. Au clavier\u00a0: Tab jusqu’à une bulle, les flèches la déplacent (Maj pour de plus grands pas), - et + la rétrécissent et l’élargissent, Entrée enregistre, Échap annule. Ctrl+Z annule, Maj+Ctrl+Z rétablit. Modifier est gratuit.",
+    "overlay.handle_width": "{element}\u00a0: sa largeur — flèches gauche et droite pour la rétrécir ou l’élargir",
+    "overlay.toolbar": "{element}\u00a0: son type",
+    "overlay.undo": "Annuler",
+    "overlay.redo": "Rétablir",
+    "overlay.edit_lettering": "Modifier le lettrage",
   },
 };
