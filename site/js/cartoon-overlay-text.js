@@ -8,20 +8,22 @@ import { cartoonPage } from "./cartoon-state.js";
 const overlay = cartoonPage.overlay; // the overlay's part of the page's state
 export const FACE = "Lettering";
 export const LINE_SPACING = 1.18; // typeset.LINE_SPACING
-const GLUED = Object.freeze(new Set("!?:;»%")); // lettering.GLUED: stays on its word's line ("Quoi ?")
 const BALLOON_EMS = Object.freeze([7, 8.5, 10, 11.5, 13, 15, 17, 19.5, 22, 25, 28, 34, 40]); // lettering's
 const WIDEST = 0.94; // lettering.WIDEST: a box's widest, of the panel's width
 
 export const lineHeight = (size) => Math.round(size * LINE_SPACING);
 
-// balloons.STYLES' paddings: between a kind's box and its text, in text sizes (x, y).
-const PADS = Object.freeze({ caption: [0.45, 0.45], thought: [0.8 + 0.6 * 0.5, 0.4 + 0.6 * 0.5],
-                             shout: [1.0 + 0.6 * 0.7, 0.4 + 0.6 * 0.7], sound: [0.15, 0.1] });
 export const SOUND_SCALE = 1.8; // balloons.SOUND_SCALE: a sound effect's letters, of the size
 export const SOUND_ANGLE = -6; // balloons.SOUND_ANGLE: its tilt when none is given
 
-// lettering._paddings: [x, y] around the text, px.
-export const paddings = (kind, size) => (PADS[kind] || [0.8, 0.4]).map((k) => k * size);
+// lettering._paddings: [x, y] around the text, px (each kind's `pad` in the options).
+export function paddings(kind, size) {
+  const found = cartoonPage.options.kinds.find((k) => k.key === kind);
+  return (found ? found.pad : cartoonPage.options.kinds[0].pad).map((k) => k * size);
+}
+
+// The emphasis markup (`*word*`), as the options serve its pattern.
+const emphasis = () => new RegExp(cartoonPage.options.emphasis, "g");
 
 // The faces loaded before anything is measured (a fallback face would measure otherwise).
 export function loadFaces() {
@@ -29,10 +31,18 @@ export function loadFaces() {
                       document.fonts.load(`700 20px ${FACE}`)]).catch(() => null);
 }
 
-// A line's runs: `*emphasis*` markup cut into [{text, strong}], the asterisks dropped.
+// typeset.spans: a text's runs, `*emphasis*` cut into [{text, strong}], the asterisks that
+// pair dropped (a lone one is drawn).
 export function runsOf(line) {
-  return line.split("*").map((text, i) => ({ text, strong: i % 2 === 1 }))
-    .filter((run) => run.text);
+  const runs = [];
+  let from = 0;
+  for (const found of line.matchAll(emphasis())) {
+    if (found.index > from) runs.push({ text: line.slice(from, found.index), strong: false });
+    runs.push({ text: found[1], strong: true });
+    from = found.index + found[0].length;
+  }
+  if (from < line.length) runs.push({ text: line.slice(from), strong: false });
+  return runs;
 }
 
 function context() {
@@ -63,17 +73,25 @@ export const widthOf = (text, size) =>
 const BASELINE = 0.9;
 export const ascent = (size) => BASELINE * size;
 
-// lettering._units: French spaced punctuation kept with its word, an opening « with the next.
+// typeset.french: a space typed before `: ; ! ? » %` or after `«` is a no-break space (the
+// face has U+00A0, not the narrow one), so no line starts with them.
+const french = (text) => text.replace(/\s+(?=\*?[:;!?»%])|(?<=[«])\s+/g, "\u00a0");
+const BREAKS = /[ \t\n\r\f\v]+/; // where a line may break: not at a no-break space
+
+// typeset.units: the pieces wrapping keeps whole, as markup, each emphasised word marked on
+// its own (so any line of them says which words are bold).
 function units(text) {
   const out = [];
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (out.length && ([...word].every((c) => GLUED.has(c)) || out[out.length - 1] === "«")) {
-      out[out.length - 1] = `${out[out.length - 1]} ${word}`;
-    } else {
-      out.push(word);
+  for (const run of runsOf(french(text.trim()))) {
+    let pieces = run.text.split(BREAKS);
+    if (out.length && !BREAKS.test(run.text.slice(0, 1))) {
+      out[out.length - 1].push([pieces[0], run.strong]); // it goes on with the word before
+      pieces = pieces.slice(1);
     }
+    for (const piece of pieces) out.push([[piece, run.strong]]);
   }
-  return out;
+  return out.map((parts) => parts.filter(([part]) => part)
+    .map(([part, strong]) => (strong ? `*${part}*` : part)).join("")).filter(Boolean);
 }
 
 // lettering._breaks: greedy lines as [start, end) unit ranges; null when one does not fit.
@@ -135,7 +153,8 @@ export function balanced(text, size, maxWidth, oval = false) {
     lines = breaks(widths, space, () => high);
     if (oval) lines = lens(lines, widths, space);
   }
-  const widest = Math.max(...lines.map((line) => spanWidth(widths, space, line))) * 1.01 + 1;
+  // a line measures the sum of its words and spaces, exactly (the faces have no kerning)
+  const widest = Math.max(...lines.map((line) => spanWidth(widths, space, line))) + 1;
   return { lines: lines.map(([a, b]) => words.slice(a, b).join(" ")), width: widest };
 }
 

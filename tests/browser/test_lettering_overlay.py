@@ -150,6 +150,34 @@ def test_the_overlay_letters_the_pages_as_the_server_does(page, stack):
             # the same box a tenth of its height lower: clearly unlike
             off = unlike(ours, theirs, box, round((box[3] - box[1]) / 10))
             assert same < 8 and off > 3 * same, (panel["number"], placed["kind"], same, off)
+    assert_wraps_as_the_engine(page, cartoon["panels"][0])
+
+
+# Texts the browser must wrap exactly as the engine does when the owner resizes a box: French
+# spacing (no line starts with its punctuation), *emphasis*, a lone asterisk, Cyrillic.
+WRAPPED = [("speech", "Quoi ? Tu plaisantes : encore une panne ! « Incroyable » 100 %"),
+           ("thought", "I *really* mean it, *every single word* of it * twice"),
+           ("shout", "Привет ! Как *дела* ? Всё хорошо : спасибо !"),
+           ("caption", "Plus tard ; bien plus tard… *beaucoup* plus tard.")]
+
+
+def assert_wraps_as_the_engine(page, panel):
+    """The overlay's wrapping (js/cartoon-overlay-text.js) against the engine's for a width the
+    owner gives: the same lines, markup and no-break spaces included, at several widths."""
+    from chalicelib.comic import lettering
+
+    size = panel["text_px"]
+    panel_size = (panel["box"][2] - panel["box"][0], panel["box"][3] - panel["box"][1])
+    for kind, text in WRAPPED:
+        for width in (0.3, 0.45, 0.7):
+            ours = page.evaluate(
+                """async ([kind, text, size, width, panelW]) => {
+                  const m = await import('/js/cartoon-overlay-text.js');
+                  const shape = m.shapeAt(kind, text, size, width, panelW);
+                  return shape && shape.lines; }""",
+                [kind, text, size, width, panel_size[0]])
+            engine = lettering._shape_at(kind, text, panel_size, size, width)
+            assert ours == (list(engine[0][2]) if engine else None), (kind, text, width)
 
 
 def unlike(ours, theirs, box, lower):
