@@ -21,9 +21,9 @@ from pathlib import Path
 import _offline  # noqa: F401  (the project on the path)
 from playwright.sync_api import sync_playwright
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_stack, stop_stack
-from tests.browser.test_comic_reader import tiers_body
-from tests.support.browser import buy_pack, sign_in
+from devtools.browser import buy_pack, sign_in
+from devtools.cartoons import tiers_body
+from devtools.stack import CHROMIUM, CHROMIUM_ARGS, start_stack, stop_stack
 
 GOAL_MS = 16
 

@@ -75,3 +75,34 @@ def seed_cartoons(account_id, count, start_ms=1_790_000_000_000):
                                strip_thumb_key=key))
             ids.append(cartoon_id)
     return ids
+
+
+# A finished 7-scene `tiers` cartoon as the cartoon page's journeys and its benchmark make it:
+# each scene's texts and who is in it.
+TIERS_TALK = [
+    [{"kind": "caption", "text": "Summer, 1956. The attic at Ada's."},
+     {"kind": "speech", "speaker": "Ada", "text": "What on earth is this machine?"}],
+    [{"kind": "speech", "speaker": "Bram", "text": "Mrrp? A big red button!"}],
+    [{"kind": "speech", "speaker": "Ada", "text": "Hold on tight, Bram!"},
+     {"kind": "thought", "speaker": "Bram", "text": "I regret everything."}],
+    [{"kind": "speech", "speaker": "Cleo", "text": "Is that my neighbour… flying?"}],
+    [{"kind": "caption", "text": "They landed softly among the sunflowers."}],
+    [{"kind": "speech", "speaker": "Ada", "text": "Cleo! Up here!"},
+     {"kind": "speech", "speaker": "Cleo", "text": "Come down for tea!"}],
+    [{"kind": "thought", "speaker": "Bram", "text": "Warm. Purr."}],
+]
+TIERS_CASTS = [["Ada"], ["Bram"], ["Ada", "Bram"], ["Cleo"], [], ["Ada", "Cleo"], ["Bram"]]
+
+
+def tiers_body():
+    return {
+        "title": "The attic machine", "layout": "tiers", "style": "ligne-claire",
+        "context": "A sleepy seaside town in the 1950s, warm summer light, gentle humour.",
+        "quality": "low",
+        "characters": [
+            {"name": "Ada", "description": "A tall inventor with round glasses, green coat."},
+            {"name": "Bram", "description": "A small grey cat with a red scarf."},
+            {"name": "Cleo", "description": "A grandmother with silver hair."}],
+        "scenes": [{"action": f"Scene {i + 1} of the attic machine.", "characters": cast,
+                    "elements": talk}
+                   for i, (talk, cast) in enumerate(zip(TIERS_TALK, TIERS_CASTS, strict=True))]}

@@ -14,66 +14,18 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 from playwright.sync_api import expect
 
-from tests.support.browser import STEP_MS, buy_pack, sign_in
+from tests.support.browser import STEP_MS
+from tests.support.comic_page import (
+    fetched,
+    make_cartoon,
+    picture,
+    region,
+    state,
+    white,
+)
 
 LOADED = "img => img.complete && img.naturalWidth > 0"
 SHOTS = os.environ.get("SCREENSHOTS")  # a folder to keep the screenshots in, when set
-
-TALK = [
-    [{"kind": "caption", "text": "Summer, 1956. The attic at Ada's."},
-     {"kind": "speech", "speaker": "Ada", "text": "What on earth is this machine?"}],
-    [{"kind": "speech", "speaker": "Bram", "text": "Mrrp? A big red button!"}],
-    [{"kind": "speech", "speaker": "Ada", "text": "Hold on tight, Bram!"},
-     {"kind": "thought", "speaker": "Bram", "text": "I regret everything."}],
-    [{"kind": "speech", "speaker": "Cleo", "text": "Is that my neighbour… flying?"}],
-    [{"kind": "caption", "text": "They landed softly among the sunflowers."}],
-    [{"kind": "speech", "speaker": "Ada", "text": "Cleo! Up here!"},
-     {"kind": "speech", "speaker": "Cleo", "text": "Come down for tea!"}],
-    [{"kind": "thought", "speaker": "Bram", "text": "Warm. Purr."}],
-]
-CASTS = [["Ada"], ["Bram"], ["Ada", "Bram"], ["Cleo"], [], ["Ada", "Cleo"], ["Bram"]]
-
-
-def tiers_body():
-    return {
-        "title": "The attic machine", "layout": "tiers", "style": "ligne-claire",
-        "context": "A sleepy seaside town in the 1950s, warm summer light, gentle humour.",
-        "quality": "low",
-        "characters": [
-            {"name": "Ada", "description": "A tall inventor with round glasses, green coat."},
-            {"name": "Bram", "description": "A small grey cat with a red scarf."},
-            {"name": "Cleo", "description": "A grandmother with silver hair."}],
-        "scenes": [{"action": f"Scene {i + 1} of the attic machine.", "characters": cast,
-                    "elements": talk} for i, (talk, cast) in enumerate(zip(TALK, CASTS,
-                                                                          strict=True))]}
-
-
-def make_cartoon(page, stack, email):
-    """A signed-in owner with a finished 7-scene `tiers` cartoon, its page open."""
-    sign_in(page, stack, email)
-    buy_pack(page, stack, "medium")
-    answer = page.evaluate("body => Api.post('/api/cartoons', body)", tiers_body())
-    page.goto(f"{stack.url}/cartoon.html?id={answer['cartoon_id']}")
-    expect(page.locator("#progress-text")).to_have_text("Finished: 7 scenes on 2 pages.",
-                                                        timeout=60000)
-    # The cast's pictures above the pages load too: let the page settle before measuring it.
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function("() => [...document.images].every(img => img.complete)")
-    return answer["cartoon_id"]
-
-
-def state(page, cartoon_id):
-    return page.evaluate("id => Api.get(`/api/cartoons/${id}`)", cartoon_id)
-
-
-def fetched(page, url):
-    response = page.request.get(url)  # Playwright's client: not the page, so no CSP to pass
-    assert response.ok, url
-    return response
-
-
-def picture(page, url):
-    return Image.open(io.BytesIO(fetched(page, url).body())).convert("RGB")
 
 
 def settled(page, cartoon_id, before):
@@ -85,20 +37,6 @@ def settled(page, cartoon_id, before):
     page.reload()
     page.wait_for_function(LOADED, arg=page.locator(".page-image").first.element_handle())
     return state(page, cartoon_id)
-
-
-def region(image, panel, box):
-    """The part of the page image where `box` (fractions of the panel) sits."""
-    left, top, right, bottom = panel["box"]
-    width, height = right - left, bottom - top
-    return image.crop((round(left + box[0] * width), round(top + box[1] * height),
-                       round(left + box[2] * width), round(top + box[3] * height)))
-
-
-def white(image):
-    """The share of pure white pixels (a balloon's fill; the offline art has none)."""
-    mask = image.convert("L").point(lambda v: 255 if v >= 250 else 0)
-    return ImageStat.Stat(mask).mean[0] / 255
 
 
 def moved_box(box, before, after):

@@ -15,8 +15,8 @@ import pytest
 from PIL import Image, ImageChops, ImageFilter, ImageStat
 from playwright.sync_api import expect
 
-from tests.browser.test_comic_reader import make_cartoon, picture, region, state, white
 from tests.support.browser import STEP_MS, wait_for_api
+from tests.support.comic_page import make_cartoon, picture, region, state, white
 
 SHOTS = Path(os.environ.get("SCREENSHOTS") or Path(tempfile.gettempdir()) / "caaartoons-shots")
 TOLERANCE = 0.02  # of the panel: the overlay's boxes against the server's

@@ -4,6 +4,8 @@ import time
 
 from playwright.sync_api import expect
 
+from devtools.browser import buy_pack, sign_in  # noqa: F401 (the journeys' steps)
+
 # How long one step (a click, a navigation, an expectation) may take before the test fails. A
 # step goes on the moment it is done, so this costs nothing on a quiet machine; on a loaded one
 # (CI shares its cores) the stack and Chromium can take several times their usual time.
@@ -20,27 +22,6 @@ def wait_for_api(page, predicate, arg=None, timeout=60):
     while not page.evaluate(predicate, arg):
         assert time.monotonic() < deadline, f"still not so after {timeout} s: {predicate}"
         page.wait_for_timeout(250)
-
-
-def sign_in(page, stack, email):
-    """The whole sign-in as a person does it: ask, read the mail, open the link, confirm."""
-    page.goto(stack.url + "/")
-    page.fill("#email", email)
-    page.click("#signin-form button[type=submit]")
-    page.wait_for_selector("#check-email:not([hidden])")
-    page.goto(stack.link_for(email))
-    page.click("#confirm-button")
-    page.wait_for_selector("#who-email", state="attached")  # folded away on a phone
-
-
-def buy_pack(page, stack, pack="medium"):
-    """Buy a pack as a person does: the credits page, the local checkout, the success page."""
-    page.goto(stack.url + "/credits.html")
-    page.click(f"button[data-pack={pack}]")
-    page.wait_for_url("**/local-checkout.html?session_id=*")
-    page.click("#pay")
-    page.wait_for_url("**/credits-success.html?session_id=*")
-    page.wait_for_selector("#success-notice:not([hidden])")
 
 
 def fill_cast(page):
