@@ -10,6 +10,7 @@ import { hasSpeaker, createPage } from "./create-state.js";
 function kindWords(kind) {
   if (!createPage.options.kinds.some((k) => k.key === kind)) return null;
   return { label: I18n.t(`create.kind_${kind}`), add: I18n.t(`create.add_${kind}`),
+           short: I18n.t(`create.short_${kind}`),
            placeholder: I18n.t(`create.placeholder_${kind}`) };
 }
 
@@ -33,15 +34,19 @@ export function sceneRow(scene) {
       el("legend", {}, I18n.t("create.texts_legend")),
       el("ol", { class: "element-list" }),
       el("p", { class: "hint elements-hint" }),
+      // "Add: Caption, Speech, …": seven short buttons, each named in full for a screen reader
       el("div", { class: "actions element-add" },
+        el("span", { class: "element-add-label", "aria-hidden": "true" },
+           I18n.t("create.add_label")),
         ...createPage.options.kinds.map(({ key: kind }) => el("button", {
           type: "button", class: "button ghost small", "data-kind": kind,
+          "aria-label": kindWords(kind).add, title: kindWords(kind).add,
           onclick: () => {
             const item = textRow(row, { kind });
             $(".element-list", row).append(item);
             createPage.changed();
             $(".element-text", item).focus();
-          } }, kindWords(kind).add)))));
+          } }, kindWords(kind).short)))));
   row.dataset.cast = JSON.stringify([]);
   row.dataset.staging = JSON.stringify({});
   return row;

@@ -76,7 +76,8 @@ def test_the_create_page_names_every_style_quality_layout_and_problem_the_api_ha
     wanted |= {f"create.layout_{key}" for key in specs.LAYOUTS}
     wanted |= {f"create.layout_{key}_hint" for key in specs.LAYOUTS}
     wanted |= {f"{prefix}{key}" for key in specs.KINDS for prefix in (
-        "create.kind_", "create.add_", "create.placeholder_", "cartoon.kind_", "cartoon.said_")}
+        "create.kind_", "create.add_", "create.short_", "create.placeholder_", "cartoon.kind_",
+        "cartoon.said_")}
     wanted |= {f"create.side_{side}" for side in specs.SIDES}
     create_js = "\n".join(path.read_text() for path in sorted((SITE / "js").glob("create*.js")))
     for code in specs.PLAIN_PROBLEMS:  # the lettering check's codes, worded by the page
@@ -160,7 +161,8 @@ def test_every_kind_of_the_registry_is_worded_in_both_languages_on_the_site_and_
         server = words.catalogue(lang)
         for kind in vocabulary.KINDS:
             for key in (f"cartoon.said_{kind}", f"cartoon.kind_{kind}", f"create.kind_{kind}",
-                        f"create.add_{kind}", f"create.placeholder_{kind}"):
+                        f"create.add_{kind}", f"create.short_{kind}",
+                        f"create.placeholder_{kind}"):
                 assert site[lang].get(key), (lang, key)
             assert site[lang][f"cartoon.said_{kind}"] == server[f"cartoon.said_{kind}"]
         said = [server[f"cartoon.said_{kind}"] for kind in vocabulary.KINDS]
