@@ -21,7 +21,7 @@ from pathlib import Path
 import _offline  # noqa: F401  (the project on the path)
 from playwright.sync_api import sync_playwright
 
-from devtools.browser import buy_pack, sign_in
+from devtools.browser import buy_pack, centre_of, sign_in
 from devtools.cartoons import tiers_body
 from devtools.stack import CHROMIUM, CHROMIUM_ARGS, start_stack, stop_stack
 
@@ -53,17 +53,10 @@ def open_cartoon(page, url):
     page.wait_for_selector("#handle-1-1-at", state="attached")
 
 
-def centre(page, selector):
-    handle = page.locator(selector)
-    handle.scroll_into_view_if_needed()
-    box = handle.bounding_box()
-    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-
-
 def drag(page, selector, path):
     """Press on the handle, move along `path` (offsets in CSS px), release; the page's timings."""
     page.evaluate("() => { window.__drawn = []; }")
-    x, y = centre(page, selector)
+    x, y = centre_of(page, selector)
     page.mouse.move(x, y)
     page.mouse.down()
     for dx, dy in path:
@@ -75,7 +68,7 @@ def drag(page, selector, path):
 
 def touch_drag(page, session, selector, path):
     page.evaluate("() => { window.__drawn = []; }")
-    x, y = centre(page, selector)
+    x, y = centre_of(page, selector)
     session.send("Input.dispatchTouchEvent", {"type": "touchStart",
                                               "touchPoints": [{"x": x, "y": y}]})
     for dx, dy in path:

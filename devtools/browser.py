@@ -22,3 +22,11 @@ def buy_pack(page, stack, pack="medium"):
     page.click("#pay")
     page.wait_for_url("**/credits-success.html?session_id=*")
     page.wait_for_selector("#success-notice:not([hidden])")
+
+
+def centre_of(page, selector):
+    """The CSS px centre of an element, scrolled into view: where a finger or a mouse presses."""
+    target = page.locator(selector)
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2

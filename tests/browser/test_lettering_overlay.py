@@ -15,6 +15,7 @@ import pytest
 from PIL import Image, ImageChops, ImageFilter, ImageStat
 from playwright.sync_api import expect
 
+from devtools.browser import centre_of
 from tests.support.browser import STEP_MS, wait_for_api
 from tests.support.comic_page import make_cartoon, picture, region, state, white
 
@@ -91,13 +92,6 @@ def patches(page):
     sent = []
     page.on("request", lambda r: sent.append(r.url) if r.method == "PATCH" else None)
     return sent
-
-
-def handle_centre(page, selector):
-    handle = page.locator(selector)
-    handle.scroll_into_view_if_needed()
-    box = handle.bounding_box()
-    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
 def css_per_panel(page, cartoon, number):
@@ -205,7 +199,7 @@ def test_mouse_drag_resize_kind_undo_redo_then_the_download_shows_it(page, stack
     pw, ph = css_per_panel(page, before, 1)
     across = -0.25 if start["at"][0] > 0.5 else 0.25
     # A drag: the overlay follows at once, nothing is sent until the mouse is released.
-    x, y = handle_centre(page, "#handle-1-1-at")
+    x, y = centre_of(page, "#handle-1-1-at")
     page.mouse.move(x, y)
     page.mouse.down()
     for step in range(1, 11):
@@ -220,7 +214,7 @@ def test_mouse_drag_resize_kind_undo_redo_then_the_download_shows_it(page, stack
     assert len(sent) == 1
     # Resize: its right edge dragged in; the text rewraps to more lines at once.
     lines_before = drawn(page, 1, 1)["lines"]
-    x, y = handle_centre(page, "#handle-1-1-width")
+    x, y = centre_of(page, "#handle-1-1-width")
     mouse_drag(page, x, y, -0.06 * pw, 0)
     narrower = drawn(page, 1, 1)
     assert len(narrower["lines"]) > len(lines_before), narrower
@@ -367,7 +361,7 @@ def test_a_refused_edit_comes_back_and_says_why(page, stack):
     pw, ph = css_per_panel(page, before, 1)
     page.locator("#handle-1-1-at").focus()  # its toolbar, not the caption's, shows
     saved = drawn(page, 1, 1)["box"]  # as last saved
-    x, y = handle_centre(page, "#handle-1-1-at")
+    x, y = centre_of(page, "#handle-1-1-at")
     mouse_drag(page, x, y, (caption["at"][0] - balloon["at"][0]) * pw,
                (caption["at"][1] - balloon["at"][1]) * ph)
     notice = page.locator("#page-1 .overlay-problem")
@@ -411,13 +405,13 @@ def test_a_phone_edits_the_lettering_by_touch(browser, stack):
         start = before["panels"][1]["elements"][0]  # Bram's balloon, scene 2
         pw, ph = css_per_panel(page, before, 2)
         shoot(page, "overlay-phone-before.png")  # (a full-page shot scrolls: before aiming)
-        x, y = handle_centre(page, "#handle-2-0-at")
+        x, y = centre_of(page, "#handle-2-0-at")
         touch_drag(session, x, y, 0.15 * pw, 0.25 * ph)
         moved = as_fractions(before["panels"][1], drawn(page, 2, 0)["box"])
         assert (moved[1] + moved[3]) / 2 == pytest.approx(start["at"][1] + 0.25, abs=0.02)
         expect(page.locator("#lettering-undo")).to_be_enabled()
         # The width, by its handle; the kind, by a tap on the toolbar.
-        x, y = handle_centre(page, "#handle-2-0-width")
+        x, y = centre_of(page, "#handle-2-0-width")
         lines = drawn(page, 2, 0)["lines"]
         touch_drag(session, x, y, -0.1 * pw, 0)
         assert len(drawn(page, 2, 0)["lines"]) > len(lines)
