@@ -43,6 +43,12 @@ class Style:
     joins: bool = False  # one speaker's two in a row are joined by a neck
 
     @property
+    def to_speaker(self):
+        """Its tail points at its speaker's mouth in the picture (not a voice from off panel's,
+        which goes to the panel's edge)."""
+        return self.tail in ("wedge", "bubbles")
+
+    @property
     def sound(self):
         """A sound effect: no outline, its letters large, outlined and turned on the picture,
         outside the reading order."""

@@ -402,7 +402,7 @@ def _shapes_of(kind, text, panel_size, size):
 def _body(scene, item):
     """The figure whose mouth a text's tail points at: None for a text without one (a caption,
     a sound effect, a voice from off panel, whose tail goes to the panel's edge)."""
-    return scene.body(item.speaker) if item.style.tail in ("wedge", "bubbles") else None
+    return scene.body(item.speaker) if item.style.to_speaker else None
 
 
 def _joins(items, index):
@@ -523,7 +523,7 @@ def _search(item, shaped, scene, size, spots, order, where, later, high):
 
 
 def _scene(items, panel_size, staging, look):
-    speakers = [item.speaker for item in items if item.style.tail in ("wedge", "bubbles")]
+    speakers = [item.speaker for item in items if item.style.to_speaker]
     return placement.scene_of(tuple(panel_size), look, staging, speakers)
 
 

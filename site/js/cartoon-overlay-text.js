@@ -3,6 +3,7 @@
 // measureText without kerning (the server's Pillow lays text out without it), and the same
 // balanced wrapping (lettering._balanced), so a resized balloon rewraps as it will be drawn.
 
+import { STYLES } from "./balloon-shapes.js";
 import { cartoonPage } from "./cartoon-state.js";
 
 const overlay = cartoonPage.overlay; // the overlay's part of the page's state
@@ -72,6 +73,9 @@ export const widthOf = (text, size) =>
 // typeset.BASELINE: a line's baseline below its top, of the size (where Pillow draws it).
 const BASELINE = 0.9;
 export const ascent = (size) => BASELINE * size;
+
+// A caption's box (its lines left-aligned in a wide strip), as the engine tells it: by outline.
+const boxed = (kind) => (STYLES[kind] || STYLES.speech).outline === "box";
 
 // typeset.french: a space typed before `: ; ! ? » %` or after `«` is a no-break space (the
 // face has U+00A0, not the narrow one), so no line starts with them.
@@ -162,7 +166,7 @@ export function balanced(text, size, maxWidth, oval = false) {
 // allows; null when a word does not fit in it.
 export function shapeFor(kind, text, size, boxWidth) {
   const [padX, padY] = paddings(kind, size);
-  const wrapped = balanced(text, size, boxWidth - 2 * padX, kind !== "caption");
+  const wrapped = balanced(text, size, boxWidth - 2 * padX, !boxed(kind));
   if (!wrapped) return null;
   return { w: Math.ceil(wrapped.width + 2 * padX),
            h: Math.ceil(wrapped.lines.length * lineHeight(size) + 2 * padY),
@@ -181,7 +185,7 @@ export function shapeAt(kind, text, size, width, panelW) {
 // balloon about twice as wide as tall, a caption a wide strip): for a text the owner has given
 // no width, until the server places it.
 export function idealShape(kind, text, size, panelW, panelH) {
-  const caption = kind === "caption";
+  const caption = boxed(kind);
   const ideal = caption ? 5 : 2;
   const found = new Map();
   for (const ems of caption ? BALLOON_EMS.slice(1) : BALLOON_EMS) {
