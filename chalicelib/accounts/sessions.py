@@ -5,7 +5,7 @@ deleting the account end it at once.
 `Session` is the one shape in which the signed-in person reaches every service.
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pynamodb.exceptions import UpdateError
@@ -22,8 +22,7 @@ from chalicelib.core.settings import get_settings
 SESSION_TTL = 30 * 24 * 3600
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(NamedTuple):
     account: Account
     session_id: str
 

@@ -22,7 +22,7 @@ and is refunded like any failure.
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -42,8 +42,7 @@ def _none(at, now):
     return []
 
 
-@dataclass(frozen=True)
-class Use:
+class Use(NamedTuple):
     """How one use of the machine is stored and paid, the same for each of its drawings.
 
     The hooks return the use's own actions beside each move's, given the drawing's attributes
@@ -69,8 +68,7 @@ class Use:
         return f"refund:{cartoon_id}:{self.refund_tag.format(number)}:{attempt}"
 
 
-@dataclass(frozen=True)
-class Drawing:
+class Drawing(NamedTuple):
     """One picture of a cartoon as the machine moves it."""
 
     use: Use
@@ -81,10 +79,10 @@ class Drawing:
     number: int  # which picture of the cartoon, as its ledger causes name it
     credits: int  # what the attempt in flight was charged
     label: str  # as the ledger's notes name it: "scene 3", "reference 1"
-    log: dict = field(default_factory=dict)  # what names it in log events
+    log: dict  # what names it in log events
     # what the history says of it (money/credits.py `what`): {"panel": 3} or {"name": "Ada"},
     # and the cartoon's title when the caller has it at hand
-    what: dict = field(default_factory=dict)
+    what: dict
 
 
 def _what(drawing, happened):

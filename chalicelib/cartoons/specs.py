@@ -6,7 +6,6 @@ A scene's texts are its lettering elements (comic/lettering.py), in reading orde
 shorthand `caption`, `dialogue`, `speaker`, read as one caption and one speech element. Whether
 they fit their panel at a legible size is checked here too (`check_lettering`)."""
 
-import dataclasses
 import math
 import unicodedata
 
@@ -426,9 +425,8 @@ UNTYPED_ELEMENT = {"type": "object", "required": ["text"],
                    "properties": {"text": {"type": "string", "pattern": r"^\s*$"}}}
 CHECK_SCENE_SPEC = {**SCENE_SPEC, "action": Field(str, required=False,
                                                   max_length=LIMITS["action"]),
-                    "characters": dataclasses.replace(SCENE_SPEC["characters"],
-                                                      items=Field(str)),
-                    "elements": dataclasses.replace(SCENE_SPEC["elements"], items_schema={
+                    "characters": SCENE_SPEC["characters"]._replace(items=Field(str)),
+                    "elements": SCENE_SPEC["elements"]._replace(items_schema={
                         "anyOf": [object_schema(ELEMENT_SPEC), UNTYPED_ELEMENT]})}
 LETTERING_CHECK_SPEC = {"layout": Field(str, required=False, max_length=20),
                         "scenes": Field(list, min_length=1, max_length=MAX_SCENES,

@@ -7,7 +7,7 @@ The schema helpers below keep the declarations short: `obj` lists the fields alw
 (required) and those that may be missing, and every object is closed (no other fields), so a
 field added to an answer without its declaration fails the tests."""
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 STRING = {"type": "string"}
 TEXT = {"type": "string", "minLength": 1}
@@ -49,8 +49,7 @@ def one_of(*values):
     return {"enum": list(values)}
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """One route's answers. `body` is the JSON Schema of the success body (None for an empty
     one); `media` its type ("text/html" for a page); `headers` the response headers it always
     sets ((name, description), ...); `errors` the error statuses it may give besides those

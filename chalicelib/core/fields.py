@@ -9,13 +9,12 @@ The same specs describe the API (core/openapi.py) and the drafts a model writes
 (core/structured.py), so a limit changed here changes all three."""
 
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from chalicelib.core.errors import Invalid
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     kind: type
     required: bool = True
     max_length: int | None = None  # a text's characters, a list's items

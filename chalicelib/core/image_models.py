@@ -11,7 +11,7 @@ down on 1 December 2026, though the pinned SDK still names them.
 """
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 STANDARD_SIZES = ("1024x1024", "1536x1024", "1024x1536")
 BASE_QUALITIES = ("low", "medium", "high")
@@ -27,8 +27,7 @@ SHUT_DOWN = {"gpt-image-1": None, "dall-e-2": None, "dall-e-3": None,
              "chatgpt-image-latest": "2026-12-01"}
 
 
-@dataclass(frozen=True)
-class ImageModel:
+class ImageModel(NamedTuple):
     name: str
     qualities: tuple
     arbitrary_sizes: bool  # any WIDTHxHEIGHT within the limits, or only STANDARD_SIZES

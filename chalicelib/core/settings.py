@@ -12,7 +12,8 @@ import functools
 import json
 import os
 import re
-from dataclasses import FrozenInstanceError, dataclass, field, fields, make_dataclass
+from dataclasses import FrozenInstanceError, field, fields, make_dataclass
+from typing import NamedTuple
 
 from chalicelib.core import image_models
 
@@ -67,8 +68,7 @@ class SettingsError(RuntimeError):
     """The configuration is unsafe or incomplete for the stage."""
 
 
-@dataclass(frozen=True)
-class Pack:
+class Pack(NamedTuple):
     """A credit pack on sale: `amount` is in the currency's smallest unit (cents)."""
 
     pack_id: str
@@ -336,23 +336,27 @@ class _SettingsRules:
                 raise SettingsError("checkout return URLs must be on SITE_URL")
 
 
-@dataclass(frozen=True)
-class Setting:
-    """One setting: the variable it is read from, its default (text, or a function of the
-    settings declared above it, for defaults that depend on the stage or the site's URL), the
-    parser that turns the text into the value, and whether it is a secret (never in a repr;
-    read from SSM in prod)."""
-
+class _Declared(NamedTuple):
     env: str
     default: object
     parse: object
     secret: bool = False
 
-    def __post_init__(self):
-        if not isinstance(self.default, str) and not callable(self.default):
-            raise SettingsError(f"{self.env} is declared without a default")
-        if not callable(self.parse):
-            raise SettingsError(f"{self.env} is declared without a parser")
+
+class Setting(_Declared):
+    """One setting: the variable it is read from, its default (text, or a function of the
+    settings declared above it, for defaults that depend on the stage or the site's URL), the
+    parser that turns the text into the value, and whether it is a secret (never in a repr;
+    read from SSM in prod)."""
+
+    __slots__ = ()
+
+    def __new__(cls, env, default, parse, secret=False):
+        if not isinstance(default, str) and not callable(default):
+            raise SettingsError(f"{env} is declared without a default")
+        if not callable(parse):
+            raise SettingsError(f"{env} is declared without a parser")
+        return super().__new__(cls, env, default, parse, secret)
 
     def default_for(self, known):
         return self.default(known) if callable(self.default) else self.default

@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import threading
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from chalice import Chalice, ChaliceUnhandledError, Response
 
@@ -69,8 +69,7 @@ def domain_errors(view):
     return guarded
 
 
-@dataclass(frozen=True)
-class RouteSpec:
+class RouteSpec(NamedTuple):
     """What a route accepts and answers, declared where it is registered: the spec of its JSON
     body (None for no body), its query parameters (name -> JSON Schema), the request headers it
     reads (OpenAPI parameters), and its answers (core/answers.py). `read_body` and the OpenAPI

@@ -8,7 +8,7 @@ the account's ledger entries and is never negative.
 """
 
 import uuid
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -45,8 +45,7 @@ class NoSuchAccount(Exception):
     pass
 
 
-@dataclass(frozen=True)
-class Applied:
+class Applied(NamedTuple):
     entry: LedgerEntry
     cause_key: str
 
@@ -109,8 +108,7 @@ def debit(account_id, amount, *, reason, cause_key, note="", also=None, what=Non
                  what=what)
 
 
-@dataclass(frozen=True)
-class ClawedBack:
+class ClawedBack(NamedTuple):
     entry: LedgerEntry
     taken: int
     unrecovered: int

@@ -1,7 +1,6 @@
 """A spec of fields as a strict Structured Outputs schema, and back: one definition for what a
 submission may hold and what a drafting model must write."""
 
-import dataclasses
 
 import pytest
 
@@ -83,7 +82,7 @@ def test_changing_a_limit_of_the_spec_changes_the_schema_and_the_validation(
     before = drafting.draft_schema()
     assert not check(before)
     monkeypatch.setitem(specs.CARTOON_SPEC, field,
-                        dataclasses.replace(specs.CARTOON_SPEC[field], **change))
+                        specs.CARTOON_SPEC[field]._replace(**change))
     assert check(drafting.draft_schema())
     if field == "scenes":  # the same definition now refuses an 8-scene submission
         with pytest.raises(Invalid) as refused:
@@ -96,10 +95,9 @@ def test_changing_a_limit_of_the_spec_changes_the_schema_and_the_validation(
 
 
 def test_a_nested_limit_reaches_the_schema_too(monkeypatch):
-    element = dict(specs.ELEMENT_SPEC, text=dataclasses.replace(specs.ELEMENT_SPEC["text"],
-                                                                max_length=77))
+    element = dict(specs.ELEMENT_SPEC, text=specs.ELEMENT_SPEC["text"]._replace(max_length=77))
     monkeypatch.setitem(specs.SCENE_SPEC, "elements",
-                        dataclasses.replace(specs.SCENE_SPEC["elements"], items=element))
+                        specs.SCENE_SPEC["elements"]._replace(items=element))
     text = (drafting.draft_schema()["properties"]["scenes"]["items"]["properties"]["elements"]
             ["items"]["properties"]["text"])
     assert "At most 77 characters" in text["description"]
