@@ -36,3 +36,25 @@ def test_importing_app_loads_no_adapter_that_only_one_route_calls():
         "adapters.drafting", "adapters.moderation", "adapters.openai_client", "adapters.mail",
         "adapters.stripe_checkout", "core.structured")}
     assert sorted(lazy & modules) == []
+
+
+def test_importing_app_compiles_none_of_our_patterns():
+    """Our modules declare their regular expressions as `core.patterns.Pattern`, compiled at
+    first use: a module-level `re.compile` would put its cost back on every cold start. (What
+    reading the settings at import uses is compiled then, as it must be.)"""
+    code = ("import re, sys\n"
+            "compiled = []\n"
+            "original = re._compile\n"
+            "def spy(pattern, flags):\n"
+            "    frame = sys._getframe(2)\n"
+            "    caller = frame.f_globals.get('__name__', '')\n"
+            "    ours = caller.startswith(('chalicelib.', 'app'))\n"
+            "    if ours and frame.f_code.co_name == '<module>':\n"
+            "        compiled.append((caller, str(pattern)))\n"
+            "    return original(pattern, flags)\n"
+            "re._compile = spy\n"
+            "import app\n"
+            "print(compiled)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    assert out.strip() == "[]"

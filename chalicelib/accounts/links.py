@@ -5,7 +5,6 @@ it is consumed by one conditional write, once, within LINK_TTL. Asking for a lin
 whether or not the address has an account.
 """
 
-import re
 import uuid
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
@@ -18,13 +17,14 @@ from chalicelib.core.crypto import keyed_hash, new_token
 from chalicelib.core.errors import Conflict, Invalid
 from chalicelib.core.fields import Field
 from chalicelib.core.models import Account, EmailIndex, SignInLink, transaction
+from chalicelib.core.patterns import Pattern
 from chalicelib.core.settings import get_settings
 
 LINK_TTL = 15 * 60
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{43}$")
-_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&*+/=?^_`{|}~-]+)*$")
-_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
-_TLD = re.compile(r"^[a-z]{2,63}$|^xn--[a-z0-9-]{1,59}$")
+TOKEN_PATTERN = Pattern(r"^[A-Za-z0-9_\-]{43}$")
+_LOCAL = Pattern(r"^[A-Za-z0-9!#$%&*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&*+/=?^_`{|}~-]+)*$")
+_LABEL = Pattern(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+_TLD = Pattern(r"^[a-z]{2,63}$|^xn--[a-z0-9-]{1,59}$")
 LINK_PAGES = {"signin": "/confirm.html", "email-change": "/confirm-email.html"}
 # The shape an address must have, as the API document declares it; `normalise_email` checks
 # more (label lengths, hyphens) than a JSON Schema pattern can say plainly.

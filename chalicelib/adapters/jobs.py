@@ -10,9 +10,9 @@ stale job finds nothing to do.
 import functools
 import json
 import math
-import re
 
 from chalicelib.adapters import aws
+from chalicelib.core.patterns import Pattern
 from chalicelib.core.settings import get_settings
 
 # The worker may take up to 15 minutes; a message stays invisible longer than that.
@@ -24,7 +24,7 @@ MAX_DELAY_SECONDS = 900  # SQS's limit on a message's DelaySeconds
 KINDS = ("references", "scene", "recompose", "export")
 ID_FIELDS = {"references": ("account_id", "cartoon_id"), "scene": ("account_id", "cartoon_id"),
              "recompose": ("account_id", "cartoon_id"), "export": ("account_id", "export_id")}
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_ID = Pattern(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 class BadJob(ValueError):

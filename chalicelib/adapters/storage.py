@@ -12,9 +12,10 @@ import re
 from botocore.config import Config
 
 from chalicelib.adapters import aws
+from chalicelib.core.patterns import Pattern
 from chalicelib.core.settings import get_settings
 
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_ID = Pattern(r"^[A-Za-z0-9_-]{1,64}$")
 # Temporary exports live under this prefix; production's lifecycle rule deletes them.
 EXPORTS_PREFIX = "exports/"
 EXPORTS_EXPIRE_DAYS = 1

@@ -12,7 +12,6 @@ to the moderation check and to the drafting model, the draft comes back to the b
 """
 
 import dataclasses
-import re
 import time
 
 from chalicelib.accounts import limits
@@ -24,13 +23,14 @@ from chalicelib.core.crypto import keyed_hash
 from chalicelib.core.errors import Invalid, ProviderFailed, Refused, Unavailable
 from chalicelib.core.fields import Field
 from chalicelib.core.openapi import object_schema
+from chalicelib.core.patterns import Pattern
 from chalicelib.core.settings import get_settings
 
 # The whole request must end before API Gateway gives up (~29 s): moderation, then at most two
 # calls to the model, a second one only if enough time is left for it to finish.
 BUDGET_SECONDS = 25.0
 MIN_CALL_SECONDS = 6.0
-LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")  # a BCP 47 tag: en, fr-CA
+LANGUAGE = Pattern(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")  # a BCP 47 tag: en, fr-CA
 # What the document declares: such a tag, or nothing (English).
 LANGUAGE_OR_NONE = r"^([A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3})?$"
 

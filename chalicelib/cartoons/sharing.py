@@ -12,7 +12,6 @@ lettered for a phone's width, as the owner's reader shows it) and their text (fo
 transcript): never the account's address, credits or other cartoons.
 """
 
-import re
 import secrets
 
 from pynamodb.exceptions import UpdateError
@@ -27,8 +26,9 @@ from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Conflict, Invalid, NotFound
 from chalicelib.core.fields import Field
 from chalicelib.core.models import Account, Cartoon
+from chalicelib.core.patterns import Pattern
 
-SHARE_ID = re.compile(r"[A-Za-z0-9_-]{22}")  # 16 random bytes, base64url without padding
+SHARE_ID = Pattern(r"[A-Za-z0-9_-]{22}")  # 16 random bytes, base64url without padding
 MAX_DAYS = 365
 DAY = 86400
 SHARE_SPEC = {"expires_in_days": Field(int, required=False, minimum=1, maximum=MAX_DAYS)}

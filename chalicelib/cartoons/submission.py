@@ -7,7 +7,6 @@ The drawing itself happens in the worker; the API answers at once.
 import datetime
 import hashlib
 import json
-import re
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -32,12 +31,13 @@ from chalicelib.core.answers import (
 )
 from chalicelib.core.errors import Conflict, NotSignedIn, Refused, Unavailable
 from chalicelib.core.models import Cartoon, PendingErasure, Scene, SubmissionKey, expiry_hour
+from chalicelib.core.patterns import Pattern
 from chalicelib.core.settings import get_settings
 from chalicelib.money import credits
 
 IDEMPOTENCY_TTL = 24 * 3600
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
-IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
+IDEMPOTENCY_KEY = Pattern(IDEMPOTENCY_KEY_PATTERN)
 
 
 # --- moderation ----------------------------------------------------------------------------

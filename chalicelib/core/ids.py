@@ -6,13 +6,13 @@ Two shapes, both from the one generator: `new_id` for cartoons, saved characters
 always had; stored ids keep their shape).
 """
 
-import re
 import secrets
 
 from chalicelib.core import clock
+from chalicelib.core.patterns import Pattern
 
-ID = re.compile(r"[0-9]{13}[0-9a-f]{8}")
-LEDGER_ID = re.compile(r"[0-9]{13}#[0-9a-f]{12}")
+ID = Pattern(r"[0-9]{13}[0-9a-f]{8}")
+LEDGER_ID = Pattern(r"[0-9]{13}#[0-9a-f]{12}")
 
 
 def _sortable(now, separator, tail_bytes):

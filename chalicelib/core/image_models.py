@@ -10,15 +10,16 @@ deprecations page lists `gpt-image-1-mini`, `gpt-image-1.5` and `chatgpt-image-l
 down on 1 December 2026, though the pinned SDK still names them.
 """
 
-import re
 from typing import NamedTuple
+
+from chalicelib.core.patterns import Pattern
 
 STANDARD_SIZES = ("1024x1024", "1536x1024", "1024x1536")
 BASE_QUALITIES = ("low", "medium", "high")
 # "gpt-image-2.5-sunburst and -flare, including their 2026-09-08 snapshots, also support xhigh
 # and max" (the SDK's `quality` docstring).
 EXTENDED_QUALITIES = (*BASE_QUALITIES, "xhigh", "max")
-SIZE = re.compile(r"^([1-9][0-9]{1,4})x([1-9][0-9]{1,4})$")
+SIZE = Pattern(r"^([1-9][0-9]{1,4})x([1-9][0-9]{1,4})$")
 MAX_EDGE, MAX_PIXELS = 3840, 3840 * 2160  # "the maximum supported resolution is 3840x2160"
 SIDE_STEP, MAX_RATIO = 16, 3
 # Model -> the day OpenAI shut it down (None: before the pinned SDK, which says so itself).
@@ -60,7 +61,7 @@ def _models():
 
 
 MODELS = _models()
-SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")
+SNAPSHOT = Pattern(r"-\d{4}-\d{2}-\d{2}$")
 
 
 def get(name):

@@ -6,16 +6,16 @@ address, an IP address or a token, so a mistake upstream cannot leak one.
 
 import json
 import logging
-import re
 import sys
 
 from chalicelib.core import clock
+from chalicelib.core.patterns import Pattern
 
-_EMAIL = re.compile(r"[^\s@\"'<>,;:]+@[^\s@\"'<>,;:]+")
-_IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
-_IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])")
-_TOKEN = re.compile(r"[A-Za-z0-9_\-]{32,}")
-_HEXDIGEST = re.compile(r"^[0-9a-f]{64}$|^[0-9a-f]{32}$")
+_EMAIL = Pattern(r"[^\s@\"'<>,;:]+@[^\s@\"'<>,;:]+")
+_IPV4 = Pattern(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+_IPV6 = Pattern(r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])")
+_TOKEN = Pattern(r"[A-Za-z0-9_\-]{32,}")
+_HEXDIGEST = Pattern(r"^[0-9a-f]{64}$|^[0-9a-f]{32}$")
 
 logger = logging.getLogger("caaartoons")
 

@@ -4,15 +4,15 @@ answers each route declares (`ThreadSafeChalice.route(..., body=, query=, header
 the specs are also what checks the requests, and the tests' client checks every response it
 receives against the answers (tests/support/contract.py)."""
 
-import re
 
 from chalicelib.core.answers import Answer
 from chalicelib.core.fields import Field
+from chalicelib.core.patterns import Pattern
 
 OPENAPI_VERSION = "3.1.0"
 _KINDS = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array",
           dict: "object"}
-_PARAMETER = re.compile(r"{([^}]+)}")
+_PARAMETER = Pattern(r"{([^}]+)}")
 ERROR_SCHEMA = {
     "type": "object", "required": ["error"],
     "properties": {"error": {

@@ -11,11 +11,11 @@ it was given.
 import functools
 import json
 import os
-import re
 from dataclasses import FrozenInstanceError, field, fields, make_dataclass
 from typing import NamedTuple
 
 from chalicelib.core import image_models
+from chalicelib.core.patterns import Pattern
 
 DEV_SECRET_MARKER = "dev-insecure"  # noqa: S105  (marks keys prod refuses)
 STAGES = ("local", "test", "prod")
@@ -27,7 +27,7 @@ SSM_MAX_NAMES = 10  # GetParameters takes at most ten names
 # Credit packs: "id:credits:price in euro cents" (CREDIT_PACKS overrides).
 CURRENCY = "eur"
 DEFAULT_CREDIT_PACKS = "small:10:500,medium:30:1200,large:100:3500"
-PACK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,23}$")
+PACK_ID = Pattern(r"^[a-z0-9][a-z0-9-]{0,23}$")
 STRIPE_MIN_AMOUNT = 50  # Stripe refuses card payments under 0.50 EUR
 # Quality levels: the provider's quality name -> credits per scene (QUALITY_CREDITS overrides).
 DEFAULT_QUALITY_CREDITS = "low=1,medium=2,high=4"

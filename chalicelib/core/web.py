@@ -14,6 +14,7 @@ from chalice import Chalice, ChaliceUnhandledError, Response
 from chalicelib.core import errors, logs
 from chalicelib.core.answers import Answer
 from chalicelib.core.fields import check_object
+from chalicelib.core.patterns import Pattern
 from chalicelib.core.settings import get_settings
 
 MAX_BODY_BYTES = 64 * 1024
@@ -26,8 +27,8 @@ IPV6_LIMIT_PREFIX = 64
 MAX_JSON_DEPTH = 32  # our deepest body (a cartoon) nests 3 levels
 # A string (to its closing quote, or to the end if it has none) or a bracket; possessive, so
 # one pass from left to right whatever the text.
-_TOKENS = re.compile(r'"(?:[^"\\]++|\\.)*+"?|[\[\]{}]', re.DOTALL)
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_TOKENS = Pattern(r'"(?:[^"\\]++|\\.)*+"?|[\[\]{}]', re.DOTALL)
+_SURROGATE = Pattern("[\ud800-\udfff]")
 _log = logging.getLogger("caaartoons.web")
 
 # Every domain error's HTTP status and default code: the one place that knows both worlds.

@@ -25,17 +25,17 @@ The reason is stored on the ledger entry, which the account holder sees in their
 """
 
 import argparse
-import re
 import sys
 
 from chalicelib.accounts import links
 from chalicelib.core import logs
 from chalicelib.core.errors import DomainError
 from chalicelib.core.models import Account, Cartoon, LedgerEntry, Purchase
+from chalicelib.core.patterns import Pattern
 from chalicelib.core.settings import CURRENCY, get_settings
 from chalicelib.money import credits
 
-ACCOUNT_ID = re.compile(r"^[0-9a-f]{32}$")
+ACCOUNT_ID = Pattern(r"^[0-9a-f]{32}$")
 
 
 class AdminError(Exception):

@@ -14,7 +14,6 @@ has one.
 
 import functools
 import logging
-import re
 import time
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
@@ -26,6 +25,7 @@ from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Invalid, NotFound
 from chalicelib.core.fields import Field
 from chalicelib.core.models import Purchase
+from chalicelib.core.patterns import Pattern
 from chalicelib.core.settings import get_settings
 from chalicelib.money import credits
 from chalicelib.money.purchases import PURCHASE, describe_purchase
@@ -33,8 +33,8 @@ from chalicelib.money.purchases import PURCHASE, describe_purchase
 # Stripe's path for a Checkout Session takes an id of at most 66 characters (`cs_` and 63):
 # a longer one is refused here, before any call, as Stripe itself would refuse it.
 SESSION_ID_MAX = 66
-SESSION_ID = re.compile(rf"^cs_[A-Za-z0-9_]{{1,{SESSION_ID_MAX - 3}}}$")
-ACCOUNT_ID = re.compile(r"^[0-9a-f]{32}$")
+SESSION_ID = Pattern(rf"^cs_[A-Za-z0-9_]{{1,{SESSION_ID_MAX - 3}}}$")
+ACCOUNT_ID = Pattern(r"^[0-9a-f]{32}$")
 GRANT_ATTEMPTS = 3
 def pack_ids():
     """The packs on sale (the settings' CREDIT_PACKS): the API document's values for a pack."""

@@ -3,7 +3,6 @@ cumulative amount calls for, beyond what was already taken, never below a zero b
 could not be taken is recorded on the ledger entry and the purchase."""
 
 import logging
-import re
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
@@ -11,11 +10,12 @@ from chalicelib.core import logs
 from chalicelib.core.conditions import lost_condition
 from chalicelib.core.errors import Conflict, Invalid
 from chalicelib.core.models import ERASED_PREFIX, Purchase
+from chalicelib.core.patterns import Pattern
 from chalicelib.money import checkout, credits
 from chalicelib.money.checkout import payment_intent_id
 
 FINAL_DISPUTE_STATUSES = ("won", "lost", "warning_closed", "prevented")
-CHARGE_ID = re.compile(r"^(ch|py)_[A-Za-z0-9_]{1,250}$")
+CHARGE_ID = Pattern(r"^(ch|py)_[A-Za-z0-9_]{1,250}$")
 
 
 def _purchase_by_payment(payment_intent, *, ours):
