@@ -3,12 +3,17 @@
 Each sample is a fresh interpreter; the two commands alternate so both see the same machine
 load, and the figure is the ratio of their medians, measured in one run. On a loaded machine the
 wall-clock ratio swings (1.04 to 1.73 from one run to the next, seen on 2 shared cores); the CPU
-time the interpreters used (user + system) swings much less (1.21 to 1.28), so it is printed
-too.
+time the interpreters used (user + system) swings much less, so it is printed too. Where
+valgrind is installed, the instructions each command executes are counted once (callgrind):
+that count is the same on an idle machine and a loaded one, so it is the figure to compare
+between commits. Time also pays for memory (caches, page faults), which the count does not
+see: on these machines the time ratios read some 0.05 above it.
 """
 
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -31,6 +36,16 @@ def sample(code):
     started, cpu = time.perf_counter(), cpu_used()
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, env=ENV)
     return time.perf_counter() - started, cpu_used() - cpu
+
+
+def instructions(code):
+    """Instructions a fresh interpreter executes running `code`, or None without valgrind."""
+    if not shutil.which("valgrind"):
+        return None
+    run = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                          sys.executable, "-c", code], cwd=ROOT, env=ENV, check=True,
+                         capture_output=True, text=True)
+    return int(re.search(r"Collected : (\d+)", run.stderr)[1])
 
 
 def loaded_heavy_modules():
@@ -59,6 +74,12 @@ def main():
     print(f"cold start ratio app/floor:     {app_ms / floor_ms:.2f}")
     print(f"CPU time, floor / app:          {floor_cpu:.0f} ms / {app_cpu:.0f} ms, "
           f"ratio {app_cpu / floor_cpu:.2f}")
+    floor_count, app_count = instructions(FLOOR), instructions(APP)
+    if floor_count is None:
+        print("instructions:                   not counted (valgrind is not installed)")
+    else:
+        print(f"instructions, floor / app:      {floor_count / 1e6:.0f} M / "
+              f"{app_count / 1e6:.0f} M, ratio {app_count / floor_count:.3f}")
     print(f"heavy SDKs imported by app:     {loaded_heavy_modules() or 'none'}")
 
 
