@@ -6,8 +6,8 @@ wall-clock ratio swings (1.04 to 1.73 from one run to the next, seen on 2 shared
 time the interpreters used (user + system) swings much less, so it is printed too. Where
 valgrind is installed, the instructions each command executes are counted once (callgrind):
 that count is the same on an idle machine and a loaded one, so it is the figure to compare
-between commits. Time also pays for memory (caches, page faults), which the count does not
-see: on these machines the time ratios read some 0.05 above it.
+between commits. Time also pays for memory, which the count does not see, so the page faults
+are printed as well: they showed app.py's import order costing some 10 ms (see app.py).
 """
 
 import os
@@ -26,16 +26,18 @@ APP = "import app"
 HEAVY = ("openai", "stripe", "resend", "PIL")
 
 
-def cpu_used():
+def used():
+    """(CPU seconds, minor page faults) of the interpreters run so far."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return children.ru_utime + children.ru_stime
+    return children.ru_utime + children.ru_stime, children.ru_minflt
 
 
 def sample(code):
-    """(wall-clock seconds, CPU seconds) of a fresh interpreter running `code`."""
-    started, cpu = time.perf_counter(), cpu_used()
+    """(wall-clock seconds, CPU seconds, page faults) of a fresh interpreter running `code`."""
+    started, (cpu, faults) = time.perf_counter(), used()
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, env=ENV)
-    return time.perf_counter() - started, cpu_used() - cpu
+    cpu_after, faults_after = used()
+    return time.perf_counter() - started, cpu_after - cpu, faults_after - faults
 
 
 def instructions(code):
@@ -74,6 +76,10 @@ def main():
     print(f"cold start ratio app/floor:     {app_ms / floor_ms:.2f}")
     print(f"CPU time, floor / app:          {floor_cpu:.0f} ms / {app_cpu:.0f} ms, "
           f"ratio {app_cpu / floor_cpu:.2f}")
+    floor_faults, app_faults = (statistics.median(s[2] for s in floor),
+                                statistics.median(s[2] for s in full))
+    print(f"page faults, floor / app:       {floor_faults:.0f} / {app_faults:.0f}, "
+          f"ratio {app_faults / floor_faults:.2f}")
     floor_count, app_count = instructions(FLOOR), instructions(APP)
     if floor_count is None:
         print("instructions:                   not counted (valgrind is not installed)")
