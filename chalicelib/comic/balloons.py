@@ -49,6 +49,11 @@ class Style:
         return self.tail in ("wedge", "bubbles")
 
     @property
+    def caption(self):
+        """A caption: a box on the panel's edge, read from the left, with no speaker."""
+        return self.outline == "box"
+
+    @property
     def sound(self):
         """A sound effect: no outline, its letters large, outlined and turned on the picture,
         outside the reading order."""

@@ -56,7 +56,7 @@ def _box(element, panel_size, size):
     """(width, height) px of one text's box at `size`, margin included; None when a word is
     wider than any balloon."""
     width = panel_size[0]
-    caption = element.style.outline == "box"
+    caption = element.style.caption
     share = lettering.CAPTION_WIDTH if caption else lettering.BALLOON_WIDTH
     pad = MARGIN * size
     for fraction in (share, lettering.WIDEST):

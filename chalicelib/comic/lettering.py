@@ -190,7 +190,7 @@ class Placed:
     box: tuple  # (left, top, right, bottom) px
     lines: tuple
     size: int  # px
-    tip: tuple = None  # the tail's tip, px; None for a caption
+    tip: tuple = None  # the tail's tip, px; None for a text without a tail
     base: tuple = None  # the tail's two points on the balloon's edge
     bend: float = 0.0  # the tail's curve, px off the straight line (placement.outline)
     joined: bool = False  # continues the balloon before it (one speaker's), by a neck
@@ -201,7 +201,7 @@ class Placed:
 
     @property
     def tail(self):
-        """The tail's polygon, px (placement.outline); None for a caption."""
+        """The tail's polygon, px (placement.outline); None for a text without a tail."""
         return placement.outline(self.tip, self.base, self.bend) if self.tip else None
 
     @property
@@ -337,7 +337,7 @@ def _shape_at(kind, text, panel_size, size, width):
     too tall for the panel or over MAX_AREA of it."""
     box_w = math.ceil(width * panel_size[0])
     wrapped = _balanced(text, size, box_w - 2 * _paddings(kind, size)[0],
-                        oval=balloons.STYLES[kind].outline != "box")
+                        oval=not balloons.STYLES[kind].caption)
     if wrapped is None:
         return ()
     box_h = _box_of(kind, wrapped, size)[1]
@@ -377,7 +377,7 @@ def _shapes_of(kind, text, panel_size, size):
     A balloon likes to be about twice as wide as tall, a caption a wide strip."""
     width, height = panel_size
     pad_x = _paddings(kind, size)[0]
-    caption = balloons.STYLES[kind].outline == "box"  # a caption's strip
+    caption = balloons.STYLES[kind].caption  # a caption's strip
     ideal = 5.0 if caption else 2.0
     found = {}
     for ems in (BALLOON_EMS[1:] if caption else BALLOON_EMS):
@@ -552,10 +552,6 @@ def _awkward(lettering):
                for p in lettering.placed)
 
 
-def _radius(box, size):
-    return placement.radius(box, size)
-
-
 def _overlap(a, b, gap):
     return placement.overlap(a, b, gap)
 
@@ -717,7 +713,7 @@ def _draw_text(canvas, image, placed):
     line_height = typeset.line_height(size)
     y = (top + bottom) / 2 - len(placed.lines) * line_height / 2 + size * 0.04
     for line in placed.lines:
-        if placed.element.style.outline == "box":  # a caption reads from the left
+        if placed.element.style.caption:  # reads from the left
             x = left + pad_x
         else:
             x = (left + right) / 2 - typeset.width(line, size) / 2

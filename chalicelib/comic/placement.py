@@ -395,8 +395,9 @@ def _axis(low, high, step, snug):
 
 def candidates(shape, scene, size, placed_boxes, speaker, inset=None, joined=None):
     """Boxes of `shape` (w, h) to try: a grid, and spots snug against heads, edges, texts and
-    the speaker (None for a caption), or under and beside the balloon it is `joined` to.
-    `inset`: px kept from the panel's edges (a balloon's 0.3 text sizes, a caption's none)."""
+    the speaker (None for a text with no figure to stay by: a caption, a sound effect, a voice
+    off panel, a joined balloon), or under and beside the balloon it is `joined` to. `inset`:
+    px kept from the panel's edges (by default 0.3 text sizes with a speaker, none without)."""
     caption = speaker is None
     width, height = scene.size
     w, h = shape
@@ -513,7 +514,7 @@ def _cost(box, dimensions, scene, size, body, where, zones, spots, high=W_HIGH):
     could reach a tip spot from it."""
     cost = dimensions[2] * size + high * (box[1] + box[0] * (high > W_HIGH))
     cost += W_FULL * size * _fraction_outside(box, scene.empty)
-    if body is None:  # a caption: along the top or bottom edge, over whatever is there
+    if body is None:  # no figure to stay by: a caption's corner, if it has one
         if where != "free":
             corner = (0, scene.size[1]) if where == "last" else (0, 0)
             y = box[3] if where == "last" else box[1]

@@ -66,6 +66,8 @@ _WORD = re.compile(r"\S+")
 
 @functools.cache
 def _cmap(name):
+    if name != EMOJI:  # the faces text is measured in: their advances already read the cmap
+        return frozenset(_advances(name)[0])
     # lazy=True reads only the tables asked for: the 11 MB emoji font's cmap in milliseconds.
     with TTFont(str(FONTS / name), lazy=True) as font_file:
         return frozenset(font_file.getBestCmap())

@@ -29,6 +29,7 @@ def test_the_engine_draws_exactly_the_vocabulary():
     assert specs.MAX_ELEMENTS == lettering.MAX_ELEMENTS
     assert specs.LIMITS["text"] == lettering.MAX_TEXT
     assert vocabulary.BOX_WIDTH == (lettering.MIN_WIDTH, lettering.WIDEST)
+    assert vocabulary.MAX_ANGLE == balloons.MAX_ANGLE
     assert typeset.EMPHASIS.pattern == vocabulary.EMPHASIS
     assert vocabulary.plain("Not *again*, *not* now * ok") == "Not again, not now * ok"
 

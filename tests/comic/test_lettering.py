@@ -167,7 +167,7 @@ def test_every_box_is_drawn_with_ink_inside():
     result = lettering.letter(image, SETS[1], STAGING)
     for placed in result.placed:
         left, top, right, bottom = placed.box
-        radius = lettering._radius(placed.box, placed.size)  # the straight part, within
+        radius = placement.radius(placed.box, placed.size)  # the straight part, within
         inner = image.crop(tuple(round(v) for v in (left + radius, top + 6, right - radius,
                                                     bottom - 6)))
         colours = {c for _, c in inner.getcolors(1 << 20)}
