@@ -15,7 +15,7 @@ export function radius(box, size) {
 }
 
 // placement.root: the tail's two base points on the edge facing the tip, off the corners.
-export function tailRoot(box, tip, size) {
+function tailRoot(box, tip, size) {
   const [left, top, right, bottom] = box;
   const cx = (left + right) / 2;
   const cy = (top + bottom) / 2;
@@ -30,7 +30,7 @@ export function tailRoot(box, tip, size) {
 }
 
 // placement.bend_of: a slight curve, bowed upwards.
-export function bendOf(base, tip) {
+function bendOf(base, tip) {
   const middle = [(base[0][0] + base[1][0]) / 2, base[0][1]];
   const dx = tip[0] - middle[0];
   const dy = tip[1] - middle[1];
@@ -38,7 +38,7 @@ export function bendOf(base, tip) {
 }
 
 // placement.outline: base[0] to the tip and back to base[1], each side a quadratic curve.
-export function tailOutline(tip, base, bend, steps = 4) {
+function tailOutline(tip, base, bend, steps = 4) {
   const points = [];
   base.forEach((start, n) => {
     const dx = tip[0] - start[0];
@@ -58,7 +58,7 @@ export function tailOutline(tip, base, bend, steps = 4) {
 }
 
 // placement.edge_root: a tail's base for a tip beside the box (left or right, level with it).
-export function edgeRoot(box, tip, size) {
+function edgeRoot(box, tip, size) {
   const [left, top, right, bottom] = box;
   if (top <= tip[1] && tip[1] <= bottom && (tip[0] <= left || tip[0] >= right)) {
     const edge = tip[0] <= left ? left : right;
@@ -73,7 +73,7 @@ export function edgeRoot(box, tip, size) {
 }
 
 // placement.edge_tip: a voice from off panel points to the panel's nearest edge (`panel`: [w, h]).
-export function edgeTip(box, panel) {
+function edgeTip(box, panel) {
   const cx = (box[0] + box[2]) / 2;
   const cy = (box[1] + box[3]) / 2;
   const edges = [[box[0], [0, cy]], [panel[0] - box[2], [panel[0], cy]], [box[1], [cx, 0]],
@@ -102,7 +102,7 @@ const inset = (box, by) => [box[0] + by, box[1] + by, box[2] - by, box[3] - by];
 
 // balloons.perimeter: a rounded box walked clockwise from its top edge's left end; `at(u)` gives
 // the point and the outward normal at length u.
-export function perimeter(box, r) {
+function perimeter(box, r) {
   const [left, top, right, bottom] = box;
   const w = right - left - 2 * r;
   const h = bottom - top - 2 * r;
@@ -216,7 +216,7 @@ function wedge(kind, box, size, tip, base, bend) {
 
 // placement.neck: the ends of a neck from box `first` to the next box `second`, or null.
 const NECK_GAPS = [0.8, 2.5];
-export function neckEnds(first, second, size) {
+function neckEnds(first, second, size) {
   const half = (NECK * size) / 2;
   const [shortest, longest] = [NECK_GAPS[0] * size, NECK_GAPS[1] * size];
   const r1 = radius(first, size) / 2;

@@ -11,7 +11,7 @@ const FILLS = Object.freeze({ caption: "#ffecaa", balloon: "#ffffff", join: "#ff
                              sound: "none" });
 const SOUND_FILL = "#ffce2e"; // lettering.SOUND_FILL: a sound effect's letters, inked around
 
-export function svgNode(tag, attrs = {}, ...children) {
+function svgNode(tag, attrs = {}, ...children) {
   const node = document.createElementNS(SVG, tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value !== null && value !== undefined) node.setAttribute(key, value);

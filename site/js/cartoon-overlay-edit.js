@@ -15,7 +15,7 @@ const copy = (value) => JSON.parse(JSON.stringify(value));
 // The panels as the drafts were made from them (while the pages are recomposed, the cartoon
 // has none).
 export const panelOf = (number) => overlay.panels.find((p) => p.number === number);
-export const sceneOf = (number) => cartoonPage.cartoon.scenes.find((s) => s.number === number);
+const sceneOf = (number) => cartoonPage.cartoon.scenes.find((s) => s.number === number);
 export const draftOf = (number, index) => (overlay.drafts[number] || [])[index];
 
 // `draft` with its box of `w` x `h` px centred on `at` (fractions), kept inside the panel as
@@ -93,7 +93,7 @@ function redrafted(panel, elements, before) {
 }
 
 // The scene's elements for the API, from its drafts: a moved or resized one carries its place.
-export function elementsFor(number) {
+function elementsFor(number) {
   return overlay.drafts[number].map((draft) => {
     const item = { kind: draft.kind, text: draft.text };
     for (const [key, value] of Object.entries(draft)) {

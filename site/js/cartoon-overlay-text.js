@@ -7,8 +7,8 @@ import { STYLES } from "./balloon-shapes.js";
 import { cartoonPage } from "./cartoon-state.js";
 
 const overlay = cartoonPage.overlay; // the overlay's part of the page's state
-export const FACE = "Lettering";
-export const LINE_SPACING = 1.18; // typeset.LINE_SPACING
+const FACE = "Lettering";
+const LINE_SPACING = 1.18; // typeset.LINE_SPACING
 const BALLOON_EMS = Object.freeze([7, 8.5, 10, 11.5, 13, 15, 17, 19.5, 22, 25, 28, 34, 40]); // lettering's
 const WIDEST = 0.94; // lettering.WIDEST: a box's widest, of the panel's width
 
