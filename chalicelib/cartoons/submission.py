@@ -78,10 +78,6 @@ def moderate(fields):
 
 # --- the quote and the options -------------------------------------------------------------
 
-# what the options say of a kind (core/vocabulary.py KINDS)
-KIND_FIELDS = ("speaker", "in_scene", "outline", "tail", "budget", "pad", "doc")
-
-
 def options():
     """The vocabulary (core/vocabulary.py) and the prices, as the site reads them: the site
     copies none of these numbers (tests/site/test_vocabulary.py)."""
@@ -103,7 +99,7 @@ def options():
         "layout_cells": vocabulary.LAYOUTS,
         # balloon kinds (the registry): whether each has a speaker (one of the scene's or
         # anyone), its outline and tail as drawn, whether the text budget counts it, what it is
-        "kinds": [{"key": key, **{name: kind[name] for name in KIND_FIELDS}}
+        "kinds": [{"key": key, **kind}
                   for key, kind in vocabulary.KINDS.items()],
         "sides": list(specs.SIDES),
         # the markup that stresses words in a text (lettered bold), as a regular expression

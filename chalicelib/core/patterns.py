@@ -10,15 +10,16 @@ import re
 
 
 class Pattern:
-    __slots__ = ("_compiled", "flags", "pattern")
-
     def __init__(self, pattern, flags=0):
         self.pattern, self.flags, self._compiled = pattern, flags, None
 
     def __getattr__(self, name):
+        """Only what the instance lacks: the compiled pattern's method, kept on the instance,
+        so later calls (the log scrubber's, on every line) go straight to it."""
         if self._compiled is None:
             self._compiled = re.compile(self.pattern, self.flags)
-        return getattr(self._compiled, name)
+        method = self.__dict__[name] = getattr(self._compiled, name)
+        return method
 
     def __repr__(self):
         return f"Pattern({self.pattern!r})"

@@ -11,7 +11,7 @@ to exactly these.
 Adding a layout: an entry in LAYOUTS here (its pictogram included), its geometry in
 comic/layouts.py, and its words in site/js/strings.js. Adding a balloon kind: an entry in
 KINDS here, its drawing in comic/balloons.py and site/js/balloon-shapes.js, and its words in
-strings.js and core/words/*.json (tests/site/test_vocabulary.py fails on a kind without them).
+strings.js and core/words/*.json (tests/site/test_catalogue.py fails on a kind without them).
 """
 
 import re
