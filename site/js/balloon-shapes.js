@@ -138,7 +138,7 @@ function perimeter(box, r) {
 }
 
 // balloons.cloud: bumps whose centres run along a rounded box inset by their radius.
-export function cloud(box, size) {
+function cloud(box, size) {
   const d = BUMP * size;
   const inner = inset(box, d);
   const { length, at } = perimeter(inner, radius(inner, size));
@@ -157,7 +157,7 @@ export function cloud(box, size) {
 }
 
 // balloons.burst: spikes, long and shorter in turn, out of a rounded box inset by their length.
-export function burst(box, size) {
+function burst(box, size) {
   const d = SPIKE * size;
   const inner = inset(box, d);
   const { length, at } = perimeter(inner, radius(inner, size));

@@ -137,7 +137,7 @@ function lens(lines, widths, space) {
 
 // lettering._balanced: {lines, width}, the narrowest wrapping with as few lines as `maxWidth`
 // allows; null when a word is wider than `maxWidth`.
-export function balanced(text, size, maxWidth, oval = false) {
+function balanced(text, size, maxWidth, oval = false) {
   const words = units(text);
   if (!words.length) return null;
   const widths = words.map((w) => widthOf(w, size));

@@ -150,7 +150,7 @@ export function redrawScene(number) {
 export function refreshOverlay() {
   if (overlay.gesture || overlay.pending) return false;
   const changed = syncDrafts();
-  if (changed === "all") return true; // the caller builds the pages again
+  if (changed === "all") return true; // a recomposition came back: its pages are drawn anew
   changed.forEach(redrawScene);
   updateUndo();
   return false;

@@ -163,7 +163,7 @@ function hooks(number, index) {
   };
 }
 
-// What the server refused, next to the balloon (its field names the element).
+// Undo (`back`) or redo one edit: an edit not saved yet is undone by bringing it back.
 function undoRedo(back) {
   if (overlay.pending) { // the edit not saved yet is the one to undo
     if (back) finishPending(false);

@@ -24,8 +24,8 @@ export const cartoonPage = {
     saved: {}, // scene number -> {elements (as the API has them, JSON), drafts}: the last saved
     undo: [], // edits since the page was opened: {scene, before, after}, each a saved state
     redo: [],
-    pending: null, // a keyboard edit not saved yet: {scene, before} (Escape brings `before` back)
-    gesture: null, // the drag under way: {scene, index, part, ...}
+    pending: null, // a keyboard edit not saved yet: {handle, number, index, before} (Escape brings `before` back)
+    gesture: null, // the drag under way: {number, index, part, x, y, ...}
     selected: null, // "n-k": the balloon whose toolbar shows
     saving: Promise.resolve(), // saves go one after the other
     expecting: {}, // scene number -> a texts form's save awaited: {words, before}
